@@ -1,0 +1,83 @@
+// The message path. A message seen for the first time is shown once and passed on, byte for byte, to every open
+// link except the one it came from; every later copy is dropped (DuplicateFilter). All of it runs under one lock,
+// so the sink sees messages one at a time, and the steady state allocates nothing: the frame is copied from the
+// receive buffer straight into each neighbour's send queue.
+using System.Text;
+
+namespace P2PChat.Net;
+
+internal sealed partial class ChatNode
+{
+    private readonly Lock _floodLock = new();
+
+    // Guarded by _floodLock.
+    private readonly DuplicateFilter _seen = new();
+    private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize];
+    private ulong _sequence;
+    private long _sentAlone;
+
+    /// <summary>Messages said while this node had no open link, so nobody received them.</summary>
+    public long SentWithoutPeers => Interlocked.Read(ref _sentAlone);
+
+    /// <summary>Sequence number of the last message said here (0 before the first).</summary>
+    public ulong LastSequence
+    {
+        get
+        {
+            lock (_floodLock)
+                return _sequence;
+        }
+    }
+
+    /// <summary>Called by a link for each whole frame. Returns null, or the protocol error that closes the link.</summary>
+    internal string? OnFrame(PeerConnection from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame)
+    {
+        if (from.State == PeerState.Handshaking)
+            return OnHello(from, body);
+
+        switch ((FrameType)body[0])
+        {
+            case FrameType.Chat:
+                string? error = FrameReader.TryParseChat(body, out ChatView chat);
+                if (error is not null)
+                    return error;
+                if (chat.Id.Origin == NodeId)
+                    return null; // our own message came back round a cycle
+                lock (_floodLock)
+                {
+                    if (!_seen.TryAccept(chat.Id))
+                        return null;
+                    _sink.OnMessage(chat);
+                    foreach (PeerConnection link in _open)
+                        if (link != from)
+                            link.TryEnqueue(frame);
+                }
+                return null;
+            case FrameType.Hello:
+                return "a second HELLO";
+            default:
+                return $"unknown frame type {body[0]}";
+        }
+    }
+
+    /// <summary>Says <paramref name="text"/> (at most Protocol.MaxTextBytes of UTF-8) to every peer.</summary>
+    public MessageId Say(string text, long timeMs)
+    {
+        lock (_floodLock)
+        {
+            int textBytes = Encoding.UTF8.GetBytes(text, _scratch.AsSpan(Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + _nameUtf8.Length));
+            ReadOnlySpan<byte> textSpan = _scratch.AsSpan(Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + _nameUtf8.Length, textBytes);
+            if (!TextRules.IsValidText(textSpan))
+                throw new ArgumentException("message text must be 1 to 8192 bytes of UTF-8", nameof(text));
+            var id = new MessageId(NodeId, ++_sequence);
+            _seen.TryAccept(id);
+            int size = FrameWriter.WriteChat(_scratch, id, timeMs, _nameUtf8, textSpan);
+            PeerConnection[] open = _open;
+            if (open.Length == 0)
+                Interlocked.Increment(ref _sentAlone);
+            foreach (PeerConnection link in open)
+                link.TryEnqueue(_scratch.AsSpan(0, size));
+            return id;
+        }
+    }
+}

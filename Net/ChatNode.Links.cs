@@ -1,0 +1,238 @@
+// Link bookkeeping: joining through an address, adopting sockets, the HELLO handshake, collapsing two links to
+// the same peer into one, noticing links that close, and the timer that enforces handshake and drain deadlines.
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace P2PChat.Net;
+
+internal sealed partial class ChatNode
+{
+    private readonly Lock _linksLock = new();
+
+    // Guarded by _linksLock.
+    private readonly List<PeerConnection> _links = [];
+    private readonly Dictionary<ulong, int> _linksPerNode = [];
+
+    /// <summary>Open links, the flood targets. Replaced whole under _linksLock, read without it.</summary>
+    private volatile PeerConnection[] _open = [];
+
+    private volatile bool _stopping;
+
+    /// <summary>Distinct peers this node has an open link to.</summary>
+    public int DirectPeerCount
+    {
+        get
+        {
+            lock (_linksLock)
+                return _linksPerNode.Count;
+        }
+    }
+
+    /// <summary>Distinct peers with an open link, one entry each.</summary>
+    public IReadOnlyList<PeerInfo> DirectPeers()
+    {
+        var seen = new Dictionary<ulong, PeerInfo>();
+        foreach (PeerConnection link in _open)
+            if (link.Peer is { } peer)
+                seen.TryAdd(peer.NodeId, peer);
+        return [.. seen.Values];
+    }
+
+    /// <summary>Resolves <paramref name="host"/>, connects and completes the handshake. Throws
+    /// ChatNetworkException with a user-facing reason when no address of the host takes us.</summary>
+    public async Task<PeerInfo> JoinAsync(string host, int port, CancellationToken cancel = default)
+    {
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host, out IPAddress? literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                throw new ChatNetworkException($"cannot resolve host '{host}'");
+            }
+            if (addresses.Length == 0)
+                throw new ChatNetworkException($"cannot resolve host '{host}': it has no address");
+        }
+
+        string reason = "no address to try";
+        foreach (IPAddress address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                timeout.CancelAfter(Options.ConnectTimeout);
+                await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                reason = e.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => "nobody is listening there (connection refused)",
+                    SocketError.HostUnreachable or SocketError.NetworkUnreachable => "the host is unreachable",
+                    SocketError.TimedOut => "no answer (timed out)",
+                    var error => error.ToString(),
+                };
+                continue;
+            }
+            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+            {
+                socket.Dispose();
+                reason = $"no answer within {Options.ConnectTimeout.TotalSeconds:0} s";
+                continue;
+            }
+
+            PeerConnection? link = Adopt(socket, outbound: true);
+            if (link is null)
+                throw new ChatNetworkException($"cannot connect to {host}:{port}: too many connections");
+            try
+            {
+                await link.Opened.ConfigureAwait(false);
+                return link.Peer!;
+            }
+            catch (PeerClosedException e)
+            {
+                reason = e.Message;
+            }
+        }
+        throw new ChatNetworkException($"cannot connect to {host} port {port}: {reason}");
+    }
+
+    /// <summary>Takes over a connected socket: sends our HELLO and starts reading. Null if refused.</summary>
+    private PeerConnection? Adopt(Socket socket, bool outbound)
+    {
+        var link = new PeerConnection(this, socket, outbound, Environment.TickCount64 + (long)Options.HandshakeTimeout.TotalMilliseconds);
+        lock (_linksLock)
+        {
+            if (_stopping || _links.Count >= Options.MaxConnections)
+            {
+                socket.Dispose();
+                if (!_stopping)
+                    _sink.OnNotice($"refused a connection from {link.RemoteEndPoint}: already {Options.MaxConnections} links");
+                return null;
+            }
+            _links.Add(link);
+        }
+        link.Start(_hello);
+        return link;
+    }
+
+    /// <summary>Handles the first frame of a link, which must be a valid HELLO. Null or the protocol error.</summary>
+    private string? OnHello(PeerConnection link, ReadOnlySpan<byte> body)
+    {
+        if (body[0] != (byte)FrameType.Hello)
+            return "the first frame was not a HELLO";
+        string? error = FrameReader.TryParseHello(body, out HelloView hello);
+        if (error is not null)
+            return error;
+        if (hello.Node == NodeId)
+        {
+            link.Close("that address is this peer itself");
+            return null;
+        }
+
+        var peer = new PeerInfo(hello.Node, Encoding.UTF8.GetString(hello.Name), link.RemoteEndPoint, hello.ListenPort, link.IsOutbound);
+        bool joined;
+        bool duplicate;
+        lock (_linksLock)
+        {
+            if (_stopping || !link.MarkOpen(peer))
+                return null;
+            int count = _linksPerNode.GetValueOrDefault(peer.NodeId);
+            _linksPerNode[peer.NodeId] = count + 1;
+            _open = [.. _open, link];
+            joined = count == 0;
+            // Two links to one peer (A joined B while B joined A): only the peer with the lower id decides, so the
+            // two sides never retire both; it retires the newer link, gracefully, so nothing in flight is lost.
+            duplicate = count > 0 && NodeId < peer.NodeId;
+        }
+        if (joined)
+            _sink.OnPeerJoined(peer);
+        if (duplicate)
+            Retire(link, "duplicate link to the same peer");
+        return null;
+    }
+
+    /// <summary>Stops flooding to a link and lets it drain and close (see PeerState.Draining).</summary>
+    private void Retire(PeerConnection link, string reason)
+    {
+        lock (_linksLock)
+            _open = Array.FindAll(_open, l => l != link);
+        link.BeginDrain(reason, Environment.TickCount64 + (long)Options.DrainTimeout.TotalMilliseconds);
+    }
+
+    /// <summary>Called once per link by PeerConnection.Close.</summary>
+    internal void OnConnectionClosed(PeerConnection link, bool wasOpen)
+    {
+        bool left = false;
+        lock (_linksLock)
+        {
+            _links.Remove(link);
+            if (wasOpen && link.Peer is { } peer)
+            {
+                if (Array.IndexOf(_open, link) >= 0)
+                    _open = Array.FindAll(_open, l => l != link);
+                int count = _linksPerNode[peer.NodeId] - 1;
+                if (count == 0)
+                    _linksPerNode.Remove(peer.NodeId);
+                else
+                    _linksPerNode[peer.NodeId] = count;
+                left = count == 0;
+            }
+        }
+        if (_stopping)
+            return;
+        if (left)
+            _sink.OnPeerLeft(link.Peer!, link.CloseReason ?? "left");
+        else if (!wasOpen && !link.IsOutbound)
+            _sink.OnNotice($"refused a connection from {link.RemoteEndPoint}: {link.CloseReason}");
+    }
+
+    private PeerConnection[] SnapshotLinks()
+    {
+        lock (_linksLock)
+            return [.. _links];
+    }
+
+    /// <summary>Four times a second: closes links past their handshake or drain deadline.</summary>
+    private void OnTick()
+    {
+        long now = Environment.TickCount64;
+        foreach (PeerConnection link in SnapshotLinks())
+        {
+            if (link.State == PeerState.Handshaking && now > link.HandshakeDeadline)
+                link.Close($"no HELLO within {Options.HandshakeTimeout.TotalSeconds:0.#} s");
+            else if (link.State == PeerState.Draining && now > link.DrainDeadline)
+                link.Close($"{link.CloseReason} (the peer did not confirm within {Options.DrainTimeout.TotalSeconds:0.#} s)");
+        }
+    }
+
+    /// <summary>Leaves the network: every open link is drained (what we queued is sent, and we wait until the
+    /// peer has read it and closed its side). True when every link finished that way within the deadline.</summary>
+    public async Task<bool> LeaveAsync()
+    {
+        _stopping = true;
+        _listener?.Dispose();
+        PeerConnection[] links = SnapshotLinks();
+        PeerConnection[] carried = Array.FindAll(links, l => l.State == PeerState.Open);
+        long deadline = Environment.TickCount64 + (long)Options.DrainTimeout.TotalMilliseconds;
+        lock (_linksLock)
+            _open = [];
+        foreach (PeerConnection link in links)
+            link.BeginDrain("leaving", deadline);
+        Task all = Task.WhenAll(links.Select(l => l.Closed));
+        await Task.WhenAny(all, Task.Delay(Options.DrainTimeout + TimeSpan.FromMilliseconds(500))).ConfigureAwait(false);
+        bool clean = carried.All(l => l.DrainConfirmed);
+        Dispose();
+        return clean;
+    }
+}

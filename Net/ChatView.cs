@@ -1,0 +1,14 @@
+// A parsed CHAT frame; name and text point into the receive buffer and are only valid during the callback,
+// so the forwarding path never copies or allocates them.
+namespace P2PChat.Net;
+
+internal readonly ref struct ChatView(MessageId id, long timeMs, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)
+{
+    public MessageId Id { get; } = id;
+
+    /// <summary>Sender's clock, Unix milliseconds. Informational only: never used for ordering.</summary>
+    public long TimeMs { get; } = timeMs;
+
+    public ReadOnlySpan<byte> Name { get; } = name;
+    public ReadOnlySpan<byte> Text { get; } = text;
+}

@@ -1,0 +1,87 @@
+// Splits a byte stream into frames and parses frame bodies. Pure functions over spans: no socket, no allocation.
+//
+// Wire grammar (all integers big-endian; docs/PROTOCOL.md has the full text):
+//   frame  = length:u32 body                     ; 1 <= length <= MaxFrameBody
+//   body   = type:u8 payload
+//   HELLO  = 0x01 magic:u32 version:u8 node:u64 listenPort:u16 nameLen:u8 name:nameLen
+//   CHAT   = 0x02 origin:u64 seq:u64 timeMs:i64 nameLen:u8 name:nameLen text:rest
+// A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
+// characters; text is 1..MaxTextBytes of UTF-8. Anything else is a protocol error that closes that one peer.
+using System.Buffers.Binary;
+
+namespace P2PChat.Net;
+
+internal static class FrameReader
+{
+    /// <summary>Looks for one frame at the start of <paramref name="buffer"/>. On Complete, <paramref name="body"/>
+    /// is the frame body and <paramref name="consumed"/> the bytes it took including its length prefix.</summary>
+    public static FrameStatus TryReadFrame(ReadOnlySpan<byte> buffer, out ReadOnlySpan<byte> body, out int consumed)
+    {
+        body = default;
+        consumed = 0;
+        if (buffer.Length < Protocol.LengthPrefixSize)
+            return FrameStatus.Incomplete;
+
+        // Check the declared length before waiting for (or buffering) the bytes it announces.
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(buffer);
+        if (length == 0)
+            return FrameStatus.Empty;
+        if (length > Protocol.MaxFrameBody)
+            return FrameStatus.TooLarge;
+        int total = Protocol.LengthPrefixSize + (int)length;
+        if (buffer.Length < total)
+            return FrameStatus.Incomplete;
+
+        body = buffer.Slice(Protocol.LengthPrefixSize, (int)length);
+        consumed = total;
+        return FrameStatus.Complete;
+    }
+
+    /// <summary>Parses a HELLO body. Returns null on success, else the reason the peer is refused.</summary>
+    public static string? TryParseHello(ReadOnlySpan<byte> body, out HelloView hello)
+    {
+        hello = default;
+        if (body.Length < Protocol.HelloHeaderSize || body[0] != (byte)FrameType.Hello)
+            return "malformed HELLO";
+        if (BinaryPrimitives.ReadUInt32BigEndian(body[1..]) != Protocol.Magic)
+            return "not a p2pchat peer (bad magic)";
+        byte version = body[5];
+        if (version != Protocol.Version)
+            return $"unsupported protocol version {version} (this peer speaks {Protocol.Version})";
+        ulong node = BinaryPrimitives.ReadUInt64BigEndian(body[6..]);
+        ushort listenPort = BinaryPrimitives.ReadUInt16BigEndian(body[14..]);
+        int nameLength = body[16];
+        ReadOnlySpan<byte> name = body[Protocol.HelloHeaderSize..];
+        if (name.Length != nameLength)
+            return "malformed HELLO (name length)";
+        if (!TextRules.IsValidName(name))
+            return "invalid name in HELLO";
+        hello = new HelloView(node, listenPort, name);
+        return null;
+    }
+
+    /// <summary>Parses a CHAT body. Returns null on success, else the reason the peer is closed.</summary>
+    public static string? TryParseChat(ReadOnlySpan<byte> body, out ChatView chat)
+    {
+        chat = default;
+        if (body.Length < Protocol.ChatHeaderSize || body[0] != (byte)FrameType.Chat)
+            return "malformed CHAT";
+        ulong origin = BinaryPrimitives.ReadUInt64BigEndian(body[1..]);
+        ulong seq = BinaryPrimitives.ReadUInt64BigEndian(body[9..]);
+        long time = BinaryPrimitives.ReadInt64BigEndian(body[17..]);
+        int nameLength = body[25];
+        ReadOnlySpan<byte> rest = body[Protocol.ChatHeaderSize..];
+        if (nameLength > rest.Length)
+            return "malformed CHAT (name length)";
+        ReadOnlySpan<byte> name = rest[..nameLength];
+        ReadOnlySpan<byte> text = rest[nameLength..];
+        if (seq == 0)
+            return "malformed CHAT (sequence 0)";
+        if (!TextRules.IsValidName(name))
+            return "invalid sender name in CHAT";
+        if (!TextRules.IsValidText(text))
+            return text.Length == 0 ? "empty CHAT text" : "CHAT text is not valid UTF-8 or too long";
+        chat = new ChatView(new MessageId(origin, seq), time, name, text);
+        return null;
+    }
+}

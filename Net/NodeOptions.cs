@@ -1,0 +1,27 @@
+// Settings of one chat node. Defaults are the product's; tests shorten the timeouts.
+using System.Net;
+
+namespace P2PChat.Net;
+
+internal sealed record NodeOptions(string Name)
+{
+    /// <summary>Listen address; IPv6Any (dual-stack: IPv4 too) unless the user binds one address.</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.IPv6Any;
+
+    /// <summary>Listen port; 0 lets the system pick a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>A connection that has not sent a valid HELLO by then is closed.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an outgoing TCP connect may take before the address counts as unreachable.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a leaving link waits for the peer to read what we sent and close its side.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public int MaxQueueBytes { get; init; } = PeerConnection.DefaultMaxQueueBytes;
+
+    /// <summary>Links (in any state) beyond this are refused, so a flood of connections cannot exhaust descriptors.</summary>
+    public int MaxConnections { get; init; } = 256;
+}

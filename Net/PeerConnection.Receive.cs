@@ -1,0 +1,109 @@
+// The receive loop: one SocketAsyncEventArgs and one buffer, re-armed after each completion; synchronous
+// completions are handled in the same loop (never by recursion). Bytes go through FrameReader; the unconsumed
+// tail of a frame split across reads is moved to the front of the buffer and completed by the next read.
+using System.Net.Sockets;
+
+namespace P2PChat.Net;
+
+internal sealed partial class PeerConnection
+{
+    /// <summary>Room for several whole frames, so one read can carry a burst and a max-size frame always fits.</summary>
+    private const int ReceiveBufferSize = 4 * Protocol.MaxFrameSize;
+
+    private readonly SocketAsyncEventArgs _receiveArgs;
+    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
+
+    /// <summary>Bytes [0, _received) of _receiveBuffer hold the start of a frame not yet complete.</summary>
+    private int _received;
+
+    private void ReceiveLoop()
+    {
+        while (true)
+        {
+            bool pending;
+            try
+            {
+                _receiveArgs.SetBuffer(_receiveBuffer, _received, _receiveBuffer.Length - _received);
+                pending = _socket.ReceiveAsync(_receiveArgs);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // closed by another thread
+            }
+            catch (SocketException e)
+            {
+                Close($"receive failed: {e.SocketErrorCode}");
+                return;
+            }
+            if (pending || !ProcessReceive())
+                return;
+        }
+    }
+
+    private void OnReceiveCompleted(object? sender, SocketAsyncEventArgs args)
+    {
+        if (ProcessReceive())
+            ReceiveLoop();
+    }
+
+    /// <summary>Handles one completed read; false when the link is closed and the loop must stop.</summary>
+    private bool ProcessReceive()
+    {
+        if (_receiveArgs.SocketError != SocketError.Success)
+        {
+            Close(_receiveArgs.SocketError switch
+            {
+                SocketError.ConnectionReset => "connection reset by peer",
+                SocketError.OperationAborted => "closed",
+                SocketError.TimedOut => "connection timed out",
+                var error => $"connection lost ({error})",
+            });
+            return false;
+        }
+        if (_receiveArgs.BytesTransferred == 0)
+        {
+            PeerState state = State;
+            if (state == PeerState.Draining)
+            {
+                // The peer read everything up to our FIN and closed its side: the drain is complete.
+                DrainConfirmed = true;
+                Close(CloseReason ?? "left");
+            }
+            else
+            {
+                Close(state == PeerState.Handshaking ? "closed before the handshake finished" : "left");
+            }
+            return false;
+        }
+
+        int available = _received + _receiveArgs.BytesTransferred;
+        ReadOnlySpan<byte> data = _receiveBuffer.AsSpan(0, available);
+        while (true)
+        {
+            FrameStatus status = FrameReader.TryReadFrame(data, out ReadOnlySpan<byte> body, out int consumed);
+            if (status == FrameStatus.Incomplete)
+                break;
+            if (status != FrameStatus.Complete)
+            {
+                Close(status == FrameStatus.TooLarge
+                    ? $"protocol error: frame larger than {Protocol.MaxFrameBody} bytes"
+                    : "protocol error: empty frame");
+                return false;
+            }
+            string? error = _node.OnFrame(this, body, data[..consumed]);
+            if (error is not null)
+            {
+                Close($"protocol error: {error}");
+                return false;
+            }
+            if (State == PeerState.Closed)
+                return false;
+            data = data[consumed..];
+        }
+
+        // Keep the partial frame for the next read.
+        data.CopyTo(_receiveBuffer);
+        _received = data.Length;
+        return true;
+    }
+}

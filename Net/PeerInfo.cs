@@ -1,0 +1,9 @@
+// A peer as it introduced itself in its HELLO, plus where the link to it goes.
+using System.Net;
+
+namespace P2PChat.Net;
+
+internal sealed record PeerInfo(ulong NodeId, string Name, IPEndPoint RemoteEndPoint, ushort ListenPort, bool Outbound)
+{
+    public string NodeHex => NodeId.ToString("x16");
+}

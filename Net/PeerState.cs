@@ -1,0 +1,17 @@
+// Life cycle of one connection: Handshaking -> Open -> (Draining ->) Closed. Only Open connections get floods.
+namespace P2PChat.Net;
+
+internal enum PeerState
+{
+    /// <summary>Connected; our HELLO is sent, theirs has not arrived.</summary>
+    Handshaking,
+
+    /// <summary>HELLO exchanged; messages flow both ways.</summary>
+    Open,
+
+    /// <summary>We are leaving this link: nothing new is queued, the queue is flushed, FIN is sent, and we keep
+    /// reading (and handling) what the peer still sends until it closes too. That makes a retire lossless.</summary>
+    Draining,
+
+    Closed,
+}

@@ -1,0 +1,30 @@
+// Hard limits and constants of the wire protocol. Every length read from a peer is checked against these
+// before anything is allocated or copied (docs/PROTOCOL.md explains each one).
+namespace P2PChat.Net;
+
+internal static class Protocol
+{
+    public const byte Version = 1;
+
+    /// <summary>"P2PC": the first bytes of a HELLO body, so a stray client is told apart from a peer at once.</summary>
+    public const uint Magic = 0x50325043;
+
+    public const int LengthPrefixSize = 4;
+
+    /// <summary>Largest frame body (type byte + payload) a peer may send; a bigger length prefix closes the peer.</summary>
+    public const int MaxFrameBody = 16 * 1024;
+
+    public const int MaxFrameSize = LengthPrefixSize + MaxFrameBody;
+
+    /// <summary>Names are UTF-8, 1..32 bytes, with no control characters.</summary>
+    public const int MaxNameBytes = 32;
+
+    /// <summary>Message text is UTF-8, 1..8192 bytes; longer local lines are split (TextChunker).</summary>
+    public const int MaxTextBytes = 8 * 1024;
+
+    /// <summary>type + origin + seq + time + nameLen.</summary>
+    public const int ChatHeaderSize = 1 + 8 + 8 + 8 + 1;
+
+    /// <summary>type + magic + version + node + listen port + nameLen.</summary>
+    public const int HelloHeaderSize = 1 + 4 + 1 + 8 + 2 + 1;
+}

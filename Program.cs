@@ -1,0 +1,48 @@
+// Wires the command line: `p2pchat NAME [HOST PORT] [options]`. Parse errors and invalid values get one line on
+// stderr and exit code 2; network set-up failures exit 1; everything else is in Ui/ and Net/.
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using P2PChat.Ui;
+
+namespace P2PChat;
+
+internal static class Program
+{
+    public const int ExitUsage = 2;
+
+    private static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var name = new Argument<string?>("name") { Description = "Your name in the chat (1-32 bytes, no control characters)", Arity = ArgumentArity.ZeroOrOne };
+        var host = new Argument<string?>("host") { Description = "A peer already in the network, to join through", Arity = ArgumentArity.ZeroOrOne };
+        var port = new Argument<string?>("port") { Description = "That peer's port", Arity = ArgumentArity.ZeroOrOne };
+        var listenPort = new Option<string?>("--port", "-p") { Description = "Port to listen on (default 0: the system picks a free one and it is shown)" };
+        var bind = new Option<string?>("--bind") { Description = "Address to listen on (default: all interfaces, IPv4 and IPv6)" };
+        var peers = new Option<string[]>("--peer") { Description = "Another peer to join through, as HOST:PORT or [IPV6]:PORT (repeatable)", Arity = ArgumentArity.ZeroOrMore };
+        var json = new Option<bool>("--json") { Description = "Pipe mode: write one JSON object per event on stdout" };
+
+        var root = new RootCommand("p2pchat: serverless peer-to-peer chat. Interactive on a terminal; with a pipe, one message per line in and out.")
+        {
+            name, host, port, listenPort, bind, peers, json,
+        };
+        root.SetAction(async (result, cancel) =>
+        {
+            if (LaunchOptions.TryCreate(result.GetValue(name), result.GetValue(host), result.GetValue(port), result.GetValue(listenPort),
+                    result.GetValue(bind), result.GetValue(peers) ?? [], result.GetValue(json), out LaunchOptions options) is { } error)
+            {
+                await stderr.WriteLineAsync($"p2pchat: {error}");
+                return ExitUsage;
+            }
+            return await ChatApp.RunAsync(options, cancel);
+        });
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            await stderr.WriteLineAsync($"p2pchat: {parsed.Errors[0].Message} (see p2pchat --help)");
+            return ExitUsage;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}

@@ -1,0 +1,15 @@
+// Chooses the mode: the two-field terminal UI when stdin and stdout are both a terminal, pipe mode otherwise.
+namespace P2PChat.Ui;
+
+internal static class ChatApp
+{
+    public static Task<int> RunAsync(LaunchOptions options, CancellationToken cancel)
+    {
+        if (Console.IsInputRedirected || Console.IsOutputRedirected || options.Json)
+        {
+            var stdin = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8);
+            return new PipeSession(options, stdin, Console.OpenStandardOutput(), Console.Error).RunAsync(cancel);
+        }
+        return new PipeSession(options, Console.In, Console.OpenStandardOutput(), Console.Error).RunAsync(cancel);
+    }
+}

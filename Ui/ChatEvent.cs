@@ -1,0 +1,20 @@
+// One line of --json output: a message, a peer joining or a peer leaving. Null fields are left out.
+using System.Text.Json.Serialization;
+
+namespace P2PChat.Ui;
+
+internal sealed record ChatEvent(
+    [property: JsonPropertyName("event")] string Event,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("node")] string Node)
+{
+    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("seq")] public ulong? Seq { get; init; }
+
+    /// <summary>The sender's clock, ISO 8601 UTC: informational, peers' clocks are not synchronised.</summary>
+    [JsonPropertyName("time")] public string? Time { get; init; }
+
+    [JsonPropertyName("text")] public string? Text { get; init; }
+    [JsonPropertyName("address")] public string? Address { get; init; }
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+}

@@ -1,0 +1,73 @@
+// The validated command line. Validation is a pure function of the raw strings so every refusal has a test
+// and one clear sentence; System.CommandLine only splits the words.
+using System.Globalization;
+using System.Net;
+using P2PChat.Net;
+
+namespace P2PChat.Ui;
+
+internal sealed record LaunchOptions(string Name)
+{
+    /// <summary>Where to join, in the order given: the positional HOST PORT first, then every --peer.</summary>
+    public IReadOnlyList<PeerAddress> Join { get; init; } = [];
+
+    public int ListenPort { get; init; }
+    public IPAddress Bind { get; init; } = IPAddress.IPv6Any;
+    public bool Json { get; init; }
+
+    /// <summary>Checks the raw words. Returns null and the options, or the one-line reason they are refused.</summary>
+    public static string? TryCreate(string? name, string? host, string? port, string? listenPort, string? bind,
+        IReadOnlyList<string> peers, bool json, out LaunchOptions options)
+    {
+        options = new LaunchOptions("-");
+        if (string.IsNullOrEmpty(name))
+            return "missing NAME: say who you are, e.g. 'p2pchat alice'";
+        if (TextRules.ExplainBadName(name) is { } badName)
+            return $"invalid name '{Printable(name)}': {badName}";
+
+        var join = new List<PeerAddress>();
+        if (host is not null)
+        {
+            if (port is null)
+                return int.TryParse(host, out _)
+                    ? $"'{host}' looks like a port, but no host came before it: give HOST PORT, e.g. 'p2pchat {name} localhost {host}'"
+                    : $"host '{Printable(host)}' needs a port: give HOST PORT, e.g. 'p2pchat {name} {Printable(host)} 54321'";
+            if (ExplainBadPort(port, allowZero: false) is { } badPort)
+                return $"invalid port '{Printable(port)}': {badPort}";
+            join.Add(new PeerAddress(host, int.Parse(port, CultureInfo.InvariantCulture)));
+        }
+        foreach (string peer in peers)
+        {
+            if (PeerAddress.TryParse(peer, out PeerAddress? address) is { } badPeer)
+                return $"invalid --peer '{Printable(peer)}': {badPeer}";
+            join.Add(address!);
+        }
+
+        int listen = 0;
+        if (listenPort is not null)
+        {
+            if (ExplainBadPort(listenPort, allowZero: true) is { } badListen)
+                return $"invalid --port '{Printable(listenPort)}': {badListen}";
+            listen = int.Parse(listenPort, CultureInfo.InvariantCulture);
+        }
+
+        IPAddress bindAddress = IPAddress.IPv6Any;
+        if (bind is not null && !IPAddress.TryParse(bind, out bindAddress!))
+            return $"invalid --bind '{Printable(bind)}': give an IP address of this machine, e.g. 127.0.0.1 or ::1";
+
+        options = new LaunchOptions(name) { Join = join, ListenPort = listen, Bind = bindAddress, Json = json };
+        return null;
+    }
+
+    internal static string? ExplainBadPort(string text, bool allowZero)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port))
+            return "a port is a number from 1 to 65535";
+        if (port > 65535 || (port == 0 && !allowZero))
+            return allowZero ? "a port is a number from 0 (any free port) to 65535" : "a port is a number from 1 to 65535";
+        return null;
+    }
+
+    /// <summary>User input echoed in an error message, with control characters made visible.</summary>
+    private static string Printable(string text) => TextSanitizer.Sanitize(text);
+}

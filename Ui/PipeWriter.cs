@@ -1,0 +1,93 @@
+// Pipe-mode output: each event becomes one line on stdout, flushed at once. Plain lines are `NAME: TEXT`, built
+// as bytes straight from the receive buffer with controls made visible (no string per message); with --json,
+// one JSON object per line. Joins, leaves and notices go to stderr as INFO lines.
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using P2PChat.Net;
+
+namespace P2PChat.Ui;
+
+internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : IChatSink
+{
+    private static readonly ChatEventJson Json = new(new JsonSerializerOptions
+    {
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    });
+
+    private readonly Lock _lock = new();
+
+    /// <summary>Room for the longest line: a sanitised name and text, ": " and the newline.</summary>
+    private readonly byte[] _line = new byte[TextSanitizer.MaxExpansion * (Protocol.MaxNameBytes + Protocol.MaxTextBytes) + 3];
+
+    public void OnMessage(in ChatView message)
+    {
+        if (json)
+        {
+            WriteJson(new ChatEvent("message", Encoding.UTF8.GetString(message.Name), message.Id.Origin.ToString("x16"))
+            {
+                Id = message.Id.ToString(),
+                Seq = message.Id.Seq,
+                Time = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToString("O"),
+                Text = Encoding.UTF8.GetString(message.Text),
+            });
+            return;
+        }
+        lock (_lock)
+        {
+            int length = TextSanitizer.Sanitize(message.Name, _line);
+            _line[length++] = (byte)':';
+            _line[length++] = (byte)' ';
+            length += TextSanitizer.Sanitize(message.Text, _line.AsSpan(length));
+            _line[length++] = (byte)'\n';
+            Write(_line.AsSpan(0, length));
+        }
+    }
+
+    public void OnPeerJoined(PeerInfo peer)
+    {
+        Info($"{TextSanitizer.Sanitize(peer.Name)} joined ({peer.RemoteEndPoint})");
+        if (json)
+            WriteJson(new ChatEvent("join", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString() });
+    }
+
+    public void OnPeerLeft(PeerInfo peer, string reason)
+    {
+        Info($"{TextSanitizer.Sanitize(peer.Name)} left ({reason})");
+        if (json)
+            WriteJson(new ChatEvent("leave", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString(), Reason = reason });
+    }
+
+    public void OnNotice(string text) => Info(text);
+
+    public void Info(string text)
+    {
+        lock (_lock)
+            stderr.WriteLine($"p2pchat: {text}");
+    }
+
+    private void WriteJson(ChatEvent chatEvent)
+    {
+        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(chatEvent, Json.ChatEvent);
+        lock (_lock)
+        {
+            stdout.Write(bytes);
+            stdout.WriteByte((byte)'\n');
+            stdout.Flush();
+        }
+    }
+
+    private void Write(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            stdout.Write(line);
+            stdout.Flush();
+        }
+        catch (IOException)
+        {
+            // stdout closed (the reader of our pipe went away): nothing more can be shown; the chat goes on.
+        }
+    }
+}

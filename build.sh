@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Publishes the native-AOT executable and leaves it at ./p2pchat. Any build, trim or AOT warning fails the build.
+set -euo pipefail
+cd "$(dirname "$0")"
+out=publish
+rm -rf "$out"
+dotnet publish p2pchat.csproj -c Release -r linux-x64 -o "$out" -p:TreatWarningsAsErrors=true -warnaserror -nologo -clp:NoSummary | tee publish.log
+if grep -E "warning [A-Z]+[0-9]+" publish.log >/dev/null; then
+  echo "build.sh: the publish printed warnings (see above); refusing to ship" >&2
+  exit 1
+fi
+rm -f publish.log
+cp "$out/p2pchat" ./p2pchat
+echo "build.sh: ./p2pchat ($(stat -c %s ./p2pchat) bytes)"
