@@ -1,4 +1,5 @@
-// Chooses the mode: the two-field terminal UI when stdin and stdout are both a terminal, pipe mode otherwise.
+// Chooses the mode: the two-field terminal UI when stdin and stdout are both a terminal (and no --json), pipe
+// mode otherwise.
 namespace P2PChat.Ui;
 
 internal static class ChatApp
@@ -7,9 +8,9 @@ internal static class ChatApp
     {
         if (Console.IsInputRedirected || Console.IsOutputRedirected || options.Json)
         {
-            var stdin = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8);
+            var stdin = new StreamReader(Console.OpenStandardInput(), new System.Text.UTF8Encoding(false));
             return new PipeSession(options, stdin, Console.OpenStandardOutput(), Console.Error).RunAsync(cancel);
         }
-        return new PipeSession(options, Console.In, Console.OpenStandardOutput(), Console.Error).RunAsync(cancel);
+        return new InteractiveSession(options).RunAsync(cancel);
     }
 }

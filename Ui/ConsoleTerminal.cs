@@ -1,0 +1,54 @@
+// The real terminal: the alternate screen while p2pchat runs, and the user's screen back on every way out
+// (normal exit, Ctrl-C, SIGTERM, an unhandled exception). .NET itself restores the termios settings it
+// changed for ReadKey when the process ends.
+namespace P2PChat.Ui;
+
+internal sealed class ConsoleTerminal : ITerminal, IDisposable
+{
+    private const string EnterAlternateScreen = "\x1b[?1049h\x1b[H\x1b[2J";
+    private const string LeaveAlternateScreen = "\x1b[?25h\x1b[?1049l";
+
+    private readonly TextWriter _out = Console.Out;
+    private readonly Lock _lock = new();
+    private bool _active;
+
+    public ConsoleTerminal()
+    {
+        Console.TreatControlCAsInput = true;
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => Dispose();
+        _active = true;
+        Write(EnterAlternateScreen);
+    }
+
+    public (int Width, int Height) Size
+    {
+        get
+        {
+            // A pty with no size set reports 0x0: fall back to the classic 80x24.
+            int width = Console.WindowWidth;
+            int height = Console.WindowHeight;
+            return (width > 0 ? width : 80, height > 0 ? height : 24);
+        }
+    }
+
+    public void Write(string frame)
+    {
+        lock (_lock)
+        {
+            _out.Write(frame);
+            _out.Flush();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (!_active)
+                return;
+            _active = false;
+            _out.Write(LeaveAlternateScreen);
+            _out.Flush();
+        }
+    }
+}
