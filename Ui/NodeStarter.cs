@@ -36,7 +36,9 @@ internal static class NodeStarter
                     info(e.Message);
             }
         }
-        return joined == 0 && lastFailure is not null ? lastFailure : null;
+        if (joined > 0 || lastFailure is null)
+            return null;
+        return options.Join.Count == 1 ? lastFailure : $"could not join through any of the {options.Join.Count} addresses given";
     }
 
     /// <summary>"port 40213 (all interfaces)" or "127.0.0.1 port 40213".</summary>

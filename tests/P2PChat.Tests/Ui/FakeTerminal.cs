@@ -1,0 +1,113 @@
+// A terminal for renderer tests: applies the escape sequences ScreenRenderer emits to a grid of cells, so tests
+// assert on what a person would see. Wide characters take their cell plus a blank continuation cell.
+using System.Text;
+using P2PChat.Ui;
+
+namespace P2PChat.Tests.Ui;
+
+internal sealed class FakeTerminal(int width, int height) : ITerminal
+{
+    private string[,] _cells = NewGrid(width, height);
+
+    public (int Width, int Height) Size { get; private set; } = (width, height);
+    public int CursorRow { get; private set; }
+    public int CursorColumn { get; private set; }
+    public bool CursorVisible { get; private set; } = true;
+    public int Writes { get; private set; }
+    public List<string> Frames { get; } = [];
+
+    public void Resize(int newWidth, int newHeight)
+    {
+        Size = (newWidth, newHeight);
+        _cells = NewGrid(newWidth, newHeight); // a real terminal's content after a resize is not to be trusted
+    }
+
+    public void Write(string frame)
+    {
+        Writes++;
+        Frames.Add(frame);
+        int i = 0;
+        while (i < frame.Length)
+        {
+            if (frame[i] == '\x1b')
+            {
+                i = ApplyEscape(frame, i);
+                continue;
+            }
+            Rune.DecodeFromUtf16(frame.AsSpan(i), out Rune rune, out int used);
+            i += used;
+            if (rune.Value < 0x20 || rune.Value is >= 0x7F and < 0xA0)
+                throw new InvalidOperationException($"raw control character U+{rune.Value:X4} written to the terminal");
+            int cells = CellWidth.Of(rune);
+            if (cells == 0)
+            {
+                if (CursorColumn > 0)
+                    _cells[CursorRow, CursorColumn - 1] += rune.ToString();
+                continue;
+            }
+            if (CursorColumn + cells > Size.Width)
+                throw new InvalidOperationException($"text written past the right edge on row {CursorRow}: '{rune}'");
+            _cells[CursorRow, CursorColumn] = rune.ToString();
+            if (cells == 2)
+                _cells[CursorRow, CursorColumn + 1] = "";
+            CursorColumn += cells;
+        }
+    }
+
+    private int ApplyEscape(string frame, int start)
+    {
+        if (frame[start + 1] != '[')
+            throw new InvalidOperationException($"unexpected escape at {start}");
+        int i = start + 2;
+        bool isPrivate = frame[i] == '?';
+        if (isPrivate)
+            i++;
+        int paramsStart = i;
+        while (char.IsDigit(frame[i]) || frame[i] == ';')
+            i++;
+        string[] parameters = frame[paramsStart..i].Split(';');
+        char final = frame[i];
+        switch (final)
+        {
+            case 'H':
+                CursorRow = parameters[0].Length > 0 ? int.Parse(parameters[0]) - 1 : 0;
+                CursorColumn = parameters.Length > 1 ? int.Parse(parameters[1]) - 1 : 0;
+                break;
+            case 'K':
+                for (int c = CursorColumn; c < Size.Width; c++)
+                    _cells[CursorRow, c] = " ";
+                break;
+            case 'J':
+                _cells = NewGrid(Size.Width, Size.Height);
+                break;
+            case 'l' or 'h' when isPrivate && parameters[0] == "25":
+                CursorVisible = final == 'h';
+                break;
+            case 'm':
+                break; // colours and attributes do not change the text a person reads
+            default:
+                throw new InvalidOperationException($"unsupported sequence ESC[{(isPrivate ? "?" : "")}{frame[paramsStart..i]}{final}");
+        }
+        return i + 1;
+    }
+
+    /// <summary>Row <paramref name="row"/> as text, trailing blanks removed.</summary>
+    public string Row(int row)
+    {
+        var text = new StringBuilder();
+        for (int c = 0; c < Size.Width; c++)
+            text.Append(_cells[row, c]);
+        return text.ToString().TrimEnd();
+    }
+
+    public string[] Screen() => Enumerable.Range(0, Size.Height).Select(Row).ToArray();
+
+    private static string[,] NewGrid(int width, int height)
+    {
+        var grid = new string[height, width];
+        for (int r = 0; r < height; r++)
+            for (int c = 0; c < width; c++)
+                grid[r, c] = " ";
+        return grid;
+    }
+}
