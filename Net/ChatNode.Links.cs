@@ -203,18 +203,28 @@ internal sealed partial class ChatNode
             return [.. _links];
     }
 
-    /// <summary>Four times a second: closes links past their handshake or drain deadline.</summary>
+    /// <summary>Four times a second: closes links past their handshake or drain deadline, declares silent links
+    /// dead, and sends a heartbeat on links we have been quiet on.</summary>
     private void OnTick()
     {
         long now = Environment.TickCount64;
+        long deadAfter = (long)Options.DeadAfter.TotalMilliseconds;
+        long heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
         foreach (PeerConnection link in SnapshotLinks())
         {
-            if (link.State == PeerState.Handshaking && now > link.HandshakeDeadline)
+            PeerState state = link.State;
+            if (state == PeerState.Handshaking && now > link.HandshakeDeadline)
                 link.Close($"no HELLO within {Options.HandshakeTimeout.TotalSeconds:0.#} s");
-            else if (link.State == PeerState.Draining && now > link.DrainDeadline)
+            else if (state == PeerState.Draining && now > link.DrainDeadline)
                 link.Close($"{link.CloseReason} (the peer did not confirm within {Options.DrainTimeout.TotalSeconds:0.#} s)");
+            else if (state is PeerState.Open or PeerState.Draining && now - link.LastReceived > deadAfter)
+                link.Close($"no sign of life for {Options.DeadAfter.TotalSeconds:0.#} s");
+            else if (state == PeerState.Open && now - link.LastSent >= heartbeat)
+                link.TryEnqueue(PingFrame);
         }
     }
+
+    private static readonly byte[] PingFrame = [0, 0, 0, 1, (byte)FrameType.Ping];
 
     /// <summary>Leaves the network: every open link is drained (what we queued is sent, and we wait until the
     /// peer has read it and closed its side). True when every link finished that way within the deadline.</summary>

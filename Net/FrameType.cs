@@ -5,4 +5,7 @@ internal enum FrameType : byte
 {
     Hello = 1,
     Chat = 2,
+
+    /// <summary>Heartbeat: no payload. Sent on a link that has been quiet for a heartbeat interval.</summary>
+    Ping = 3,
 }

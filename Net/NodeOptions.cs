@@ -20,6 +20,13 @@ internal sealed record NodeOptions(string Name)
     /// <summary>How long a leaving link waits for the peer to read what we sent and close its side.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A link we have sent nothing on for this long gets a PING, so the peer knows we are alive.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A link we have received nothing on for this long is declared dead (hung, crashed or unplugged peer):
+    /// three missed heartbeats. Detection takes at most this plus one timer tick (250 ms).</summary>
+    public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
+
     public int MaxQueueBytes { get; init; } = PeerConnection.DefaultMaxQueueBytes;
 
     /// <summary>Links (in any state) beyond this are refused, so a flood of connections cannot exhaust descriptors.</summary>

@@ -76,6 +76,7 @@ internal sealed partial class PeerConnection
             return false;
         }
 
+        Volatile.Write(ref _lastReceived, Environment.TickCount64);
         int available = _received + _receiveArgs.BytesTransferred;
         ReadOnlySpan<byte> data = _receiveBuffer.AsSpan(0, available);
         while (true)

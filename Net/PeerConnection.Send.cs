@@ -54,6 +54,7 @@ internal sealed partial class PeerConnection
                 if (_queued + frame.Length > _queue.Length)
                     Array.Resize(ref _queue, Math.Min(_node.Options.MaxQueueBytes, Math.Max(_queue.Length * 2, _queued + frame.Length)));
                 frame.CopyTo(_queue.AsSpan(_queued));
+                Volatile.Write(ref _lastSent, Environment.TickCount64);
                 _queued += frame.Length;
                 if (!_sending)
                 {

@@ -38,6 +38,15 @@ internal sealed partial class PeerConnection
     /// <summary>Tick at which a Draining link is closed even if the peer never answers our FIN.</summary>
     public long DrainDeadline { get; private set; } = long.MaxValue;
 
+    /// <summary>Environment.TickCount64 of the last bytes received (liveness for heartbeats).</summary>
+    public long LastReceived => Volatile.Read(ref _lastReceived);
+
+    /// <summary>Environment.TickCount64 of the last frame queued for the peer.</summary>
+    public long LastSent => Volatile.Read(ref _lastSent);
+
+    private long _lastReceived = Environment.TickCount64;
+    private long _lastSent = Environment.TickCount64;
+
     /// <summary>The peer as it introduced itself; null until its HELLO arrived.</summary>
     public PeerInfo? Peer { get; private set; }
 
