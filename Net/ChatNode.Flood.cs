@@ -53,6 +53,8 @@ internal sealed partial class ChatNode
                             link.TryEnqueue(frame);
                 }
                 return null;
+            case FrameType.Peers:
+                return OnPeers(body);
             case FrameType.Ping:
                 return body.Length == 1 ? null : "malformed PING";
             case FrameType.Hello:

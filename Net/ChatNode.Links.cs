@@ -65,46 +65,59 @@ internal sealed partial class ChatNode
         string reason = "no address to try";
         foreach (IPAddress address in addresses)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            var endPoint = new IPEndPoint(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, port);
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                timeout.CancelAfter(Options.ConnectTimeout);
-                await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token).ConfigureAwait(false);
+                PeerInfo peer = await ConnectAsync(endPoint, cancel).ConfigureAwait(false);
+                lock (_linksLock)
+                    _book.AddPinned(endPoint); // rejoined whenever links are lost, even after it restarts
+                return peer;
             }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                reason = e.SocketErrorCode switch
-                {
-                    SocketError.ConnectionRefused => "nobody is listening there (connection refused)",
-                    SocketError.HostUnreachable or SocketError.NetworkUnreachable => "the host is unreachable",
-                    SocketError.TimedOut => "no answer (timed out)",
-                    var error => error.ToString(),
-                };
-                continue;
-            }
-            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
-            {
-                socket.Dispose();
-                reason = $"no answer within {Options.ConnectTimeout.TotalSeconds:0} s";
-                continue;
-            }
-
-            PeerConnection? link = Adopt(socket, outbound: true);
-            if (link is null)
-                throw new ChatNetworkException($"cannot connect to {host}:{port}: too many connections");
-            try
-            {
-                await link.Opened.ConfigureAwait(false);
-                return link.Peer!;
-            }
-            catch (PeerClosedException e)
+            catch (ChatNetworkException e)
             {
                 reason = e.Message;
             }
         }
         throw new ChatNetworkException($"cannot connect to {host} port {port}: {reason}");
+    }
+
+    /// <summary>One TCP connect and handshake. Throws ChatNetworkException with a short reason.</summary>
+    private async Task<PeerInfo> ConnectAsync(IPEndPoint endPoint, CancellationToken cancel)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(Options.ConnectTimeout);
+            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new ChatNetworkException(e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "nobody is listening there (connection refused)",
+                SocketError.HostUnreachable or SocketError.NetworkUnreachable => "the host is unreachable",
+                SocketError.TimedOut => "no answer (timed out)",
+                var error => error.ToString(),
+            });
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new ChatNetworkException($"no answer within {Options.ConnectTimeout.TotalSeconds:0} s");
+        }
+
+        PeerConnection link = Adopt(socket, outbound: true) ?? throw new ChatNetworkException("too many connections");
+        try
+        {
+            await link.Opened.ConfigureAwait(false);
+            return link.Peer!;
+        }
+        catch (PeerClosedException e)
+        {
+            throw new ChatNetworkException(e.Message);
+        }
     }
 
     /// <summary>Takes over a connected socket: sends our HELLO and starts reading. Null if refused.</summary>
@@ -136,6 +149,8 @@ internal sealed partial class ChatNode
             return error;
         if (hello.Node == NodeId)
         {
+            lock (_linksLock)
+                _book.Forget(link.RemoteEndPoint);
             link.Close("that address is this peer itself");
             return null;
         }
@@ -151,6 +166,8 @@ internal sealed partial class ChatNode
             _linksPerNode[peer.NodeId] = count + 1;
             _open = [.. _open, link];
             joined = count == 0;
+            _book.Learn(new IPEndPoint(link.RemoteEndPoint.Address, peer.ListenPort), peer.NodeId);
+            _peersChanged = true;
             // Two links to one peer (A joined B while B joined A): only the peer with the lower id decides, so the
             // two sides never retire both; it retires the newer link, gracefully, so nothing in flight is lost.
             duplicate = count > 0 && NodeId < peer.NodeId;
@@ -187,6 +204,7 @@ internal sealed partial class ChatNode
                 else
                     _linksPerNode[peer.NodeId] = count;
                 left = count == 0;
+                _peersChanged = true;
             }
         }
         if (_stopping)
@@ -222,6 +240,8 @@ internal sealed partial class ChatNode
             else if (state == PeerState.Open && now - link.LastSent >= heartbeat)
                 link.TryEnqueue(PingFrame);
         }
+        if (!_stopping)
+            MaintainMembership(now);
     }
 
     private static readonly byte[] PingFrame = [0, 0, 0, 1, (byte)FrameType.Ping];

@@ -5,9 +5,12 @@
 //   body   = type:u8 payload
 //   HELLO  = 0x01 magic:u32 version:u8 node:u64 listenPort:u16 nameLen:u8 name:nameLen
 //   CHAT   = 0x02 origin:u64 seq:u64 timeMs:i64 nameLen:u8 name:nameLen text:rest
+//   PING   = 0x03
+//   PEERS  = 0x04 count:u8 (node:u64 port:u16 family:u8 address:4|16)*count    ; count <= 32, family 4 or 6
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
 // characters; text is 1..MaxTextBytes of UTF-8. Anything else is a protocol error that closes that one peer.
 using System.Buffers.Binary;
+using System.Net;
 
 namespace P2PChat.Net;
 
@@ -58,6 +61,30 @@ internal static class FrameReader
             return "invalid name in HELLO";
         hello = new HelloView(node, listenPort, name);
         return null;
+    }
+
+    /// <summary>Parses a PEERS body into <paramref name="peers"/>. Returns null on success, else the reason.</summary>
+    public static string? TryParsePeers(ReadOnlySpan<byte> body, List<(ulong Node, IPEndPoint EndPoint)> peers)
+    {
+        if (body.Length < 2 || body[0] != (byte)FrameType.Peers)
+            return "malformed PEERS";
+        int count = body[1];
+        if (count > Protocol.MaxPeersPerFrame)
+            return "too many addresses in PEERS";
+        ReadOnlySpan<byte> rest = body[2..];
+        for (int i = 0; i < count; i++)
+        {
+            if (rest.Length < 11)
+                return "malformed PEERS (truncated)";
+            ulong node = BinaryPrimitives.ReadUInt64BigEndian(rest);
+            ushort port = BinaryPrimitives.ReadUInt16BigEndian(rest[8..]);
+            int size = rest[10] switch { 4 => 4, 6 => 16, _ => -1 };
+            if (size < 0 || rest.Length < 11 + size)
+                return "malformed PEERS (address)";
+            peers.Add((node, new IPEndPoint(new IPAddress(rest.Slice(11, size)), port)));
+            rest = rest[(11 + size)..];
+        }
+        return rest.IsEmpty ? null : "malformed PEERS (trailing bytes)";
     }
 
     /// <summary>Parses a CHAT body. Returns null on success, else the reason the peer is closed.</summary>

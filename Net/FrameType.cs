@@ -8,4 +8,7 @@ internal enum FrameType : byte
 
     /// <summary>Heartbeat: no payload. Sent on a link that has been quiet for a heartbeat interval.</summary>
     Ping = 3,
+
+    /// <summary>Peer exchange: listen addresses of other peers, to reconnect through when links are lost.</summary>
+    Peers = 4,
 }

@@ -1,5 +1,7 @@
 // Encodes frames into caller-owned spans (see FrameReader for the grammar). Returns the bytes written.
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 
 namespace P2PChat.Net;
 
@@ -23,6 +25,33 @@ internal static class FrameWriter
         body[16] = (byte)name.Length;
         name.CopyTo(body[Protocol.HelloHeaderSize..]);
         return size;
+    }
+
+    /// <summary>Largest PEERS frame: every entry an IPv6 address.</summary>
+    public const int MaxPeersSize = Protocol.LengthPrefixSize + 2 + Protocol.MaxPeersPerFrame * (11 + 16);
+
+    /// <summary>Writes up to Protocol.MaxPeersPerFrame of <paramref name="peers"/> as one PEERS frame.</summary>
+    public static int WritePeers(Span<byte> destination, IEnumerable<(ulong Node, IPEndPoint EndPoint)> peers)
+    {
+        int at = Protocol.LengthPrefixSize + 2;
+        int count = 0;
+        foreach ((ulong node, IPEndPoint endPoint) in peers)
+        {
+            if (count == Protocol.MaxPeersPerFrame)
+                break;
+            IPAddress address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
+            BinaryPrimitives.WriteUInt64BigEndian(destination[at..], node);
+            BinaryPrimitives.WriteUInt16BigEndian(destination[(at + 8)..], (ushort)endPoint.Port);
+            bool v4 = address.AddressFamily == AddressFamily.InterNetwork;
+            destination[at + 10] = v4 ? (byte)4 : (byte)6;
+            address.TryWriteBytes(destination[(at + 11)..], out int written);
+            at += 11 + written;
+            count++;
+        }
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(at - Protocol.LengthPrefixSize));
+        destination[Protocol.LengthPrefixSize] = (byte)FrameType.Peers;
+        destination[Protocol.LengthPrefixSize + 1] = (byte)count;
+        return at;
     }
 
     public static int WriteChat(Span<byte> destination, MessageId id, long timeMs, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)

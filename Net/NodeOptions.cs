@@ -27,6 +27,10 @@ internal sealed record NodeOptions(string Name)
     /// three missed heartbeats. Detection takes at most this plus one timer tick (250 ms).</summary>
     public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Distinct peers this node wants links to; below it, it connects to addresses it learned. 0 turns
+    /// self-healing off (the network is then exactly the links users made).</summary>
+    public int TargetLinks { get; init; } = 3;
+
     public int MaxQueueBytes { get; init; } = PeerConnection.DefaultMaxQueueBytes;
 
     /// <summary>Links (in any state) beyond this are refused, so a flood of connections cannot exhaust descriptors.</summary>

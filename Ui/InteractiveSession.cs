@@ -18,7 +18,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 
     public async Task<int> RunAsync(CancellationToken cancel)
     {
-        using var node = new ChatNode(new NodeOptions(options.Name) { Port = options.ListenPort, BindAddress = options.Bind }, this);
+        using var node = new ChatNode(options.ToNodeOptions(), this);
         _node = node;
         // Listen and join before taking over the screen, so a failure is one plain line on stderr.
         if (await NodeStarter.StartAsync(node, options, text => Info(text), cancel) is { } failure)

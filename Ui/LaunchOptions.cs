@@ -15,9 +15,17 @@ internal sealed record LaunchOptions(string Name)
     public IPAddress Bind { get; init; } = IPAddress.IPv6Any;
     public bool Json { get; init; }
 
+    /// <summary>Node options for these launch options.</summary>
+    public NodeOptions ToNodeOptions() => new(Name) { Port = ListenPort, BindAddress = Bind, TargetLinks = Links };
+
+    /// <summary>Distinct peers to stay linked to (NodeOptions.TargetLinks).</summary>
+    public int Links { get; init; } = 3;
+
+    public const int MaxLinks = 64;
+
     /// <summary>Checks the raw words. Returns null and the options, or the one-line reason they are refused.</summary>
     public static string? TryCreate(string? name, string? host, string? port, string? listenPort, string? bind,
-        IReadOnlyList<string> peers, bool json, out LaunchOptions options)
+        IReadOnlyList<string> peers, string? links, bool json, out LaunchOptions options)
     {
         options = new LaunchOptions("-");
         if (string.IsNullOrEmpty(name))
@@ -55,7 +63,11 @@ internal sealed record LaunchOptions(string Name)
         if (bind is not null && !IPAddress.TryParse(bind, out bindAddress!))
             return $"invalid --bind '{Printable(bind)}': give an IP address of this machine, e.g. 127.0.0.1 or ::1";
 
-        options = new LaunchOptions(name) { Join = join, ListenPort = listen, Bind = bindAddress, Json = json };
+        int linkTarget = 3;
+        if (links is not null && (!int.TryParse(links, NumberStyles.None, CultureInfo.InvariantCulture, out linkTarget) || linkTarget > MaxLinks))
+            return $"invalid --links '{Printable(links)}': a number from 0 to {MaxLinks}";
+
+        options = new LaunchOptions(name) { Join = join, ListenPort = listen, Bind = bindAddress, Json = json, Links = linkTarget };
         return null;
     }
 

@@ -10,7 +10,7 @@ internal sealed class PipeSession(LaunchOptions options, TextReader stdin, Strea
     public async Task<int> RunAsync(CancellationToken cancel)
     {
         var writer = new PipeWriter(stdout, stderr, options.Json);
-        using var node = new ChatNode(new NodeOptions(options.Name) { Port = options.ListenPort, BindAddress = options.Bind }, writer);
+        using var node = new ChatNode(options.ToNodeOptions(), writer);
         if (await NodeStarter.StartAsync(node, options, writer.Info, cancel) is { } failure)
         {
             stderr.WriteLine($"p2pchat: {failure}");
