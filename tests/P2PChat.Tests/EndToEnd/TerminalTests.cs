@@ -1,0 +1,130 @@
+// End-to-end tests of the interactive UI: alice runs the native binary on a real terminal (a tmux pane), bob is a
+// pipe-mode peer joined to her. The screen is read as a person sees it: messages above the status bar, "> " input
+// at the bottom.
+using System.Text.RegularExpressions;
+
+namespace P2PChat.Tests.EndToEnd;
+
+[NotInParallel("e2e")]
+public sealed partial class TerminalTests
+{
+    private const string Typed = "hello from the terminal";
+
+    [Test]
+    public async Task A_line_typed_and_entered_shows_above_the_status_bar_clears_the_input_and_reaches_a_pipe_peer()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+
+        await alice.TypeAsync(Typed);
+        await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == $"> {Typed}", $"the input row to read '> {Typed}'");
+        await alice.PressAsync("Enter");
+
+        await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == ">", "the input row to be cleared to '>'");
+        await WaitForScreenAsync(alice, rows => IsAboveStatusBar(rows, $"alice: {Typed}"), $"'alice: {Typed}' above the status bar");
+        await bob.WaitForStdoutAsync($"alice: {Typed}");
+    }
+
+    [Test]
+    public async Task A_line_said_by_a_pipe_peer_shows_above_the_status_bar()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+
+        await bob.SayAsync("hi from the pipe");
+
+        await WaitForScreenAsync(alice, rows => IsAboveStatusBar(rows, "bob: hi from the pipe"), "'bob: hi from the pipe' above the status bar");
+        await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == ">", "the input row to stay '>'");
+    }
+
+    [Test]
+    [Arguments(":quit")]
+    [Arguments(":q")]
+    [Arguments("C-c")]
+    [Arguments("C-d")]
+    public async Task Leaving_with_a_quit_command_or_key_exits_0_restores_the_screen_and_the_pipe_peer_sees_alice_leave(string how)
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+        await Assert.That(await alice.FormatAsync("#{alternate_on}")).IsEqualTo("1").Because("the UI runs on the alternate screen");
+
+        if (how.StartsWith(':'))
+        {
+            await alice.TypeAsync(how);
+            await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == $"> {how}", $"the input row to read '> {how}'");
+            await alice.PressAsync("Enter");
+        }
+        else
+        {
+            await alice.PressAsync(how);
+        }
+
+        int code = await alice.WaitForExitAsync();
+        await Assert.That(code).IsEqualTo(0).Because(await alice.DescribeScreenAsync());
+        await Assert.That(await alice.FormatAsync("#{alternate_on}")).IsEqualTo("0").Because("the user's screen is back");
+        await Assert.That(await alice.FormatAsync("#{cursor_flag}")).IsEqualTo("1").Because("the cursor is visible again");
+        string leftOnScreen = string.Join(" / ", (await alice.ScreenAsync()).Where(row => row.Trim().Length > 0).Select(row => row.TrimEnd()));
+        await Assert.That(leftOnScreen).IsEqualTo("[exited 0]").Because("the user's screen, blank before p2pchat ran, comes back without any chat UI");
+        await bob.WaitForStderrAsync(line => line.StartsWith("p2pchat: alice left (", StringComparison.Ordinal), "'p2pchat: alice left (...)'");
+    }
+
+    /// <summary>Starts alice on 127.0.0.1 with a free port and returns once her status bar shows it.</summary>
+    private static async Task<TmuxSession> StartAliceAsync()
+    {
+        string command = $"{TmuxSession.Quote(NativeBinary.Path)} alice --bind 127.0.0.1 --port 0";
+        TmuxSession alice = await TmuxSession.StartAsync(command);
+        try
+        {
+            await WaitForScreenAsync(alice, rows => PortOf(rows) > 0, "a status bar with 'listening on 127.0.0.1 port N'");
+            return alice;
+        }
+        catch
+        {
+            await alice.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts bob in pipe mode joined to alice; returns once alice's status bar counts him.</summary>
+    private static async Task<ChatProcess> JoinBobAsync(TmuxSession alice)
+    {
+        ChatProcess bob = await ChatProcess.StartPeerAsync("bob", PortOf(await alice.ScreenAsync()));
+        try
+        {
+            await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("| 1 peer connected", StringComparison.Ordinal)),
+                "'1 peer connected' in the status bar");
+            return bob;
+        }
+        catch
+        {
+            await bob.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static Task WaitForScreenAsync(TmuxSession session, Func<string[], bool> condition, string expected) =>
+        Wait.UntilAsync(async () => condition(await session.ScreenAsync()), expected, session.DescribeScreenAsync);
+
+    /// <summary>True when a whole row reads <paramref name="text"/> somewhere above the status bar.</summary>
+    private static bool IsAboveStatusBar(string[] rows, string text)
+    {
+        int status = Array.FindIndex(rows, row => StatusBar().IsMatch(row));
+        return status > 0 && rows.Take(status).Any(row => row.TrimEnd() == text);
+    }
+
+    /// <summary>The listen port the status bar shows; -1 while there is none.</summary>
+    private static int PortOf(string[] rows)
+    {
+        foreach (string row in rows)
+            if (StatusBar().Match(row) is { Success: true } match)
+                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return -1;
+    }
+
+    /// <summary>" alice | listening on 127.0.0.1 port 41341 | 1 peer connected | :quit to leave".</summary>
+    [GeneratedRegex(@"^ alice \| listening on 127\.0\.0\.1 port (\d+) \|")]
+    private static partial Regex StatusBar();
+}

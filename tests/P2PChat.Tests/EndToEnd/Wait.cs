@@ -1,0 +1,38 @@
+// Polls a condition until it holds or a deadline passes: end-to-end tests wait on what a process printed or how a
+// screen looks, never on a fixed sleep. A timeout says what was expected and what was there instead.
+namespace P2PChat.Tests.EndToEnd;
+
+internal static class Wait
+{
+    /// <summary>Generous for a 2-core machine that may be building at the same time.</summary>
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Returns once <paramref name="condition"/> holds; throws TimeoutException with
+    /// "expected" and the current state (<paramref name="actual"/>) when it does not in time.</summary>
+    public static async Task UntilAsync(Func<bool> condition, string expected, Func<string> actual, TimeSpan? timeout = null)
+    {
+        TimeSpan limit = timeout ?? Default;
+        DateTime deadline = DateTime.UtcNow + limit;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+                throw new TimeoutException($"waited {limit.TotalSeconds:0.#} s for {expected}; got:\n{actual()}");
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    /// <summary>Same, for a condition that needs async work (running tmux) to check.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string expected, Func<Task<string>> actual, TimeSpan? timeout = null)
+    {
+        TimeSpan limit = timeout ?? Default;
+        DateTime deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+                throw new TimeoutException($"waited {limit.TotalSeconds:0.#} s for {expected}; got:\n{await actual()}");
+            await Task.Delay(PollInterval);
+        }
+    }
+}
