@@ -21,16 +21,17 @@ internal static class Program
         var bind = new Option<string?>("--bind") { Description = "Address to listen on (default: all interfaces, IPv4 and IPv6)" };
         var peers = new Option<string[]>("--peer") { Description = "Another peer to join through, as HOST:PORT or [IPV6]:PORT (repeatable)", Arity = ArgumentArity.ZeroOrMore };
         var links = new Option<string?>("--links") { Description = "How many peers to stay directly connected to; lost links are replaced from peers learned along the way (default 3, 0 = only the links you make)" };
+        var history = new Option<string?>("--history") { Description = "How many earlier messages to show when joining (default 50, 0 for none)" };
         var json = new Option<bool>("--json") { Description = "Pipe mode: write one JSON object per event on stdout" };
 
         var root = new RootCommand("p2pchat: serverless peer-to-peer chat. Interactive on a terminal; with a pipe, one message per line in and out.")
         {
-            name, host, port, listenPort, bind, peers, links, json,
+            name, host, port, listenPort, bind, peers, links, history, json,
         };
         root.SetAction(async (result, cancel) =>
         {
             if (LaunchOptions.TryCreate(result.GetValue(name), result.GetValue(host), result.GetValue(port), result.GetValue(listenPort),
-                    result.GetValue(bind), result.GetValue(peers) ?? [], result.GetValue(links), result.GetValue(json), out LaunchOptions options) is { } error)
+                    result.GetValue(bind), result.GetValue(peers) ?? [], result.GetValue(links), result.GetValue(history), result.GetValue(json), out LaunchOptions options) is { } error)
             {
                 await stderr.WriteLineAsync($"p2pchat: {error}");
                 return ExitUsage;

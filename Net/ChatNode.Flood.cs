@@ -12,6 +12,7 @@ internal sealed partial class ChatNode
 
     // Guarded by _floodLock.
     private readonly DuplicateFilter _seen = new();
+    private MessageLog? _log;
     private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize];
     private ulong _sequence;
     private long _sentAlone;
@@ -37,7 +38,7 @@ internal sealed partial class ChatNode
 
         switch ((FrameType)body[0])
         {
-            case FrameType.Chat:
+            case FrameType.Chat or FrameType.Replay:
                 string? error = FrameReader.TryParseChat(body, out ChatView chat);
                 if (error is not null)
                     return error;
@@ -45,14 +46,17 @@ internal sealed partial class ChatNode
                     return null; // our own message came back round a cycle
                 lock (_floodLock)
                 {
-                    if (!_seen.TryAccept(chat.Id))
+                    if (!_seen.TryAccept(chat.Id, chat.History))
                         return null;
+                    Log.Append(chat.Id, frame);
                     _sink.OnMessage(chat);
                     foreach (PeerConnection link in _open)
                         if (link != from)
                             link.TryEnqueue(frame);
                 }
                 return null;
+            case FrameType.Sync:
+                return OnSync(from, body);
             case FrameType.Peers:
                 return OnPeers(body);
             case FrameType.Ping:
@@ -63,6 +67,9 @@ internal sealed partial class ChatNode
                 return $"unknown frame type {body[0]}";
         }
     }
+
+    /// <summary>Created on first use so its size follows the options. Guarded by _floodLock.</summary>
+    private MessageLog Log => _log ??= new MessageLog(Options.LogCapacity);
 
     /// <summary>Says <paramref name="text"/> (at most Protocol.MaxTextBytes of UTF-8) to every peer.</summary>
     public MessageId Say(string text, long timeMs)
@@ -76,6 +83,7 @@ internal sealed partial class ChatNode
             var id = new MessageId(NodeId, ++_sequence);
             _seen.TryAccept(id);
             int size = FrameWriter.WriteChat(_scratch, id, timeMs, _nameUtf8, textSpan);
+            Log.Append(id, _scratch.AsSpan(0, size));
             PeerConnection[] open = _open;
             if (open.Length == 0)
                 Interlocked.Increment(ref _sentAlone);

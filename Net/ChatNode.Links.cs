@@ -172,6 +172,7 @@ internal sealed partial class ChatNode
             // two sides never retire both; it retires the newer link, gracefully, so nothing in flight is lost.
             duplicate = count > 0 && NodeId < peer.NodeId;
         }
+        SendSync(link);
         if (joined)
             _sink.OnPeerJoined(peer);
         if (duplicate)

@@ -2,7 +2,7 @@
 // so the forwarding path never copies or allocates them.
 namespace P2PChat.Net;
 
-internal readonly ref struct ChatView(MessageId id, long timeMs, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)
+internal readonly ref struct ChatView(MessageId id, long timeMs, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text, bool history = false)
 {
     public MessageId Id { get; } = id;
 
@@ -11,4 +11,7 @@ internal readonly ref struct ChatView(MessageId id, long timeMs, ReadOnlySpan<by
 
     public ReadOnlySpan<byte> Name { get; } = name;
     public ReadOnlySpan<byte> Text { get; } = text;
+
+    /// <summary>Replayed by anti-entropy (history for a newcomer, or missed during a split), not said just now.</summary>
+    public bool History { get; } = history;
 }

@@ -3,6 +3,10 @@
 // anti-replay window of IPsec, RFC 4303 section 3.4.3). A sequence below the window counts as seen: flooding
 // delivers every copy of a message within moments, long before Window newer messages of the same sender.
 // At most MaxOrigins senders are tracked; past that the one heard from least recently is forgotten.
+// It also tracks, per origin, the contiguous prefix it has (every sequence up to Contiguous seen): that is the
+// summary peers exchange to find what the other is missing (anti-entropy, ChatNode.Sync.cs). The first message
+// heard from an origin sets where its prefix starts: a replayed one (history, sent oldest first) at itself, a live
+// one LiveSlack below itself, so live copies that overtook each other on different paths are still all accepted.
 // Not thread-safe: the node calls it under its flood lock.
 namespace P2PChat.Net;
 
@@ -10,12 +14,16 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
 {
     public const int DefaultMaxOrigins = 4096;
     public const int Window = 1024;
+    public const int LiveSlack = 64;
     private const int Words = Window / 64;
 
     private sealed class OriginState
     {
-        /// <summary>Highest sequence seen; 0 until the first.</summary>
+        /// <summary>Highest sequence seen.</summary>
         public ulong Highest;
+
+        /// <summary>Every sequence up to this one counts as seen; never above Highest.</summary>
+        public ulong Contiguous;
 
         /// <summary>Bit (s mod Window) is set when sequence s in (Highest - Window, Highest] was seen.</summary>
         public readonly ulong[] Bits = new ulong[Words];
@@ -30,19 +38,51 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     public int OriginCount => _origins.Count;
 
     /// <summary>Records <paramref name="id"/>; true the first time it is seen, false for every repeat.</summary>
-    public bool TryAccept(MessageId id)
+    public bool TryAccept(MessageId id, bool replayed = false)
     {
         if (id.Seq == 0)
             return false;
+        ulong seq = id.Seq;
         if (!_origins.TryGetValue(id.Origin, out OriginState? state))
         {
             if (_origins.Count >= maxOrigins)
                 EvictLeastRecent();
-            state = new OriginState();
+            ulong start = replayed || seq <= LiveSlack ? seq - 1 : seq - 1 - LiveSlack;
+            state = new OriginState { Highest = start, Contiguous = start };
             _origins.Add(id.Origin, state);
         }
+        if (seq <= state.Contiguous)
+            return false;
+        bool accepted = Mark(state, seq);
+        if (accepted)
+            Advance(state);
+        return accepted;
+    }
 
-        ulong seq = id.Seq;
+    /// <summary>Highest sequence of <paramref name="origin"/> up to which everything was seen; 0 if unknown.</summary>
+    public ulong ContiguousOf(ulong origin) => _origins.TryGetValue(origin, out OriginState? state) ? state.Contiguous : 0;
+
+    /// <summary>(origin, contiguous) of the <paramref name="max"/> origins heard from most recently.</summary>
+    public List<(ulong Origin, ulong Contiguous)> Summary(int max)
+    {
+        var all = new List<(ulong Origin, ulong Contiguous, long Used)>(_origins.Count);
+        foreach ((ulong origin, OriginState state) in _origins)
+            all.Add((origin, state.Contiguous, state.LastUsed));
+        all.Sort((a, b) => b.Used.CompareTo(a.Used));
+        return all.Take(max).Select(e => (e.Origin, e.Contiguous)).ToList();
+    }
+
+    private static void Advance(OriginState state)
+    {
+        // Everything below the window counts as seen (see the top comment), and the prefix grows over set bits.
+        if (state.Highest >= Window && state.Contiguous < state.Highest - Window)
+            state.Contiguous = state.Highest - Window;
+        while (state.Contiguous < state.Highest && IsSet(state.Bits, state.Contiguous + 1))
+            state.Contiguous++;
+    }
+
+    private bool Mark(OriginState state, ulong seq)
+    {
         if (seq > state.Highest)
         {
             ulong advance = seq - state.Highest;

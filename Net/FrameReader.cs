@@ -7,6 +7,8 @@
 //   CHAT   = 0x02 origin:u64 seq:u64 timeMs:i64 nameLen:u8 name:nameLen text:rest
 //   PING   = 0x03
 //   PEERS  = 0x04 count:u8 (node:u64 port:u16 family:u8 address:4|16)*count    ; count <= 32, family 4 or 6
+//   SYNC   = 0x05 limit:u16 count:u16 (origin:u64 contiguous:u64)*count         ; count <= 256
+//   REPLAY = 0x06 (the CHAT payload)
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
 // characters; text is 1..MaxTextBytes of UTF-8. Anything else is a protocol error that closes that one peer.
 using System.Buffers.Binary;
@@ -87,11 +89,28 @@ internal static class FrameReader
         return rest.IsEmpty ? null : "malformed PEERS (trailing bytes)";
     }
 
-    /// <summary>Parses a CHAT body. Returns null on success, else the reason the peer is closed.</summary>
+    /// <summary>Parses a SYNC body into <paramref name="summary"/> (origin -> contiguous). Null or the reason.</summary>
+    public static string? TryParseSync(ReadOnlySpan<byte> body, Dictionary<ulong, ulong> summary, out int limit)
+    {
+        limit = 0;
+        if (body.Length < 5 || body[0] != (byte)FrameType.Sync)
+            return "malformed SYNC";
+        limit = BinaryPrimitives.ReadUInt16BigEndian(body[1..]);
+        int count = BinaryPrimitives.ReadUInt16BigEndian(body[3..]);
+        if (count > Protocol.MaxSyncOrigins)
+            return "too many origins in SYNC";
+        if (body.Length != 5 + count * 16)
+            return "malformed SYNC (length)";
+        for (int i = 0; i < count; i++)
+            summary[BinaryPrimitives.ReadUInt64BigEndian(body[(5 + i * 16)..])] = BinaryPrimitives.ReadUInt64BigEndian(body[(13 + i * 16)..]);
+        return null;
+    }
+
+    /// <summary>Parses a CHAT (or REPLAY) body. Returns null on success, else the reason the peer is closed.</summary>
     public static string? TryParseChat(ReadOnlySpan<byte> body, out ChatView chat)
     {
         chat = default;
-        if (body.Length < Protocol.ChatHeaderSize || body[0] != (byte)FrameType.Chat)
+        if (body.Length < Protocol.ChatHeaderSize || body[0] is not ((byte)FrameType.Chat or (byte)FrameType.Replay))
             return "malformed CHAT";
         ulong origin = BinaryPrimitives.ReadUInt64BigEndian(body[1..]);
         ulong seq = BinaryPrimitives.ReadUInt64BigEndian(body[9..]);
@@ -108,7 +127,7 @@ internal static class FrameReader
             return "invalid sender name in CHAT";
         if (!TextRules.IsValidText(text))
             return text.Length == 0 ? "empty CHAT text" : "CHAT text is not valid UTF-8 or too long";
-        chat = new ChatView(new MessageId(origin, seq), time, name, text);
+        chat = new ChatView(new MessageId(origin, seq), time, name, text, history: body[0] == (byte)FrameType.Replay);
         return null;
     }
 }

@@ -11,4 +11,10 @@ internal enum FrameType : byte
 
     /// <summary>Peer exchange: listen addresses of other peers, to reconnect through when links are lost.</summary>
     Peers = 4,
+
+    /// <summary>Anti-entropy request: "this is what I have" (per-origin contiguous sequence), sent when a link opens.</summary>
+    Sync = 5,
+
+    /// <summary>A CHAT replayed in answer to SYNC (missed during a split, or history for a newcomer). Same payload.</summary>
+    Replay = 6,
 }

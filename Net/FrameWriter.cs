@@ -54,6 +54,24 @@ internal static class FrameWriter
         return at;
     }
 
+    public static int SyncSize(int origins) => Protocol.LengthPrefixSize + 5 + origins * 16;
+
+    public static int WriteSync(Span<byte> destination, int limit, IReadOnlyList<(ulong Origin, ulong Contiguous)> summary)
+    {
+        int size = SyncSize(summary.Count);
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
+        Span<byte> body = destination[Protocol.LengthPrefixSize..size];
+        body[0] = (byte)FrameType.Sync;
+        BinaryPrimitives.WriteUInt16BigEndian(body[1..], (ushort)limit);
+        BinaryPrimitives.WriteUInt16BigEndian(body[3..], (ushort)summary.Count);
+        for (int i = 0; i < summary.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(body[(5 + i * 16)..], summary[i].Origin);
+            BinaryPrimitives.WriteUInt64BigEndian(body[(13 + i * 16)..], summary[i].Contiguous);
+        }
+        return size;
+    }
+
     public static int WriteChat(Span<byte> destination, MessageId id, long timeMs, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)
     {
         int size = ChatSize(name, text);

@@ -31,6 +31,12 @@ internal sealed record NodeOptions(string Name)
     /// self-healing off (the network is then exactly the links users made).</summary>
     public int TargetLinks { get; init; } = 3;
 
+    /// <summary>How many earlier messages a newcomer asks for (replayed from its peers' logs) when it joins.</summary>
+    public int History { get; init; } = 50;
+
+    /// <summary>Messages each node keeps for anti-entropy and history.</summary>
+    public int LogCapacity { get; init; } = MessageLog.DefaultCapacity;
+
     public int MaxQueueBytes { get; init; } = PeerConnection.DefaultMaxQueueBytes;
 
     /// <summary>Links (in any state) beyond this are refused, so a flood of connections cannot exhaust descriptors.</summary>

@@ -22,6 +22,9 @@ internal static class Protocol
     /// <summary>Message text is UTF-8, 1..8192 bytes; longer local lines are split (TextChunker).</summary>
     public const int MaxTextBytes = 8 * 1024;
 
+    /// <summary>Most origins in one SYNC summary (the most recently heard).</summary>
+    public const int MaxSyncOrigins = 256;
+
     /// <summary>Most addresses in one PEERS frame.</summary>
     public const int MaxPeersPerFrame = 32;
 

@@ -14,6 +14,9 @@ internal sealed record ChatEvent(
     /// <summary>The sender's clock, ISO 8601 UTC: informational, peers' clocks are not synchronised.</summary>
     [JsonPropertyName("time")] public string? Time { get; init; }
 
+    /// <summary>True for a message replayed from peers' logs (said before we joined, or during a split).</summary>
+    [JsonPropertyName("history")] public bool? History { get; init; }
+
     [JsonPropertyName("text")] public string? Text { get; init; }
     [JsonPropertyName("address")] public string? Address { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }

@@ -6,6 +6,7 @@ internal enum LineKind
     Message,
     Own,
     Info,
+    History,
 }
 
 internal readonly record struct DisplayLine(LineKind Kind, string Text);

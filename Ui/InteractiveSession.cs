@@ -203,8 +203,9 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
     private void Info(string text) => Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(LineKind.Info, $"* {text}")));
 
     public void OnMessage(in ChatView message) =>
-        Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(LineKind.Message,
-            $"{TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Name))}: {TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Text))}")));
+        Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(message.History ? LineKind.History : LineKind.Message,
+            $"{TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Name))}: {TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Text))}"
+            + (message.History ? $"  (earlier, {DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToLocalTime():HH:mm})" : ""))));
 
     public void OnPeerJoined(PeerInfo peer)
     {

@@ -16,18 +16,25 @@ internal sealed record LaunchOptions(string Name)
     public bool Json { get; init; }
 
     /// <summary>Node options for these launch options.</summary>
-    public NodeOptions ToNodeOptions() => new(Name) { Port = ListenPort, BindAddress = Bind, TargetLinks = Links };
+    public NodeOptions ToNodeOptions() => new(Name) { Port = ListenPort, BindAddress = Bind, TargetLinks = Links, History = History };
 
     /// <summary>Distinct peers to stay linked to (NodeOptions.TargetLinks).</summary>
     public int Links { get; init; } = 3;
+
+    /// <summary>Earlier messages to ask for on joining (NodeOptions.History).</summary>
+    public int History { get; init; } = 50;
 
     public const int MaxLinks = 64;
 
     /// <summary>Checks the raw words. Returns null and the options, or the one-line reason they are refused.</summary>
     public static string? TryCreate(string? name, string? host, string? port, string? listenPort, string? bind,
-        IReadOnlyList<string> peers, string? links, bool json, out LaunchOptions options)
+        IReadOnlyList<string> peers, string? links, string? history, bool json, out LaunchOptions options)
     {
         options = new LaunchOptions("-");
+        // System.CommandLine hands an unknown option that stands where a positional may go to that positional.
+        foreach (string? word in (string?[])[name, host, port])
+            if (word is ['-', _, ..] && !int.TryParse(word, out _))
+                return $"unknown option '{Printable(word)}' (see p2pchat --help)";
         if (string.IsNullOrEmpty(name))
             return "missing NAME: say who you are, e.g. 'p2pchat alice'";
         if (TextRules.ExplainBadName(name) is { } badName)
@@ -67,7 +74,11 @@ internal sealed record LaunchOptions(string Name)
         if (links is not null && (!int.TryParse(links, NumberStyles.None, CultureInfo.InvariantCulture, out linkTarget) || linkTarget > MaxLinks))
             return $"invalid --links '{Printable(links)}': a number from 0 to {MaxLinks}";
 
-        options = new LaunchOptions(name) { Join = join, ListenPort = listen, Bind = bindAddress, Json = json, Links = linkTarget };
+        int historyCount = 50;
+        if (history is not null && (!int.TryParse(history, NumberStyles.None, CultureInfo.InvariantCulture, out historyCount) || historyCount > MessageLog.DefaultCapacity))
+            return $"invalid --history '{Printable(history)}': a number from 0 to {MessageLog.DefaultCapacity}";
+
+        options = new LaunchOptions(name) { Join = join, ListenPort = listen, Bind = bindAddress, Json = json, Links = linkTarget, History = historyCount };
         return null;
     }
 

@@ -1,6 +1,7 @@
-// Start-up shared by both modes: listen, say where, then join through every address given. Fails (returns the
-// reason) when listening fails or when addresses were given and none of them could be joined; a failing
-// address among others that work is reported and skipped. Joining does not retry: the user is told at once.
+// Start-up shared by both modes: listen, join through every address given, then say where we listen. Fails
+// (returns the reason, one line) when listening fails or when addresses were given and none of them could be
+// joined; a failing address among others that work is reported and skipped. The first join does not retry: the
+// user is told at once. (Once joined, lost links are re-made by the node itself, ChatNode.Membership.cs.)
 using P2PChat.Net;
 
 namespace P2PChat.Ui;
@@ -17,9 +18,7 @@ internal static class NodeStarter
         {
             return e.Message;
         }
-        info($"{node.Name} listening on {ListenDescription(node)}");
-
-        string? lastFailure = null;
+        var failures = new List<string>();
         int joined = 0;
         foreach (PeerAddress address in options.Join)
         {
@@ -31,14 +30,14 @@ internal static class NodeStarter
             }
             catch (ChatNetworkException e)
             {
-                lastFailure = e.Message;
-                if (options.Join.Count > 1)
-                    info(e.Message);
+                failures.Add(e.Message);
             }
         }
-        if (joined > 0 || lastFailure is null)
-            return null;
-        return options.Join.Count == 1 ? lastFailure : $"could not join through any of the {options.Join.Count} addresses given";
+        if (joined == 0 && failures.Count > 0)
+            return string.Join("; ", failures);
+        failures.ForEach(info);
+        info($"{node.Name} listening on {ListenDescription(node)}");
+        return null;
     }
 
     /// <summary>"port 40213 (all interfaces)" or "127.0.0.1 port 40213".</summary>

@@ -14,6 +14,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
     private static readonly ChatEventJson Json = new(new JsonSerializerOptions
     {
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, // options passed here replace the attribute's
     });
 
     private readonly Lock _lock = new();
@@ -31,6 +32,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
                 Seq = message.Id.Seq,
                 Time = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToString("O"),
                 Text = Encoding.UTF8.GetString(message.Text),
+                History = message.History ? true : null,
             });
             return;
         }

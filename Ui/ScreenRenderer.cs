@@ -83,7 +83,7 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
 
     private string Style(LineKind kind, string text) => !colors ? text : kind switch
     {
-        LineKind.Info => $"\x1b[2m{text}\x1b[0m",
+        LineKind.Info or LineKind.History => $"\x1b[2m{text}\x1b[0m",
         LineKind.Own => $"\x1b[1m{text}\x1b[0m",
         _ => text,
     };

@@ -99,12 +99,8 @@ public sealed class PipeModeTests
         await Assert.That(Math.Abs((DateTimeOffset.UtcNow - sent).TotalMinutes) < 5).IsTrue().Because($"time '{time}' is the sender's clock, which is ours");
     }
 
-    // Product bug, explicit so the suite stays green: run with --treenode-filter "/*/*/*/*[Category=ProductBug]".
-    // ChatEvent.cs says "Null fields are left out" and ChatEventJson asks for WhenWritingNull, but PipeWriter builds
-    // the context with new JsonSerializerOptions, which replace the generated ones: every null is written.
+    // Regression: options passed to the generated context used to replace its WhenWritingNull, writing every null.
     [Test]
-    [Explicit]
-    [Category("ProductBug")]
     public async Task Json_message_events_carry_no_fields_that_belong_to_joins_and_leaves()
     {
         await using ChatProcess a = await ChatProcess.StartPeerAsync("a", null, "--json");
@@ -172,12 +168,9 @@ public sealed class PipeModeTests
         await AssertNoStackTraceAsync(p);
     }
 
-    // Product bug, explicit so the suite stays green: run with --treenode-filter "/*/*/*/*[Category=ProductBug]".
-    // The optional HOST and PORT positionals swallow an unknown option: 'alice --frob' says "host '--frob' needs a
-    // port", and 'alice --frob 5000' tries to resolve '--frob' and exits 1 ("cannot resolve host '--frob'").
+    // Regression: the optional HOST and PORT positionals used to swallow an unknown option ('alice --frob 5000'
+    // tried to resolve '--frob').
     [Test]
-    [Explicit]
-    [Category("ProductBug")]
     [Arguments("alice --frob")]
     [Arguments("alice --frob 5000")]
     public async Task An_unknown_option_is_refused_as_an_option_not_taken_for_a_host(string commandLine)
