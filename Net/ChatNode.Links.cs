@@ -216,6 +216,15 @@ internal sealed partial class ChatNode
             _sink.OnNotice($"refused a connection from {link.RemoteEndPoint}: {link.CloseReason}");
     }
 
+    /// <summary>Fault injection: cuts every link to <paramref name="node"/> at once, as a crash or a pulled cable
+    /// would (no drain, nothing flushed).</summary>
+    internal void CutLinksTo(ulong node)
+    {
+        foreach (PeerConnection link in SnapshotLinks())
+            if (link.Peer?.NodeId == node)
+                link.Close("link cut (fault injection)");
+    }
+
     private PeerConnection[] SnapshotLinks()
     {
         lock (_linksLock)
