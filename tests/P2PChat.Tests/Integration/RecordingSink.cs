@@ -1,0 +1,98 @@
+// An IChatSink that records everything a node reports, thread-safe, for tests to wait on and assert against.
+using System.Text;
+using P2PChat.Net;
+
+namespace P2PChat.Tests;
+
+internal sealed class RecordingSink(string owner) : IChatSink
+{
+    private readonly Lock _lock = new();
+    private readonly List<string> _messages = [];
+    private readonly List<string> _joined = [];
+    private readonly List<string> _left = [];
+    private readonly List<string> _notices = [];
+
+    public string Owner => owner;
+
+    /// <summary>Every message seen, as "NAME: TEXT", in the order the node accepted them.</summary>
+    public string[] Messages
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _messages];
+        }
+    }
+
+    public int MessageCount
+    {
+        get
+        {
+            lock (_lock)
+                return _messages.Count;
+        }
+    }
+
+    /// <summary>Names of peers reported joined.</summary>
+    public string[] Joined
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _joined];
+        }
+    }
+
+    /// <summary>"NAME (REASON)" of peers reported left.</summary>
+    public string[] Left
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _left];
+        }
+    }
+
+    public string[] Notices
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _notices];
+        }
+    }
+
+    public int CountOf(string line)
+    {
+        lock (_lock)
+            return _messages.Count(m => m == line);
+    }
+
+    public void OnMessage(in ChatView message)
+    {
+        string line = $"{Encoding.UTF8.GetString(message.Name)}: {Encoding.UTF8.GetString(message.Text)}";
+        lock (_lock)
+            _messages.Add(line);
+    }
+
+    public void OnPeerJoined(PeerInfo peer)
+    {
+        lock (_lock)
+            _joined.Add(peer.Name);
+    }
+
+    public void OnPeerLeft(PeerInfo peer, string reason)
+    {
+        lock (_lock)
+            _left.Add($"{peer.Name} ({reason})");
+    }
+
+    public void OnNotice(string text)
+    {
+        lock (_lock)
+            _notices.Add(text);
+    }
+
+    public override string ToString() => $"{owner}: messages [{string.Join(" | ", Messages)}], joined [{string.Join(", ", Joined)}], "
+        + $"left [{string.Join(", ", Left)}], notices [{string.Join(", ", Notices)}]";
+}

@@ -1,0 +1,150 @@
+// Pipe-mode output: one line per message, controls made visible in plain mode and escaped in JSON mode, so
+// nothing a peer sends can reach stdout raw.
+using System.Text;
+using System.Text.Json;
+using P2PChat.Net;
+using P2PChat.Ui;
+
+namespace P2PChat.Tests;
+
+public class PipeWriterTests
+{
+    /// <summary>Shows one message through a PipeWriter and returns what it wrote to stdout and stderr.</summary>
+    private static (byte[] Stdout, string Stderr) Show(string name, string text, bool json, ulong origin = 0x00ab, ulong seq = 7,
+        long timeMs = 1_700_000_000_000)
+    {
+        using var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        var writer = new PipeWriter(stdout, stderr, json);
+        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
+        byte[] textUtf8 = Encoding.UTF8.GetBytes(text);
+        var message = new ChatView(new MessageId(origin, seq), timeMs, nameUtf8, textUtf8);
+        writer.OnMessage(in message);
+        return (stdout.ToArray(), stderr.ToString());
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexString(bytes);
+
+    [Test]
+    [Arguments("bob", "a\u001bb\nc", "bob: a^[b^Jc\n")]
+    [Arguments("bob", "\u001b[2J\u001b[Hgotcha\r", "bob: ^[[2J^[[Hgotcha^M\n")]
+    [Arguments("李", "🙂 \u009b31m \u007f", "李: 🙂 M-^[31m ^?\n")]
+    [Arguments("alice", "plain text", "alice: plain text\n")]
+    public async Task Plain_message_is_exactly_one_visible_line(string name, string text, string expected)
+    {
+        var (stdout, stderr) = Show(name, text, json: false);
+        string line = Encoding.UTF8.GetString(stdout);
+
+        await Assert.That(line).IsEqualTo(expected);
+        await Assert.That(line.Count(c => c == '\n')).IsEqualTo(1);
+        await Assert.That(stderr).IsEmpty();
+    }
+
+    [Test]
+    public async Task Plain_message_of_the_largest_size_with_every_byte_a_control_fits_the_line_buffer()
+    {
+        string text = new('\u001b', Protocol.MaxTextBytes);
+
+        var (stdout, _) = Show(new string('n', Protocol.MaxNameBytes), text, json: false);
+
+        await Assert.That(stdout.Length).IsEqualTo(Protocol.MaxNameBytes + 2 + 2 * Protocol.MaxTextBytes + 1);
+        await Assert.That(stdout[^1]).IsEqualTo((byte)'\n');
+        await Assert.That(stdout[..^1].Any(b => b < 0x20)).IsFalse();
+    }
+
+    [Test]
+    [Arguments("bob", "a\u001bb\nc")]
+    [Arguments("bob", "bell\u0007 del\u007f csi\u009b31m nel\u0085 tab\t cr\r nul\0")]
+    [Arguments("李小龍", "quotes \" and \\ backslash, </script>, 🙂 漢字")]
+    [Arguments("Zoë", "line separator \u2028 and paragraph \u2029")]
+    public async Task Json_message_is_one_parseable_line_with_the_original_text(string name, string text)
+    {
+        var (stdout, stderr) = Show(name, text, json: true, origin: 0x0123456789abcdef, seq: 42);
+
+        await Assert.That(stdout[^1]).IsEqualTo((byte)'\n');
+        byte[] line = stdout[..^1];
+        await Assert.That(line.Any(b => b < 0x20)).IsFalse().Because($"raw output {Hex(stdout)}");
+        await Assert.That(line.Any(b => b == 0x7F)).IsFalse().Because($"DEL must be escaped too; raw output {Hex(stdout)}");
+        bool rawC1 = Enumerable.Range(0, line.Length - 1).Any(i => line[i] == 0xC2 && line[i + 1] is >= 0x80 and <= 0x9F);
+        await Assert.That(rawC1).IsFalse().Because($"raw output {Hex(stdout)}");
+
+        using JsonDocument document = JsonDocument.Parse(line);
+        JsonElement root = document.RootElement;
+        await Assert.That(root.GetProperty("event").GetString()).IsEqualTo("message");
+        await Assert.That(root.GetProperty("name").GetString()).IsEqualTo(name);
+        await Assert.That(root.GetProperty("text").GetString()).IsEqualTo(text);
+        await Assert.That(root.GetProperty("node").GetString()).IsEqualTo("0123456789abcdef");
+        await Assert.That(root.GetProperty("seq").GetUInt64()).IsEqualTo(42UL);
+        await Assert.That(root.GetProperty("id").GetString()).IsEqualTo("0123456789abcdef:42");
+        await Assert.That(stderr).IsEmpty();
+    }
+
+    [Test]
+    public async Task Json_keeps_non_ascii_text_of_the_basic_plane_readable()
+    {
+        // (Characters outside the BMP, such as emoji, come out as \uD83D\uDE42: System.Text.Encodings.Web always
+        // escapes them. Still valid JSON, and the parse test above checks they round-trip.)
+        var (stdout, _) = Show("bob", "漢字 é ß", json: true);
+
+        await Assert.That(Encoding.UTF8.GetString(stdout)).Contains("\"text\":\"漢字 é ß\"");
+    }
+
+    [Test]
+    public async Task Json_message_leaves_out_fields_that_do_not_apply()
+    {
+        // ChatEvent.cs: "Null fields are left out." A message has no address and no reason.
+        var (stdout, _) = Show("bob", "hi", json: true);
+
+        using JsonDocument document = JsonDocument.Parse(stdout);
+        string[] names = [.. document.RootElement.EnumerateObject().Select(p => p.Name)];
+        await Assert.That(string.Join(",", names)).IsEqualTo("event,name,node,id,seq,time,text");
+    }
+
+    [Test]
+    [Arguments(1_700_000_000_000L, "2023-11-14T22:13:20.0000000+00:00")]
+    [Arguments(-5L, "1970-01-01T00:00:00.0000000+00:00")] // clamped, not thrown
+    [Arguments(long.MaxValue, "9999-12-31T23:59:59.9990000+00:00")]
+    public async Task Json_time_is_iso_8601_and_a_wild_sender_clock_is_clamped(long timeMs, string expected)
+    {
+        var (stdout, _) = Show("bob", "hi", json: true, timeMs: timeMs);
+
+        using JsonDocument document = JsonDocument.Parse(stdout);
+        await Assert.That(document.RootElement.GetProperty("time").GetString()).IsEqualTo(expected);
+    }
+
+    /// <summary>stdout whose reader went away: every write fails as a broken pipe does.</summary>
+    private sealed class BrokenPipe : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("Broken pipe");
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("Broken pipe");
+        public override void WriteByte(byte value) => throw new IOException("Broken pipe");
+        public override void Flush() => throw new IOException("Broken pipe");
+    }
+
+    private static Exception? ShowOnBrokenPipe(bool json)
+    {
+        var writer = new PipeWriter(new BrokenPipe(), new StringWriter(), json);
+        var message = new ChatView(new MessageId(1, 1), 0, "bob"u8, "hi"u8);
+        try
+        {
+            writer.OnMessage(in message);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    [Test]
+    [Arguments(false)]
+    [Arguments(true)]
+    public async Task Closed_stdout_does_not_throw_into_the_network_thread(bool json)
+    {
+        // OnMessage runs on a socket thread: an exception there is unhandled and ends the process
+        // (e.g. `p2pchat --json | head -1` once head has exited).
+        Exception? thrown = ShowOnBrokenPipe(json);
+
+        await Assert.That(thrown).IsNull().Because($"{thrown?.GetType().Name}: {thrown?.Message}");
+    }
+}
