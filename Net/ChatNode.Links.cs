@@ -19,6 +19,13 @@ internal sealed partial class ChatNode
 
     private volatile bool _stopping;
 
+    /// <summary>A link that closes this soon after opening may be the duplicate the other side retired while our
+    /// other link to that peer is still handshaking: its "left" waits this long and is dropped if the peer is back.</summary>
+    private const long LeaveGraceMs = 500;
+
+    // Guarded by _linksLock: leaves held back by LeaveGraceMs, by node id.
+    private readonly Dictionary<ulong, (PeerInfo Peer, string Reason, long Due)> _pendingLeaves = [];
+
     /// <summary>Distinct peers this node has an open link to.</summary>
     public int DirectPeerCount
     {
@@ -165,7 +172,8 @@ internal sealed partial class ChatNode
             int count = _linksPerNode.GetValueOrDefault(peer.NodeId);
             _linksPerNode[peer.NodeId] = count + 1;
             _open = [.. _open, link];
-            joined = count == 0;
+            // A peer back within the grace period never left, so it does not join either.
+            joined = count == 0 && !_pendingLeaves.Remove(peer.NodeId);
             _book.Learn(new IPEndPoint(link.RemoteEndPoint.Address, peer.ListenPort), peer.NodeId);
             _peersChanged = true;
             // Two links to one peer (A joined B while B joined A): only the peer with the lower id decides, so the
@@ -206,6 +214,11 @@ internal sealed partial class ChatNode
                     _linksPerNode[peer.NodeId] = count;
                 left = count == 0;
                 _peersChanged = true;
+                if (left && Environment.TickCount64 - link.OpenedAt < LeaveGraceMs && !_stopping)
+                {
+                    _pendingLeaves[peer.NodeId] = (peer, link.CloseReason ?? "left", Environment.TickCount64 + LeaveGraceMs);
+                    left = false;
+                }
             }
         }
         if (_stopping)
@@ -251,7 +264,23 @@ internal sealed partial class ChatNode
                 link.TryEnqueue(PingFrame);
         }
         if (!_stopping)
+        {
+            ReportDueLeaves(now);
             MaintainMembership(now);
+        }
+    }
+
+    private void ReportDueLeaves(long now)
+    {
+        List<(PeerInfo Peer, string Reason)>? due = null;
+        lock (_linksLock)
+        {
+            foreach ((ulong node, (PeerInfo peer, string reason, long at)) in _pendingLeaves)
+                if (now >= at)
+                    (due ??= []).Add((peer, reason));
+            due?.ForEach(d => _pendingLeaves.Remove(d.Peer.NodeId));
+        }
+        due?.ForEach(d => _sink.OnPeerLeft(d.Peer, d.Reason));
     }
 
     private static readonly byte[] PingFrame = [0, 0, 0, 1, (byte)FrameType.Ping];

@@ -14,7 +14,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
 {
     public const int DefaultMaxOrigins = 4096;
     public const int Window = 1024;
-    public const int LiveSlack = 64;
+    public const int LiveSlack = Window - 1;
     private const int Words = Window / 64;
 
     private sealed class OriginState
@@ -47,7 +47,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         {
             if (_origins.Count >= maxOrigins)
                 EvictLeastRecent();
-            ulong start = replayed || seq <= LiveSlack ? seq - 1 : seq - 1 - LiveSlack;
+            ulong start = replayed ? seq - 1 : seq > LiveSlack ? seq - 1 - LiveSlack : 0;
             state = new OriginState { Highest = start, Contiguous = start };
             _origins.Add(id.Origin, state);
         }

@@ -47,6 +47,9 @@ internal sealed partial class PeerConnection
     private long _lastReceived = Environment.TickCount64;
     private long _lastSent = Environment.TickCount64;
 
+    /// <summary>Environment.TickCount64 when the HELLO was accepted.</summary>
+    public long OpenedAt { get; private set; }
+
     /// <summary>The peer as it introduced itself; null until its HELLO arrived.</summary>
     public PeerInfo? Peer { get; private set; }
 
@@ -74,6 +77,7 @@ internal sealed partial class PeerConnection
     public bool MarkOpen(PeerInfo peer)
     {
         Peer = peer;
+        OpenedAt = Environment.TickCount64;
         if (Interlocked.CompareExchange(ref _state, (int)PeerState.Open, (int)PeerState.Handshaking) != (int)PeerState.Handshaking)
             return false;
         _opened.TrySetResult();

@@ -44,8 +44,8 @@ internal sealed record LaunchOptions(string Name)
         if (host is not null)
         {
             if (port is null)
-                return int.TryParse(host, out _)
-                    ? $"'{host}' looks like a port, but no host came before it: give HOST PORT, e.g. 'p2pchat {name} localhost {host}'"
+                return int.TryParse(host, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                    ? $"'{host}' looks like a port, but no host came before it: give HOST PORT, e.g. 'p2pchat {Printable(name)} localhost {host}'"
                     : $"host '{Printable(host)}' needs a port: give HOST PORT, e.g. 'p2pchat {name} {Printable(host)} 54321'";
             if (ExplainBadPort(port, allowZero: false) is { } badPort)
                 return $"invalid port '{Printable(port)}': {badPort}";

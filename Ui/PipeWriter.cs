@@ -74,9 +74,8 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(chatEvent, Json.ChatEvent);
         lock (_lock)
         {
-            stdout.Write(bytes);
-            stdout.WriteByte((byte)'\n');
-            stdout.Flush();
+            Write(bytes);
+            Write("\n"u8);
         }
     }
 

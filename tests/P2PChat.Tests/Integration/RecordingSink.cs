@@ -72,7 +72,23 @@ internal sealed class RecordingSink(string owner) : IChatSink
     {
         string line = $"{Encoding.UTF8.GetString(message.Name)}: {Encoding.UTF8.GetString(message.Text)}";
         lock (_lock)
+        {
             _messages.Add(line);
+            if (message.History)
+                _history++;
+        }
+    }
+
+    private int _history;
+
+    /// <summary>How many of the messages came as history (replayed by anti-entropy).</summary>
+    public int HistoryCount
+    {
+        get
+        {
+            lock (_lock)
+                return _history;
+        }
     }
 
     public void OnPeerJoined(PeerInfo peer)

@@ -23,6 +23,10 @@ public class SelfHealingTests
         for (int i = 1; i < 5; i++)
             await network.Connect(i, i - 1);
 
+        // Let peer exchange run once (as it does within 250 ms of any change in a live network): n1 and n3 learn
+        // each other's addresses from n2.
+        await Eventually.WaitUntil(() => network.Nodes[1].KnownAddressCount >= 3 && network.Nodes[3].KnownAddressCount >= 3,
+            TestNetwork.Deadline, "addresses to spread", () => $"n1 knows {network.Nodes[1].KnownAddressCount}, n3 knows {network.Nodes[3].KnownAddressCount}");
         network.Nodes[2].Dispose();
 
         int[] survivors = [0, 1, 3, 4];
@@ -36,8 +40,8 @@ public class SelfHealingTests
     public async Task A_peer_that_goes_silent_is_declared_dead_within_the_heartbeat_timeout()
     {
         using TestNetwork network = TestNetwork.Start(1, (_, o) => Fast(o));
-        using var raw = await RawPeer.ConnectAsync(network.Nodes[0].ListenEndPoint.Port);
-        await raw.SendHelloAsync("zombie");
+        using RawPeer raw = await RawPeer.ConnectAsync(network.Nodes[0].ListenEndPoint);
+        await raw.SendAsync(RawPeer.Hello(0xDEAD, "zombie"));
         await Eventually.WaitUntil(() => network.Sinks[0].Joined.Contains("zombie"), TestNetwork.Deadline, "the raw peer to join");
 
         // The raw peer never sends again (a SIGSTOPped or unplugged peer looks exactly like this).
@@ -83,6 +87,8 @@ public class SelfHealingTests
         await network.Connect(1, 0);
         await network.Connect(3, 2);
         await network.Connect(2, 1);
+        await Eventually.WaitUntil(() => network.Nodes[1].DirectPeerCount == 2 && network.Nodes[2].DirectPeerCount == 2,
+            TestNetwork.Deadline, "the bridge link to be open at both ends");
 
         network.Nodes[1].CutLinksTo(network.Nodes[2].NodeId);
         await Eventually.WaitUntil(() => network.Nodes[1].DirectPeerCount == 1 && network.Nodes[2].DirectPeerCount == 1,

@@ -31,6 +31,7 @@ internal sealed class TestNetwork : IDisposable
         HandshakeTimeout = TimeSpan.FromMilliseconds(500),
         DrainTimeout = TimeSpan.FromMilliseconds(500),
         ConnectTimeout = TimeSpan.FromSeconds(1),
+        TargetLinks = 0, // exactly the links a test makes; SelfHealingTests turn it on
     };
 
     /// <summary>Starts <paramref name="count"/> nodes named n0, n1, ...; <paramref name="configure"/> may change options.</summary>

@@ -9,12 +9,12 @@ public class LaunchOptionsTests
 {
     private static string? Create(string? name, string? host = null, string? port = null, string? listenPort = null,
         string? bind = null, string? peer = null) =>
-        LaunchOptions.TryCreate(name, host, port, listenPort, bind, peer is null ? [] : [peer], json: false, out _);
+        LaunchOptions.TryCreate(name, host, port, listenPort, bind, peer is null ? [] : [peer], links: null, history: null, json: false, out _);
 
     [Test]
     public async Task Name_alone_is_accepted_with_defaults()
     {
-        string? error = LaunchOptions.TryCreate("alice", null, null, null, null, [], json: false, out LaunchOptions options);
+        string? error = LaunchOptions.TryCreate("alice", null, null, null, null, [], links: null, history: null, json: false, out LaunchOptions options);
 
         await Assert.That(error).IsNull();
         await Assert.That(options.Name).IsEqualTo("alice");
@@ -32,7 +32,7 @@ public class LaunchOptionsTests
     [Arguments("a b")]
     public async Task Name_of_up_to_32_utf8_bytes_is_accepted(string name)
     {
-        string? error = LaunchOptions.TryCreate(name, null, null, null, null, [], json: false, out LaunchOptions options);
+        string? error = LaunchOptions.TryCreate(name, null, null, null, null, [], links: null, history: null, json: false, out LaunchOptions options);
 
         await Assert.That(error).IsNull();
         await Assert.That(options.Name).IsEqualTo(name);
@@ -41,7 +41,7 @@ public class LaunchOptionsTests
     [Test]
     public async Task Host_port_and_peers_are_joined_in_the_order_given()
     {
-        string? error = LaunchOptions.TryCreate("alice", "example.org", "5000", "0", "127.0.0.1", ["h:1", "[::1]:5"], json: true,
+        string? error = LaunchOptions.TryCreate("alice", "example.org", "5000", "0", "127.0.0.1", ["h:1", "[::1]:5"], links: null, history: null, json: true,
             out LaunchOptions options);
 
         await Assert.That(error).IsNull();
@@ -58,7 +58,7 @@ public class LaunchOptionsTests
     [Arguments("65535", 65535)]
     public async Task Listen_port_from_0_to_65535_is_accepted(string listenPort, int expected)
     {
-        string? error = LaunchOptions.TryCreate("alice", null, null, listenPort, null, [], json: false, out LaunchOptions options);
+        string? error = LaunchOptions.TryCreate("alice", null, null, listenPort, null, [], links: null, history: null, json: false, out LaunchOptions options);
 
         await Assert.That(error).IsNull();
         await Assert.That(options.ListenPort).IsEqualTo(expected);
@@ -70,7 +70,7 @@ public class LaunchOptionsTests
     [Arguments("::")]
     public async Task Bind_to_an_ip_literal_is_accepted(string bind)
     {
-        string? error = LaunchOptions.TryCreate("alice", null, null, null, bind, [], json: false, out LaunchOptions options);
+        string? error = LaunchOptions.TryCreate("alice", null, null, null, bind, [], links: null, history: null, json: false, out LaunchOptions options);
 
         await Assert.That(error).IsNull();
         await Assert.That(options.Bind).IsEqualTo(IPAddress.Parse(bind));
