@@ -1,7 +1,8 @@
 // Exact duplicate suppression for flooding, in memory that does not grow with the number of messages.
 // Per origin it keeps the highest sequence seen and a bitmap of the Window sequences below it (the
 // anti-replay window of IPsec, RFC 4303 section 3.4.3). A sequence below the window counts as seen: flooding
-// delivers every copy of a message within moments, long before Window newer messages of the same sender.
+// delivers every copy of a message long before Window (16,384) newer messages of the same sender, unless a fast
+// sender floods a slow path much faster than it drains (see the note in docs/PROTOCOL.md).
 // At most MaxOrigins senders are tracked; past that the one heard from least recently is forgotten.
 // It also tracks, per origin, the contiguous prefix it has (every sequence up to Contiguous seen): that is the
 // summary peers exchange to find what the other is missing (anti-entropy, ChatNode.Sync.cs). The first message
@@ -12,8 +13,8 @@ namespace P2PChat.Net;
 
 internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMaxOrigins)
 {
-    public const int DefaultMaxOrigins = 4096;
-    public const int Window = 1024;
+    public const int DefaultMaxOrigins = 1024;
+    public const int Window = 16384;
     public const int LiveSlack = Window - 1;
     private const int Words = Window / 64;
 
