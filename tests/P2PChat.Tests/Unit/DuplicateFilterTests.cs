@@ -47,8 +47,8 @@ public class DuplicateFilterTests
     }
 
     [Test]
-    [Arguments(1025UL, 1UL)] // exactly Window below
-    [Arguments(5000UL, 3976UL)]
+    [Arguments(16385UL, 1UL)] // exactly Window below
+    [Arguments(50000UL, 33616UL)]
     [Arguments(ulong.MaxValue, 1UL)]
     public async Task Sequence_older_than_the_window_is_refused(ulong highest, ulong old)
     {
