@@ -59,6 +59,8 @@ internal sealed partial class ChatNode
                 return OnSync(from, body);
             case FrameType.Peers:
                 return OnPeers(body);
+            case FrameType.Presence:
+                return OnPresence(from, body, frame);
             case FrameType.Ping:
                 return body.Length == 1 ? null : "malformed PING";
             case FrameType.Hello:

@@ -181,8 +181,9 @@ internal sealed partial class ChatNode
             duplicate = count > 0 && NodeId < peer.NodeId;
         }
         SendSync(link);
+        SendPresence(link);
         if (joined)
-            _sink.OnPeerJoined(peer);
+            _sink.OnLinkOpened(peer);
         if (duplicate)
             Retire(link, "duplicate link to the same peer");
         return null;
@@ -224,18 +225,9 @@ internal sealed partial class ChatNode
         if (_stopping)
             return;
         if (left)
-            _sink.OnPeerLeft(link.Peer!, link.CloseReason ?? "left");
+            _sink.OnLinkClosed(link.Peer!, link.CloseReason ?? "left");
         else if (!wasOpen && !link.IsOutbound)
             _sink.OnNotice($"refused a connection from {link.RemoteEndPoint}: {link.CloseReason}");
-    }
-
-    /// <summary>Fault injection: cuts every link to <paramref name="node"/> at once, as a crash or a pulled cable
-    /// would (no drain, nothing flushed).</summary>
-    internal void CutLinksTo(ulong node)
-    {
-        foreach (PeerConnection link in SnapshotLinks())
-            if (link.Peer?.NodeId == node)
-                link.Close("link cut (fault injection)");
     }
 
     private PeerConnection[] SnapshotLinks()
@@ -248,6 +240,8 @@ internal sealed partial class ChatNode
     /// dead, and sends a heartbeat on links we have been quiet on.</summary>
     private void OnTick()
     {
+        if (_paused)
+            return; // a stopped process does nothing (ChatNode.Faults.cs)
         long now = Environment.TickCount64;
         long deadAfter = (long)Options.DeadAfter.TotalMilliseconds;
         long heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
@@ -267,6 +261,7 @@ internal sealed partial class ChatNode
         {
             ReportDueLeaves(now);
             MaintainMembership(now);
+            MaintainPresence(now);
         }
     }
 
@@ -280,7 +275,7 @@ internal sealed partial class ChatNode
                     (due ??= []).Add((peer, reason));
             due?.ForEach(d => _pendingLeaves.Remove(d.Peer.NodeId));
         }
-        due?.ForEach(d => _sink.OnPeerLeft(d.Peer, d.Reason));
+        due?.ForEach(d => _sink.OnLinkClosed(d.Peer, d.Reason));
     }
 
     private static readonly byte[] PingFrame = [0, 0, 0, 1, (byte)FrameType.Ping];
@@ -294,6 +289,7 @@ internal sealed partial class ChatNode
         PeerConnection[] links = SnapshotLinks();
         PeerConnection[] carried = Array.FindAll(links, l => l.State == PeerState.Open);
         long deadline = Environment.TickCount64 + (long)Options.DrainTimeout.TotalMilliseconds;
+        AnnounceLeaving(carried);
         lock (_linksLock)
             _open = [];
         foreach (PeerConnection link in links)

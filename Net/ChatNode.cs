@@ -105,6 +105,13 @@ internal sealed partial class ChatNode : IDisposable
     /// <summary>Adopts one accepted socket; false when the listener is gone and the loop must stop.</summary>
     private bool ProcessAccept()
     {
+        if (_paused)
+        {
+            // A stopped process accepts nothing (the kernel queues the connection): hold it until Resume.
+            Volatile.Write(ref _acceptParked, 1);
+            if (_paused || Interlocked.Exchange(ref _acceptParked, 0) == 0)
+                return false;
+        }
         SocketError error = _acceptArgs!.SocketError;
         if (error == SocketError.Success)
         {

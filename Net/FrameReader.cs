@@ -9,6 +9,7 @@
 //   PEERS  = 0x04 count:u8 (node:u64 port:u16 family:u8 address:4|16)*count    ; count <= 32, family 4 or 6
 //   SYNC   = 0x05 limit:u16 count:u16 (origin:u64 contiguous:u64)*count         ; count <= 256
 //   REPLAY = 0x06 (the CHAT payload)
+//   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 nameLen:u8 name:nameLen   ; kind 1..3
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
 // characters; text is 1..MaxTextBytes of UTF-8. Anything else is a protocol error that closes that one peer.
 using System.Buffers.Binary;
@@ -128,6 +129,32 @@ internal static class FrameReader
         if (!TextRules.IsValidText(text))
             return text.Length == 0 ? "empty CHAT text" : "CHAT text is not valid UTF-8 or too long";
         chat = new ChatView(new MessageId(origin, seq), time, name, text, history: body[0] == (byte)FrameType.Replay);
+        return null;
+    }
+
+    /// <summary>Parses a PRESENCE body. Returns null on success, else the reason the peer is closed.</summary>
+    public static string? TryParsePresence(ReadOnlySpan<byte> body, out PresenceView presence)
+    {
+        presence = default;
+        if (body.Length < Protocol.PresenceHeaderSize || body[0] != (byte)FrameType.Presence)
+            return "malformed PRESENCE";
+        var kind = (PresenceKind)body[1];
+        if (kind is not (PresenceKind.Alive or PresenceKind.Present or PresenceKind.Bye))
+            return $"unknown PRESENCE kind {body[1]}";
+        ulong origin = BinaryPrimitives.ReadUInt64BigEndian(body[2..]);
+        ulong counter = BinaryPrimitives.ReadUInt64BigEndian(body[10..]);
+        uint interval = BinaryPrimitives.ReadUInt32BigEndian(body[18..]);
+        int nameLength = body[22];
+        ReadOnlySpan<byte> name = body[Protocol.PresenceHeaderSize..];
+        if (origin == 0 || counter == 0)
+            return "malformed PRESENCE (zero origin or counter)";
+        if (interval is < Protocol.MinPresenceIntervalMs or > Protocol.MaxPresenceIntervalMs)
+            return "PRESENCE interval out of range";
+        if (name.Length != nameLength)
+            return "malformed PRESENCE (name length)";
+        if (!TextRules.IsValidName(name))
+            return "invalid name in PRESENCE";
+        presence = new PresenceView(kind, origin, counter, interval, name);
         return null;
     }
 }

@@ -17,4 +17,7 @@ internal enum FrameType : byte
 
     /// <summary>A CHAT replayed in answer to SYNC (missed during a split, or history for a newcomer). Same payload.</summary>
     Replay = 6,
+
+    /// <summary>Presence: "I am here" (sent every presence interval and flooded), or "I am leaving" (BYE).</summary>
+    Presence = 7,
 }

@@ -86,4 +86,21 @@ internal static class FrameWriter
         text.CopyTo(body[(Protocol.ChatHeaderSize + name.Length)..]);
         return size;
     }
+
+    public static int PresenceSize(ReadOnlySpan<byte> name) => Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + name.Length;
+
+    public static int WritePresence(Span<byte> destination, PresenceKind kind, ulong origin, ulong counter, uint intervalMs, ReadOnlySpan<byte> name)
+    {
+        int size = PresenceSize(name);
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
+        Span<byte> body = destination[Protocol.LengthPrefixSize..size];
+        body[0] = (byte)FrameType.Presence;
+        body[1] = (byte)kind;
+        BinaryPrimitives.WriteUInt64BigEndian(body[2..], origin);
+        BinaryPrimitives.WriteUInt64BigEndian(body[10..], counter);
+        BinaryPrimitives.WriteUInt32BigEndian(body[18..], intervalMs);
+        body[22] = (byte)name.Length;
+        name.CopyTo(body[Protocol.PresenceHeaderSize..]);
+        return size;
+    }
 }

@@ -27,6 +27,11 @@ internal sealed record NodeOptions(string Name)
     /// three missed heartbeats. Detection takes at most this plus one timer tick (250 ms).</summary>
     public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How often this node announces itself to the whole network (PRESENCE), in a network of up to 50
+    /// members; one more interval per 50 more, so the announcements cost every node about the same. A member
+    /// silent for three of its intervals (plus a second) is declared gone by everyone.</summary>
+    public TimeSpan PresenceInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Distinct peers this node wants links to; below it, it connects to addresses it learned. 0 turns
     /// self-healing off (the network is then exactly the links users made).</summary>
     public int TargetLinks { get; init; } = 3;

@@ -46,9 +46,32 @@ internal sealed partial class PeerConnection
             ReceiveLoop();
     }
 
+    // Fault injection (ChatNode.Faults.cs). 1 while a completed read waits for a paused node to resume.
+    private int _parked;
+    private volatile bool _blackHoled;
+
+    /// <summary>Everything received from now on is dropped unread; see TryEnqueue for the other direction.</summary>
+    public void BlackHole() => _blackHoled = true;
+
+    /// <summary>Processes the read that arrived while the node was paused, if any, and re-arms the loop.</summary>
+    public void ResumeReceive()
+    {
+        if (Interlocked.Exchange(ref _parked, 0) == 1)
+            ThreadPool.UnsafeQueueUserWorkItem(static link => link.OnReceiveCompleted(null, link._receiveArgs), this, preferLocal: false);
+    }
+
     /// <summary>Handles one completed read; false when the link is closed and the loop must stop.</summary>
     private bool ProcessReceive()
     {
+        if (_node.IsPaused)
+        {
+            // Park the read. If Resume ran between the check and the write, claim it back and go on here.
+            Volatile.Write(ref _parked, 1);
+            if (_node.IsPaused || Interlocked.Exchange(ref _parked, 0) == 0)
+                return false;
+        }
+        if (_blackHoled && _receiveArgs.SocketError == SocketError.Success && _receiveArgs.BytesTransferred > 0)
+            return true; // lost on the way; the loop reads on, into the same space
         if (_receiveArgs.SocketError != SocketError.Success)
         {
             Close(_receiveArgs.SocketError switch

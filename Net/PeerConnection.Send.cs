@@ -45,6 +45,8 @@ internal sealed partial class PeerConnection
         {
             if (!force && State != PeerState.Open)
                 return false;
+            if (_blackHoled)
+                return true; // lost on the way, as on a pulled cable
             if (_queued + frame.Length > _node.Options.MaxQueueBytes)
             {
                 overflow = true;

@@ -28,6 +28,16 @@ internal static class Protocol
     /// <summary>Most addresses in one PEERS frame.</summary>
     public const int MaxPeersPerFrame = 32;
 
+    /// <summary>Most members a roster tracks (live and recently left); the least recently heard is forgotten.</summary>
+    public const int MaxMembers = 1024;
+
+    /// <summary>Bounds on the announce interval a peer may declare in PRESENCE (100 ms .. 10 min).</summary>
+    public const uint MinPresenceIntervalMs = 100;
+    public const uint MaxPresenceIntervalMs = 600_000;
+
+    /// <summary>type + kind + origin + counter + intervalMs + nameLen.</summary>
+    public const int PresenceHeaderSize = 1 + 1 + 8 + 8 + 4 + 1;
+
     /// <summary>type + origin + seq + time + nameLen.</summary>
     public const int ChatHeaderSize = 1 + 8 + 8 + 8 + 1;
 

@@ -1,4 +1,5 @@
-// One line of --json output: a message, a peer joining or a peer leaving. Null fields are left out.
+// One line of --json output: a message; a user joining, already online or leaving the network; a direct link
+// opening or closing. Null fields are left out.
 using System.Text.Json.Serialization;
 
 namespace P2PChat.Ui;

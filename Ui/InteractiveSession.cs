@@ -134,7 +134,13 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         }
         if (command == ":help")
         {
-            Info("commands: :quit or :q (also Ctrl-C, Ctrl-D) leaves; :help shows this; anything else is sent to everyone");
+            Info("commands: :quit or :q (also Ctrl-C, Ctrl-D) leaves; :peers or :who lists who is online and who we are linked to; "
+                + ":help shows this; anything else is sent to everyone");
+            return;
+        }
+        if (command is ":peers" or ":who")
+        {
+            ListPeers();
             return;
         }
         if (command.Length > 1 && command[0] == ':' && command.AsSpan(1).ContainsAnyExceptInRange('a', 'z') is false)
@@ -149,10 +155,24 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         }
     }
 
+    /// <summary>:peers - everyone online (us first), then the peers we have a direct link to.</summary>
+    private void ListPeers()
+    {
+        IReadOnlyList<MemberInfo> members = _node!.Members();
+        IEnumerable<string> online = [$"{TextSanitizer.Sanitize(options.Name)} (you)", .. members.Select(m => TextSanitizer.Sanitize(m.Name))];
+        Info($"online ({members.Count + 1}): {string.Join(", ", online)}");
+        IReadOnlyList<PeerInfo> direct = _node.DirectPeers();
+        Info(direct.Count == 0
+            ? "linked to nobody yet (reconnecting to known peers)"
+            : $"linked to ({direct.Count}): {string.Join(", ", direct.Select(p => $"{TextSanitizer.Sanitize(p.Name)} {p.RemoteEndPoint}"))}");
+    }
+
     private void UpdateStatus()
     {
         int peers = _node?.DirectPeerCount ?? 0;
-        _screen.Status = $" {TextSanitizer.Sanitize(options.Name)} | listening on {NodeStarter.ListenDescription(_node!)} | {peers} peer{(peers == 1 ? "" : "s")} connected | :quit to leave";
+        int online = (_node?.Members().Count ?? 0) + 1;
+        _screen.Status = $" {TextSanitizer.Sanitize(options.Name)} | listening on {NodeStarter.ListenDescription(_node!)} | {online} online, "
+            + $"{peers} peer{(peers == 1 ? "" : "s")} connected | :quit to leave";
     }
 
     private void StartKeyReader()
@@ -207,15 +227,23 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
             $"{TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Name))}: {TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Text))}"
             + (message.History ? $"  (earlier, {DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToLocalTime():HH:mm})" : ""))));
 
-    public void OnPeerJoined(PeerInfo peer)
+    public void OnLinkOpened(PeerInfo peer) => Post(new UiEvent(UiEventKind.PeersChanged));
+
+    public void OnLinkClosed(PeerInfo peer, string reason)
     {
-        Info($"{TextSanitizer.Sanitize(peer.Name)} joined ({peer.RemoteEndPoint})");
+        Info($"link to {TextSanitizer.Sanitize(peer.Name)} closed ({reason})");
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 
-    public void OnPeerLeft(PeerInfo peer, string reason)
+    public void OnMemberJoined(MemberInfo member, bool isNew)
     {
-        Info($"{TextSanitizer.Sanitize(peer.Name)} left ({reason})");
+        Info($"{TextSanitizer.Sanitize(member.Name)} {(isNew ? "joined" : "is online")}");
+        Post(new UiEvent(UiEventKind.PeersChanged));
+    }
+
+    public void OnMemberLeft(MemberInfo member, string reason)
+    {
+        Info($"{TextSanitizer.Sanitize(member.Name)} left ({reason})");
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 

@@ -1,6 +1,6 @@
 // Pipe-mode output: each event becomes one line on stdout, flushed at once. Plain lines are `NAME: TEXT`, built
 // as bytes straight from the receive buffer with controls made visible (no string per message); with --json,
-// one JSON object per line. Joins, leaves and notices go to stderr as INFO lines.
+// one JSON object per line. Joins, leaves, links and notices go to stderr as INFO lines.
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -47,18 +47,32 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
         }
     }
 
-    public void OnPeerJoined(PeerInfo peer)
+    public void OnLinkOpened(PeerInfo peer)
     {
-        Info($"{TextSanitizer.Sanitize(peer.Name)} joined ({peer.RemoteEndPoint})");
+        Info($"linked to {TextSanitizer.Sanitize(peer.Name)} ({peer.RemoteEndPoint})");
         if (json)
-            WriteJson(new ChatEvent("join", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString() });
+            WriteJson(new ChatEvent("link", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString() });
     }
 
-    public void OnPeerLeft(PeerInfo peer, string reason)
+    public void OnLinkClosed(PeerInfo peer, string reason)
     {
-        Info($"{TextSanitizer.Sanitize(peer.Name)} left ({reason})");
+        Info($"link to {TextSanitizer.Sanitize(peer.Name)} closed ({reason})");
         if (json)
-            WriteJson(new ChatEvent("leave", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString(), Reason = reason });
+            WriteJson(new ChatEvent("unlink", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString(), Reason = reason });
+    }
+
+    public void OnMemberJoined(MemberInfo member, bool isNew)
+    {
+        Info($"{TextSanitizer.Sanitize(member.Name)} {(isNew ? "joined" : "is online")}");
+        if (json)
+            WriteJson(new ChatEvent(isNew ? "join" : "online", member.Name, member.NodeHex));
+    }
+
+    public void OnMemberLeft(MemberInfo member, string reason)
+    {
+        Info($"{TextSanitizer.Sanitize(member.Name)} left ({reason})");
+        if (json)
+            WriteJson(new ChatEvent("leave", member.Name, member.NodeHex) { Reason = reason });
     }
 
     public void OnNotice(string text) => Info(text);

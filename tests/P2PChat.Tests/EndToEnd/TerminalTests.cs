@@ -94,7 +94,7 @@ public sealed partial class TerminalTests
         ChatProcess bob = await ChatProcess.StartPeerAsync("bob", PortOf(await alice.ScreenAsync()));
         try
         {
-            await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("| 1 peer connected", StringComparison.Ordinal)),
+            await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains(" 1 peer connected", StringComparison.Ordinal)),
                 "'1 peer connected' in the status bar");
             return bob;
         }
@@ -124,7 +124,7 @@ public sealed partial class TerminalTests
         return -1;
     }
 
-    /// <summary>" alice | listening on 127.0.0.1 port 41341 | 1 peer connected | :quit to leave".</summary>
+    /// <summary>" alice | listening on 127.0.0.1 port 41341 | 2 online, 1 peer connected | :quit to leave".</summary>
     [GeneratedRegex(@"^ alice \| listening on 127\.0\.0\.1 port (\d+) \|")]
     private static partial Regex StatusBar();
 }

@@ -33,7 +33,7 @@ internal sealed class RecordingSink(string owner) : IChatSink
         }
     }
 
-    /// <summary>Names of peers reported joined.</summary>
+    /// <summary>Names of peers a direct link opened to (first link per peer).</summary>
     public string[] Joined
     {
         get
@@ -91,16 +91,41 @@ internal sealed class RecordingSink(string owner) : IChatSink
         }
     }
 
-    public void OnPeerJoined(PeerInfo peer)
+    public void OnLinkOpened(PeerInfo peer)
     {
         lock (_lock)
             _joined.Add(peer.Name);
     }
 
-    public void OnPeerLeft(PeerInfo peer, string reason)
+    public void OnLinkClosed(PeerInfo peer, string reason)
     {
         lock (_lock)
             _left.Add($"{peer.Name} ({reason})");
+    }
+
+    private readonly List<string> _presence = [];
+
+    /// <summary>Network-wide presence reports, in order: "+name" (joined), "~name" (already online),
+    /// "-name (reason)" (left).</summary>
+    public string[] Presence
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _presence];
+        }
+    }
+
+    public void OnMemberJoined(MemberInfo member, bool isNew)
+    {
+        lock (_lock)
+            _presence.Add((isNew ? "+" : "~") + member.Name);
+    }
+
+    public void OnMemberLeft(MemberInfo member, string reason)
+    {
+        lock (_lock)
+            _presence.Add($"-{member.Name} ({reason})");
     }
 
     public void OnNotice(string text)
@@ -110,5 +135,5 @@ internal sealed class RecordingSink(string owner) : IChatSink
     }
 
     public override string ToString() => $"{owner}: messages [{string.Join(" | ", Messages)}], joined [{string.Join(", ", Joined)}], "
-        + $"left [{string.Join(", ", Left)}], notices [{string.Join(", ", Notices)}]";
+        + $"left [{string.Join(", ", Left)}], presence [{string.Join(", ", Presence)}], notices [{string.Join(", ", Notices)}]";
 }

@@ -1,0 +1,44 @@
+// Fault-injection seams for tests: the faults a real network and real processes have, made deterministic and
+// fast. Cut is a crash or a reset (the link closes at once); black hole is a pulled cable (no FIN, no RST, both
+// directions silently lost, only heartbeats can tell); pause is SIGSTOP (the node reads, sends and ticks nothing,
+// nor accepts, while the kernel would keep its sockets open, until Resume).
+namespace P2PChat.Net;
+
+internal sealed partial class ChatNode
+{
+    private volatile bool _paused;
+
+    // 1 while an accepted connection waits for the paused node to resume.
+    private int _acceptParked;
+
+    internal bool IsPaused => _paused;
+
+    /// <summary>Cuts every link to <paramref name="node"/> at once, as a crash would (no drain, nothing flushed).</summary>
+    internal void CutLinksTo(ulong node)
+    {
+        foreach (PeerConnection link in SnapshotLinks())
+            if (link.Peer?.NodeId == node)
+                link.Close("link cut (fault injection)");
+    }
+
+    /// <summary>From now on, everything on the links to <paramref name="node"/> is lost both ways, silently.</summary>
+    internal void BlackHoleLinksTo(ulong node)
+    {
+        foreach (PeerConnection link in SnapshotLinks())
+            if (link.Peer?.NodeId == node)
+                link.BlackHole();
+    }
+
+    /// <summary>Freezes the node: completed reads wait unprocessed, the timer does nothing.</summary>
+    internal void Pause() => _paused = true;
+
+    /// <summary>Unfreezes the node: waiting reads are processed, in order, and the timer runs again.</summary>
+    internal void Resume()
+    {
+        _paused = false;
+        foreach (PeerConnection link in SnapshotLinks())
+            link.ResumeReceive();
+        if (Interlocked.Exchange(ref _acceptParked, 0) == 1 && ProcessAccept())
+            AcceptLoop();
+    }
+}

@@ -1,0 +1,7 @@
+// A user somewhere in the network (not necessarily a neighbour), as its presence announcements describe it.
+namespace P2PChat.Net;
+
+internal sealed record MemberInfo(ulong NodeId, string Name)
+{
+    public string NodeHex => NodeId.ToString("x16");
+}

@@ -1,0 +1,140 @@
+// Who is in the network, learned from flooded PRESENCE frames. Each member announces itself every interval with
+// a growing counter; a frame whose counter is not above the last one seen from its origin is a copy and is dropped
+// (that is also what stops the flood). A member not heard from for three of its intervals is declared gone, so a
+// crashed or cut-off peer leaves everyone's roster within seconds, not only its neighbours'. Gone members stay as
+// tombstones for a while, so a late copy of an old announcement cannot bring them back. Bounded: at most
+// `capacity` entries, the least recently heard forgotten first. Pure logic; the caller locks.
+namespace P2PChat.Net;
+
+internal sealed class Roster(int capacity = Protocol.MaxMembers)
+{
+    /// <summary>How long a gone member is remembered, so stale copies of its announcements are recognised.</summary>
+    public const long TombstoneMs = 5 * 60 * 1000;
+
+    /// <summary>Grace on top of three intervals for frames delayed behind a burst of chat in a queue.</summary>
+    public const long ExpirySlackMs = 1000;
+
+    internal sealed class Entry(MemberInfo member)
+    {
+        public MemberInfo Member { get; } = member;
+        public ulong Counter { get; set; }
+        public uint IntervalMs { get; set; }
+
+        /// <summary>Live: when it is declared gone without news. Gone: when the tombstone is dropped.</summary>
+        public long ExpiresAt { get; set; }
+
+        public bool Gone { get; set; }
+
+        /// <summary>Gone because it said BYE (passed on to newcomers), rather than because it fell silent.</summary>
+        public bool SaidBye { get; set; }
+
+        /// <summary>Its latest announcement as received (length prefix included), handed to new neighbours.</summary>
+        public byte[] Frame { get; set; } = [];
+    }
+
+    private readonly Dictionary<ulong, Entry> _entries = [];
+
+    public int Count => _entries.Count;
+
+    public int OnlineCount { get; private set; }
+
+    public IEnumerable<Entry> Entries => _entries.Values;
+
+    /// <summary>Applies one PRESENCE frame (<paramref name="frame"/> is the whole frame, kept for handing on).</summary>
+    public PresenceOutcome Apply(in PresenceView presence, ReadOnlySpan<byte> frame, long now, out MemberInfo? member)
+    {
+        member = null;
+        bool known = _entries.TryGetValue(presence.Origin, out Entry? entry);
+        if (known && presence.Counter <= entry!.Counter)
+            return PresenceOutcome.Stale;
+        if (!known)
+        {
+            if (_entries.Count >= capacity)
+                Evict();
+            entry = new Entry(new MemberInfo(presence.Origin, System.Text.Encoding.UTF8.GetString(presence.Name)));
+            entry.Gone = true; // not online until the checks below say so
+            _entries.Add(presence.Origin, entry);
+        }
+        member = entry!.Member;
+        bool wasOnline = !entry.Gone;
+        entry.Counter = presence.Counter;
+        entry.IntervalMs = presence.IntervalMs;
+
+        if (presence.Kind == PresenceKind.Bye)
+        {
+            entry.Gone = true;
+            entry.SaidBye = true;
+            entry.ExpiresAt = now + TombstoneMs;
+            Keep(entry, frame);
+            if (!wasOnline)
+                return PresenceOutcome.Refreshed;
+            OnlineCount--;
+            return PresenceOutcome.Left;
+        }
+
+        entry.Gone = false;
+        entry.SaidBye = false;
+        entry.ExpiresAt = now + 3L * presence.IntervalMs + ExpirySlackMs;
+        Keep(entry, frame);
+        if (wasOnline)
+            return PresenceOutcome.Refreshed;
+        OnlineCount++;
+        return !known && presence.Kind == PresenceKind.Alive && presence.Counter == 1 ? PresenceOutcome.Joined : PresenceOutcome.Online;
+    }
+
+    /// <summary>Declares silent members gone (returned, for the user to be told) and drops old tombstones.</summary>
+    public List<Entry>? Expire(long now)
+    {
+        List<Entry>? gone = null;
+        List<ulong>? dropped = null;
+        foreach (Entry entry in _entries.Values)
+        {
+            if (now < entry.ExpiresAt)
+                continue;
+            if (entry.Gone)
+            {
+                (dropped ??= []).Add(entry.Member.NodeId);
+                continue;
+            }
+            entry.Gone = true;
+            entry.ExpiresAt = now + TombstoneMs;
+            OnlineCount--;
+            (gone ??= []).Add(entry);
+        }
+        dropped?.ForEach(node => _entries.Remove(node));
+        return gone;
+    }
+
+    /// <summary>Online members, ordered by name (then id, for two users with one name).</summary>
+    public List<MemberInfo> Online()
+    {
+        var online = new List<MemberInfo>();
+        foreach (Entry entry in _entries.Values)
+            if (!entry.Gone)
+                online.Add(entry.Member);
+        online.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name) is var byName && byName != 0 ? byName : a.NodeId.CompareTo(b.NodeId));
+        return online;
+    }
+
+    /// <summary>Copies the frame into the entry's buffer, reusing it: a member's announcements all have one size.</summary>
+    private static void Keep(Entry entry, ReadOnlySpan<byte> frame)
+    {
+        if (entry.Frame.Length != frame.Length)
+            entry.Frame = new byte[frame.Length];
+        frame.CopyTo(entry.Frame);
+    }
+
+    /// <summary>Forgets a tombstone if there is one, else the member that has been silent longest.</summary>
+    private void Evict()
+    {
+        Entry? victim = null;
+        foreach (Entry entry in _entries.Values)
+            if (victim is null || (entry.Gone && !victim.Gone) || (entry.Gone == victim.Gone && entry.ExpiresAt < victim.ExpiresAt))
+                victim = entry;
+        if (victim is null)
+            return;
+        if (!victim.Gone)
+            OnlineCount--;
+        _entries.Remove(victim.Member.NodeId);
+    }
+}

@@ -1,0 +1,122 @@
+// The presence roster as pure logic: which announcements count as news, joined versus already online, BYE
+// tombstones that outlive stale copies, expiry after three silent intervals, and the cap on members.
+using System.Text;
+using P2PChat.Net;
+
+namespace P2PChat.Tests;
+
+public class RosterTests
+{
+    private static byte[] Frame(PresenceKind kind, ulong origin, ulong counter, uint intervalMs = 1000, string name = "bob")
+    {
+        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
+        var frame = new byte[FrameWriter.PresenceSize(nameUtf8)];
+        FrameWriter.WritePresence(frame, kind, origin, counter, intervalMs, nameUtf8);
+        return frame;
+    }
+
+    private static PresenceOutcome Apply(Roster roster, PresenceKind kind, ulong origin, ulong counter, long now, uint intervalMs = 1000, string name = "bob")
+    {
+        byte[] frame = Frame(kind, origin, counter, intervalMs, name);
+        string? error = FrameReader.TryParsePresence(frame.AsSpan(Protocol.LengthPrefixSize), out PresenceView view);
+        if (error is not null)
+            throw new InvalidOperationException(error);
+        return roster.Apply(view, frame, now, out _);
+    }
+
+    [Test]
+    public async Task A_first_announcement_is_a_join_and_a_later_first_sighting_is_already_online()
+    {
+        var roster = new Roster();
+        await Assert.That(Apply(roster, PresenceKind.Alive, 1, 1, now: 0)).IsEqualTo(PresenceOutcome.Joined);
+        await Assert.That(Apply(roster, PresenceKind.Alive, 2, 7, now: 0)).IsEqualTo(PresenceOutcome.Online);
+        await Assert.That(Apply(roster, PresenceKind.Present, 3, 1, now: 0)).IsEqualTo(PresenceOutcome.Online)
+            .Because("a roster handed on by a neighbour describes someone who was already there");
+        await Assert.That(roster.OnlineCount).IsEqualTo(3);
+    }
+
+    [Test]
+    public async Task Copies_and_older_announcements_are_stale_and_newer_ones_refresh()
+    {
+        var roster = new Roster();
+        Apply(roster, PresenceKind.Alive, 1, 5, now: 0);
+        await Assert.That(Apply(roster, PresenceKind.Alive, 1, 5, now: 10)).IsEqualTo(PresenceOutcome.Stale);
+        await Assert.That(Apply(roster, PresenceKind.Present, 1, 4, now: 10)).IsEqualTo(PresenceOutcome.Stale);
+        await Assert.That(Apply(roster, PresenceKind.Alive, 1, 6, now: 10)).IsEqualTo(PresenceOutcome.Refreshed);
+    }
+
+    [Test]
+    public async Task A_bye_removes_the_member_and_a_late_copy_of_an_older_announcement_does_not_bring_it_back()
+    {
+        var roster = new Roster();
+        Apply(roster, PresenceKind.Alive, 1, 5, now: 0);
+        await Assert.That(Apply(roster, PresenceKind.Bye, 1, 6, now: 10)).IsEqualTo(PresenceOutcome.Left);
+        await Assert.That(Apply(roster, PresenceKind.Present, 1, 5, now: 20)).IsEqualTo(PresenceOutcome.Stale);
+        await Assert.That(roster.Online()).IsEmpty();
+        await Assert.That(Apply(roster, PresenceKind.Bye, 9, 3, now: 20)).IsEqualTo(PresenceOutcome.Refreshed)
+            .Because("a BYE of someone we never saw is passed on but tells the user nothing");
+    }
+
+    [Test]
+    public async Task A_member_silent_for_three_intervals_is_declared_gone_and_is_online_again_when_heard()
+    {
+        var roster = new Roster();
+        Apply(roster, PresenceKind.Alive, 1, 1, now: 0, intervalMs: 1000);
+        await Assert.That(roster.Expire(3000 + Roster.ExpirySlackMs - 1)).IsNull();
+        List<Roster.Entry>? gone = roster.Expire(3000 + Roster.ExpirySlackMs);
+        await Assert.That(gone!.Select(e => e.Member.NodeId)).IsEquivalentTo(new ulong[] { 1 });
+        await Assert.That(roster.OnlineCount).IsEqualTo(0);
+        await Assert.That(Apply(roster, PresenceKind.Alive, 1, 9, now: 5000)).IsEqualTo(PresenceOutcome.Online)
+            .Because("a peer that was stopped, or cut off by a split, comes back");
+    }
+
+    [Test]
+    public async Task Tombstones_are_dropped_after_a_while()
+    {
+        var roster = new Roster();
+        Apply(roster, PresenceKind.Alive, 1, 1, now: 0);
+        Apply(roster, PresenceKind.Bye, 1, 2, now: 0);
+        roster.Expire(Roster.TombstoneMs);
+        await Assert.That(roster.Count).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task The_roster_never_holds_more_than_its_capacity_and_forgets_the_longest_silent_first()
+    {
+        var roster = new Roster(capacity: 4);
+        for (ulong origin = 1; origin <= 10; origin++)
+            Apply(roster, PresenceKind.Alive, origin, 1, now: (long)origin * 100);
+        await Assert.That(roster.Count).IsEqualTo(4);
+        await Assert.That(roster.OnlineCount).IsEqualTo(4);
+        await Assert.That(roster.Online().Select(m => m.NodeId)).IsEquivalentTo(new ulong[] { 7, 8, 9, 10 });
+    }
+
+    [Test]
+    public async Task Online_members_are_listed_by_name()
+    {
+        var roster = new Roster();
+        Apply(roster, PresenceKind.Alive, 1, 1, now: 0, name: "zoe");
+        Apply(roster, PresenceKind.Alive, 2, 1, now: 0, name: "amy");
+        await Assert.That(roster.Online().Select(m => m.Name)).IsEquivalentTo(new[] { "amy", "zoe" }, TUnit.Assertions.Enums.CollectionOrdering.Matching);
+    }
+
+    [Test]
+    public async Task Malformed_presence_frames_are_refused_with_a_reason()
+    {
+        byte[] good = Frame(PresenceKind.Alive, 1, 1)[Protocol.LengthPrefixSize..];
+        byte[] badKind = [.. good];
+        badKind[1] = 9;
+        byte[] zeroCounter = Frame(PresenceKind.Alive, 1, 0)[Protocol.LengthPrefixSize..];
+        byte[] tinyInterval = Frame(PresenceKind.Alive, 1, 1, intervalMs: 5)[Protocol.LengthPrefixSize..];
+        byte[] truncated = good[..^1];
+        byte[] controlName = Frame(PresenceKind.Alive, 1, 1, name: "a\u001bb")[Protocol.LengthPrefixSize..];
+
+        await Assert.That(FrameReader.TryParsePresence(good, out _)).IsNull();
+        await Assert.That(FrameReader.TryParsePresence(badKind, out _)).IsEqualTo("unknown PRESENCE kind 9");
+        await Assert.That(FrameReader.TryParsePresence(zeroCounter, out _)).Contains("zero");
+        await Assert.That(FrameReader.TryParsePresence(tinyInterval, out _)).Contains("interval");
+        await Assert.That(FrameReader.TryParsePresence(truncated, out _)).Contains("name length");
+        await Assert.That(FrameReader.TryParsePresence(controlName, out _)).Contains("invalid name");
+        await Assert.That(FrameReader.TryParsePresence(good.AsSpan(0, 10), out _)).IsEqualTo("malformed PRESENCE");
+    }
+}
