@@ -46,7 +46,7 @@ internal sealed partial class ChatNode
                     return null; // our own message came back round a cycle
                 lock (_floodLock)
                 {
-                    if (!_seen.TryAccept(chat.Id, chat.History))
+                    if (!_seen.TryAccept(chat.Id, chat.History, from == _historySource))
                         return null;
                     Log.Append(chat.Id, frame);
                     _sink.OnMessage(chat);

@@ -1,7 +1,10 @@
 // Self-healing membership. Each node tells its neighbours where its other neighbours listen (PEERS frames), keeps
 // what it learns in a bounded AddressBook, and whenever it has fewer than TargetLinks distinct peers it connects
-// to known addresses, one attempt at a time, with jittered exponential backoff per address. So when a peer in
-// the middle of a line, the centre of a star or the root of a tree dies, the survivors find each other again.
+// to known addresses, one attempt at a time, with jittered exponential backoff per address, preferring peers the
+// roster says are not online (they are on the far side of a split). Having enough links is not enough: when the
+// root of a tree dies, each half can keep its target inside itself and never look across. So even at its target a
+// node probes, every ProbeIntervalMs, one known address of a peer that presence says is gone: dead ones refuse
+// (and are forgotten after a while), live ones on the other side of the split answer, and the halves are one again.
 using System.Net;
 
 namespace P2PChat.Net;
@@ -10,6 +13,11 @@ internal sealed partial class ChatNode
 {
     /// <summary>How often PEERS is re-sent even when nothing changed (a new neighbour of a neighbour spreads anyway).</summary>
     private const long PeersRefreshMs = 5000;
+
+    /// <summary>How often a node at its target probes a known peer that is not online (a split to heal).</summary>
+    private const long ProbeIntervalMs = 2000;
+
+    private long _nextProbe;
 
     // Guarded by _linksLock.
     private readonly AddressBook _book = new();
@@ -47,6 +55,12 @@ internal sealed partial class ChatNode
         AddressBook.Entry? candidate = null;
         byte[]? peersFrame = null;
         PeerConnection[] open;
+        bool probe = now >= _nextProbe;
+        // Taken before _linksLock: the presence lock is never taken inside it (presence enqueues, which may close a
+        // link, which takes _linksLock).
+        HashSet<ulong>? online = Options.TargetLinks > 0 && Volatile.Read(ref _connecting) == 0 && (probe || DirectPeerCount < Options.TargetLinks)
+            ? OnlineNodes()
+            : null;
         lock (_linksLock)
         {
             open = _open;
@@ -56,9 +70,20 @@ internal sealed partial class ChatNode
                 _peersSentAt = now;
                 peersFrame = BuildPeersFrame(open);
             }
-            if (_connecting == 0 && _linksPerNode.Count < Options.TargetLinks)
+            if (_connecting == 0 && online is not null)
             {
-                candidate = _book.NextCandidate(now, e => e.NodeId != 0 && _linksPerNode.ContainsKey(e.NodeId));
+                bool Linked(AddressBook.Entry e) => e.NodeId != 0 && _linksPerNode.ContainsKey(e.NodeId);
+                bool Unreachable(AddressBook.Entry e) => e.NodeId != 0 && !online.Contains(e.NodeId);
+                if (_linksPerNode.Count < Options.TargetLinks)
+                {
+                    candidate = _book.NextCandidate(now, e => Linked(e) || !Unreachable(e))
+                        ?? _book.NextCandidate(now, Linked);
+                }
+                else if (probe)
+                {
+                    _nextProbe = now + ProbeIntervalMs;
+                    candidate = _book.NextCandidate(now, e => Linked(e) || !Unreachable(e));
+                }
                 if (candidate is not null)
                 {
                     _connecting++;

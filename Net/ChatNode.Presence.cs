@@ -23,6 +23,19 @@ internal sealed partial class ChatNode
             return _roster.Online();
     }
 
+    /// <summary>Node ids the roster counts as online, for membership's choice of whom to connect to.</summary>
+    private HashSet<ulong> OnlineNodes()
+    {
+        lock (_presenceLock)
+        {
+            var online = new HashSet<ulong>(_roster.OnlineCount);
+            foreach (Roster.Entry entry in _roster.Entries)
+                if (!entry.Gone)
+                    online.Add(entry.Member.NodeId);
+            return online;
+        }
+    }
+
     /// <summary>The announce interval we declare: longer in bigger networks (NodeOptions.PresenceInterval).</summary>
     private uint PresenceIntervalMs()
     {

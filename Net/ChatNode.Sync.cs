@@ -7,6 +7,9 @@ namespace P2PChat.Net;
 
 internal sealed partial class ChatNode
 {
+    /// <summary>The link whose SYNC came first: our history comes from it. Guarded by _floodLock.</summary>
+    private PeerConnection? _historySource;
+
     /// <summary>Sends our summary on a link that just opened.</summary>
     private void SendSync(PeerConnection link)
     {
@@ -28,6 +31,15 @@ internal sealed partial class ChatNode
             return error;
         lock (_floodLock)
         {
+            if (_historySource is null)
+            {
+                // Our first peer's summary is the horizon: what it had was said before we joined, and only this
+                // peer's replay of it (our --history) is shown (DuplicateFilter.Seed).
+                _historySource = from;
+                foreach ((ulong origin, ulong contiguous) in summary)
+                    if (origin != NodeId)
+                        _seen.Seed(origin, contiguous);
+            }
             MessageLog log = Log;
             // Messages of origins the asker never heard of: only the newest `limit` of them.
             int unknown = 0;

@@ -1,5 +1,5 @@
-// The flood's duplicate filter: exactly-once acceptance per (origin, seq), a sliding window per origin, and a
-// bounded number of origins.
+// The flood's duplicate filter: exactly-once acceptance per (origin, seq), seen ranges per origin that survive
+// one path running far ahead of another, bounded gaps and a bounded number of origins.
 using P2PChat.Net;
 
 namespace P2PChat.Tests;
@@ -32,9 +32,9 @@ public class DuplicateFilterTests
     [Test]
     [Arguments(new ulong[] { 5, 3, 4, 1, 2 })]
     [Arguments(new ulong[] { 1000, 1, 500, 999, 2 })]
-    [Arguments(new ulong[] { 1024, 1 })] // 1 is exactly Window-1 below 1024: still inside
+    [Arguments(new ulong[] { 16385, 1 })] // 1 is exactly LiveSlack below the first live sequence: still accepted
     [Arguments(new ulong[] { 2, 1, 3, 10, 9, 4, 8, 5, 7, 6 })]
-    public async Task Out_of_order_sequences_within_the_window_are_accepted_once_each(ulong[] order)
+    public async Task Out_of_order_sequences_are_accepted_once_each(ulong[] order)
     {
         var filter = new DuplicateFilter();
         var firstPass = order.Select(seq => filter.TryAccept(new MessageId(9, seq))).ToArray();
@@ -47,34 +47,62 @@ public class DuplicateFilterTests
     }
 
     [Test]
-    [Arguments(16385UL, 1UL)] // exactly Window below
-    [Arguments(50000UL, 33616UL)]
+    [Arguments(16386UL, 1UL)] // one more than LiveSlack below
+    [Arguments(50000UL, 33615UL)]
     [Arguments(ulong.MaxValue, 1UL)]
-    public async Task Sequence_older_than_the_window_is_refused(ulong highest, ulong old)
+    public async Task A_sequence_far_older_than_the_first_live_one_counts_as_before_our_time(ulong first, ulong old)
     {
         var filter = new DuplicateFilter();
-        filter.TryAccept(new MessageId(9, highest));
+        filter.TryAccept(new MessageId(9, first));
 
-        await Assert.That(highest - old).IsGreaterThanOrEqualTo((ulong)DuplicateFilter.Window);
+        await Assert.That(first - old).IsGreaterThan(DuplicateFilter.LiveSlack);
         await Assert.That(filter.TryAccept(new MessageId(9, old))).IsFalse();
     }
 
     [Test]
-    public async Task A_jump_beyond_the_window_forgets_old_bits_so_the_new_window_starts_clean()
+    public async Task A_path_a_hundred_thousand_messages_ahead_loses_nothing_that_the_slow_path_still_carries()
     {
         var filter = new DuplicateFilter();
-        for (ulong seq = 1; seq <= 10; seq++)
-            filter.TryAccept(new MessageId(9, seq));
+        int refused = 0;
+        for (ulong seq = 1; seq <= 100; seq++) // the slow path, then a new shorter path opens mid-burst
+            refused += filter.TryAccept(new MessageId(9, seq)) ? 0 : 1;
+        for (ulong seq = 50_000; seq <= 150_000; seq++) // the fast path runs far ahead
+            refused += filter.TryAccept(new MessageId(9, seq)) ? 0 : 1;
+        int rangesMeanwhile = filter.RangeCountOf(9);
+        for (ulong seq = 101; seq <= 150_000; seq++) // the slow path catches up: the first half new, the rest repeats
+            refused += filter.TryAccept(new MessageId(9, seq)) ? 0 : 1;
 
-        // Same bit positions as 1..10, one window later: must not look like repeats.
-        bool jumped = filter.TryAccept(new MessageId(9, 10 + DuplicateFilter.Window));
-        var inNewWindow = Enumerable.Range(1, 9)
-            .Select(i => filter.TryAccept(new MessageId(9, (ulong)i + DuplicateFilter.Window)))
-            .ToArray();
+        await Assert.That(rangesMeanwhile).IsEqualTo(1).Because("the seen set was the base plus one range");
+        await Assert.That(refused).IsEqualTo(100_001).Because("exactly the repeats of 50,000..150,000 are refused");
+        await Assert.That(filter.RangeCountOf(9)).IsEqualTo(0);
+        await Assert.That(filter.ContiguousOf(9)).IsEqualTo(150_000UL);
+    }
 
-        await Assert.That(jumped).IsTrue();
-        await Assert.That(inNewWindow.All(accepted => accepted)).IsTrue()
-            .Because($"got [{string.Join(", ", inNewWindow)}]");
+    [Test]
+    public async Task Too_many_gaps_give_up_the_lowest_one_so_memory_stays_bounded()
+    {
+        var filter = new DuplicateFilter();
+        filter.TryAccept(new MessageId(9, 1));
+        for (ulong i = 1; i <= DuplicateFilter.MaxRanges + 10; i++)
+            filter.TryAccept(new MessageId(9, 1 + 2 * i)); // 3, 5, 7, ...: a gap below each
+
+        await Assert.That(filter.RangeCountOf(9)).IsEqualTo(DuplicateFilter.MaxRanges);
+        await Assert.That(filter.TryAccept(new MessageId(9, 2))).IsFalse().Because("the lowest gaps were given up");
+        await Assert.That(filter.TryAccept(new MessageId(9, 2 * (DuplicateFilter.MaxRanges + 10)))).IsTrue()
+            .Because("the highest gaps are still open");
+    }
+
+    [Test]
+    public async Task The_summary_does_not_ask_for_what_was_said_before_we_first_heard_a_sender()
+    {
+        var filter = new DuplicateFilter();
+        filter.TryAccept(new MessageId(9, 5000)); // first heard live
+        for (ulong seq = 4950; seq < 5000; seq++)
+            filter.TryAccept(new MessageId(9, seq), replayed: true); // the history asked for
+        filter.TryAccept(new MessageId(9, 5001));
+
+        await Assert.That(filter.ContiguousOf(9)).IsEqualTo(5001UL)
+            .Because("a later link must not replay the log below 4950 as history nobody asked for");
     }
 
     [Test]
