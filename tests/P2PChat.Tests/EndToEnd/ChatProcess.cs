@@ -1,7 +1,9 @@
 // One running p2pchat binary in pipe mode, for end-to-end tests: stdin is a pipe the test writes lines to (and
 // closes, which is how a pipe-mode peer leaves), stdout and stderr are read as they come into thread-safe line
-// lists (stdout's raw bytes are kept too). Disposing kills the process if it is still running.
+// lists (stdout's raw bytes are kept too). It can be run under a prefix command (`ip netns exec NS`), killed,
+// stopped and continued. Disposing kills the process if it is still running.
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -20,11 +22,12 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     private readonly Task _stderrReader;
     private bool _stdinClosed;
 
-    private ChatProcess(string label, IReadOnlyList<string> args)
+    private ChatProcess(string label, IReadOnlyList<string> args, IReadOnlyList<string>? prefix = null)
     {
         Label = label;
         Arguments = args;
-        var start = new ProcessStartInfo(NativeBinary.Path)
+        Prefix = prefix ?? [];
+        var start = new ProcessStartInfo(Prefix.Count > 0 ? Prefix[0] : NativeBinary.Path)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -32,6 +35,12 @@ internal sealed partial class ChatProcess : IAsyncDisposable
             UseShellExecute = false,
             StandardInputEncoding = Utf8,
         };
+        if (Prefix.Count > 0)
+        {
+            foreach (string arg in Prefix.Skip(1))
+                start.ArgumentList.Add(arg);
+            start.ArgumentList.Add(NativeBinary.Path);
+        }
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
@@ -46,6 +55,15 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     public string Label { get; }
 
     public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The chat name (the first argument): what others print before its lines.</summary>
+    public string Name => Arguments.Count > 0 ? Arguments[0] : Label;
+
+    /// <summary>The command the binary runs under (it must exec it, as `ip netns exec NS` does); empty for none.</summary>
+    public IReadOnlyList<string> Prefix { get; }
+
+    /// <summary>The process id (the binary's own, since a prefix command execs it).</summary>
+    public int Pid => _process.Id;
 
     /// <summary>Lines written to stdout so far, without their newline.</summary>
     public IReadOnlyList<string> Stdout
@@ -77,22 +95,47 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Names of the peers this one has a link to, as its stderr tells: each "NAME joined (...)" adds one,
+    /// each "NAME left (...)" removes it (the node reports a peer once however many links it has to it).</summary>
+    public IReadOnlySet<string> Neighbours
+    {
+        get
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string line in Stderr)
+            {
+                if (JoinedLine().Match(line) is { Success: true } joined)
+                    names.Add(joined.Groups[1].Value);
+                else if (LeftLine().Match(line) is { Success: true } left)
+                    names.Remove(left.Groups[1].Value);
+            }
+            return names;
+        }
+    }
+
     /// <summary>Starts the binary with exactly these arguments; does not wait for anything.</summary>
     public static ChatProcess Start(string label, params string[] args) => new(label, args);
 
     /// <summary>Starts a long-lived peer NAME on 127.0.0.1 with a port the system picks, joining 127.0.0.1
     /// <paramref name="joinPort"/> when given, and returns once it is listening (and has joined).</summary>
-    public static async Task<ChatProcess> StartPeerAsync(string name, int? joinPort = null, params string[] extra)
+    public static Task<ChatProcess> StartPeerAsync(string name, int? joinPort = null, params string[] extra)
     {
         var args = new List<string> { name };
         if (joinPort is { } port)
             args.AddRange(["127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         args.AddRange(["--bind", "127.0.0.1", "--port", "0", .. extra]);
-        var peer = new ChatProcess(name, args);
+        return StartListeningAsync(name, args, joins: joinPort is not null);
+    }
+
+    /// <summary>Starts `[prefix...] p2pchat args...` and returns once it is listening and, when
+    /// <paramref name="joins"/>, has joined through the address(es) in <paramref name="args"/>.</summary>
+    public static async Task<ChatProcess> StartListeningAsync(string label, IReadOnlyList<string> args, bool joins, IReadOnlyList<string>? prefix = null)
+    {
+        var peer = new ChatProcess(label, args, prefix);
         try
         {
-            await peer.WaitForStderrAsync(line => ListeningLine().IsMatch(line), "a 'listening on 127.0.0.1 port N' line");
-            if (joinPort is not null)
+            await peer.WaitForStderrAsync(line => ListeningLine().IsMatch(line), "a 'listening on ADDRESS port N' line");
+            if (joins)
                 await peer.WaitForStderrAsync(line => line.Contains("joined through", StringComparison.Ordinal), "a 'joined through' line");
             return peer;
         }
@@ -102,6 +145,32 @@ internal sealed partial class ChatProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>kill -9: the process dies at once, flushing nothing (the kernel still closes its sockets).
+    /// Returns once it has exited.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>kill -STOP: the process is frozen (its sockets stay open and the kernel keeps acknowledging data).</summary>
+    public void Stop() => Signal(SigStop, "SIGSTOP");
+
+    /// <summary>kill -CONT: a stopped process runs again.</summary>
+    public void Continue() => Signal(SigCont, "SIGCONT");
+
+    private const int SigCont = 18; // Linux x86-64 and arm64, the platforms the binary is published for
+    private const int SigStop = 19;
+
+    private void Signal(int signal, string name)
+    {
+        if (SysKill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"{name} to {Label} (pid {_process.Id}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SysKill(int pid, int signal);
 
     /// <summary>Writes one line (one chat message) to stdin.</summary>
     public async Task SayAsync(string line) => await _process.StandardInput.WriteLineAsync(line);
@@ -145,7 +214,8 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     public string Describe()
     {
         string Indent(IEnumerable<string> lines) => string.Concat(lines.Select(l => $"\n    | {l}"));
-        return $"  {Label} (p2pchat {string.Join(' ', Arguments)})\n  stdout:{Indent(Stdout)}\n  stderr:{Indent(Stderr)}";
+        string prefix = Prefix.Count > 0 ? string.Join(' ', Prefix) + " " : "";
+        return $"  {Label} ({prefix}p2pchat {string.Join(' ', Arguments)})\n  stdout:{Indent(Stdout)}\n  stderr:{Indent(Stderr)}";
     }
 
     public async ValueTask DisposeAsync()
@@ -200,4 +270,12 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     /// <summary>"p2pchat: bob listening on 127.0.0.1 port 40213" or "... listening on port 40213 (all interfaces)".</summary>
     [GeneratedRegex(@"^p2pchat: .* listening on (?:\S+ )?port (\d+)")]
     private static partial Regex ListeningLine();
+
+    /// <summary>"p2pchat: bob joined (127.0.0.1:40213)".</summary>
+    [GeneratedRegex(@"^p2pchat: (\S+) joined \(")]
+    private static partial Regex JoinedLine();
+
+    /// <summary>"p2pchat: bob left (no sign of life for 3 s)".</summary>
+    [GeneratedRegex(@"^p2pchat: (\S+) left \(")]
+    private static partial Regex LeftLine();
 }

@@ -205,7 +205,7 @@ public sealed class PipeModeTests
     [Test]
     public async Task Joining_a_port_nobody_listens_on_exits_1_with_one_line()
     {
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         await using ChatProcess p = ChatProcess.Start("x", "x", "127.0.0.1", Port(port), "--bind", "127.0.0.1", "--port", "0");
         p.CloseStdin();
 
@@ -291,16 +291,6 @@ public sealed class PipeModeTests
             }
         }
         return events;
-    }
-
-    /// <summary>A port that was free a moment ago: bound, read and released.</summary>
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
