@@ -95,8 +95,8 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Names of the peers this one has a link to, as its stderr tells: each "NAME joined (...)" adds one,
-    /// each "NAME left (...)" removes it (the node reports a peer once however many links it has to it).</summary>
+    /// <summary>Names of the peers this one has a link to, as its stderr tells: each "linked to NAME (...)" adds
+    /// one, each "link to NAME closed (...)" removes it (reported once per peer however many links it has to it).</summary>
     public IReadOnlySet<string> Neighbours
     {
         get
@@ -271,11 +271,11 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     [GeneratedRegex(@"^p2pchat: .* listening on (?:\S+ )?port (\d+)")]
     private static partial Regex ListeningLine();
 
-    /// <summary>"p2pchat: bob joined (127.0.0.1:40213)".</summary>
-    [GeneratedRegex(@"^p2pchat: (\S+) joined \(")]
+    /// <summary>"p2pchat: linked to bob (127.0.0.1:40213)".</summary>
+    [GeneratedRegex(@"^p2pchat: linked to (\S+) \(")]
     private static partial Regex JoinedLine();
 
-    /// <summary>"p2pchat: bob left (no sign of life for 3 s)".</summary>
-    [GeneratedRegex(@"^p2pchat: (\S+) left \(")]
+    /// <summary>"p2pchat: link to bob closed (no sign of life for 3 s)".</summary>
+    [GeneratedRegex(@"^p2pchat: link to (\S+) closed \(")]
     private static partial Regex LeftLine();
 }

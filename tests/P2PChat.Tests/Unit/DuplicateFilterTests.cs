@@ -93,16 +93,22 @@ public class DuplicateFilterTests
     }
 
     [Test]
-    public async Task The_summary_does_not_ask_for_what_was_said_before_we_first_heard_a_sender()
+    public async Task Before_the_horizon_only_the_history_source_replays_count_and_the_summary_starts_there()
     {
         var filter = new DuplicateFilter();
-        filter.TryAccept(new MessageId(9, 5000)); // first heard live
-        for (ulong seq = 4950; seq < 5000; seq++)
-            filter.TryAccept(new MessageId(9, seq), replayed: true); // the history asked for
-        filter.TryAccept(new MessageId(9, 5001));
+        filter.Seed(9, 5000); // our first peer had 9's messages up to 5000 when we joined
 
+        bool history = filter.TryAccept(new MessageId(9, 4990), replayed: true, fromHistorySource: true);
+        bool otherReplay = filter.TryAccept(new MessageId(9, 4991), replayed: true, fromHistorySource: false);
+        bool oldLiveCopy = filter.TryAccept(new MessageId(9, 4995));
+        bool live = filter.TryAccept(new MessageId(9, 5001));
+
+        await Assert.That(history).IsTrue().Because("our --history, from the peer we joined through");
+        await Assert.That(otherReplay).IsFalse().Because("someone else's history passing by is not ours");
+        await Assert.That(oldLiveCopy).IsFalse();
+        await Assert.That(live).IsTrue();
         await Assert.That(filter.ContiguousOf(9)).IsEqualTo(5001UL)
-            .Because("a later link must not replay the log below 4950 as history nobody asked for");
+            .Because("a later link must not replay what was said before we joined");
     }
 
     [Test]
