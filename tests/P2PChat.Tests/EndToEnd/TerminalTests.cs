@@ -40,6 +40,26 @@ public sealed partial class TerminalTests
     }
 
     [Test]
+    [Arguments(":peers")]
+    [Arguments(":who")]
+    public async Task Peers_lists_everyone_online_in_the_network_and_the_direct_links(string command)
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+        // carol joins through bob, so alice learns of her from presence, whether or not a link to her opens later.
+        await using ChatProcess carol = await ChatProcess.StartPeerAsync("carol", bob.Port);
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains(" 3 online", StringComparison.Ordinal)), "'3 online' in the status bar");
+
+        await alice.TypeAsync(command);
+        await alice.PressAsync("Enter");
+
+        await WaitForScreenAsync(alice, rows => IsAboveStatusBar(rows, "* online (3): alice (you), bob, carol"), "the list of users online");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.StartsWith("* linked to (", StringComparison.Ordinal) && row.Contains("bob 127.0.0.1:", StringComparison.Ordinal)),
+            "the direct links, bob among them");
+    }
+
+    [Test]
     [Arguments(":quit")]
     [Arguments(":q")]
     [Arguments("C-c")]
@@ -68,7 +88,7 @@ public sealed partial class TerminalTests
         await Assert.That(await alice.FormatAsync("#{cursor_flag}")).IsEqualTo("1").Because("the cursor is visible again");
         string leftOnScreen = string.Join(" / ", (await alice.ScreenAsync()).Where(row => row.Trim().Length > 0).Select(row => row.TrimEnd()));
         await Assert.That(leftOnScreen).IsEqualTo("[exited 0]").Because("the user's screen, blank before p2pchat ran, comes back without any chat UI");
-        await bob.WaitForStderrAsync(line => line.StartsWith("p2pchat: alice left (", StringComparison.Ordinal), "'p2pchat: alice left (...)'");
+        await bob.WaitForStderrAsync(line => line == "p2pchat: alice left (quit)", "'p2pchat: alice left (quit)'");
     }
 
     /// <summary>Starts alice on 127.0.0.1 with a free port and returns once her status bar shows it.</summary>
