@@ -42,6 +42,15 @@ internal static class CellWidth
         return IsWide(value) ? 2 : 1;
     }
 
+    /// <summary>Cells of one grapheme cluster: its first code point's, and 2 for a base made an emoji by VS16.</summary>
+    public static int OfCluster(ReadOnlySpan<char> cluster)
+    {
+        if (cluster.IsEmpty || Rune.DecodeFromUtf16(cluster, out Rune first, out _) != System.Buffers.OperationStatus.Done)
+            return cluster.IsEmpty ? 0 : 1;
+        int width = Of(first);
+        return width == 1 && cluster.Contains('\uFE0F') ? 2 : width;
+    }
+
     public static int Of(string text)
     {
         int width = 0;

@@ -1,5 +1,5 @@
 // Chooses the mode: the two-field terminal UI when stdin and stdout are both a terminal (and no --json), pipe
-// mode otherwise.
+// mode otherwise, and plain line mode on a terminal that cannot position the cursor (TERM unset, dumb or unknown).
 namespace P2PChat.Ui;
 
 internal static class ChatApp
@@ -11,6 +11,14 @@ internal static class ChatApp
             var stdin = new StreamReader(Console.OpenStandardInput(), new System.Text.UTF8Encoding(false));
             return new PipeSession(options, stdin, Console.OpenStandardOutput(), Console.Error).RunAsync(cancel);
         }
+        if (!CanDrawScreen(Environment.GetEnvironmentVariable("TERM")))
+        {
+            var stdin = new StreamReader(Console.OpenStandardInput(), new System.Text.UTF8Encoding(false));
+            return new PipeSession(options, stdin, Console.OpenStandardOutput(), Console.Error, lineMode: true).RunAsync(cancel);
+        }
         return new InteractiveSession(options).RunAsync(cancel);
     }
+
+    /// <summary>False for terminals known not to understand cursor movement (and for no TERM at all).</summary>
+    internal static bool CanDrawScreen(string? term) => term is { Length: > 0 } && term is not ("dumb" or "unknown" or "emacs");
 }

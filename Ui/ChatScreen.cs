@@ -1,5 +1,10 @@
-// What the two-field screen shows, as plain state: the message field's lines (bounded), the input line, and the
-// status bar. The UI loop mutates it; ScreenRenderer draws it. No console here.
+// What the two-field screen shows, as plain state: the message field's lines (a bounded ring, each with a
+// consecutive id), where the view is scrolled to, the input line with its history, and the status bar. The UI loop
+// mutates it; ScreenRenderer draws it. No console here.
+//
+// Scrolling is anchored to a line, not to a row count: while the user reads back, the bottom of the view stays on
+// the same line however many new ones arrive (they are counted for the "new below" marker), and a resize re-wraps
+// around the same place.
 namespace P2PChat.Ui;
 
 internal sealed class ChatScreen
@@ -7,22 +12,86 @@ internal sealed class ChatScreen
     /// <summary>Lines kept for the message field; older ones are dropped.</summary>
     public const int MaxLines = 5000;
 
-    private readonly Queue<DisplayLine> _lines = new();
+    private readonly DisplayLine[] _ring = new DisplayLine[MaxLines];
+    private long _next;
 
     public InputLine Input { get; } = new();
 
+    public InputHistory History { get; } = new();
+
     public string Status { get; set; } = "";
 
-    /// <summary>Bumped on every change of the lines, so the renderer knows when to re-wrap.</summary>
-    public long Version { get; private set; }
+    /// <summary>Id of the oldest line still kept.</summary>
+    public long FirstId => Math.Max(0, _next - MaxLines);
 
-    public IReadOnlyCollection<DisplayLine> Lines => _lines;
+    /// <summary>Id the next line will get (so the newest is NextId - 1).</summary>
+    public long NextId => _next;
 
-    public void Add(LineKind kind, string text)
+    public int Count => (int)(_next - FirstId);
+
+    /// <summary>Id of the line at the bottom of the view while scrolled back; null while following new lines.</summary>
+    public long? Anchor { get; private set; }
+
+    /// <summary>Lines added since the view was scrolled back.</summary>
+    public int Unseen { get; private set; }
+
+    /// <summary>Set when a line that mentions us arrives while scrolled back: the renderer rings the bell once.</summary>
+    public bool BellPending { get; set; }
+
+    public DisplayLine this[long id] => _ring[id % MaxLines];
+
+    public void Add(LineKind kind, string text) => Add(new DisplayLine(kind, text));
+
+    public void Add(DisplayLine line)
     {
-        if (_lines.Count == MaxLines)
-            _lines.Dequeue();
-        _lines.Enqueue(new DisplayLine(kind, text));
-        Version++;
+        _ring[_next % MaxLines] = line;
+        _next++;
+        if (Anchor is null)
+            return;
+        Unseen++;
+        if (Anchor < FirstId)
+            Anchor = FirstId;
+        if (line.Mention)
+            BellPending = true;
+    }
+
+    /// <summary>Scrolls back by about <paramref name="rows"/> rows; <paramref name="rowsOf"/> gives the rows a line
+    /// takes at the current width, <paramref name="viewRows"/> the rows of the message field.</summary>
+    public void ScrollUp(int rows, int viewRows, Func<DisplayLine, int> rowsOf)
+    {
+        if (_next == 0)
+            return;
+        // The bottom line may not go so high that the view would have empty rows above the oldest line (the marker
+        // row below it takes one of the view's rows).
+        long lowest = FirstId;
+        for (int filled = rowsOf(this[lowest]); lowest < _next - 1 && filled < viewRows - 1; filled += rowsOf(this[lowest]))
+            lowest++;
+        long bottom = Anchor ?? _next - 1;
+        for (int moved = 0; moved < rows && bottom > lowest; moved += rowsOf(this[bottom]))
+            bottom--;
+        if (bottom >= _next - 1)
+            return; // everything fits: nothing to scroll
+        if (Anchor is null)
+            Unseen = 0;
+        Anchor = bottom;
+    }
+
+    /// <summary>Scrolls forward by about <paramref name="rows"/> rows; back to following new lines at the end.</summary>
+    public void ScrollDown(int rows, Func<DisplayLine, int> rowsOf)
+    {
+        if (Anchor is not long bottom)
+            return;
+        for (int moved = 0; moved < rows && bottom < _next - 1; bottom++)
+            moved += rowsOf(this[bottom + 1]);
+        if (bottom >= _next - 1)
+            ScrollToBottom();
+        else
+            Anchor = bottom;
+    }
+
+    public void ScrollToBottom()
+    {
+        Anchor = null;
+        Unseen = 0;
     }
 }

@@ -1,4 +1,4 @@
-// One entry of the message field. Text is already safe to print (TextSanitizer ran on anything from a peer).
+// One entry of the message field. Every string is already safe to print (TextSanitizer ran on anything from a peer).
 namespace P2PChat.Ui;
 
 internal enum LineKind
@@ -9,4 +9,8 @@ internal enum LineKind
     History,
 }
 
-internal readonly record struct DisplayLine(LineKind Kind, string Text);
+/// <param name="Text">The message text (or the whole INFO line).</param>
+/// <param name="Sender">Who said it; null for INFO lines.</param>
+/// <param name="Time">"HH:mm" to show before it, or "" for none.</param>
+/// <param name="Mention">It mentions us (@name): highlighted.</param>
+internal readonly record struct DisplayLine(LineKind Kind, string Text, string? Sender = null, string Time = "", bool Mention = false);

@@ -10,8 +10,12 @@ namespace P2PChat.Ui;
 
 internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 {
+    /// <summary>At most this many frames a second: a burst of messages is coalesced, typing stays responsive.</summary>
+    private static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(16);
+
     private readonly Channel<UiEvent> _events = Channel.CreateUnbounded<UiEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ChatScreen _screen = new();
+    private readonly string _name = TextSanitizer.Sanitize(options.Name);
     private ChatNode? _node;
     private char _highSurrogate;
     private bool _quit;
@@ -31,31 +35,51 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         using (RegisterSignals())
         {
             var renderer = new ScreenRenderer(terminal, colors: Environment.GetEnvironmentVariable("NO_COLOR") is null or "");
+            var editor = new InputEditor(_screen, Names, () => renderer.ViewRows, renderer.RowsOf);
+            editor.Entered += Submit;
             StartKeyReader();
             UpdateStatus();
             renderer.Render(_screen);
+            var sinceRender = System.Diagnostics.Stopwatch.StartNew();
             using CancellationTokenRegistration onCancel = cancel.Register(() => Post(new UiEvent(UiEventKind.Quit)));
             while (!_quit && await _events.Reader.WaitToReadAsync(CancellationToken.None))
             {
                 while (!_quit && _events.Reader.TryRead(out UiEvent e))
-                    Apply(e, renderer);
+                    Apply(e, editor, renderer);
+                if (_quit)
+                    break;
+                // Bound the frame rate: wait out the rest of the frame interval, taking in whatever arrives meanwhile.
+                TimeSpan wait = FrameInterval - sinceRender.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                    while (!_quit && _events.Reader.TryRead(out UiEvent e))
+                        Apply(e, editor, renderer);
+                }
                 if (!_quit)
+                {
                     renderer.Render(_screen);
+                    sinceRender.Restart();
+                }
             }
         }
         await node.LeaveAsync();
         return 0;
     }
 
-    private void Apply(UiEvent e, ScreenRenderer renderer)
+    private void Apply(UiEvent e, InputEditor editor, ScreenRenderer renderer)
     {
         switch (e.Kind)
         {
             case UiEventKind.Key:
-                OnKey(e.Key);
+                EditorResult result = editor.Apply(e.Key);
+                if (result == EditorResult.Quit)
+                    _quit = true;
+                else if (result == EditorResult.Redraw)
+                    renderer.Invalidate();
                 break;
             case UiEventKind.Line:
-                _screen.Add(e.Line.Kind, e.Line.Text);
+                _screen.Add(e.Line);
                 break;
             case UiEventKind.PeersChanged:
                 UpdateStatus();
@@ -69,63 +93,12 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         }
     }
 
-    private void OnKey(ConsoleKeyInfo key)
-    {
-        InputLine input = _screen.Input;
-        bool control = (key.Modifiers & ConsoleModifiers.Control) != 0;
-        char c = key.KeyChar;
-        if (c == '\x03' || c == '\x04' || (control && key.Key is ConsoleKey.C or ConsoleKey.D))
-        {
-            _quit = true;
-            return;
-        }
-        switch (key.Key)
-        {
-            case ConsoleKey.Enter:
-                Submit(input.Text);
-                input.Clear();
-                return;
-            case ConsoleKey.Backspace:
-                input.Backspace();
-                return;
-            case ConsoleKey.Delete:
-                input.Delete();
-                return;
-            case ConsoleKey.LeftArrow:
-                input.Left();
-                return;
-            case ConsoleKey.RightArrow:
-                input.Right();
-                return;
-            case ConsoleKey.Home:
-                input.Home();
-                return;
-            case ConsoleKey.End:
-                input.End();
-                return;
-        }
-        if (c == '\x7f' || c == '\b')
-            input.Backspace();
-        else if (c == '\x01')
-            input.Home();
-        else if (c == '\x05')
-            input.End();
-        else if (char.IsHighSurrogate(c))
-            _highSurrogate = c;
-        else if (char.IsLowSurrogate(c) && _highSurrogate != 0)
-        {
-            input.Insert(new Rune(_highSurrogate, c));
-            _highSurrogate = '\0';
-        }
-        else if (c >= ' ' && !char.IsSurrogate(c))
-            input.Insert(new Rune(c));
-    }
+    /// <summary>Names Tab completes: everyone online, and us.</summary>
+    private IReadOnlyList<string> Names() => [options.Name, .. _node?.Members().Select(m => m.Name) ?? []];
 
-    /// <summary>Enter on a non-empty line: a command (":quit") or a message for everyone.</summary>
+    /// <summary>A line the user entered: a command (":quit") or a message for everyone.</summary>
     private void Submit(string line)
     {
-        if (string.IsNullOrWhiteSpace(line))
-            return;
         string command = line.Trim();
         if (command is ":quit" or ":q")
         {
@@ -134,8 +107,10 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         }
         if (command == ":help")
         {
-            Info("commands: :quit or :q (also Ctrl-C, Ctrl-D) leaves; :peers or :who lists who is online and who we are linked to; "
-                + ":help shows this; anything else is sent to everyone");
+            Info("commands: :quit or :q (also Ctrl-C, or Ctrl-D on an empty line) leaves; :peers or :who lists who is online "
+                + "and who we are linked to; :help shows this; anything else is sent to everyone");
+            Info("keys: Tab completes names and commands; Up/Down recall earlier lines; PgUp/PgDn (or the wheel) scroll, "
+                + "End returns; Ctrl-A/E, Alt-B/F, Ctrl-U/K/W edit; a pasted line is sent as one message per line");
             return;
         }
         if (command is ":peers" or ":who")
@@ -151,15 +126,17 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         foreach (string chunk in TextChunker.Split(line))
         {
             _node!.Say(chunk, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            _screen.Add(LineKind.Own, $"{TextSanitizer.Sanitize(options.Name)}: {TextSanitizer.Sanitize(chunk)}");
+            _screen.Add(new DisplayLine(LineKind.Own, TextSanitizer.Sanitize(chunk), _name, Now()));
         }
     }
+
+    private static string Now() => DateTime.Now.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>:peers - everyone online (us first), then the peers we have a direct link to.</summary>
     private void ListPeers()
     {
         IReadOnlyList<MemberInfo> members = _node!.Members();
-        IEnumerable<string> online = [$"{TextSanitizer.Sanitize(options.Name)} (you)", .. members.Select(m => TextSanitizer.Sanitize(m.Name))];
+        IEnumerable<string> online = [$"{_name} (you)", .. members.Select(m => TextSanitizer.Sanitize(m.Name))];
         Info($"online ({members.Count + 1}): {string.Join(", ", online)}");
         IReadOnlyList<PeerInfo> direct = _node.DirectPeers();
         Info(direct.Count == 0
@@ -171,8 +148,8 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
     {
         int peers = _node?.DirectPeerCount ?? 0;
         int online = (_node?.Members().Count ?? 0) + 1;
-        _screen.Status = $" {TextSanitizer.Sanitize(options.Name)} | listening on {NodeStarter.ListenDescription(_node!)} | {online} online, "
-            + $"{peers} peer{(peers == 1 ? "" : "s")} connected | :quit to leave";
+        _screen.Status = $" {_name} | listening on {NodeStarter.ListenDescription(_node!)} | {online} online, "
+            + $"{peers} peer{(peers == 1 ? "" : "s")} connected | :help";
     }
 
     private void StartKeyReader()
@@ -182,7 +159,22 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
             try
             {
                 while (true)
-                    Post(new UiEvent(UiEventKind.Key, Console.ReadKey(intercept: true)));
+                {
+                    ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                    if (char.IsHighSurrogate(key.KeyChar))
+                    {
+                        _highSurrogate = key.KeyChar;
+                        continue;
+                    }
+                    if (char.IsLowSurrogate(key.KeyChar) && _highSurrogate != 0)
+                    {
+                        Post(new UiEvent(UiEventKind.Key, new InputEvent(InputKind.Char, new Rune(_highSurrogate, key.KeyChar))));
+                        _highSurrogate = '\0';
+                        continue;
+                    }
+                    if (ConsoleKeys.From(key) is { } input)
+                        Post(new UiEvent(UiEventKind.Key, input));
+                }
             }
             catch (Exception e) when (e is InvalidOperationException or IOException)
             {
@@ -220,12 +212,32 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 
     private void Post(UiEvent e) => _events.Writer.TryWrite(e);
 
-    private void Info(string text) => Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(LineKind.Info, $"* {text}")));
+    private void Info(string text) => Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(LineKind.Info, $"* {text}", Time: Now())));
 
-    public void OnMessage(in ChatView message) =>
-        Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(message.History ? LineKind.History : LineKind.Message,
-            $"{TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Name))}: {TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Text))}"
-            + (message.History ? $"  (earlier, {DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToLocalTime():HH:mm})" : ""))));
+    public void OnMessage(in ChatView message)
+    {
+        string text = TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Text));
+        // History shows when it was said (the sender's clock); a live line when it arrived (ours).
+        string time = message.History
+            ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToLocalTime()
+                .ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)
+            : Now();
+        Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(message.History ? LineKind.History : LineKind.Message, text,
+            TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Name)), time, Mention: !message.History && Mentions(text, _name))));
+    }
+
+    /// <summary>True when <paramref name="text"/> has "@name" as a word (any case), not inside an address.</summary>
+    internal static bool Mentions(string text, string name)
+    {
+        for (int at = text.IndexOf('@'); at >= 0; at = text.IndexOf('@', at + 1))
+        {
+            int end = at + 1 + name.Length;
+            if ((at == 0 || !char.IsLetterOrDigit(text[at - 1])) && end <= text.Length && string.Compare(text, at + 1, name, 0, name.Length, StringComparison.OrdinalIgnoreCase) == 0
+                && (end == text.Length || !char.IsLetterOrDigit(text[end])))
+                return true;
+        }
+        return false;
+    }
 
     public void OnLinkOpened(PeerInfo peer) => Post(new UiEvent(UiEventKind.PeersChanged));
 

@@ -5,7 +5,9 @@ using P2PChat.Net;
 
 namespace P2PChat.Ui;
 
-internal sealed class PipeSession(LaunchOptions options, TextReader stdin, Stream stdout, TextWriter stderr)
+/// <param name="lineMode">A person at a terminal that cannot draw the two fields (TERM=dumb): the commands of the
+/// full UI work (:quit, :peers, :help), and lines starting with ':' are not sent.</param>
+internal sealed class PipeSession(LaunchOptions options, TextReader stdin, Stream stdout, TextWriter stderr, bool lineMode = false)
 {
     public async Task<int> RunAsync(CancellationToken cancel)
     {
@@ -20,14 +22,24 @@ internal sealed class PipeSession(LaunchOptions options, TextReader stdin, Strea
         try
         {
             while (await stdin.ReadLineAsync(cancel) is { } line)
+            {
+                if (lineMode && line.TrimStart().StartsWith(':'))
+                {
+                    if (!RunCommand(line.Trim(), node, writer))
+                        break;
+                    continue;
+                }
                 foreach (string chunk in TextChunker.Split(line))
                     node.Say(chunk, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            }
         }
         catch (OperationCanceledException)
         {
             // Ctrl-C or SIGTERM: leave as at EOF.
         }
 
+        if (lineMode)
+            return await node.LeaveAsync() || node.LastSequence == 0 ? 0 : 1;
         ulong said = node.LastSequence;
         long alone = node.SentWithoutPeers;
         bool confirmed = await node.LeaveAsync();
@@ -42,5 +54,25 @@ internal sealed class PipeSession(LaunchOptions options, TextReader stdin, Strea
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>Line mode's commands; false for :quit.</summary>
+    private static bool RunCommand(string command, ChatNode node, PipeWriter writer)
+    {
+        switch (command)
+        {
+            case ":quit" or ":q":
+                return false;
+            case ":peers" or ":who":
+                writer.Info($"online ({node.Members().Count + 1}): {string.Join(", ", [$"{TextSanitizer.Sanitize(node.Name)} (you)", .. node.Members().Select(m => TextSanitizer.Sanitize(m.Name))])}");
+                writer.Info($"linked to ({node.DirectPeerCount}): {string.Join(", ", node.DirectPeers().Select(p => $"{TextSanitizer.Sanitize(p.Name)} {p.RemoteEndPoint}"))}");
+                return true;
+            case ":help":
+                writer.Info("plain line mode (TERM=dumb): each line you type is sent; :peers lists who is online; :quit or Ctrl-D leaves");
+                return true;
+            default:
+                writer.Info($"unknown command {command} (:help lists the commands)");
+                return true;
+        }
     }
 }

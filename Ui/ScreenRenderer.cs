@@ -1,13 +1,17 @@
-// Draws a ChatScreen: the message field on top (newest line at the bottom, long lines wrapped), a one-line status
-// bar, and the input field on the last row with the cursor in it. Each frame is composed in one buffer and written
-// once; only rows that changed since the last frame are rewritten, and everything after a resize.
+// Draws a ChatScreen: the message field on top (newest line at the bottom, or the line the user scrolled back to,
+// long lines wrapped), a one-line status bar, and the input field on the last row with the cursor in it. Each frame
+// is composed in one buffer and written once; only rows that changed since the last frame are rewritten, and
+// everything after a resize. Message lines show "HH:mm", the sender in a colour of its own (stable: a hash of the
+// name), our own lines in bold, INFO and history dim, and lines that mention us highlighted. With colors off
+// (NO_COLOR) only attributes are used: bold, dim, underline, reverse.
 //
 // Escape sequences used (all ECMA-48 / xterm, understood by every terminal p2pchat targets):
 //   ESC[?25l / ESC[?25h   hide / show the cursor while drawing
 //   ESC[row;colH          move the cursor (1-based)
 //   ESC[K                 clear to the end of the row
 //   ESC[2J                clear the screen (full redraws only)
-//   ESC[7m ESC[2m ESC[1m ESC[0m   reverse (status bar), dim (INFO), bold (own lines), reset
+//   ESC[...m              SGR: 0 reset, 1 bold, 2 dim, 4 underline, 7 reverse, 31-36 / 91-96 foreground colours
+//   BEL                   once, when a line mentions us while the view is scrolled back
 // (ConsoleTerminal adds ESC[?1049h / ESC[?1049l to enter and leave the alternate screen.)
 using System.Text;
 
@@ -15,15 +19,31 @@ namespace P2PChat.Ui;
 
 internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
 {
-    public const int MinWidth = 10;
-    public const int MinHeight = 3;
+    /// <summary>Smallest terminal the two fields are drawn in; below it a notice says so.</summary>
+    public const int MinWidth = 20;
+    public const int MinHeight = 5;
     private const string Prompt = "> ";
+
+    /// <summary>Sender colours: no yellow (mentions) and no white/black (backgrounds).</summary>
+    private static readonly string[] Palette = ["32", "34", "35", "36", "31", "92", "94", "95", "96", "91"];
 
     private string[] _previous = [];
     private (int Width, int Height) _size;
+    private readonly List<string> _wrapped = [];
+    private readonly List<StyledText> _runs = [];
 
     /// <summary>Forces the next frame to redraw every row (after a resize, or when the screen state is unknown).</summary>
     public void Invalidate() => _previous = [];
+
+    /// <summary>Rows of the message field at the current size (for paging).</summary>
+    public int ViewRows => Math.Max(1, terminal.Size.Height - 2);
+
+    /// <summary>Rows <paramref name="line"/> takes at the current width.</summary>
+    public int RowsOf(DisplayLine line)
+    {
+        _wrapped.Clear();
+        return TextLayout.Wrap(Runs(line), terminal.Size.Width, _wrapped, styled: false);
+    }
 
     public void Render(ChatScreen screen)
     {
@@ -49,6 +69,11 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
             frame.Append("\x1b[").Append(height).Append(';').Append(Prompt.Length + cursorColumn + 1).Append('H');
             frame.Append("\x1b[?25h");
         }
+        if (screen.BellPending)
+        {
+            frame.Append('\a');
+            screen.BellPending = false;
+        }
         _previous = rows;
         terminal.Write(frame.ToString());
     }
@@ -56,81 +81,87 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
     private string[] Compose(ChatScreen screen, int width, int height, out int cursorColumn)
     {
         var rows = new string[height];
-        int messageRows = height - 2;
+        int next = height - 3; // the last message row
 
-        // Fill the message field from the bottom up with the newest lines, wrapped to the width.
-        var wrapped = new List<string>();
-        int next = messageRows - 1;
-        foreach (DisplayLine line in screen.Lines.Reverse())
+        if (screen.Anchor is not null)
         {
-            if (next < 0)
-                break;
-            wrapped.Clear();
-            Wrap(line.Text, width, wrapped);
-            for (int i = wrapped.Count - 1; i >= 0 && next >= 0; i--)
-                rows[next--] = Style(line.Kind, wrapped[i]);
+            string marker = screen.Unseen > 0
+                ? $"-- {screen.Unseen} new below (End) --"
+                : "-- more below (End) --";
+            rows[next--] = Bar(marker, width);
+        }
+
+        // Fill the message field from the bottom up, from the newest line (or the anchor), wrapped to the width.
+        for (long id = screen.Anchor ?? screen.NextId - 1; id >= screen.FirstId && next >= 0; id--)
+        {
+            _wrapped.Clear();
+            TextLayout.Wrap(Runs(screen[id]), width, _wrapped, styled: true);
+            for (int i = _wrapped.Count - 1; i >= 0 && next >= 0; i--)
+                rows[next--] = _wrapped[i];
         }
         while (next >= 0)
             rows[next--] = "";
 
-        string status = Fit(screen.Status, width);
-        rows[height - 2] = colors ? $"\x1b[7m{status}{new string(' ', width - CellWidth.Of(status))}\x1b[0m" : status;
+        rows[height - 2] = Bar(screen.Status, width);
 
         (string visible, cursorColumn) = screen.Input.View(width - Prompt.Length);
         rows[height - 1] = Prompt + visible;
         return rows;
     }
 
-    private string Style(LineKind kind, string text) => !colors ? text : kind switch
+    /// <summary>A full-width reverse-video row (status bar, scroll marker).</summary>
+    private static string Bar(string text, int width)
     {
-        LineKind.Info or LineKind.History => $"\x1b[2m{text}\x1b[0m",
-        LineKind.Own => $"\x1b[1m{text}\x1b[0m",
-        _ => text,
-    };
+        string fitted = TextLayout.Fit(text, width);
+        return $"\x1b[7m{fitted}{new string(' ', width - TextLayout.Width(fitted))}\x1b[0m";
+    }
+
+    /// <summary>The styled runs of one line: time, sender, text.</summary>
+    private List<StyledText> Runs(DisplayLine line)
+    {
+        _runs.Clear();
+        string dim = "2";
+        if (line.Time.Length > 0)
+            _runs.Add(new StyledText(line.Time + " ", dim));
+        switch (line.Kind)
+        {
+            case LineKind.Info:
+                _runs.Add(new StyledText(line.Text, dim));
+                break;
+            case LineKind.History:
+                _runs.Add(new StyledText($"{line.Sender}: {line.Text}", dim));
+                break;
+            case LineKind.Own:
+                _runs.Add(new StyledText($"{line.Sender}: {line.Text}", "1"));
+                break;
+            default:
+                if (line.Sender is not null)
+                {
+                    _runs.Add(new StyledText(line.Sender, colors ? ColorOf(line.Sender) : "1"));
+                    _runs.Add(new StyledText(": "));
+                }
+                _runs.Add(new StyledText(line.Text, line.Mention ? (colors ? "1;33" : "1;4") : ""));
+                break;
+        }
+        return _runs;
+    }
+
+    /// <summary>A colour per name that is the same in every process and every run (FNV-1a, not string.GetHashCode,
+    /// which is randomised per process).</summary>
+    internal static string ColorOf(string name)
+    {
+        uint hash = 2166136261;
+        foreach (char c in name)
+            hash = (hash ^ c) * 16777619;
+        return Palette[hash % (uint)Palette.Length];
+    }
 
     private static string[] TooSmall(int width, int height)
     {
         var rows = new string[Math.Max(1, height)];
         for (int i = 0; i < rows.Length; i++)
             rows[i] = "";
-        rows[0] = Fit("terminal too small", Math.Max(1, width));
+        rows[0] = TextLayout.Fit($"terminal too small ({width}x{height}): need {MinWidth}x{MinHeight}", Math.Max(1, width));
         return rows;
-    }
-
-    /// <summary>Splits <paramref name="text"/> into rows of at most <paramref name="width"/> cells; a wide character
-    /// that does not fit at the end of a row starts the next one.</summary>
-    internal static void Wrap(string text, int width, List<string> rows)
-    {
-        var row = new StringBuilder();
-        int used = 0;
-        foreach (Rune rune in text.EnumerateRunes())
-        {
-            int w = CellWidth.Of(rune);
-            if (used + w > width && used > 0)
-            {
-                rows.Add(row.ToString());
-                row.Clear();
-                used = 0;
-            }
-            row.Append(rune.ToString());
-            used += w;
-        }
-        rows.Add(row.ToString());
-    }
-
-    /// <summary>The longest prefix of <paramref name="text"/> that fits in <paramref name="width"/> cells.</summary>
-    internal static string Fit(string text, int width)
-    {
-        var fitted = new StringBuilder();
-        int used = 0;
-        foreach (Rune rune in text.EnumerateRunes())
-        {
-            int w = CellWidth.Of(rune);
-            if (used + w > width)
-                break;
-            fitted.Append(rune.ToString());
-            used += w;
-        }
-        return fitted.ToString();
     }
 }

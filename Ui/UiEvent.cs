@@ -10,4 +10,4 @@ internal enum UiEventKind
     Quit,
 }
 
-internal readonly record struct UiEvent(UiEventKind Kind, ConsoleKeyInfo Key = default, DisplayLine Line = default);
+internal readonly record struct UiEvent(UiEventKind Kind, InputEvent Key = default, DisplayLine Line = default);

@@ -128,12 +128,16 @@ public sealed partial class TerminalTests
     private static Task WaitForScreenAsync(TmuxSession session, Func<string[], bool> condition, string expected) =>
         Wait.UntilAsync(async () => condition(await session.ScreenAsync()), expected, session.DescribeScreenAsync);
 
-    /// <summary>True when a whole row reads <paramref name="text"/> somewhere above the status bar.</summary>
+    /// <summary>True when a whole row reads <paramref name="text"/> (after its "HH:mm " time) somewhere above the
+    /// status bar.</summary>
     private static bool IsAboveStatusBar(string[] rows, string text)
     {
         int status = Array.FindIndex(rows, row => StatusBar().IsMatch(row));
-        return status > 0 && rows.Take(status).Any(row => row.TrimEnd() == text);
+        return status > 0 && rows.Take(status).Any(row => TimePrefix().Replace(row.TrimEnd(), "") == text);
     }
+
+    [GeneratedRegex(@"^\d\d:\d\d ")]
+    private static partial Regex TimePrefix();
 
     /// <summary>The listen port the status bar shows; -1 while there is none.</summary>
     private static int PortOf(string[] rows)

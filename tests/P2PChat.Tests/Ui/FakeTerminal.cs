@@ -8,6 +8,11 @@ namespace P2PChat.Tests.Ui;
 internal sealed class FakeTerminal(int width, int height) : ITerminal
 {
     private string[,] _cells = NewGrid(width, height);
+    private string[,] _styles = NewGrid(width, height, "");
+    private string _sgr = "";
+
+    /// <summary>BEL characters written.</summary>
+    public int Bells { get; private set; }
 
     public (int Width, int Height) Size { get; private set; } = (width, height);
     public int CursorRow { get; private set; }
@@ -20,6 +25,7 @@ internal sealed class FakeTerminal(int width, int height) : ITerminal
     {
         Size = (newWidth, newHeight);
         _cells = NewGrid(newWidth, newHeight); // a real terminal's content after a resize is not to be trusted
+        _styles = NewGrid(newWidth, newHeight, "");
     }
 
     public void Write(string frame)
@@ -32,6 +38,12 @@ internal sealed class FakeTerminal(int width, int height) : ITerminal
             if (frame[i] == '\x1b')
             {
                 i = ApplyEscape(frame, i);
+                continue;
+            }
+            if (frame[i] == '\a')
+            {
+                Bells++;
+                i++;
                 continue;
             }
             Rune.DecodeFromUtf16(frame.AsSpan(i), out Rune rune, out int used);
@@ -48,6 +60,7 @@ internal sealed class FakeTerminal(int width, int height) : ITerminal
             if (CursorColumn + cells > Size.Width)
                 throw new InvalidOperationException($"text written past the right edge on row {CursorRow}: '{rune}'");
             _cells[CursorRow, CursorColumn] = rune.ToString();
+            _styles[CursorRow, CursorColumn] = _sgr;
             if (cells == 2)
                 _cells[CursorRow, CursorColumn + 1] = "";
             CursorColumn += cells;
@@ -75,16 +88,18 @@ internal sealed class FakeTerminal(int width, int height) : ITerminal
                 break;
             case 'K':
                 for (int c = CursorColumn; c < Size.Width; c++)
-                    _cells[CursorRow, c] = " ";
+                    (_cells[CursorRow, c], _styles[CursorRow, c]) = (" ", _sgr);
                 break;
             case 'J':
                 _cells = NewGrid(Size.Width, Size.Height);
+                _styles = NewGrid(Size.Width, Size.Height, "");
                 break;
             case 'l' or 'h' when isPrivate && parameters[0] == "25":
                 CursorVisible = final == 'h';
                 break;
             case 'm':
-                break; // colours and attributes do not change the text a person reads
+                _sgr = parameters[0] is "" or "0" ? "" : string.Join(';', parameters);
+                break;
             default:
                 throw new InvalidOperationException($"unsupported sequence ESC[{(isPrivate ? "?" : "")}{frame[paramsStart..i]}{final}");
         }
@@ -100,14 +115,29 @@ internal sealed class FakeTerminal(int width, int height) : ITerminal
         return text.ToString().TrimEnd();
     }
 
+    /// <summary>The text of cells [<paramref name="from"/>, <paramref name="to"/>) of a row, untrimmed.</summary>
+    public string Cells(int row, int from, int to)
+    {
+        var text = new StringBuilder();
+        for (int c = from; c < Math.Min(to, Size.Width); c++)
+            text.Append(_cells[row, c]);
+        return text.ToString();
+    }
+
     public string[] Screen() => Enumerable.Range(0, Size.Height).Select(Row).ToArray();
 
-    private static string[,] NewGrid(int width, int height)
+    /// <summary>The SGR parameters the cell was drawn with ("" for none), e.g. "1;33".</summary>
+    public string StyleAt(int row, int column) => _styles[row, column];
+
+    /// <summary>Column of the first occurrence of <paramref name="text"/> in row <paramref name="row"/>, or -1.</summary>
+    public int ColumnOf(int row, string text) => Row(row).IndexOf(text, StringComparison.Ordinal);
+
+    private static string[,] NewGrid(int width, int height, string fill = " ")
     {
         var grid = new string[height, width];
         for (int r = 0; r < height; r++)
             for (int c = 0; c < width; c++)
-                grid[r, c] = " ";
+                grid[r, c] = fill;
         return grid;
     }
 }

@@ -1,4 +1,5 @@
-// The two-field screen as a person sees it, drawn into a fake terminal's cell grid.
+// The two-field screen as a person sees it, drawn into a fake terminal's cell grid (golden screens): the message
+// field, wrapping, wide characters at row ends, styles, scrollback with its marker, resizes and tiny terminals.
 using System.Text;
 using P2PChat.Ui;
 
@@ -6,11 +7,11 @@ namespace P2PChat.Tests.Ui;
 
 public class ScreenRendererTests
 {
-    private static (ChatScreen Screen, FakeTerminal Terminal, ScreenRenderer Renderer) Setup(int width = 40, int height = 8)
+    private static (ChatScreen Screen, FakeTerminal Terminal, ScreenRenderer Renderer) Setup(int width = 30, int height = 8, bool colors = true)
     {
         var terminal = new FakeTerminal(width, height);
         var screen = new ChatScreen { Status = " alice | port 5000 | 1 peer" };
-        return (screen, terminal, new ScreenRenderer(terminal));
+        return (screen, terminal, new ScreenRenderer(terminal, colors));
     }
 
     private static void Type(ChatScreen screen, string text)
@@ -19,16 +20,19 @@ public class ScreenRendererTests
             screen.Input.Insert(rune);
     }
 
+    private static DisplayLine Message(string sender, string text, string time = "", bool mention = false) =>
+        new(LineKind.Message, text, sender, time, mention);
+
     [Test]
     public async Task An_empty_screen_shows_the_status_bar_above_an_empty_input_row()
     {
         var (screen, terminal, renderer) = Setup();
         renderer.Render(screen);
-        await Assert.That(terminal.Row(7)).IsEqualTo(">");
-        await Assert.That(terminal.Row(6)).IsEqualTo(" alice | port 5000 | 1 peer");
-        await Assert.That(terminal.CursorRow).IsEqualTo(7);
-        await Assert.That(terminal.CursorColumn).IsEqualTo(2);
+        await Assert.That(terminal.Screen()).IsEquivalentTo(new[] { "", "", "", "", "", "", " alice | port 5000 | 1 peer", ">" },
+            TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        await Assert.That((terminal.CursorRow, terminal.CursorColumn)).IsEqualTo((7, 2));
         await Assert.That(terminal.CursorVisible).IsTrue();
+        await Assert.That(terminal.StyleAt(6, 29)).IsEqualTo("7").Because("the status bar is reverse video across the whole row");
     }
 
     [Test]
@@ -42,107 +46,239 @@ public class ScreenRendererTests
     }
 
     [Test]
-    public async Task Messages_fill_the_field_from_the_bottom_and_old_ones_scroll_off()
+    public async Task Messages_fill_the_field_from_the_bottom_with_time_and_sender_and_old_ones_scroll_off()
     {
         var (screen, terminal, renderer) = Setup(height: 5); // 3 message rows
         for (int i = 1; i <= 5; i++)
-            screen.Add(LineKind.Message, $"bob: line {i}");
+            screen.Add(Message("bob", $"line {i}", time: "12:0" + i));
         renderer.Render(screen);
-        await Assert.That(terminal.Screen()[..3]).IsEquivalentTo(new[] { "bob: line 3", "bob: line 4", "bob: line 5" });
+        await Assert.That(terminal.Screen()[..3]).IsEquivalentTo(new[] { "12:03 bob: line 3", "12:04 bob: line 4", "12:05 bob: line 5" },
+            TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
     public async Task A_long_message_wraps_onto_the_next_rows()
     {
-        var (screen, terminal, renderer) = Setup(width: 10, height: 5);
-        screen.Add(LineKind.Message, "bob: 0123456789abc");
+        var (screen, terminal, renderer) = Setup(width: 20, height: 6);
+        screen.Add(Message("bob", "0123456789abcdefghijklmn"));
         renderer.Render(screen);
-        await Assert.That(terminal.Screen()[..3]).IsEquivalentTo(new[] { "", "bob: 01234", "56789abc" });
+        await Assert.That(terminal.Screen()[..4]).IsEquivalentTo(new[] { "", "", "bob: 0123456789abcde", "fghijklmn" },
+            TUnit.Assertions.Enums.CollectionOrdering.Matching);
     }
 
     [Test]
     public async Task A_wide_character_that_does_not_fit_at_the_end_of_a_row_starts_the_next()
     {
-        var (screen, terminal, renderer) = Setup(width: 10, height: 5);
-        screen.Add(LineKind.Message, "bob: abcd日本");
+        var (screen, terminal, renderer) = Setup(width: 20, height: 6);
+        screen.Add(Message("bob", "abcdefghijklmn世界")); // "bob: " + 14 = 19 cells: 世 (2 cells) does not fit in the last one
         renderer.Render(screen);
-        await Assert.That(terminal.Row(1)).IsEqualTo("bob: abcd");
-        await Assert.That(terminal.Row(2)).IsEqualTo("日本");
+        await Assert.That(terminal.Row(2)).IsEqualTo("bob: abcdefghijklmn");
+        await Assert.That(terminal.Row(3)).IsEqualTo("世界");
+    }
+
+    [Test]
+    public async Task A_combining_accent_or_a_zwj_emoji_is_never_split_across_rows()
+    {
+        var (screen, terminal, renderer) = Setup(width: 20, height: 6);
+        string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467"; // one user-perceived character
+        screen.Add(Message("bob", "abcdefghijklm" + "e\u0301" + family));
+        renderer.Render(screen);
+        await Assert.That(terminal.Row(2)).IsEqualTo("bob: abcdefghijklme\u0301");
+        await Assert.That(terminal.Row(3)).IsEqualTo(family);
+    }
+
+    [Test]
+    public async Task Each_sender_has_a_stable_colour_own_lines_are_bold_and_info_is_dim()
+    {
+        var (screen, terminal, renderer) = Setup();
+        screen.Add(Message("bob", "hi"));
+        screen.Add(new DisplayLine(LineKind.Own, "hello", "alice"));
+        screen.Add(new DisplayLine(LineKind.Info, "* carol joined"));
+        renderer.Render(screen);
+        await Assert.That(terminal.StyleAt(3, 0)).IsEqualTo(ScreenRenderer.ColorOf("bob"));
+        await Assert.That(terminal.StyleAt(3, 5)).IsEqualTo("").Because("the text itself is plain");
+        await Assert.That(terminal.StyleAt(4, 0)).IsEqualTo("1");
+        await Assert.That(terminal.StyleAt(5, 0)).IsEqualTo("2");
+        await Assert.That(ScreenRenderer.ColorOf("bob")).IsEqualTo(ScreenRenderer.ColorOf("bob"));
+        string[] colours = [.. new[] { "ann", "ben", "cat", "dan", "eve", "fay" }.Select(ScreenRenderer.ColorOf).Distinct()];
+        await Assert.That(colours.Length).IsGreaterThan(2).Because("different names mostly get different colours");
+    }
+
+    [Test]
+    public async Task A_mention_is_highlighted_and_without_colours_it_is_still_visible()
+    {
+        var (screen, terminal, renderer) = Setup();
+        screen.Add(Message("bob", "@alice look", mention: true));
+        renderer.Render(screen);
+        await Assert.That(terminal.StyleAt(5, 5)).IsEqualTo("1;33");
+
+        var (mono, monoTerminal, monoRenderer) = Setup(colors: false);
+        mono.Add(Message("bob", "@alice look", mention: true));
+        monoRenderer.Render(mono);
+        await Assert.That(monoTerminal.StyleAt(5, 5)).IsEqualTo("1;4");
+        await Assert.That(monoTerminal.StyleAt(5, 0)).IsEqualTo("1").Because("NO_COLOR: the sender is bold, not coloured");
     }
 
     [Test]
     public async Task Long_input_scrolls_sideways_and_keeps_the_cursor_visible()
     {
-        var (screen, terminal, renderer) = Setup(width: 12, height: 4);
+        var (screen, terminal, renderer) = Setup(width: 20);
         Type(screen, "abcdefghijklmnopqrstuvwxyz");
         renderer.Render(screen);
-        await Assert.That(terminal.CursorColumn).IsLessThan(12);
-        await Assert.That(terminal.Row(3)).EndsWith("xyz");
-
+        await Assert.That(terminal.Row(7)).EndsWith("xyz");
+        await Assert.That(terminal.CursorColumn).IsLessThan(20);
         screen.Input.Home();
         renderer.Render(screen);
-        await Assert.That(terminal.Row(3)).StartsWith("> abcdefghi");
+        await Assert.That(terminal.Row(7)).IsEqualTo("> abcdefghijklmnopqr");
         await Assert.That(terminal.CursorColumn).IsEqualTo(2);
     }
 
     [Test]
-    public async Task Only_rows_that_changed_are_rewritten()
+    public async Task Only_rows_that_changed_are_rewritten_and_each_frame_is_one_write()
     {
         var (screen, terminal, renderer) = Setup();
-        screen.Add(LineKind.Message, "bob: hi");
+        screen.Add(Message("bob", "one"));
         renderer.Render(screen);
         Type(screen, "x");
         renderer.Render(screen);
         string frame = terminal.Frames[^1];
-        await Assert.That(frame).DoesNotContain("\x1b[2J");
-        await Assert.That(frame).Contains("\x1b[8;1H> x");
-        await Assert.That(frame).DoesNotContain("bob: hi");
+        await Assert.That(frame).DoesNotContain("bob").Because("only the input row changed");
         await Assert.That(frame).DoesNotContain("alice");
+        await Assert.That(terminal.Writes).IsEqualTo(2);
     }
 
     [Test]
-    public async Task Each_frame_is_written_in_one_call()
+    public async Task A_resize_reflows_everything_at_the_new_size()
     {
-        var (screen, terminal, renderer) = Setup();
-        for (int i = 0; i < 3; i++)
-        {
-            screen.Add(LineKind.Message, $"bob: {i}");
-            renderer.Render(screen);
-        }
-        await Assert.That(terminal.Writes).IsEqualTo(3);
-    }
-
-    [Test]
-    public async Task A_resize_redraws_everything_at_the_new_size()
-    {
-        var (screen, terminal, renderer) = Setup(width: 20, height: 6);
-        screen.Add(LineKind.Message, "bob: a message that wraps when narrow");
+        var (screen, terminal, renderer) = Setup(width: 40, height: 6);
+        screen.Add(Message("bob", "a message that wraps when the terminal is narrow"));
+        Type(screen, "typing");
         renderer.Render(screen);
-        terminal.Resize(12, 8);
+        terminal.Resize(20, 8);
         renderer.Invalidate();
         renderer.Render(screen);
-        await Assert.That(terminal.Row(7)).IsEqualTo(">");
-        await Assert.That(string.Concat(terminal.Screen()[..6])).IsEqualTo("bob: a message that wraps when narrow");
+        await Assert.That(terminal.Row(7)).IsEqualTo("> typing");
+        await Assert.That(terminal.Row(6)).StartsWith(" alice | port 5000");
+        await Assert.That(string.Concat(terminal.Screen()[..6]).Replace(" ", "")).IsEqualTo("bob:amessagethatwrapswhentheterminalisnarrow");
+        await Assert.That(terminal.Screen()[..6].All(row => row.Length <= 20)).IsTrue();
+    }
+
+    [Test]
+    [Arguments(20, 5)]
+    [Arguments(21, 5)]
+    [Arguments(20, 6)]
+    public async Task The_smallest_supported_terminal_still_shows_both_fields(int width, int height)
+    {
+        var (screen, terminal, renderer) = Setup(width, height);
+        screen.Add(Message("bob", "hi"));
+        Type(screen, "typing");
+        renderer.Render(screen);
+        await Assert.That(terminal.Row(height - 1)).IsEqualTo("> typing");
+        await Assert.That(terminal.Row(height - 3)).IsEqualTo("bob: hi");
     }
 
     [Test]
     [Arguments(1, 1)]
-    [Arguments(5, 2)]
-    [Arguments(9, 24)]
-    public async Task A_tiny_terminal_shows_a_notice_instead_of_the_fields(int width, int height)
+    [Arguments(19, 24)]
+    [Arguments(80, 4)]
+    public async Task A_terminal_smaller_than_that_shows_a_notice_instead_of_the_fields(int width, int height)
     {
         var (screen, terminal, renderer) = Setup(width, height);
         Type(screen, "typing");
         renderer.Render(screen);
-        await Assert.That("terminal too small".StartsWith(terminal.Row(0))).IsTrue();
+        string notice = $"terminal too small ({width}x{height}): need 20x5";
+        await Assert.That(notice.StartsWith(terminal.Row(0), StringComparison.Ordinal)).IsTrue().Because($"row 0 was '{terminal.Row(0)}'");
         await Assert.That(terminal.Row(0).Length).IsGreaterThan(0);
+    }
+
+    [Test]
+    public async Task A_sequence_of_resizes_ends_with_a_correct_screen()
+    {
+        var (screen, terminal, renderer) = Setup(width: 40, height: 10);
+        for (int i = 0; i < 20; i++)
+            screen.Add(Message("bob", $"message number {i} with some words"));
+        foreach ((int w, int h) in new[] { (10, 3), (25, 7), (80, 24), (20, 5), (3, 3), (33, 9) })
+        {
+            terminal.Resize(w, h);
+            renderer.Invalidate();
+            renderer.Render(screen);
+        }
+        await Assert.That(terminal.Row(8)).IsEqualTo(">");
+        await Assert.That(terminal.Row(5)).IsEqualTo("bob: message number 19 with some");
+        await Assert.That(terminal.Row(6)).IsEqualTo("words");
+    }
+
+    [Test]
+    public async Task Scrolled_back_the_view_stays_put_and_a_marker_counts_new_lines_until_end()
+    {
+        var (screen, terminal, renderer) = Setup(height: 6); // 4 message rows
+        for (int i = 1; i <= 10; i++)
+            screen.Add(Message("bob", $"m{i}"));
+        screen.ScrollUp(3, renderer.ViewRows, renderer.RowsOf);
+        renderer.Render(screen);
+        await Assert.That(terminal.Screen()[..4]).IsEquivalentTo(new[] { "bob: m5", "bob: m6", "bob: m7", "-- more below (End) --" },
+            TUnit.Assertions.Enums.CollectionOrdering.Matching).Because(string.Join(" | ", terminal.Screen()));
+
+        screen.Add(Message("bob", "m11"));
+        screen.Add(Message("bob", "m12"));
+        renderer.Render(screen);
+        await Assert.That(terminal.Row(2)).IsEqualTo("bob: m7").Because("new lines do not move a scrolled-back view");
+        await Assert.That(terminal.Row(3)).IsEqualTo("-- 2 new below (End) --");
+
+        screen.ScrollToBottom();
+        renderer.Render(screen);
+        await Assert.That(terminal.Screen()[..4]).IsEquivalentTo(new[] { "bob: m9", "bob: m10", "bob: m11", "bob: m12" },
+            TUnit.Assertions.Enums.CollectionOrdering.Matching);
+    }
+
+    [Test]
+    public async Task Scrolling_stops_at_the_oldest_line_and_paging_down_returns_to_the_newest()
+    {
+        var (screen, terminal, renderer) = Setup(height: 6);
+        for (int i = 1; i <= 6; i++)
+            screen.Add(Message("bob", $"m{i}"));
+        for (int i = 0; i < 10; i++)
+            screen.ScrollUp(3, renderer.ViewRows, renderer.RowsOf);
+        renderer.Render(screen);
+        await Assert.That(terminal.Row(0)).IsEqualTo("bob: m1");
+        for (int i = 0; i < 10; i++)
+            screen.ScrollDown(3, renderer.RowsOf);
+        await Assert.That(screen.Anchor).IsNull();
+        renderer.Render(screen);
+        await Assert.That(terminal.Row(3)).IsEqualTo("bob: m6");
+    }
+
+    [Test]
+    public async Task Nothing_scrolls_when_everything_fits()
+    {
+        var (screen, _, renderer) = Setup();
+        screen.Add(Message("bob", "only one"));
+        screen.ScrollUp(3, renderer.ViewRows, renderer.RowsOf);
+        await Assert.That(screen.Anchor).IsNull();
+    }
+
+    [Test]
+    public async Task A_mention_while_scrolled_back_rings_the_bell_once()
+    {
+        var (screen, terminal, renderer) = Setup(height: 6);
+        for (int i = 1; i <= 10; i++)
+            screen.Add(Message("bob", $"m{i}"));
+        screen.Add(Message("bob", "@alice are you there", mention: true));
+        renderer.Render(screen);
+        await Assert.That(terminal.Bells).IsEqualTo(0).Because("at the bottom the highlighted line is seen");
+
+        screen.ScrollUp(3, renderer.ViewRows, renderer.RowsOf);
+        screen.Add(Message("bob", "@alice hello?", mention: true));
+        renderer.Render(screen);
+        renderer.Render(screen);
+        await Assert.That(terminal.Bells).IsEqualTo(1);
     }
 
     [Test]
     public async Task Text_from_a_peer_reaches_the_terminal_with_its_control_characters_made_visible()
     {
         var (screen, terminal, renderer) = Setup(width: 60);
-        screen.Add(LineKind.Message, "mallory: " + TextSanitizer.Sanitize("\x1b[2J\x1b]0;pwned\x07 hi\u009b"));
+        screen.Add(Message("mallory", TextSanitizer.Sanitize("\x1b[2J\x1b]0;pwned\x07 hi\u009b")));
         renderer.Render(screen); // FakeTerminal throws on any raw control character
         await Assert.That(terminal.Row(5)).IsEqualTo("mallory: ^[[2J^[]0;pwned^G hiM-^[");
     }
