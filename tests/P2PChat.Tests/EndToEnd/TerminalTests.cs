@@ -40,6 +40,60 @@ public sealed partial class TerminalTests
     }
 
     [Test]
+    public async Task Resizing_while_typing_reflows_everything_keeps_the_typed_text_and_survives_a_tiny_window()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+        const string Long = "a long line from bob that has to wrap onto several rows when the window is narrow";
+        await bob.SayAsync(Long);
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("bob: a long line", StringComparison.Ordinal)), "bob's long line");
+        await alice.TypeAsync("half typed");
+
+        foreach ((int width, int height) in new[] { (30, 10), (100, 30), (20, 5), (15, 4), (60, 12) })
+        {
+            await alice.ResizeAsync(width, height);
+            if (width < 20 || height < 5)
+            {
+                await WaitForScreenAsync(alice, rows => rows[0].StartsWith("terminal too", StringComparison.Ordinal), $"the too-small notice at {width}x{height}");
+                continue;
+            }
+            await WaitForScreenAsync(alice, rows => rows.Length == height && rows[^1].TrimEnd() == "> half typed",
+                $"the typed text on the last row at {width}x{height}");
+        }
+        string[] screen = await alice.ScreenAsync();
+        int status = Array.FindIndex(screen, row => row.StartsWith(" alice | ", StringComparison.Ordinal));
+        string shown = string.Concat(screen.Take(status).Select(row => row.TrimEnd()));
+        await Assert.That(shown.Replace(" ", "")).Contains(Long.Replace(" ", "")).Because(await alice.DescribeScreenAsync());
+
+        await alice.PressAsync("Enter");
+        await bob.WaitForStdoutAsync("alice: half typed");
+    }
+
+    [Test]
+    public async Task Page_up_shows_older_lines_with_a_marker_that_counts_new_ones_and_end_returns()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+        for (int i = 1; i <= 40; i++)
+            await bob.SayAsync($"line {i:00}");
+        await WaitForScreenAsync(alice, rows => IsAboveStatusBar(rows, "bob: line 40"), "bob's 40th line");
+
+        await alice.PressAsync("PPage");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.StartsWith("-- more below (End) --", StringComparison.Ordinal))
+            && !IsAboveStatusBar(rows, "bob: line 40") && IsAboveStatusBar(rows, "bob: line 19"), "older lines and the scrolled-back marker");
+        await alice.PressAsync("PPage");
+        await WaitForScreenAsync(alice, rows => IsAboveStatusBar(rows, "bob: line 01"), "the oldest lines");
+
+        await bob.SayAsync("while away");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.StartsWith("-- 1 new below (End) --", StringComparison.Ordinal)), "the marker counting one new line");
+        await alice.PressAsync("End");
+        await WaitForScreenAsync(alice, rows => IsAboveStatusBar(rows, "bob: while away") && !rows.Any(row => row.StartsWith("--", StringComparison.Ordinal)),
+            "the newest line, and no marker");
+    }
+
+    [Test]
     [Arguments(":peers")]
     [Arguments(":who")]
     public async Task Peers_lists_everyone_online_in_the_network_and_the_direct_links(string command)

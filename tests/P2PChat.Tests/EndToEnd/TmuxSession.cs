@@ -22,8 +22,8 @@ internal sealed partial class TmuxSession : IAsyncDisposable
         Height = height;
     }
 
-    public int Width { get; }
-    public int Height { get; }
+    public int Width { get; private set; }
+    public int Height { get; private set; }
 
     public static bool IsInstalled =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
@@ -59,7 +59,7 @@ internal sealed partial class TmuxSession : IAsyncDisposable
             rows.RemoveAt(rows.Count - 1);
         while (rows.Count < Height)
             rows.Add("");
-        return [.. rows];
+        return [.. rows.Take(Height)];
     }
 
     /// <summary>The screen with row numbers, for failure messages.</summary>
@@ -73,6 +73,14 @@ internal sealed partial class TmuxSession : IAsyncDisposable
     public Task TypeAsync(string text) => RunAsync("send-keys", "-t", Target, "-l", text);
 
     /// <summary>Presses keys by tmux name: "Enter", "C-c", "C-d".</summary>
+    /// <summary>Resizes the pane as a user dragging the window would (the program gets SIGWINCH).</summary>
+    public async Task ResizeAsync(int width, int height)
+    {
+        await RunAsync("resize-window", "-t", Target, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (Width, Height) = (width, height);
+    }
+
     public Task PressAsync(params string[] keys) => RunAsync(["send-keys", "-t", Target, .. keys]);
 
     /// <summary>Reads a tmux format, e.g. "#{alternate_on}".</summary>
