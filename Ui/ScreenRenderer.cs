@@ -97,40 +97,41 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
         return rows;
     }
 
-    /// <summary>Splits <paramref name="text"/> into rows of at most <paramref name="width"/> cells; a wide character
-    /// that does not fit at the end of a row starts the next one.</summary>
+    /// <summary>Splits <paramref name="text"/> into rows of at most <paramref name="width"/> cells, never inside a
+    /// user-perceived character; a wide one that does not fit at the end of a row starts the next one.</summary>
     internal static void Wrap(string text, int width, List<string> rows)
     {
-        var row = new StringBuilder();
+        int start = 0;
         int used = 0;
-        foreach (Rune rune in text.EnumerateRunes())
+        for (int i = 0; i < text.Length;)
         {
-            int w = CellWidth.Of(rune);
+            int length = CellWidth.NextCluster(text.AsSpan(i), out int w);
             if (used + w > width && used > 0)
             {
-                rows.Add(row.ToString());
-                row.Clear();
+                rows.Add(text[start..i]);
+                start = i;
                 used = 0;
             }
-            row.Append(rune.ToString());
+            i += length;
             used += w;
         }
-        rows.Add(row.ToString());
+        rows.Add(text[start..]);
     }
 
-    /// <summary>The longest prefix of <paramref name="text"/> that fits in <paramref name="width"/> cells.</summary>
+    /// <summary>The longest prefix of <paramref name="text"/> that fits in <paramref name="width"/> cells, cut only
+    /// between user-perceived characters.</summary>
     internal static string Fit(string text, int width)
     {
-        var fitted = new StringBuilder();
         int used = 0;
-        foreach (Rune rune in text.EnumerateRunes())
+        int i = 0;
+        while (i < text.Length)
         {
-            int w = CellWidth.Of(rune);
+            int length = CellWidth.NextCluster(text.AsSpan(i), out int w);
             if (used + w > width)
                 break;
-            fitted.Append(rune.ToString());
+            i += length;
             used += w;
         }
-        return fitted.ToString();
+        return text[..i];
     }
 }
