@@ -1,7 +1,6 @@
 // Text as a terminal lays it out: user-perceived characters (extended grapheme clusters, UAX #29) of 0, 1 or 2 cells,
 // never split across rows or columns. Wrapping keeps styles: a row that breaks inside a styled run closes the style
 // at its end and reopens it on the next row, so every row can be redrawn on its own.
-using System.Globalization;
 using System.Text;
 
 namespace P2PChat.Ui;
@@ -13,7 +12,7 @@ internal static class TextLayout
 
     /// <summary>Length in chars of the cluster starting at <paramref name="index"/>.</summary>
     public static int ClusterLength(string text, int index) =>
-        index >= text.Length ? 0 : Math.Max(1, StringInfo.GetNextTextElementLength(text.AsSpan(index)));
+        index >= text.Length ? 0 : Math.Max(1, CellWidth.NextCluster(text.AsSpan(index), out _));
 
     /// <summary>Cells of a whole string.</summary>
     public static int Width(string text)

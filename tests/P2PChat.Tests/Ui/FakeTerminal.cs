@@ -1,5 +1,6 @@
 // A terminal for renderer tests: applies the escape sequences ScreenRenderer emits to a grid of cells, so tests
-// assert on what a person would see. Wide characters take their cell plus a blank continuation cell.
+// assert on what a person would see. It draws user-perceived characters (grapheme clusters) whole, the way a terminal
+// that knows emoji sequences does: a wide one takes its cell plus a blank continuation cell.
 using System.Text;
 using P2PChat.Ui;
 
@@ -46,23 +47,26 @@ internal sealed class FakeTerminal(int width, int height) : ITerminal
                 i++;
                 continue;
             }
-            Rune.DecodeFromUtf16(frame.AsSpan(i), out Rune rune, out int used);
+            int used = CellWidth.NextCluster(frame.AsSpan(i), out int cells);
+            string cluster = frame.Substring(i, used);
             i += used;
-            if (rune.Value < 0x20 || rune.Value is >= 0x7F and < 0xA0)
-                throw new InvalidOperationException($"raw control character U+{rune.Value:X4} written to the terminal");
-            int cells = CellWidth.Of(rune);
+            foreach (Rune rune in cluster.EnumerateRunes())
+            {
+                if (rune.Value < 0x20 || rune.Value is >= 0x7F and < 0xA0)
+                    throw new InvalidOperationException($"raw control character U+{rune.Value:X4} written to the terminal");
+            }
             if (cells == 0)
             {
                 if (CursorColumn > 0)
-                    _cells[CursorRow, CursorColumn - 1] += rune.ToString();
+                    _cells[CursorRow, CursorColumn - 1] += cluster;
                 continue;
             }
             if (CursorColumn + cells > Size.Width)
-                throw new InvalidOperationException($"text written past the right edge on row {CursorRow}: '{rune}'");
-            _cells[CursorRow, CursorColumn] = rune.ToString();
+                throw new InvalidOperationException($"text written past the right edge on row {CursorRow}: '{cluster}'");
+            _cells[CursorRow, CursorColumn] = cluster;
             _styles[CursorRow, CursorColumn] = _sgr;
-            if (cells == 2)
-                _cells[CursorRow, CursorColumn + 1] = "";
+            for (int c = 1; c < cells; c++)
+                _cells[CursorRow, CursorColumn + c] = "";
             CursorColumn += cells;
         }
     }

@@ -120,6 +120,25 @@ public class ScreenRendererTests
     }
 
     [Test]
+    public async Task An_emoji_sequence_is_never_split_across_rows()
+    {
+        string family = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466";
+        var (screen, terminal, renderer) = Setup(width: 20, height: 5);
+        screen.Add(Message("bob", "abcdefghijklmn" + family + "\u2764\ufe0f!"));
+        renderer.Render(screen);
+        await Assert.That(terminal.Row(1)).IsEqualTo("bob: abcdefghijklmn");
+        await Assert.That(terminal.Row(2)).IsEqualTo(family + "\u2764\ufe0f!");
+    }
+
+    [Test]
+    public async Task Fitting_text_cuts_between_user_perceived_characters()
+    {
+        await Assert.That(TextLayout.Fit("ab\u2764\ufe0fc", 3)).IsEqualTo("ab");
+        await Assert.That(TextLayout.Fit("ab\u2764\ufe0fc", 4)).IsEqualTo("ab\u2764\ufe0f");
+        await Assert.That(TextLayout.Fit("e\u0301e\u0301", 1)).IsEqualTo("e\u0301");
+    }
+
+    [Test]
     public async Task Long_input_scrolls_sideways_and_keeps_the_cursor_visible()
     {
         var (screen, terminal, renderer) = Setup(width: 20);
