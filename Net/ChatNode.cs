@@ -2,7 +2,6 @@
 // here; the handshake and link bookkeeping are in ChatNode.Links.cs, the message path in ChatNode.Flood.cs.
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace P2PChat.Net;
@@ -23,11 +22,13 @@ internal sealed partial class ChatNode : IDisposable
         _nameUtf8 = Encoding.UTF8.GetBytes(options.Name);
         if (!TextRules.IsValidName(_nameUtf8))
             throw new ArgumentException(TextRules.ExplainBadName(options.Name) ?? "invalid name", nameof(options));
-        Span<byte> id = stackalloc byte[8];
+        // Random, not secret: it only has to differ between processes. Random.Shared is seeded from the kernel's
+        // entropy; RandomNumberGenerator would load libcrypto (OpenSSL) for this one call, ~2.5 MB of resident memory.
+        ulong node;
         do
-            RandomNumberGenerator.Fill(id);
-        while (BitConverter.ToUInt64(id) == 0);
-        NodeId = BitConverter.ToUInt64(id);
+            node = (ulong)Random.Shared.NextInt64() ^ ((ulong)Random.Shared.Next() << 63);
+        while (node == 0);
+        NodeId = node;
     }
 
     public NodeOptions Options { get; }
