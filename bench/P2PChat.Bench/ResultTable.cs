@@ -1,0 +1,76 @@
+// Collects the figures (one row per figure, one column per program) and failure notes, and prints them as a Markdown
+// table with a ratio column per program against the reference (program / reference, so above 1 means "more").
+using System.Globalization;
+using System.Text;
+
+namespace P2PChat.Bench;
+
+internal sealed class ResultTable
+{
+    private readonly List<string> _rows = []; // in the order figures were first reported
+    private readonly Dictionary<(string Row, string Program), Cell> _cells = [];
+    private readonly List<string> _notes = [];
+
+    public bool HasFailures { get; private set; }
+
+    public void Add(string row, string program, double value, string format) =>
+        Set(row, program, new Cell(value.ToString(format, CultureInfo.InvariantCulture), value));
+
+    public void AddText(string row, string program, string text) => Set(row, program, new Cell(text, null));
+
+    public void Failed(string note)
+    {
+        HasFailures = true;
+        _notes.Add(note);
+    }
+
+    private void Set(string row, string program, Cell cell)
+    {
+        if (!_rows.Contains(row))
+            _rows.Add(row);
+        _cells[(row, program)] = cell;
+    }
+
+    public void Print(TextWriter output, IReadOnlyList<ProgramSpec> programs, string? reference)
+    {
+        var header = new List<string> { "figure" };
+        header.AddRange(programs.Select(p => p.Name));
+        var ratioOf = programs.Where(p => reference is not null && p.Name != reference).Select(p => p.Name).ToList();
+        header.AddRange(ratioOf.Select(name => $"{name} / {reference}"));
+
+        var lines = new List<string[]>();
+        foreach (string row in _rows)
+        {
+            var line = new List<string> { row };
+            line.AddRange(programs.Select(p => _cells.TryGetValue((row, p.Name), out Cell cell) ? cell.Text : "-"));
+            line.AddRange(ratioOf.Select(name => Ratio(row, name, reference!)));
+            lines.Add([.. line]);
+        }
+
+        int[] widths = [.. header.Select((h, i) => Math.Max(h.Length, lines.Count == 0 ? 0 : lines.Max(l => l[i].Length)))];
+        output.WriteLine(Format(header, widths));
+        output.WriteLine("|" + string.Join("|", widths.Select((w, i) => i == 0 ? new string('-', w + 2) : new string('-', w + 1) + ":")) + "|");
+        foreach (string[] line in lines)
+            output.WriteLine(Format(line, widths));
+        if (_notes.Count > 0)
+            output.WriteLine();
+        foreach (string note in _notes)
+            output.WriteLine($"* {note}");
+    }
+
+    private string Ratio(string row, string program, string reference)
+    {
+        if (_cells.TryGetValue((row, program), out Cell cell) && cell.Value is double value
+            && _cells.TryGetValue((row, reference), out Cell against) && against.Value is double basis && basis != 0)
+            return (value / basis).ToString("0.00", CultureInfo.InvariantCulture);
+        return "";
+    }
+
+    private static string Format(IReadOnlyList<string> cells, int[] widths)
+    {
+        var text = new StringBuilder("|");
+        for (int i = 0; i < cells.Count; i++)
+            text.Append(' ').Append(i == 0 ? cells[i].PadRight(widths[i]) : cells[i].PadLeft(widths[i])).Append(" |");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,75 @@
+// One measurement, run for every program in turn: interleaved per scenario, so a noisy moment on the machine hits
+// one scenario of all programs rather than every scenario of one. A program that fails is reported, and the run
+// goes on. Also the two steps the message scenarios share: paced sending and waiting for delivery.
+using System.Diagnostics;
+
+namespace P2PChat.Bench;
+
+internal abstract class Scenario(BenchOptions options)
+{
+    /// <summary>Gap between measured messages: long enough that each one crosses an idle network.</summary>
+    protected static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>How long a far end may go without a new message before we stop waiting.</summary>
+    protected static readonly TimeSpan Stall = TimeSpan.FromSeconds(5);
+
+    protected BenchOptions Options { get; } = options;
+
+    public abstract string Name { get; }
+
+    public abstract void Run(ResultTable results);
+
+    /// <summary>Runs `measure` for each program in turn, with progress on stderr; a BenchException fails only that one.</summary>
+    protected void ForEachProgram(ResultTable results, Action<ProgramSpec> measure)
+    {
+        foreach (ProgramSpec program in Options.Programs)
+        {
+            Console.Error.Write($"bench: {Name}, {program.Name} ... ");
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                measure(program);
+                Console.Error.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s");
+            }
+            catch (BenchException e)
+            {
+                Console.Error.WriteLine($"FAILED: {e.Message}");
+                results.Failed($"{Name}, {program.Name}: FAILED: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>Says measured messages 0..count-1 from `from`, 2 ms apart; returns when each was written.</summary>
+    protected static long[] SendPaced(Peer from, int count)
+    {
+        byte[][] lines = [.. Enumerable.Range(0, count).Select(seq => MessageText.Line(MessageText.Measured, seq))];
+        long[] written = new long[count];
+        var pacer = new Pacer(Pace);
+        for (int seq = 0; seq < count; seq++)
+        {
+            pacer.WaitNext();
+            written[seq] = Stopwatch.GetTimestamp();
+            from.Say(lines[seq]);
+        }
+        return written;
+    }
+
+    /// <summary>
+    /// Adds the delivery row: "ok" when each of `peers` printed every measured message exactly once, else what each
+    /// lost or duplicated; that is also a failure note (a program that loses messages has no valid figures).
+    /// </summary>
+    protected void ReportDelivery(ResultTable results, string row, ProgramSpec program, IEnumerable<Peer> peers)
+    {
+        var problems = peers.Where(p => p.Log.Delivery() != "ok").Select(p => $"{p.Name}: {p.Log.Delivery()}").ToList();
+        results.AddText(row, program.Name, problems.Count == 0 ? "ok" : string.Join("; ", problems));
+        if (problems.Count > 0)
+            results.Failed($"{Name}, {program.Name}: delivery not exact: {string.Join("; ", problems)}");
+    }
+
+    /// <summary>Waits until every one of `peers` printed all `count` messages, or stops making progress.</summary>
+    protected static void AwaitDelivery(IReadOnlyList<Peer> peers, int count)
+    {
+        Wait.Until(() => peers.All(p => p.Log.Distinct == count), () => peers.Sum(p => (long)p.Log.Distinct), Stall, TimeSpan.FromMinutes(2));
+        Thread.Sleep(100); // let late duplicates show up before anyone counts them
+    }
+}
