@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace P2PChat.Bench;
 
-internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Quick, IReadOnlySet<string> Only, TimeSpan Settle, string? Reference, bool Verbose)
+internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Quick, IReadOnlySet<string> Only, TimeSpan Settle, string? Reference, bool Verbose, int? Burst)
 {
     public static readonly string[] Scenarios = ["latency", "throughput", "rss", "fanout", "start"];
 
@@ -16,11 +16,12 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
           --only LIST         comma-separated subset of: latency, throughput, rss, fanout, start
                               (rss is measured around the throughput run, so either selects that run)
           --settle MS         pause between warm-up and measurement, for self-healing links to form (default 1000)
+          --burst N           messages in the throughput run (default 100,000; 20,000 with --quick)
           --reference NAME    the program the ratio columns divide by (default: the one named relay)
           --verbose           print each peer's stderr tail when its network is torn down
         """;
 
-    public Workload Work => Quick ? Workload.Quick : Workload.Full;
+    public Workload Work => (Quick ? Workload.Quick : Workload.Full) is var work && Burst is int burst ? work with { ThroughputMessages = burst } : work;
 
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
 
@@ -30,6 +31,7 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
         var only = new HashSet<string>(StringComparer.Ordinal);
         bool quick = false, verbose = false;
         int settleMs = 1000;
+        int? burst = null;
         string? reference = null;
         error = null;
         for (int i = 0; i < args.Length; i++)
@@ -63,6 +65,11 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
                     if (!int.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out settleMs))
                         return Fail($"--settle wants milliseconds, got {ms}", out error);
                     break;
+                case "--burst" when Value() is { } n:
+                    if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int messages) || messages == 0)
+                        return Fail($"--burst wants a message count, got {n}", out error);
+                    burst = messages;
+                    break;
                 case "--reference" when Value() is { } name:
                     reference = name;
                     break;
@@ -75,7 +82,7 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
         if (reference is not null && programs.All(p => p.Name != reference))
             return Fail($"--reference {reference}: no such --program", out error);
         reference ??= programs.Any(p => p.Name == "relay") ? "relay" : null;
-        return new BenchOptions(programs, quick, only, TimeSpan.FromMilliseconds(settleMs), reference, verbose);
+        return new BenchOptions(programs, quick, only, TimeSpan.FromMilliseconds(settleMs), reference, verbose, burst);
     }
 
     private static BenchOptions? Fail(string message, out string? error)

@@ -21,10 +21,10 @@ internal sealed class ThroughputScenario(BenchOptions options) : Scenario(option
         Peer first = network[0], last = network[2];
         network.WarmUp(first, [last]);
 
+        byte[] burst = MessageText.Burst(count);
         long[] idleRss = [.. network.Peers.Select(p => p.RssKiB())];
         double[] cpuBefore = [.. network.Peers.Select(p => p.CpuSeconds())];
         TimeSpan harnessBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        byte[] burst = MessageText.Burst(count);
 
         long start = 0;
         Exception? writeError = null;
