@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace P2PChat.Bench;
 
-internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Quick, IReadOnlySet<string> Only, TimeSpan Settle, string? Reference, bool Verbose, int? Burst)
+internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Quick, IReadOnlySet<string> Only, TimeSpan Settle, string? Reference, bool Verbose, int? Burst, int? Rounds, bool WaitForQuiet)
 {
     public static readonly string[] Scenarios = ["latency", "throughput", "rss", "fanout", "start"];
 
@@ -17,11 +17,17 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
                               (rss is measured around the throughput run, so either selects that run)
           --settle MS         pause between warm-up and measurement, for self-healing links to form (default 1000)
           --burst N           messages in the throughput run (default 100,000; 20,000 with --quick)
+          --rounds N          repeat each message scenario N times, show medians (default 3; 1 with --quick)
           --reference NAME    the program the ratio columns divide by (default: the one named relay)
+          --no-wait           do not wait (up to 30 s) for other work on the machine to calm down before each measurement
           --verbose           print each peer's stderr tail when its network is torn down
         """;
 
-    public Workload Work => (Quick ? Workload.Quick : Workload.Full) is var work && Burst is int burst ? work with { ThroughputMessages = burst } : work;
+    public Workload Work => (Quick ? Workload.Quick : Workload.Full) with
+    {
+        ThroughputMessages = Burst ?? (Quick ? Workload.Quick : Workload.Full).ThroughputMessages,
+        Rounds = Rounds ?? (Quick ? Workload.Quick : Workload.Full).Rounds,
+    };
 
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
 
@@ -29,9 +35,9 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
     {
         var programs = new List<ProgramSpec>();
         var only = new HashSet<string>(StringComparer.Ordinal);
-        bool quick = false, verbose = false;
+        bool quick = false, verbose = false, wait = true;
         int settleMs = 1000;
-        int? burst = null;
+        int? burst = null, rounds = null;
         string? reference = null;
         error = null;
         for (int i = 0; i < args.Length; i++)
@@ -45,6 +51,9 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
                     break;
                 case "--verbose":
                     verbose = true;
+                    break;
+                case "--no-wait":
+                    wait = false;
                     break;
                 case "--program" when Value() is { } spec:
                     if (ProgramSpec.Parse(spec, out error) is not { } program)
@@ -70,6 +79,11 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
                         return Fail($"--burst wants a message count, got {n}", out error);
                     burst = messages;
                     break;
+                case "--rounds" when Value() is { } n:
+                    if (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count == 0)
+                        return Fail($"--rounds wants a count, got {n}", out error);
+                    rounds = count;
+                    break;
                 case "--reference" when Value() is { } name:
                     reference = name;
                     break;
@@ -82,7 +96,7 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
         if (reference is not null && programs.All(p => p.Name != reference))
             return Fail($"--reference {reference}: no such --program", out error);
         reference ??= programs.Any(p => p.Name == "relay") ? "relay" : null;
-        return new BenchOptions(programs, quick, only, TimeSpan.FromMilliseconds(settleMs), reference, verbose, burst);
+        return new BenchOptions(programs, quick, only, TimeSpan.FromMilliseconds(settleMs), reference, verbose, burst, rounds, wait);
     }
 
     private static BenchOptions? Fail(string message, out string? error)

@@ -12,7 +12,7 @@ internal sealed class FanoutScenario(BenchOptions options) : Scenario(options)
 
     public override void Run(ResultTable results) => ForEachProgram(results, program => Measure(program, results));
 
-    private void Measure(ProgramSpec program, ResultTable results)
+    private string Measure(ProgramSpec program, ResultTable results)
     {
         int count = Options.Work.FanoutMessages;
         using Network network = Network.Star(program, Leaves, count, Options);
@@ -21,9 +21,11 @@ internal sealed class FanoutScenario(BenchOptions options) : Scenario(options)
         network.WarmUp(centre, leaves);
         long centreRss = centre.RssKiB();
 
+        var load = ForeignLoad.Start(network.Peers);
         long[] written = SendPaced(centre, count);
         AwaitDelivery(leaves, count);
         network.CheckAlive();
+        double othersPercent = load.Percent();
 
         var micros = new List<double>(count);
         for (int seq = 0; seq < count; seq++)
@@ -44,9 +46,12 @@ internal sealed class FanoutScenario(BenchOptions options) : Scenario(options)
         }
         if (micros.Count == 0)
             throw new BenchException($"no message of {count} reached all {Leaves} leaves");
-        results.Add($"{Figure}: last leaf p50 (µs)", program.Name, Stats.Percentile(micros, 0.50), "0");
-        results.Add($"{Figure}: last leaf p99 (µs)", program.Name, Stats.Percentile(micros, 0.99), "0");
+        double p50 = Stats.Percentile(micros, 0.50), p99 = Stats.Percentile(micros, 0.99);
+        results.Add($"{Figure}: last leaf p50 (µs)", program.Name, p50, "0");
+        results.Add($"{Figure}: last leaf p99 (µs)", program.Name, p99, "0");
         ReportDelivery(results, $"{Figure}: every leaf got each of {count} once", program, leaves);
         results.Add("RSS idle, star centre with 16 leaves (MiB)", program.Name, Stats.MiB(centreRss), "0.0");
+        string others = ReportLoad(results, Figure, program, othersPercent);
+        return $"p50 {p50:0} µs, p99 {p99:0} µs, {others}";
     }
 }

@@ -17,16 +17,18 @@ internal sealed class LatencyScenario(BenchOptions options) : Scenario(options)
 
     public override void Run(ResultTable results) => ForEachProgram(results, program => Measure(program, results));
 
-    private void Measure(ProgramSpec program, ResultTable results)
+    private string Measure(ProgramSpec program, ResultTable results)
     {
         int count = Options.Work.LatencyMessages;
         using Network network = Network.Line(program, Length, count, Options, i => i == Length - 1 ? 0 : MiddleNapMicros);
         Peer first = network[0], last = network[Length - 1];
         network.WarmUp(first, [last]);
 
+        var load = ForeignLoad.Start(network.Peers);
         long[] written = SendPaced(first, count);
         AwaitDelivery([last], count);
         network.CheckAlive();
+        double othersPercent = load.Percent();
 
         var micros = new List<double>(count);
         for (int seq = 0; seq < count; seq++)
@@ -34,8 +36,11 @@ internal sealed class LatencyScenario(BenchOptions options) : Scenario(options)
                 micros.Add(Stats.Micros(arrival - written[seq]));
         if (micros.Count == 0)
             throw new BenchException($"none of {count} messages reached {last.Describe()}");
-        results.Add($"{Figure}: p50 (µs)", program.Name, Stats.Percentile(micros, 0.50), "0");
-        results.Add($"{Figure}: p99 (µs)", program.Name, Stats.Percentile(micros, 0.99), "0");
+        double p50 = Stats.Percentile(micros, 0.50), p99 = Stats.Percentile(micros, 0.99);
+        results.Add($"{Figure}: p50 (µs)", program.Name, p50, "0");
+        results.Add($"{Figure}: p99 (µs)", program.Name, p99, "0");
         ReportDelivery(results, $"{Figure}: far end got each of {count} once", program, [last]);
+        string others = ReportLoad(results, Figure, program, othersPercent);
+        return $"p50 {p50:0} µs, p99 {p99:0} µs, {others}";
     }
 }

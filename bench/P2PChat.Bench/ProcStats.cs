@@ -1,4 +1,4 @@
-// Figures read from /proc for one process: resident memory (VmRSS) and CPU time used so far.
+// Figures read from /proc: a process's resident memory (VmRSS) and CPU time used so far, and the whole machine's.
 using System.Globalization;
 
 namespace P2PChat.Bench;
@@ -20,6 +20,19 @@ internal static class ProcStats
         {
         }
         return -1;
+    }
+
+    /// <summary>
+    /// CPU seconds the whole machine spent on processes (user, nice, system) or lost to other virtual machines
+    /// (steal), all cores together. Interrupt and softirq time is left out: during a run it is mostly our own
+    /// loopback traffic, which the kernel does not charge to the processes that caused it.
+    /// </summary>
+    public static double MachineBusySeconds()
+    {
+        // First line of proc(5)'s /proc/stat: "cpu  user nice system idle iowait irq softirq steal ..."
+        string[] fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Ticks(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+        return (Ticks(1) + Ticks(2) + Ticks(3) + Ticks(8)) / ClockTicksPerSecond;
     }
 
     /// <summary>User + system CPU seconds (10 ms resolution); -1 if the process is gone.</summary>

@@ -43,8 +43,9 @@ internal static class Program
         Console.WriteLine($"* machine: {MachineInfo.Describe()}; load average at start {MachineInfo.LoadAverage()}");
         foreach (ProgramSpec program in options.Programs)
             Console.WriteLine($"* {program.Name}: `{program.CommandLine}`");
-        Console.WriteLine($"* workload: latency {work.LatencyMessages} msgs, throughput {work.ThroughputMessages:N0} msgs, fan-out {work.FanoutMessages} msgs, " +
-                          $"paced msgs 2 ms apart, {work.Starts} starts; settle {options.Settle.TotalMilliseconds:0} ms after warm-up");
+        Console.WriteLine($"* workload: latency {work.LatencyMessages} msgs, throughput {work.ThroughputMessages:N0} msgs, fan-out {work.FanoutMessages} msgs " +
+                          $"(paced msgs 2 ms apart), {work.Starts} starts; settle {options.Settle.TotalMilliseconds:0} ms after warm-up; " +
+                          (work.Rounds > 1 ? $"each cell is the median of {work.Rounds} rounds" : "one round"));
         if (options.Runs("throughput") || options.Runs("rss"))
         {
             double ceiling = ReaderCheck.Run(work.ReaderCheckLines);

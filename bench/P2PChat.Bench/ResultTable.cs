@@ -1,5 +1,6 @@
-// Collects the figures (one row per figure, one column per program) and failure notes, and prints them as a Markdown
-// table with a ratio column per program against the reference (program / reference, so above 1 means "more").
+// Collects the figures (one row per figure, one column per program; with several rounds, each cell shows the
+// median) and failure notes, and prints them as a Markdown table with a ratio column per program against the
+// reference (program / reference, so above 1 means "more" of whatever the row counts).
 using System.Globalization;
 using System.Text;
 
@@ -13,10 +14,9 @@ internal sealed class ResultTable
 
     public bool HasFailures { get; private set; }
 
-    public void Add(string row, string program, double value, string format) =>
-        Set(row, program, new Cell(value.ToString(format, CultureInfo.InvariantCulture), value));
+    public void Add(string row, string program, double value, string format) => CellFor(row, program, format).Add(value);
 
-    public void AddText(string row, string program, string text) => Set(row, program, new Cell(text, null));
+    public void AddText(string row, string program, string text) => CellFor(row, program, null).Add(text);
 
     public void Failed(string note)
     {
@@ -24,11 +24,13 @@ internal sealed class ResultTable
         _notes.Add(note);
     }
 
-    private void Set(string row, string program, Cell cell)
+    private Cell CellFor(string row, string program, string? format)
     {
         if (!_rows.Contains(row))
             _rows.Add(row);
-        _cells[(row, program)] = cell;
+        if (!_cells.TryGetValue((row, program), out Cell? cell))
+            _cells[(row, program)] = cell = new Cell(format);
+        return cell;
     }
 
     public void Print(TextWriter output, IReadOnlyList<ProgramSpec> programs, string? reference)
@@ -42,7 +44,7 @@ internal sealed class ResultTable
         foreach (string row in _rows)
         {
             var line = new List<string> { row };
-            line.AddRange(programs.Select(p => _cells.TryGetValue((row, p.Name), out Cell cell) ? cell.Text : "-"));
+            line.AddRange(programs.Select(p => _cells.TryGetValue((row, p.Name), out Cell? cell) ? cell.Text : "-"));
             line.AddRange(ratioOf.Select(name => Ratio(row, name, reference!)));
             lines.Add([.. line]);
         }
@@ -60,8 +62,8 @@ internal sealed class ResultTable
 
     private string Ratio(string row, string program, string reference)
     {
-        if (_cells.TryGetValue((row, program), out Cell cell) && cell.Value is double value
-            && _cells.TryGetValue((row, reference), out Cell against) && against.Value is double basis && basis != 0)
+        if (_cells.TryGetValue((row, program), out Cell? cell) && cell.Value is double value
+            && _cells.TryGetValue((row, reference), out Cell? against) && against.Value is double basis && basis != 0)
             return (value / basis).ToString("0.00", CultureInfo.InvariantCulture);
         return "";
     }

@@ -10,6 +10,10 @@ internal abstract class Scenario(BenchOptions options)
     /// <summary>Gap between measured messages: long enough that each one crosses an idle network.</summary>
     protected static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>Others may use this much of the machine before a measurement starts (see ForeignLoad.WaitForQuiet).</summary>
+    private const double QuietPercent = 15;
+    private static readonly TimeSpan QuietLimit = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a far end may go without a new message before we stop waiting.</summary>
     protected static readonly TimeSpan Stall = TimeSpan.FromSeconds(5);
 
@@ -19,22 +23,34 @@ internal abstract class Scenario(BenchOptions options)
 
     public abstract void Run(ResultTable results);
 
-    /// <summary>Runs `measure` for each program in turn, with progress on stderr; a BenchException fails only that one.</summary>
-    protected void ForEachProgram(ResultTable results, Action<ProgramSpec> measure)
+    /// <summary>
+    /// Runs `measure` for each program in turn, the whole sequence once per round, with progress on stderr (each
+    /// round's headline figures, which `measure` returns, so the spread between rounds is visible there). A
+    /// BenchException fails only that program (and it is not tried again in later rounds).
+    /// </summary>
+    protected void ForEachProgram(ResultTable results, Func<ProgramSpec, string> measure)
     {
-        foreach (ProgramSpec program in Options.Programs)
+        var failed = new HashSet<string>();
+        int rounds = Options.Work.Rounds;
+        for (int round = 1; round <= rounds; round++)
         {
-            Console.Error.Write($"bench: {Name}, {program.Name} ... ");
-            var clock = Stopwatch.StartNew();
-            try
+            foreach (ProgramSpec program in Options.Programs.Where(p => !failed.Contains(p.Name)))
             {
-                measure(program);
-                Console.Error.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s");
-            }
-            catch (BenchException e)
-            {
-                Console.Error.WriteLine($"FAILED: {e.Message}");
-                results.Failed($"{Name}, {program.Name}: FAILED: {e.Message}");
+                Console.Error.Write($"bench: {Name}{(rounds > 1 ? $" {round}/{rounds}" : "")}, {program.Name} ... ");
+                if (Options.WaitForQuiet)
+                    ForeignLoad.WaitForQuiet(QuietPercent, QuietLimit);
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    string headline = measure(program);
+                    Console.Error.WriteLine($"{headline} ({clock.Elapsed.TotalSeconds:0.0} s)");
+                }
+                catch (BenchException e)
+                {
+                    failed.Add(program.Name);
+                    Console.Error.WriteLine($"FAILED: {e.Message}");
+                    results.Failed($"{Name}, {program.Name}: FAILED: {e.Message}");
+                }
             }
         }
     }
@@ -64,6 +80,13 @@ internal abstract class Scenario(BenchOptions options)
         results.AddText(row, program.Name, problems.Count == 0 ? "ok" : string.Join("; ", problems));
         if (problems.Count > 0)
             results.Failed($"{Name}, {program.Name}: delivery not exact: {string.Join("; ", problems)}");
+    }
+
+    /// <summary>Adds the row saying how much of the machine others used during the measurement; returns it for the headline.</summary>
+    protected static string ReportLoad(ResultTable results, string figure, ProgramSpec program, double percent)
+    {
+        results.Add($"{figure}: others' CPU load meanwhile (% of machine)", program.Name, percent, "0");
+        return $"others' load {percent:0}%";
     }
 
     /// <summary>Waits until every one of `peers` printed all `count` messages, or stops making progress.</summary>

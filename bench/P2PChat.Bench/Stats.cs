@@ -15,6 +15,14 @@ internal static class Stats
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
+    /// <summary>The middle sample, or the mean of the two middle ones.</summary>
+    public static double Median(IReadOnlyList<double> samples)
+    {
+        double[] sorted = [.. samples.Order()];
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
     public static double Micros(long stopwatchTicks) => stopwatchTicks * 1e6 / Stopwatch.Frequency;
 
     public static double Seconds(long stopwatchTicks) => (double)stopwatchTicks / Stopwatch.Frequency;

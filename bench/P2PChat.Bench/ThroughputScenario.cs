@@ -14,7 +14,7 @@ internal sealed class ThroughputScenario(BenchOptions options) : Scenario(option
 
     public override void Run(ResultTable results) => ForEachProgram(results, program => Measure(program, results));
 
-    private void Measure(ProgramSpec program, ResultTable results)
+    private string Measure(ProgramSpec program, ResultTable results)
     {
         int count = Options.Work.ThroughputMessages;
         using Network network = Network.Line(program, 3, count, Options, _ => ReaderNapMicros);
@@ -25,6 +25,7 @@ internal sealed class ThroughputScenario(BenchOptions options) : Scenario(option
         long[] idleRss = [.. network.Peers.Select(p => p.RssKiB())];
         double[] cpuBefore = [.. network.Peers.Select(p => p.CpuSeconds())];
         TimeSpan harnessBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var load = ForeignLoad.Start(network.Peers);
 
         long start = 0;
         Exception? writeError = null;
@@ -47,6 +48,7 @@ internal sealed class ThroughputScenario(BenchOptions options) : Scenario(option
         double[] cpuAfter = [.. network.Peers.Select(p => p.CpuSeconds())];
         TimeSpan harnessAfter = Process.GetCurrentProcess().TotalProcessorTime;
         long[] busyRss = [.. network.Peers.Select(p => p.RssKiB())];
+        double othersPercent = load.Percent();
         if (!writer.Join(TimeSpan.FromSeconds(5))) // also makes `start` and `writeError` visible here
             throw new BenchException($"{first.Describe()} stopped reading stdin; {last.Name} got {last.Log.Distinct} of {count}");
         if (writeError is not null)
@@ -54,13 +56,15 @@ internal sealed class ThroughputScenario(BenchOptions options) : Scenario(option
         network.CheckAlive();
 
         // If some never arrived, the rate is over those that did (and the delivery row says so).
-        double seconds = Stats.Seconds(end - start);
-        results.Add($"{Figure}: {count:N0} msgs (msgs/s)", program.Name, last.Log.Distinct / seconds, "N0");
+        double seconds = Stats.Seconds(end - start), rate = last.Log.Distinct / seconds;
+        results.Add($"{Figure}: {count:N0} msgs (msgs/s)", program.Name, rate, "N0");
         ReportDelivery(results, $"{Figure}: n1 and n2 got each once", program, network.Peers.Skip(1));
         results.Add($"{Figure}: CPU of the 3 peers per msg (µs)", program.Name, (cpuAfter.Sum() - cpuBefore.Sum()) / count * 1e6, "0.0");
         results.Add($"{Figure}: harness CPU (% of one core)", program.Name, (harnessAfter - harnessBefore).TotalSeconds / seconds * 100, "0");
+        string others = ReportLoad(results, Figure, program, othersPercent);
         results.Add("RSS idle, line of 3, mean per peer (MiB)", program.Name, Stats.MiB((long)idleRss.Average()), "0.0");
         results.Add($"RSS after {count:N0} msgs, mean per peer (MiB)", program.Name, Stats.MiB((long)busyRss.Average()), "0.0");
         results.Add($"RSS after {count:N0} msgs, largest peer (MiB)", program.Name, Stats.MiB(busyRss.Max()), "0.0");
+        return $"{rate:N0} msgs/s, {others}";
     }
 }
