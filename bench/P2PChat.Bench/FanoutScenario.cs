@@ -25,7 +25,7 @@ internal sealed class FanoutScenario(BenchOptions options) : Scenario(options)
         long[] written = SendPaced(centre, count);
         AwaitDelivery(leaves, count);
         network.CheckAlive();
-        double othersPercent = load.Percent();
+        var othersLoad = load.Measure();
 
         var micros = new List<double>(count);
         for (int seq = 0; seq < count; seq++)
@@ -51,7 +51,7 @@ internal sealed class FanoutScenario(BenchOptions options) : Scenario(options)
         results.Add($"{Figure}: last leaf p99 (µs)", program.Name, p99, "0");
         ReportDelivery(results, $"{Figure}: every leaf got each of {count} once", program, leaves);
         results.Add("RSS idle, star centre with 16 leaves (MiB)", program.Name, Stats.MiB(centreRss), "0.0");
-        string others = ReportLoad(results, Figure, program, othersPercent);
+        string others = ReportLoad(results, Figure, program, othersLoad);
         return $"p50 {p50:0} µs, p99 {p99:0} µs, {others}";
     }
 }

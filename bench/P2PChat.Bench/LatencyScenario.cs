@@ -28,7 +28,7 @@ internal sealed class LatencyScenario(BenchOptions options) : Scenario(options)
         long[] written = SendPaced(first, count);
         AwaitDelivery([last], count);
         network.CheckAlive();
-        double othersPercent = load.Percent();
+        var othersLoad = load.Measure();
 
         var micros = new List<double>(count);
         for (int seq = 0; seq < count; seq++)
@@ -40,7 +40,7 @@ internal sealed class LatencyScenario(BenchOptions options) : Scenario(options)
         results.Add($"{Figure}: p50 (µs)", program.Name, p50, "0");
         results.Add($"{Figure}: p99 (µs)", program.Name, p99, "0");
         ReportDelivery(results, $"{Figure}: far end got each of {count} once", program, [last]);
-        string others = ReportLoad(results, Figure, program, othersPercent);
+        string others = ReportLoad(results, Figure, program, othersLoad);
         return $"p50 {p50:0} µs, p99 {p99:0} µs, {others}";
     }
 }

@@ -23,16 +23,16 @@ internal static class ProcStats
     }
 
     /// <summary>
-    /// CPU seconds the whole machine spent on processes (user, nice, system) or lost to other virtual machines
-    /// (steal), all cores together. Interrupt and softirq time is left out: during a run it is mostly our own
-    /// loopback traffic, which the kernel does not charge to the processes that caused it.
+    /// CPU seconds the whole machine spent on processes (user, nice, system), and those the hypervisor gave to other
+    /// virtual machines while ours wanted to run (steal), all cores together. Interrupt and softirq time is left
+    /// out: during a run it is mostly our own loopback traffic, which the kernel charges to no process.
     /// </summary>
-    public static double MachineBusySeconds()
+    public static (double Processes, double Steal) MachineSeconds()
     {
         // First line of proc(5)'s /proc/stat: "cpu  user nice system idle iowait irq softirq steal ..."
         string[] fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         long Ticks(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-        return (Ticks(1) + Ticks(2) + Ticks(3) + Ticks(8)) / ClockTicksPerSecond;
+        return ((Ticks(1) + Ticks(2) + Ticks(3)) / ClockTicksPerSecond, Ticks(8) / ClockTicksPerSecond);
     }
 
     /// <summary>User + system CPU seconds (10 ms resolution); -1 if the process is gone.</summary>

@@ -11,10 +11,17 @@ internal sealed class ResultTable
     private readonly List<string> _rows = []; // in the order figures were first reported
     private readonly Dictionary<(string Row, string Program), Cell> _cells = [];
     private readonly List<string> _notes = [];
+    private readonly HashSet<string> _notCompared = []; // rows about the run, not the programs: no ratio
 
     public bool HasFailures { get; private set; }
 
-    public void Add(string row, string program, double value, string format) => CellFor(row, program, format).Add(value);
+    /// <param name="compare">False for figures about the run rather than the program (no ratio is shown).</param>
+    public void Add(string row, string program, double value, string format, bool compare = true)
+    {
+        CellFor(row, program, format).Add(value);
+        if (!compare)
+            _notCompared.Add(row);
+    }
 
     public void AddText(string row, string program, string text) => CellFor(row, program, null).Add(text);
 
@@ -40,9 +47,18 @@ internal sealed class ResultTable
         var ratioOf = programs.Where(p => reference is not null && p.Name != reference).Select(p => p.Name).ToList();
         header.AddRange(ratioOf.Select(name => $"{name} / {reference}"));
 
+        // The programs' figures first, then those about the run (harness CPU, others' load), under a heading row.
         var lines = new List<string[]>();
-        foreach (string row in _rows)
+        var order = _rows.Where(r => !_notCompared.Contains(r)).ToList();
+        if (_notCompared.Count > 0)
+            order.AddRange(["", .. _rows.Where(_notCompared.Contains)]);
+        foreach (string row in order)
         {
+            if (row.Length == 0)
+            {
+                lines.Add([.. header.Select((_, i) => i == 0 ? "*run conditions*" : "")]);
+                continue;
+            }
             var line = new List<string> { row };
             line.AddRange(programs.Select(p => _cells.TryGetValue((row, p.Name), out Cell? cell) ? cell.Text : "-"));
             line.AddRange(ratioOf.Select(name => Ratio(row, name, reference!)));
@@ -62,7 +78,7 @@ internal sealed class ResultTable
 
     private string Ratio(string row, string program, string reference)
     {
-        if (_cells.TryGetValue((row, program), out Cell? cell) && cell.Value is double value
+        if (!_notCompared.Contains(row) && _cells.TryGetValue((row, program), out Cell? cell) && cell.Value is double value
             && _cells.TryGetValue((row, reference), out Cell? against) && against.Value is double basis && basis != 0)
             return (value / basis).ToString("0.00", CultureInfo.InvariantCulture);
         return "";

@@ -82,11 +82,12 @@ internal abstract class Scenario(BenchOptions options)
             results.Failed($"{Name}, {program.Name}: delivery not exact: {string.Join("; ", problems)}");
     }
 
-    /// <summary>Adds the row saying how much of the machine others used during the measurement; returns it for the headline.</summary>
-    protected static string ReportLoad(ResultTable results, string figure, ProgramSpec program, double percent)
+    /// <summary>Adds the rows saying how much of the machine was not ours during the measurement; returns them for the headline.</summary>
+    protected static string ReportLoad(ResultTable results, string figure, ProgramSpec program, (double OthersPercent, double StealPercent) load)
     {
-        results.Add($"{figure}: others' CPU load meanwhile (% of machine)", program.Name, percent, "0");
-        return $"others' load {percent:0}%";
+        results.Add($"{figure}: other processes' CPU (% of machine)", program.Name, load.OthersPercent, "0", compare: false);
+        results.Add($"{figure}: CPU stolen by the hypervisor (% of machine)", program.Name, load.StealPercent, "0", compare: false);
+        return $"others {load.OthersPercent:0}%, steal {load.StealPercent:0}%";
     }
 
     /// <summary>Waits until every one of `peers` printed all `count` messages, or stops making progress.</summary>

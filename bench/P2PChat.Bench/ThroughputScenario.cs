@@ -48,7 +48,7 @@ internal sealed class ThroughputScenario(BenchOptions options) : Scenario(option
         double[] cpuAfter = [.. network.Peers.Select(p => p.CpuSeconds())];
         TimeSpan harnessAfter = Process.GetCurrentProcess().TotalProcessorTime;
         long[] busyRss = [.. network.Peers.Select(p => p.RssKiB())];
-        double othersPercent = load.Percent();
+        var othersLoad = load.Measure();
         if (!writer.Join(TimeSpan.FromSeconds(5))) // also makes `start` and `writeError` visible here
             throw new BenchException($"{first.Describe()} stopped reading stdin; {last.Name} got {last.Log.Distinct} of {count}");
         if (writeError is not null)
@@ -60,8 +60,8 @@ internal sealed class ThroughputScenario(BenchOptions options) : Scenario(option
         results.Add($"{Figure}: {count:N0} msgs (msgs/s)", program.Name, rate, "N0");
         ReportDelivery(results, $"{Figure}: n1 and n2 got each once", program, network.Peers.Skip(1));
         results.Add($"{Figure}: CPU of the 3 peers per msg (µs)", program.Name, (cpuAfter.Sum() - cpuBefore.Sum()) / count * 1e6, "0.0");
-        results.Add($"{Figure}: harness CPU (% of one core)", program.Name, (harnessAfter - harnessBefore).TotalSeconds / seconds * 100, "0");
-        string others = ReportLoad(results, Figure, program, othersPercent);
+        results.Add($"{Figure}: harness CPU (% of one core)", program.Name, (harnessAfter - harnessBefore).TotalSeconds / seconds * 100, "0", compare: false);
+        string others = ReportLoad(results, Figure, program, othersLoad);
         results.Add("RSS idle, line of 3, mean per peer (MiB)", program.Name, Stats.MiB((long)idleRss.Average()), "0.0");
         results.Add($"RSS after {count:N0} msgs, mean per peer (MiB)", program.Name, Stats.MiB((long)busyRss.Average()), "0.0");
         results.Add($"RSS after {count:N0} msgs, largest peer (MiB)", program.Name, Stats.MiB(busyRss.Max()), "0.0");
