@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace P2PChat.Bench;
 
-internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Quick, IReadOnlySet<string> Only, TimeSpan Settle, string? Reference, bool Verbose, int? Burst, int? Rounds, bool WaitForQuiet)
+internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Quick, IReadOnlySet<string> Only, TimeSpan Settle, string? Reference, bool Verbose, int? Burst, int? Rounds, bool WaitForQuiet, bool Awake)
 {
     public static readonly string[] Scenarios = ["latency", "throughput", "rss", "fanout", "start"];
 
@@ -19,6 +19,8 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
           --burst N           messages in the throughput run (default 100,000; 20,000 with --quick)
           --rounds N          repeat each message scenario N times, show medians (default 3; 1 with --quick)
           --reference NAME    the program the ratio columns divide by (default: the one named relay)
+          --no-awake          let idle CPUs halt: by default a SCHED_IDLE busy loop per CPU keeps them awake (see
+                              CpuWarmer.cs), which takes this VM's costly wake-up of a halted vCPU out of every hop
           --no-wait           do not wait (up to 30 s) for other work on the machine to calm down before each measurement
           --verbose           print each peer's stderr tail when its network is torn down
         """;
@@ -35,7 +37,7 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
     {
         var programs = new List<ProgramSpec>();
         var only = new HashSet<string>(StringComparer.Ordinal);
-        bool quick = false, verbose = false, wait = true;
+        bool quick = false, verbose = false, wait = true, awake = true;
         int settleMs = 1000;
         int? burst = null, rounds = null;
         string? reference = null;
@@ -54,6 +56,9 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
                     break;
                 case "--no-wait":
                     wait = false;
+                    break;
+                case "--no-awake":
+                    awake = false;
                     break;
                 case "--program" when Value() is { } spec:
                     if (ProgramSpec.Parse(spec, out error) is not { } program)
@@ -96,7 +101,7 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
         if (reference is not null && programs.All(p => p.Name != reference))
             return Fail($"--reference {reference}: no such --program", out error);
         reference ??= programs.Any(p => p.Name == "relay") ? "relay" : null;
-        return new BenchOptions(programs, quick, only, TimeSpan.FromMilliseconds(settleMs), reference, verbose, burst, rounds, wait);
+        return new BenchOptions(programs, quick, only, TimeSpan.FromMilliseconds(settleMs), reference, verbose, burst, rounds, wait, awake);
     }
 
     private static BenchOptions? Fail(string message, out string? error)

@@ -8,6 +8,8 @@ internal sealed class FanoutScenario(BenchOptions options) : Scenario(options)
     private const int Leaves = 16;
     private const string Figure = "fan-out, star of 1+16";
 
+    public override bool PacedMessages => true;
+
     public override string Name => "fanout";
 
     public override void Run(ResultTable results) => ForEachProgram(results, program => Measure(program, results));

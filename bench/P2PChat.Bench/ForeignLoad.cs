@@ -58,5 +58,6 @@ internal sealed class ForeignLoad
     }
 
     private double OurSeconds() =>
-        Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds + _peers.Sum(peer => Math.Max(0, peer.CpuSeconds()));
+        Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds + _peers.Sum(peer => Math.Max(0, peer.CpuSeconds()))
+        + (CpuWarmer.Current?.CpuSeconds() ?? 0);
 }

@@ -13,6 +13,8 @@ internal sealed class LatencyScenario(BenchOptions options) : Scenario(options)
     // two cores (it cost ~15-20% of relay's p50 here). 20 ms of lines never fill a pipe.
     private const uint MiddleNapMicros = 20_000;
 
+    public override bool PacedMessages => true;
+
     public override string Name => "latency";
 
     public override void Run(ResultTable results) => ForEachProgram(results, program => Measure(program, results));

@@ -46,6 +46,9 @@ internal static class Program
         Console.WriteLine($"* workload: latency {work.LatencyMessages} msgs, throughput {work.ThroughputMessages:N0} msgs, fan-out {work.FanoutMessages} msgs " +
                           $"(paced msgs 2 ms apart), {work.Starts} starts; settle {options.Settle.TotalMilliseconds:0} ms after warm-up; " +
                           (work.Rounds > 1 ? $"each cell is the median of {work.Rounds} rounds" : "one round"));
+        Console.WriteLine(options.Awake
+            ? $"* latency and fan-out: CPUs kept awake by a SCHED_IDLE busy loop on each of the {Environment.ProcessorCount} (--no-awake lets them halt)"
+            : "* --no-awake: idle CPUs halt, and every hop that wakes one pays for it");
         if (options.Runs("throughput") || options.Runs("rss"))
         {
             double ceiling = ReaderCheck.Run(work.ReaderCheckLines);
@@ -64,7 +67,10 @@ internal static class Program
         if (options.Runs("start"))
             scenarios.Add(new StartScenario(options));
         foreach (Scenario scenario in scenarios)
+        {
+            using CpuWarmer? warmer = options.Awake && scenario.PacedMessages ? CpuWarmer.Start() : null;
             scenario.Run(results);
+        }
 
         Console.WriteLine();
         results.Print(Console.Out, options.Programs, options.Reference);

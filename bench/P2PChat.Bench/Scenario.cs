@@ -21,6 +21,9 @@ internal abstract class Scenario(BenchOptions options)
 
     public abstract string Name { get; }
 
+    /// <summary>True when messages cross an otherwise idle network one by one (CpuWarmer keeps the CPUs awake then).</summary>
+    public virtual bool PacedMessages => false;
+
     public abstract void Run(ResultTable results);
 
     /// <summary>
