@@ -1,6 +1,7 @@
 // What one peer printed: for each measured message the Stopwatch time its first copy arrived, and counts of
-// duplicates, warm-up lines and anything unrecognised. Written only by the peer's reader thread. Other threads
-// read the counters; once Distinct says a message arrived, its time is visible too (volatile write publishes it).
+// duplicates and warm-up lines (anything else on stdout is counted as a line and otherwise ignored). Written only
+// by the peer's reader thread. Other threads read the counters; once Distinct says a message arrived, its time is
+// visible too (the volatile write publishes it).
 namespace P2PChat.Bench;
 
 internal sealed class ArrivalLog(int capacity) : ILineSink
@@ -9,7 +10,6 @@ internal sealed class ArrivalLog(int capacity) : ILineSink
     private int _distinct;   // measured messages seen at least once
     private int _duplicates; // copies beyond the first, of measured messages
     private int _warmUps;    // warm-up lines (any seq, copies included)
-    private int _other;      // lines that are not ours, or a seq beyond capacity
     private long _lines;     // every line
     private long _lastNew;   // Stopwatch time of the latest first copy; 0 before any
     private int _ended;      // 1 once the stdout stream ended
@@ -18,7 +18,6 @@ internal sealed class ArrivalLog(int capacity) : ILineSink
     public int Distinct => Volatile.Read(ref _distinct);
     public int Duplicates => Volatile.Read(ref _duplicates);
     public int WarmUps => Volatile.Read(ref _warmUps);
-    public int Other => Volatile.Read(ref _other);
     public long Lines => Volatile.Read(ref _lines);
     public bool Ended => Volatile.Read(ref _ended) != 0;
 
@@ -32,20 +31,14 @@ internal sealed class ArrivalLog(int capacity) : ILineSink
     {
         Volatile.Write(ref _lines, _lines + 1);
         if (!MessageText.TryParse(line, out byte kind, out int seq))
-        {
-            Volatile.Write(ref _other, _other + 1);
             return;
-        }
         if (kind == MessageText.WarmUp)
         {
             Volatile.Write(ref _warmUps, _warmUps + 1);
             return;
         }
         if (seq >= _first.Length)
-        {
-            Volatile.Write(ref _other, _other + 1);
             return;
-        }
         if (_first[seq] != 0)
         {
             Volatile.Write(ref _duplicates, _duplicates + 1);

@@ -7,8 +7,6 @@ internal sealed class LineSplitter(ILineSink sink)
     private byte[] _buffer = new byte[64 * 1024]; // one Linux pipe's worth: a full pipe drains in one read
     private int _kept; // bytes of an unfinished line at the start of _buffer; they hold no '\n'
 
-    public ILineSink Sink => sink;
-
     /// <summary>Where the next read goes (grows the buffer when one line fills it all: rare).</summary>
     public Memory<byte> FreeSpace
     {

@@ -93,10 +93,11 @@ internal abstract class Scenario(BenchOptions options)
         return $"others {load.OthersPercent:0}%, steal {load.StealPercent:0}%";
     }
 
-    /// <summary>Waits until every one of `peers` printed all `count` messages, or stops making progress.</summary>
+    /// <summary>Waits until every one of `peers` printed all `count` messages, stops making progress, or one died.</summary>
     protected static void AwaitDelivery(IReadOnlyList<Peer> peers, int count)
     {
-        Wait.Until(() => peers.All(p => p.Log.Distinct == count), () => peers.Sum(p => (long)p.Log.Distinct), Stall, TimeSpan.FromMinutes(2));
+        Wait.Until(() => peers.All(p => p.Log.Distinct == count) || peers.Any(p => p.Log.Ended),
+            () => peers.Sum(p => (long)p.Log.Distinct), Stall, TimeSpan.FromMinutes(2));
         Thread.Sleep(100); // let late duplicates show up before anyone counts them
     }
 }
