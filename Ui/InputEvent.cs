@@ -1,4 +1,4 @@
-// One thing the user did at the keyboard (or with the mouse wheel, or a paste), decoded from the terminal's bytes.
+// One decoded keyboard, paste or mouse-wheel event from the raw terminal (see KeyDecoder), as the session consumes it.
 namespace P2PChat.Ui;
 
 internal enum InputKind { Char, Enter, Tab, BackTab, Backspace, Delete, Left, Right, Up, Down, Home, End, PageUp, PageDown, Escape, Paste, WheelUp, WheelDown }
