@@ -35,8 +35,15 @@ internal sealed class ConsoleTerminal : ITerminal, IDisposable
     {
         lock (_lock)
         {
-            _out.Write(frame);
-            _out.Flush();
+            try
+            {
+                _out.Write(frame);
+                _out.Flush();
+            }
+            catch (IOException)
+            {
+                // The terminal is gone; the key reader reports the end of input and the session leaves.
+            }
         }
     }
 
@@ -47,8 +54,15 @@ internal sealed class ConsoleTerminal : ITerminal, IDisposable
             if (!_active)
                 return;
             _active = false;
-            _out.Write(LeaveAlternateScreen);
-            _out.Flush();
+            try
+            {
+                _out.Write(LeaveAlternateScreen);
+                _out.Flush();
+            }
+            catch (IOException)
+            {
+                // The terminal is gone (EIO after a hang-up): nothing to restore, and we still leave the chat cleanly.
+            }
         }
     }
 }

@@ -33,11 +33,11 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 
         using (var terminal = new ConsoleTerminal())
         using (RegisterSignals())
+        using (StartKeyReader())
         {
             var renderer = new ScreenRenderer(terminal, colors: Environment.GetEnvironmentVariable("NO_COLOR") is null or "");
             var editor = new InputEditor(_screen, Names, () => renderer.ViewRows, renderer.RowsOf);
             editor.Entered += Submit;
-            StartKeyReader();
             UpdateStatus();
             renderer.Render(_screen);
             var sinceRender = System.Diagnostics.Stopwatch.StartNew();
@@ -152,37 +152,48 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
             + $"{peers} peer{(peers == 1 ? "" : "s")} connected | :help";
     }
 
-    private void StartKeyReader()
+    /// <summary>Raw terminal input on Linux (bracketed paste, Alt keys, the mouse wheel with P2PCHAT_MOUSE=1: wheel
+    /// reports take the terminal's own text selection away, so they are opt-in); Console.ReadKey elsewhere.</summary>
+    private IDisposable StartKeyReader()
     {
-        var reader = new Thread(() =>
+        if (OperatingSystem.IsLinux())
         {
-            try
+            var raw = new RawTerminal(mouseWheel: Environment.GetEnvironmentVariable("P2PCHAT_MOUSE") == "1");
+            var reader = new KeyReader(input => Post(new UiEvent(UiEventKind.Key, input)), () => Post(new UiEvent(UiEventKind.Quit)));
+            reader.Start();
+            return new Registrations([], reader, raw);
+        }
+        var thread = new Thread(ReadConsoleKeys) { IsBackground = true, Name = "keys" };
+        thread.Start();
+        return new Registrations([]);
+    }
+
+    private void ReadConsoleKeys()
+    {
+        try
+        {
+            while (true)
             {
-                while (true)
+                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                if (char.IsHighSurrogate(key.KeyChar))
                 {
-                    ConsoleKeyInfo key = Console.ReadKey(intercept: true);
-                    if (char.IsHighSurrogate(key.KeyChar))
-                    {
-                        _highSurrogate = key.KeyChar;
-                        continue;
-                    }
-                    if (char.IsLowSurrogate(key.KeyChar) && _highSurrogate != 0)
-                    {
-                        Post(new UiEvent(UiEventKind.Key, new InputEvent(InputKind.Char, new Rune(_highSurrogate, key.KeyChar))));
-                        _highSurrogate = '\0';
-                        continue;
-                    }
-                    if (ConsoleKeys.From(key) is { } input)
-                        Post(new UiEvent(UiEventKind.Key, input));
+                    _highSurrogate = key.KeyChar;
+                    continue;
                 }
+                if (char.IsLowSurrogate(key.KeyChar) && _highSurrogate != 0)
+                {
+                    Post(new UiEvent(UiEventKind.Key, new InputEvent(InputKind.Char, new Rune(_highSurrogate, key.KeyChar))));
+                    _highSurrogate = '\0';
+                    continue;
+                }
+                if (ConsoleKeys.From(key) is { } input)
+                    Post(new UiEvent(UiEventKind.Key, input));
             }
-            catch (Exception e) when (e is InvalidOperationException or IOException)
-            {
-                Post(new UiEvent(UiEventKind.Quit)); // the terminal went away
-            }
-        })
-        { IsBackground = true, Name = "keys" };
-        reader.Start();
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException)
+        {
+            Post(new UiEvent(UiEventKind.Quit)); // the terminal went away
+        }
     }
 
     private IDisposable RegisterSignals()
@@ -205,9 +216,14 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         return new Registrations(registrations);
     }
 
-    private sealed class Registrations(List<PosixSignalRegistration> all) : IDisposable
+    private sealed class Registrations(List<PosixSignalRegistration> all, params IDisposable[] others) : IDisposable
     {
-        public void Dispose() => all.ForEach(r => r.Dispose());
+        public void Dispose()
+        {
+            all.ForEach(r => r.Dispose());
+            foreach (IDisposable other in others)
+                other.Dispose();
+        }
     }
 
     private void Post(UiEvent e) => _events.Writer.TryWrite(e);

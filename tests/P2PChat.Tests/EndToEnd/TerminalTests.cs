@@ -40,6 +40,48 @@ public sealed partial class TerminalTests
     }
 
     [Test]
+    public async Task A_multi_line_paste_sends_one_message_per_line_and_keeps_the_unfinished_last_line()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+
+        await alice.TypeAsync("note: ");
+        await alice.PasteAsync("first pasted line\nsecond pasted line\nstill typing");
+
+        await bob.WaitForStdoutAsync("alice: note: first pasted line");
+        await bob.WaitForStdoutAsync("alice: second pasted line");
+        await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == "> still typing", "the unfinished line left in the input");
+        await Assert.That(bob.Stdout.Count(line => line.StartsWith("alice:", StringComparison.Ordinal))).IsEqualTo(2).Because("no stray Enter");
+    }
+
+    [Test]
+    public async Task Editing_keys_work_in_a_real_terminal()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+
+        await alice.TypeAsync("hello wrld");
+        await alice.PressAsync("Left", "Left", "Left");
+        await alice.TypeAsync("o");
+        await alice.PressAsync("M-b", "C-k");
+        await alice.TypeAsync("world again");
+        await alice.PressAsync("C-a");
+        await alice.TypeAsync(">> ");
+        await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == "> >> hello world again", "the edited line");
+        await alice.PressAsync("Enter");
+        await bob.WaitForStdoutAsync("alice: >> hello world again");
+
+        await alice.PressAsync("Up");
+        await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == "> >> hello world again", "the line recalled with Up");
+        await alice.PressAsync("C-u");
+        await alice.TypeAsync("hi @b");
+        await alice.PressAsync("Tab");
+        await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == "> hi @bob", "the name completed with Tab");
+    }
+
+    [Test]
     public async Task Resizing_while_typing_reflows_everything_keeps_the_typed_text_and_survives_a_tiny_window()
     {
         Skip.When(!TmuxSession.IsInstalled, "tmux not installed");

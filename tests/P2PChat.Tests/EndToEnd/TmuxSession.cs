@@ -81,6 +81,13 @@ internal sealed partial class TmuxSession : IAsyncDisposable
         (Width, Height) = (width, height);
     }
 
+    /// <summary>Pastes <paramref name="text"/> as a terminal does (bracketed, when the program asked for it).</summary>
+    public async Task PasteAsync(string text)
+    {
+        await RunAsync("set-buffer", "-b", "p2pchat-test", "--", text);
+        await RunAsync("paste-buffer", "-p", "-d", "-b", "p2pchat-test", "-t", Target);
+    }
+
     public Task PressAsync(params string[] keys) => RunAsync(["send-keys", "-t", Target, .. keys]);
 
     /// <summary>Reads a tmux format, e.g. "#{alternate_on}".</summary>
