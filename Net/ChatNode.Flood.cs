@@ -73,25 +73,72 @@ internal sealed partial class ChatNode
     /// <summary>Created on first use so its size follows the options. Guarded by _floodLock.</summary>
     private MessageLog Log => _log ??= new MessageLog(Options.LogCapacity);
 
+    /// <summary>A link with more than this waiting makes HasBacklog true: a local sender (pipe mode) then waits, so a
+    /// burst on stdin is paced by the slowest neighbour instead of overflowing its queue and costing the link.</summary>
+    public const int SayBacklogBytes = 512 * 1024;
+
+    /// <summary>True while some neighbour has more than SayBacklogBytes waiting.</summary>
+    public bool HasBacklog
+    {
+        get
+        {
+            foreach (PeerConnection link in _open)
+                if (link.QueuedBytes > SayBacklogBytes)
+                    return true;
+            return false;
+        }
+    }
+
+    /// <summary>Completes once no neighbour has a backlog (at once when none has). Polls every millisecond: it only
+    /// waits while megabytes are queued, which take milliseconds to drain anyway.</summary>
+    public async Task WaitForRoomAsync(CancellationToken cancel)
+    {
+        while (HasBacklog)
+            await Task.Delay(1, cancel).ConfigureAwait(false);
+    }
+
     /// <summary>Says <paramref name="text"/> (at most Protocol.MaxTextBytes of UTF-8) to every peer.</summary>
     public MessageId Say(string text, long timeMs)
     {
         lock (_floodLock)
         {
-            int textBytes = Encoding.UTF8.GetBytes(text, _scratch.AsSpan(Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + _nameUtf8.Length));
-            ReadOnlySpan<byte> textSpan = _scratch.AsSpan(Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + _nameUtf8.Length, textBytes);
-            if (!TextRules.IsValidText(textSpan))
+            if (Encoding.UTF8.GetByteCount(text) > Protocol.MaxTextBytes)
                 throw new ArgumentException("message text must be 1 to 8192 bytes of UTF-8", nameof(text));
-            var id = new MessageId(NodeId, ++_sequence);
-            _seen.TryAccept(id);
-            int size = FrameWriter.WriteChat(_scratch, id, timeMs, _nameUtf8, textSpan);
-            Log.Append(id, _scratch.AsSpan(0, size));
-            PeerConnection[] open = _open;
-            if (open.Length == 0)
-                Interlocked.Increment(ref _sentAlone);
-            foreach (PeerConnection link in open)
-                link.TryEnqueue(_scratch.AsSpan(0, size));
-            return id;
+            int textBytes = Encoding.UTF8.GetBytes(text, _scratch.AsSpan(TextOffset));
+            return SayScratch(textBytes, timeMs);
         }
+    }
+
+    /// <summary>Says <paramref name="utf8"/>, which must be 1 to Protocol.MaxTextBytes of valid UTF-8 (pipe mode's
+    /// stdin, straight from its read buffer: no string per line).</summary>
+    public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs)
+    {
+        lock (_floodLock)
+        {
+            if (utf8.Length > Protocol.MaxTextBytes)
+                throw new ArgumentException("message text must be 1 to 8192 bytes of UTF-8", nameof(utf8));
+            utf8.CopyTo(_scratch.AsSpan(TextOffset));
+            return SayScratch(utf8.Length, timeMs);
+        }
+    }
+
+    private int TextOffset => Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + _nameUtf8.Length;
+
+    /// <summary>Frames the text already at TextOffset in _scratch and floods it. Under _floodLock.</summary>
+    private MessageId SayScratch(int textBytes, long timeMs)
+    {
+        ReadOnlySpan<byte> textSpan = _scratch.AsSpan(TextOffset, textBytes);
+        if (!TextRules.IsValidText(textSpan))
+            throw new ArgumentException("message text must be 1 to 8192 bytes of UTF-8");
+        var id = new MessageId(NodeId, ++_sequence);
+        _seen.TryAccept(id);
+        int size = FrameWriter.WriteChat(_scratch, id, timeMs, _nameUtf8, textSpan);
+        Log.Append(id, _scratch.AsSpan(0, size));
+        PeerConnection[] open = _open;
+        if (open.Length == 0)
+            Interlocked.Increment(ref _sentAlone);
+        foreach (PeerConnection link in open)
+            link.TryEnqueue(_scratch.AsSpan(0, size));
+        return id;
     }
 }

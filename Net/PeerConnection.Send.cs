@@ -26,15 +26,8 @@ internal sealed partial class PeerConnection
     private int _inFlightLength;
     private int _inFlightSent;
 
-    /// <summary>Bytes waiting for the peer right now, for diagnostics.</summary>
-    public int QueuedBytes
-    {
-        get
-        {
-            lock (_sendLock)
-                return _queued;
-        }
-    }
+    /// <summary>Bytes waiting for the peer right now (read without the lock: a momentary value is all callers need).</summary>
+    public int QueuedBytes => Volatile.Read(ref _queued);
 
     /// <summary>Queues one whole frame. False if the link is not open (or is leaving); a full queue closes it.</summary>
     public bool TryEnqueue(ReadOnlySpan<byte> frame, bool force = false)

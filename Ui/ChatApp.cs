@@ -8,13 +8,11 @@ internal static class ChatApp
     {
         if (Console.IsInputRedirected || Console.IsOutputRedirected || options.Json)
         {
-            var stdin = new StreamReader(Console.OpenStandardInput(), new System.Text.UTF8Encoding(false));
-            return new PipeSession(options, stdin, Console.OpenStandardOutput(), Console.Error).RunAsync(cancel);
+            return new PipeSession(options, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error).RunAsync(cancel);
         }
         if (!CanDrawScreen(Environment.GetEnvironmentVariable("TERM")))
         {
-            var stdin = new StreamReader(Console.OpenStandardInput(), new System.Text.UTF8Encoding(false));
-            return new PipeSession(options, stdin, Console.OpenStandardOutput(), Console.Error, lineMode: true).RunAsync(cancel);
+            return new PipeSession(options, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, lineMode: true).RunAsync(cancel);
         }
         return new InteractiveSession(options).RunAsync(cancel);
     }

@@ -1,13 +1,15 @@
 // Pipe mode (stdin or stdout is not a terminal): every stdin line is one message, every message received is one
 // stdout line. Joins happen before the first line is read, so lines piped in at start-up are not lost, and at
 // stdin EOF the program leaves only after its peers confirmed they read everything (or a deadline passed).
+using System.Text;
+using System.Text.Unicode;
 using P2PChat.Net;
 
 namespace P2PChat.Ui;
 
 /// <param name="lineMode">A person at a terminal that cannot draw the two fields (TERM=dumb): the commands of the
 /// full UI work (:quit, :peers, :help), and lines starting with ':' are not sent.</param>
-internal sealed class PipeSession(LaunchOptions options, TextReader stdin, Stream stdout, TextWriter stderr, bool lineMode = false)
+internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream stdout, TextWriter stderr, bool lineMode = false)
 {
     public async Task<int> RunAsync(CancellationToken cancel)
     {
@@ -21,16 +23,23 @@ internal sealed class PipeSession(LaunchOptions options, TextReader stdin, Strea
 
         try
         {
-            while (await stdin.ReadLineAsync(cancel) is { } line)
+            var lines = new LineReader(stdin);
+            while (await lines.NextAsync(cancel))
             {
-                if (lineMode && line.TrimStart().StartsWith(':'))
+                if (node.HasBacklog)
+                    await node.WaitForRoomAsync(cancel); // stdin waits for the slowest neighbour; nothing is dropped
+                if (lineMode && lines.Piece.TrimStart((byte)' ').StartsWith(":"u8))
                 {
-                    if (!RunCommand(line.Trim(), node, writer))
+                    if (!RunCommand(Encoding.UTF8.GetString(lines.Piece).Trim(), node, writer))
                         break;
                     continue;
                 }
-                foreach (string chunk in TextChunker.Split(line))
-                    node.Say(chunk, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                if (Utf8.IsValid(lines.Piece))
+                    node.Say(lines.Piece, now);
+                else
+                    foreach (string chunk in TextChunker.Split(Encoding.UTF8.GetString(lines.Piece))) // invalid bytes become U+FFFD
+                        node.Say(chunk, now);
             }
         }
         catch (OperationCanceledException)
