@@ -10,12 +10,7 @@ public class FaultInjectionTests
 {
     private static readonly TimeSpan Heal = TimeSpan.FromSeconds(5);
 
-    private static NodeOptions Fast(NodeOptions options) => options with
-    {
-        HeartbeatInterval = TimeSpan.FromMilliseconds(100),
-        DeadAfter = TimeSpan.FromMilliseconds(400),
-        TargetLinks = 2,
-    };
+    private static NodeOptions Fast(NodeOptions options) => TestNetwork.Fast(options);
 
     [Test]
     public async Task A_black_holed_link_is_declared_dead_by_heartbeats_at_both_ends()

@@ -9,12 +9,7 @@ public class SelfHealingTests
 {
     private static readonly TimeSpan Heal = TimeSpan.FromSeconds(5);
 
-    private static NodeOptions Fast(NodeOptions options) => options with
-    {
-        HeartbeatInterval = TimeSpan.FromMilliseconds(100),
-        DeadAfter = TimeSpan.FromMilliseconds(400),
-        TargetLinks = 2,
-    };
+    private static NodeOptions Fast(NodeOptions options) => TestNetwork.Fast(options);
 
     [Test]
     public async Task Survivors_of_a_line_of_five_chat_again_after_the_middle_node_dies()

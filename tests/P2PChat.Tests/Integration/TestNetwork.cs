@@ -34,6 +34,14 @@ internal sealed class TestNetwork : IDisposable
         TargetLinks = 0, // exactly the links a test makes; SelfHealingTests turn it on
     };
 
+    /// <summary>Short heartbeats (dead after 0.4 s) and self-healing on (2 links), for the fault-tolerance tests.</summary>
+    public static NodeOptions Fast(NodeOptions options) => options with
+    {
+        HeartbeatInterval = TimeSpan.FromMilliseconds(100),
+        DeadAfter = TimeSpan.FromMilliseconds(400),
+        TargetLinks = 2,
+    };
+
     /// <summary>Starts <paramref name="count"/> nodes named n0, n1, ...; <paramref name="configure"/> may change options.</summary>
     public static TestNetwork Start(int count, Func<int, NodeOptions, NodeOptions>? configure = null)
     {
