@@ -1,0 +1,194 @@
+// `--scale`: N chat nodes (1,000 by default) in this one process on 127.0.0.1, each on its own port. Node i joins 2
+// or 3 random earlier nodes, so the links form a random connected mesh; TargetLinks stays at the product default
+// (3) unless --links says otherwise, so self-healing adds links where a node has fewer. The run waits until every
+// node's roster counts all others online (or the settle deadline passes), then times ~50 messages from random
+// senders until all N - 1 other nodes have each, and reports memory per peer and how long each phase took.
+using System.Diagnostics;
+using P2PChat.Net;
+
+namespace P2PChat.Micro;
+
+internal static class ScaleRun
+{
+    private static readonly Stopwatch Clock = new();
+
+    public static int Run(string[] args)
+    {
+        int count = Option(args, "--nodes", 1000);
+        int messages = Option(args, "--messages", 50);
+        int targetLinks = Option(args, "--links", new NodeOptions("x").TargetLinks);
+        int settleSeconds = Option(args, "--settle", 300);
+        var random = new Random(Option(args, "--seed", 1));
+        Clock.Start();
+        long rssBefore = RssBytes();
+        Say($"{count} nodes, TargetLinks {targetLinks}, {messages} messages; process RSS before: {Mb(rssBefore)}, "
+            + $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores");
+
+        var probe = new DeliveryProbe(count);
+        var links = new LinkTally();
+        var sinks = new ScaleSink[count];
+        using var network = new LoopbackNetwork();
+        for (int i = 0; i < count; i++)
+        {
+            sinks[i] = new ScaleSink(probe, links, i);
+            network.Add(LoopbackNetwork.Options($"p{i}", targetLinks), sinks[i]);
+        }
+        Say($"started {count} listening nodes");
+
+        // The mesh: node i joins 2 or 3 distinct earlier nodes (fewer when there are fewer).
+        int joins = 0;
+        var failures = new List<string>();
+        TimeSpan joinStart = Clock.Elapsed;
+        for (int i = 1; i < count; i++)
+        {
+            int want = Math.Min(i, random.Next(2, 4));
+            var targets = new HashSet<int>();
+            while (targets.Count < want)
+                targets.Add(random.Next(i));
+            foreach (int target in targets)
+            {
+                try
+                {
+                    network.Join(i, target).GetAwaiter().GetResult();
+                    joins++;
+                }
+                catch (ChatNetworkException e)
+                {
+                    failures.Add($"p{i} -> p{target}: {e.Message}");
+                }
+            }
+            if (i % 100 == 0)
+                Say($"  {i + 1} nodes joined ({joins} joins)");
+        }
+        Say($"joined: {joins} joins in {(Clock.Elapsed - joinStart).TotalSeconds:0.0} s, {failures.Count} failed"
+            + (failures.Count > 0 ? $" (first: {failures[0]})" : ""));
+
+        // Settle: every node's roster counts all the others online.
+        TimeSpan settleStart = Clock.Elapsed;
+        TimeSpan settleDeadline = settleStart + TimeSpan.FromSeconds(settleSeconds);
+        TimeSpan nextReport = settleStart;
+        bool settled;
+        while (true)
+        {
+            int complete = sinks.Count(s => s.Online >= count - 1);
+            settled = complete == count;
+            if (settled || Clock.Elapsed > settleDeadline || Clock.Elapsed >= nextReport)
+            {
+                int[] degrees = [.. network.Nodes.Select(n => n.DirectPeerCount)];
+                Say($"  {complete}/{count} nodes know all others; online seen min {sinks.Min(s => s.Online)} avg {sinks.Average(s => s.Online):0}; "
+                    + $"links per node min {degrees.Min()} avg {degrees.Average():0.0} max {degrees.Max()}; RSS {Mb(RssBytes())}");
+                nextReport = Clock.Elapsed + TimeSpan.FromSeconds(10);
+            }
+            if (settled || Clock.Elapsed > settleDeadline)
+                break;
+            Thread.Sleep(100);
+        }
+        Say($"links opened {links.Opened}, closed {links.Closed} ({links.Reasons()})");
+        Say(settled
+            ? $"settled: every node knows all {count - 1} others, {(Clock.Elapsed - settleStart).TotalSeconds:0.0} s after the last join"
+            : $"not settled within {settleSeconds} s; measuring anyway");
+
+        // Background cost of an idle network of this size (presence floods, heartbeats, PEERS, timers), and what
+        // the allocations are, sampled by type.
+        using (var ticks = new AllocationTicks())
+        {
+            Thread.Sleep(200);
+            ticks.StartRecording();
+            TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            long alloc0 = GC.GetTotalAllocatedBytes(precise: false);
+            Thread.Sleep(TimeSpan.FromSeconds(10));
+            double idleCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / 10;
+            double idleAlloc = (GC.GetTotalAllocatedBytes(precise: false) - alloc0) / 10.0;
+            Say($"idle network: {idleCpu:P0} of one core, {Mb((long)idleAlloc)}/s allocated; sampled types (~100 KB per sample):");
+            foreach ((string type, int samples, long _) in ticks.Tally().Take(8))
+                Say($"  {samples,6} samples  {type}");
+        }
+
+        // Time to all: one message at a time from a random sender, until all other nodes have it.
+        var toAll = new List<double>();
+        var perReceiver = new List<double>();
+        int incomplete = 0;
+        TimeSpan measureStart = Clock.Elapsed;
+        for (int m = 0; m < messages; m++)
+        {
+            int sender = random.Next(count);
+            ChatNode node = network.Nodes[sender];
+            probe.Arm(new MessageId(node.NodeId, node.LastSequence + 1), count - 1);
+            long sent = Stopwatch.GetTimestamp();
+            node.Say($"scale probe {m} from p{sender}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            if (!probe.Wait(TimeSpan.FromSeconds(30)))
+            {
+                incomplete++;
+                Say($"  message {m} from p{sender} reached {probe.Received} of {count - 1} nodes in 30 s");
+                continue;
+            }
+            long last = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (i == sender)
+                    continue;
+                long at = probe.ArrivalAt(i);
+                perReceiver.Add(Stopwatch.GetElapsedTime(sent, at).TotalMilliseconds);
+                last = Math.Max(last, at);
+            }
+            toAll.Add(Stopwatch.GetElapsedTime(sent, last).TotalMilliseconds);
+            Thread.Sleep(20);
+        }
+        Say($"links opened {links.Opened}, closed {links.Closed} in all ({links.Reasons()})");
+        Say($"measured {messages} messages in {(Clock.Elapsed - measureStart).TotalSeconds:0.0} s; {incomplete} did not reach everyone");
+        if (toAll.Count > 0)
+        {
+            Say($"time until all {count - 1} others have a message ({toAll.Count} messages): p50 {Percentile(toAll, 50):0.0} ms, "
+                + $"p99 {Percentile(toAll, 99):0.0} ms, min {toAll.Min():0.0} ms, max {toAll.Max():0.0} ms");
+            Say($"time until one receiver has it ({perReceiver.Count} deliveries): p50 {Percentile(perReceiver, 50):0.0} ms, "
+                + $"p99 {Percentile(perReceiver, 99):0.0} ms");
+        }
+
+        long rss = RssBytes();
+        long heap = GC.GetTotalMemory(forceFullCollection: false);
+        long live = GC.GetTotalMemory(forceFullCollection: true);
+        long committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        long rssAfterGc = RssBytes();
+        int[] finalDegrees = [.. network.Nodes.Select(n => n.DirectPeerCount)];
+        Say($"links per node: min {finalDegrees.Min()} avg {finalDegrees.Average():0.00} max {finalDegrees.Max()}");
+        Say($"memory: RSS {Mb(rss)} = {Kb(rss / count)} per peer ({Kb((rss - rssBefore) / count)} per peer above the empty process); "
+            + $"GC heap {Mb(heap)}; live after a full GC {Mb(live)} = {Kb(live / count)} per peer, committed {Mb(committed)}, "
+            + $"RSS then {Mb(rssAfterGc)}");
+        Say($"total {Clock.Elapsed.TotalSeconds:0.0} s; disposing");
+        return settled && incomplete == 0 ? 0 : 1;
+    }
+
+    private static double Percentile(List<double> values, int percent)
+    {
+        List<double> sorted = [.. values.Order()];
+        int rank = (int)Math.Ceiling(percent / 100.0 * sorted.Count); // nearest rank
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int value) ? value : fallback;
+    }
+
+    /// <summary>Resident set size of this process, from /proc/self/status (0 where there is none).</summary>
+    private static long RssBytes()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim()) * 1024;
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+
+    private static string Mb(long bytes) => $"{bytes / (1024.0 * 1024):0.0} MiB";
+
+    private static string Kb(long bytes) => $"{bytes / 1024.0:0} KiB";
+
+    private static void Say(string text) => Console.WriteLine($"[{Clock.Elapsed.TotalSeconds,7:0.0} s] {text}");
+}

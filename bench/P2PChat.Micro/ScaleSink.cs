@@ -1,0 +1,34 @@
+// The sink of one node in the scale run: hands each message id to the shared DeliveryProbe and counts the
+// members its roster reports online; link events go to the shared LinkTally. Allocates nothing per message.
+using P2PChat.Net;
+
+namespace P2PChat.Micro;
+
+internal sealed class ScaleSink(DeliveryProbe probe, LinkTally links, int node) : IChatSink
+{
+    private int _online;
+    private long _messages;
+
+    /// <summary>Members reported online minus those reported gone.</summary>
+    public int Online => Volatile.Read(ref _online);
+
+    public long Messages => Interlocked.Read(ref _messages);
+
+    public void OnMessage(in ChatView message)
+    {
+        Interlocked.Increment(ref _messages);
+        probe.OnMessage(node, message.Id);
+    }
+
+    public void OnLinkOpened(PeerInfo peer) => links.OnOpened();
+
+    public void OnLinkClosed(PeerInfo peer, string reason) => links.OnClosed(reason);
+
+    public void OnMemberJoined(MemberInfo member, bool isNew) => Interlocked.Increment(ref _online);
+
+    public void OnMemberLeft(MemberInfo member, string reason) => Interlocked.Decrement(ref _online);
+
+    public void OnNotice(string text)
+    {
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds bench/P2PChat.Micro (Release) and runs one of its modes, niced (the machine is shared):
+#   bench/micro.sh                 the BenchmarkDotNet suite with the short job (a few minutes); results and logs in
+#                                  bench/P2PChat.Micro/BenchmarkDotNet.Artifacts
+#   bench/micro.sh -- ARGS...      the suite with BenchmarkDotNet's own arguments, e.g. -- --filter '*Codec*' --job short
+#   bench/micro.sh --alloc [N]     process-wide bytes allocated per message on the forwarding path (N messages, 100,000)
+#   bench/micro.sh --scale [--nodes 1000] [--messages 50] [--links 3] [--settle 300] [--seed 1]
+#                                  the many-node loopback run (raises the open-file limit first)
+set -euo pipefail
+case "${1:-}" in
+  ""|--alloc|--scale|--) ;;
+  *) echo "usage: bench/micro.sh [--alloc [N] | --scale [options] | -- BENCHMARKDOTNET-ARGS...]" >&2; exit 2 ;;
+esac
+cd "$(dirname "$0")/P2PChat.Micro"
+nice -n 10 dotnet build P2PChat.Micro.csproj -c Release -nologo -v quiet -clp:NoSummary
+run=(nice -n 10 dotnet bin/Release/net10.0/P2PChat.Micro.dll)
+case "${1:-}" in
+  --alloc)
+    exec "${run[@]}" "$@" ;;
+  --scale)
+    # Each node has a listening socket and one socket per link: a few per node, several thousand in all.
+    ulimit -n "$(ulimit -Hn)"
+    exec "${run[@]}" "$@" ;;
+  --)
+    shift
+    exec "${run[@]}" --artifacts BenchmarkDotNet.Artifacts "$@" ;;
+  *)
+    exec "${run[@]}" --artifacts BenchmarkDotNet.Artifacts --filter '*' --job short ;;
+esac
