@@ -46,7 +46,7 @@ internal sealed partial class ChatNode
                     return null; // our own message came back round a cycle
                 lock (_floodLock)
                 {
-                    if (!_seen.TryAccept(chat.Id, chat.History, from == _historySource))
+                    if (!_seen.TryAccept(chat.Id, chat.History, from == _historySource, from.Peer?.NodeId == chat.Id.Origin))
                         return null;
                     Log.Append(chat.Id, frame);
                     _sink.OnMessage(chat);
@@ -69,6 +69,9 @@ internal sealed partial class ChatNode
                 return $"unknown frame type {body[0]}";
         }
     }
+
+    /// <summary>After each read from a peer: lets the sink write out what that read's messages produced.</summary>
+    internal void OnReadDone() => _sink.Flush();
 
     /// <summary>Created on first use so its size follows the options. Guarded by _floodLock.</summary>
     private MessageLog Log => _log ??= new MessageLog(Options.LogCapacity);

@@ -197,6 +197,10 @@ internal sealed partial class ChatNode
         link.BeginDrain(reason, Environment.TickCount64 + (long)Options.DrainTimeout.TotalMilliseconds);
     }
 
+    /// <summary>The peer closed its side of an open link (it left, or retired this duplicate): flood no more to it,
+    /// flush what is queued, and close.</summary>
+    internal void OnPeerFinished(PeerConnection link) => Retire(link, "left");
+
     /// <summary>Called once per link by PeerConnection.Close.</summary>
     internal void OnConnectionClosed(PeerConnection link, bool wasOpen)
     {

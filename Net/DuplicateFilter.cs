@@ -44,8 +44,10 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     public int OriginCount => _origins.Count;
 
     /// <summary>Records <paramref name="id"/>; true the first time it is seen, false for every repeat.
-    /// <paramref name="fromHistorySource"/>: it is a replay from the peer whose horizon we took (see Seed).</summary>
-    public bool TryAccept(MessageId id, bool replayed = false, bool fromHistorySource = false)
+    /// <paramref name="fromHistorySource"/>: it came from the peer whose horizon we took (see Seed).
+    /// <paramref name="fromOrigin"/>: it came live straight from the peer that said it, so it was said just now, even
+    /// if below a horizon that peer's own SYNC gave us a moment earlier on another link (two links opening at once).</summary>
+    public bool TryAccept(MessageId id, bool replayed = false, bool fromHistorySource = false, bool fromOrigin = false)
     {
         ulong seq = id.Seq;
         if (seq == 0)
@@ -55,7 +57,8 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
             ulong floor = replayed ? seq - 1 : seq > LiveSlack ? seq - 1 - LiveSlack : 0;
             state = Add(id.Origin, new OriginState(floor, horizon: 0));
         }
-        if (seq <= state.Base || (seq <= state.Horizon && !(replayed && fromHistorySource)) || !Insert(state, seq))
+        bool allowedBelowHorizon = replayed ? fromHistorySource : fromOrigin;
+        if (seq <= state.Base || (seq <= state.Horizon && !allowedBelowHorizon) || !Insert(state, seq))
             return false;
         state.LastUsed = ++_clock;
         return true;

@@ -20,6 +20,12 @@ internal interface IChatSink
     /// <summary>A user left the network: said BYE ("quit"), or nobody has heard from it for a while.</summary>
     void OnMemberLeft(MemberInfo member, string reason);
 
+    /// <summary>Called after each read from a peer, once its messages were passed to OnMessage: a sink that gathers
+    /// output (one write for a burst instead of one per message) must write it out now.</summary>
+    void Flush()
+    {
+    }
+
     /// <summary>Something the user may want to know that is not a chat event (a refused connection, say).</summary>
     void OnNotice(string text);
 }

@@ -70,8 +70,12 @@ internal sealed partial class PeerConnection
             if (_node.IsPaused || Interlocked.Exchange(ref _parked, 0) == 0)
                 return false;
         }
-        if (_blackHoled && _receiveArgs.SocketError == SocketError.Success && _receiveArgs.BytesTransferred > 0)
-            return true; // lost on the way; the loop reads on, into the same space
+        if (_blackHoled)
+        {
+            // Lost on the way. Data: read on, into the same space. A FIN or a reset would never cross a pulled cable
+            // either: stop reading and let the heartbeat timeout find the link dead.
+            return _receiveArgs.SocketError == SocketError.Success && _receiveArgs.BytesTransferred > 0;
+        }
         if (_receiveArgs.SocketError != SocketError.Success)
         {
             Close(_receiveArgs.SocketError switch
@@ -92,9 +96,16 @@ internal sealed partial class PeerConnection
                 DrainConfirmed = true;
                 Close(CloseReason ?? "left");
             }
+            else if (state == PeerState.Handshaking)
+            {
+                Close("closed before the handshake finished");
+            }
             else
             {
-                Close(state == PeerState.Handshaking ? "closed before the handshake finished" : "left");
+                // The peer is leaving, or retiring this link as a duplicate: it still reads until we close, so send
+                // what we have queued for it first (closing now would lose it), then close (ShutdownSend).
+                _peerFinished = true;
+                _node.OnPeerFinished(this);
             }
             return false;
         }
@@ -128,6 +139,7 @@ internal sealed partial class PeerConnection
         // Keep the partial frame for the next read.
         data.CopyTo(_receiveBuffer);
         _received = data.Length;
+        _node.OnReadDone();
         return true;
     }
 }

@@ -117,6 +117,9 @@ internal sealed partial class PeerConnection
         _closed.TrySetResult();
     }
 
+    /// <summary>Set when the peer's FIN arrived while the link was open: once our side is flushed, we close.</summary>
+    private volatile bool _peerFinished;
+
     private void ShutdownSend()
     {
         try
@@ -126,7 +129,10 @@ internal sealed partial class PeerConnection
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             Close("connection lost while leaving");
+            return;
         }
+        if (_peerFinished)
+            Close(CloseReason ?? "left"); // both directions are finished
     }
 
     public override string ToString() => Peer is null ? RemoteEndPoint.ToString() : $"{Peer.Name} ({RemoteEndPoint})";

@@ -1,6 +1,6 @@
-// Pipe-mode output: each event becomes one line on stdout, flushed at once. Plain lines are `NAME: TEXT`, built
-// as bytes straight from the receive buffer with controls made visible (no string per message); with --json,
-// one JSON object per line. Joins, leaves, links and notices go to stderr as INFO lines.
+// Pipe-mode output: each event becomes one line on stdout, written as soon as the read that brought it is handled
+// (one write for a burst, not one per line). Plain lines are `NAME: TEXT`, built as bytes straight from the receive
+// buffer with controls made visible (no string per message); with --json, one JSON object per line. Joins, leaves, links and notices go to stderr as INFO lines.
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -18,6 +18,11 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
     });
 
     private readonly Lock _lock = new();
+
+    // Guarded by _lock: lines not yet written. Messages gather here until the node calls Flush after each read, so a
+    // burst read in one go is written in one go; every other event is written at once.
+    private readonly byte[] _pending = new byte[64 * 1024];
+    private int _pendingLength;
 
     /// <summary>Room for the longest line: a sanitised name and text, ": " and the newline.</summary>
     private readonly byte[] _line = new byte[TextSanitizer.MaxExpansion * (Protocol.MaxNameBytes + Protocol.MaxTextBytes) + 3];
@@ -43,7 +48,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
             _line[length++] = (byte)' ';
             length += TextSanitizer.Sanitize(message.Text, _line.AsSpan(length));
             _line[length++] = (byte)'\n';
-            Write(_line.AsSpan(0, length));
+            Gather(_line.AsSpan(0, length));
         }
     }
 
@@ -83,21 +88,51 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
             stderr.WriteLine($"p2pchat: {text}");
     }
 
+    public void Flush()
+    {
+        lock (_lock)
+            WritePending();
+    }
+
     private void WriteJson(ChatEvent chatEvent)
     {
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(chatEvent, Json.ChatEvent);
         lock (_lock)
         {
-            Write(bytes);
-            Write("\n"u8);
+            Gather(bytes);
+            Gather("\n"u8);
+            if (chatEvent.Event != "message")
+                WritePending();
         }
     }
 
-    private void Write(ReadOnlySpan<byte> line)
+    /// <summary>Adds to the pending output (writing it first when full). Caller holds _lock.</summary>
+    private void Gather(ReadOnlySpan<byte> bytes)
+    {
+        if (_pendingLength + bytes.Length > _pending.Length)
+            WritePending();
+        if (bytes.Length > _pending.Length)
+        {
+            Write(bytes);
+            return;
+        }
+        bytes.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += bytes.Length;
+    }
+
+    private void WritePending()
+    {
+        if (_pendingLength == 0)
+            return;
+        Write(_pending.AsSpan(0, _pendingLength));
+        _pendingLength = 0;
+    }
+
+    private void Write(ReadOnlySpan<byte> bytes)
     {
         try
         {
-            stdout.Write(line);
+            stdout.Write(bytes);
             stdout.Flush();
         }
         catch (IOException)

@@ -18,7 +18,9 @@ public class FaultInjectionTests
         using TestNetwork network = TestNetwork.Start(2, (_, o) => Fast(o) with { TargetLinks = 0 });
         await network.ConnectAll([(1, 0)]);
 
+        // A pulled cable: nothing crosses in either direction, not even the FIN of whichever end gives up first.
         network.Nodes[0].BlackHoleLinksTo(network.Nodes[1].NodeId);
+        network.Nodes[1].BlackHoleLinksTo(network.Nodes[0].NodeId);
 
         await Eventually.WaitUntil(() => network.Sinks.All(s => s.Left.Any(l => l.Contains("no sign of life", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(2), "both ends to declare the silent link dead", network.ToString);

@@ -112,6 +112,17 @@ public class DuplicateFilterTests
     }
 
     [Test]
+    public async Task A_live_message_straight_from_its_sender_counts_even_below_a_horizon_taken_a_moment_earlier()
+    {
+        // Two links to one peer open at once: its SYNC on one already counts a line it sent live on the other.
+        var filter = new DuplicateFilter();
+        filter.Seed(9, 1);
+
+        await Assert.That(filter.TryAccept(new MessageId(9, 1), fromOrigin: true)).IsTrue();
+        await Assert.That(filter.TryAccept(new MessageId(9, 1), fromOrigin: true)).IsFalse();
+    }
+
+    [Test]
     public async Task Same_sequence_from_many_origins_is_accepted_for_each_origin()
     {
         var filter = new DuplicateFilter();

@@ -20,6 +20,7 @@ public class PipeWriterTests
         byte[] textUtf8 = Encoding.UTF8.GetBytes(text);
         var message = new ChatView(new MessageId(origin, seq), timeMs, nameUtf8, textUtf8);
         writer.OnMessage(in message);
+        writer.Flush(); // as the node does after each read
         return (stdout.ToArray(), stderr.ToString());
     }
 
@@ -128,6 +129,7 @@ public class PipeWriterTests
         try
         {
             writer.OnMessage(in message);
+            writer.Flush();
             return null;
         }
         catch (Exception e)
