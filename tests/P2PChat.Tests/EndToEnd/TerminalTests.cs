@@ -82,6 +82,29 @@ public sealed partial class TerminalTests
     }
 
     [Test]
+    public async Task On_a_dumb_terminal_it_runs_as_a_plain_line_chat_with_the_same_commands()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        int port = LoopbackPort.Free();
+        await using TmuxSession alice = await TmuxSession.StartAsync(
+            $"TERM=dumb {TmuxSession.Quote(NativeBinary.Path)} alice --bind 127.0.0.1 --port {port}; sleep 30");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("alice listening on 127.0.0.1 port", StringComparison.Ordinal)),
+            "the plain 'listening' line");
+        await using ChatProcess bob = await ChatProcess.StartPeerAsync("bob", port);
+
+        await bob.SayAsync("hello dumb terminal");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.TrimEnd() == "bob: hello dumb terminal"), "bob's line as a plain line");
+        await alice.TypeAsync("typed on a dumb terminal");
+        await alice.PressAsync("Enter");
+        await bob.WaitForStdoutAsync("alice: typed on a dumb terminal");
+        await Assert.That(await alice.FormatAsync("#{alternate_on}")).IsEqualTo("0").Because("no full-screen UI on TERM=dumb");
+
+        await alice.TypeAsync(":quit");
+        await alice.PressAsync("Enter");
+        await bob.WaitForStderrAsync(line => line == "p2pchat: alice left (quit)", "'p2pchat: alice left (quit)'");
+    }
+
+    [Test]
     public async Task Resizing_while_typing_reflows_everything_keeps_the_typed_text_and_survives_a_tiny_window()
     {
         Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
