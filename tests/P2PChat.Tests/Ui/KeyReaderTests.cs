@@ -82,7 +82,8 @@ public class KeyReaderTests
         using var harness = new Harness(escapeTimeoutMs: 30);
         harness.Write("\u001bb"u8);
         await Eventually.WaitUntil(() => harness.Events.Count >= 1, Deadline, "one event", () => harness.Seen);
-        await Task.Delay(100); // longer than the ESC pause: nothing else may follow
+        // Quiet for longer than the ESC pause: nothing else may follow.
+        await Eventually.WaitUntilStable(() => harness.Seen, TimeSpan.FromMilliseconds(100), Deadline, "the events");
         await Assert.That(harness.Seen).IsEqualTo("Char:b+Alt");
     }
 
@@ -93,7 +94,7 @@ public class KeyReaderTests
         harness.Write("x"u8);
         harness.CloseWriteEnd();
         await Eventually.WaitUntil(() => Volatile.Read(ref harness.Ends) == 1, Deadline, "the end of input", () => harness.Seen);
-        await Task.Delay(50);
+        await Eventually.WaitUntilStable(() => $"{harness.Seen} / {Volatile.Read(ref harness.Ends)}", TimeSpan.FromMilliseconds(50), Deadline, "the events");
         await Assert.That(harness.Seen).IsEqualTo("Char:x");
         await Assert.That(Volatile.Read(ref harness.Ends)).IsEqualTo(1);
     }
