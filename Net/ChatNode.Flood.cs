@@ -46,14 +46,34 @@ internal sealed partial class ChatNode
                     return null; // our own message came back round a cycle
                 lock (_floodLock)
                 {
-                    if (!_seen.TryAccept(chat.Id, chat.History, from == _historySource, from.Peer?.NodeId == chat.Id.Origin))
+                    ulong origin = chat.Id.Origin;
+                    bool fromOrigin = from.Peer?.NodeId == origin;
+                    bool accepted = _seen.TryAccept(chat.Id, chat.History, from == _historySource, fromOrigin);
+                    // A relayed copy we already had, or one from an origin we hear directly anyway: this neighbour is a
+                    // second path for that origin. Ask it to stop relaying the origin to us (never the origin itself:
+                    // it sends its own lines on every link).
+                    if (!chat.History && !fromOrigin && (!accepted || HasOpenLinkTo(origin)) && from.AskToPrune(origin))
+                        from.TryEnqueue(PruneFrame(origin, stackalloc byte[PruneFrameSize]));
+                    if (!accepted)
                         return null;
                     Log.Append(chat.Id, frame);
                     _sink.OnMessage(chat);
                     foreach (PeerConnection link in _open)
-                        if (link != from)
+                        if (link != from && !link.IsPruned(origin))
                             link.TryEnqueue(frame);
                 }
+                return null;
+            case FrameType.Prune:
+                if (body.Length != 9)
+                    return "malformed PRUNE";
+                lock (_floodLock)
+                    from.Prune(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(body[1..]));
+                return null;
+            case FrameType.Unprune:
+                if (body.Length != 1)
+                    return "malformed UNPRUNE";
+                lock (_floodLock)
+                    from.Unprune();
                 return null;
             case FrameType.Sync:
                 return OnSync(from, body);
@@ -72,6 +92,41 @@ internal sealed partial class ChatNode
 
     /// <summary>After each read from a peer: lets the sink write out what that read's messages produced.</summary>
     internal void OnReadDone() => _sink.Flush();
+
+    private const int PruneFrameSize = Protocol.LengthPrefixSize + 9;
+
+    private bool HasOpenLinkTo(ulong node)
+    {
+        foreach (PeerConnection link in _open)
+            if (link.Peer?.NodeId == node)
+                return true;
+        return false;
+    }
+
+    private static ReadOnlySpan<byte> PruneFrame(ulong origin, Span<byte> frame)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame, 9);
+        frame[Protocol.LengthPrefixSize] = (byte)FrameType.Prune;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(frame[(Protocol.LengthPrefixSize + 1)..], origin);
+        return frame;
+    }
+
+    private static readonly byte[] UnpruneFrame = [0, 0, 0, 1, (byte)FrameType.Unprune];
+
+    /// <summary>After losing a link: the relay paths pruned around it may have gone with it. Every neighbour relays
+    /// everything to us again (until duplicates prune the mesh anew), and a SYNC fetches what was missed meanwhile.</summary>
+    private void RepairAfterLinkLoss()
+    {
+        PeerConnection[] open = _open;
+        lock (_floodLock)
+            foreach (PeerConnection link in open)
+                link.ForgetAskedPrunes();
+        foreach (PeerConnection link in open)
+        {
+            link.TryEnqueue(UnpruneFrame);
+            SendSync(link);
+        }
+    }
 
     /// <summary>Created on first use so its size follows the options. Guarded by _floodLock.</summary>
     private MessageLog Log => _log ??= new MessageLog(Options.LogCapacity);
@@ -92,12 +147,34 @@ internal sealed partial class ChatNode
         }
     }
 
-    /// <summary>Completes once no neighbour has a backlog (at once when none has). Polls every millisecond: it only
-    /// waits while megabytes are queued, which take milliseconds to drain anyway.</summary>
+    private TaskCompletionSource? _roomWaiter;
+
+    /// <summary>Completes once no neighbour has a backlog (at once when none has). Woken by the links as their queues
+    /// go out (OnQueueSent), with a 50 ms fallback for a link that closed meanwhile.</summary>
     public async Task WaitForRoomAsync(CancellationToken cancel)
     {
         while (HasBacklog)
-            await Task.Delay(1, cancel).ConfigureAwait(false);
+        {
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _roomWaiter, waiter);
+            if (!HasBacklog)
+                break;
+            try
+            {
+                await waiter.Task.WaitAsync(TimeSpan.FromMilliseconds(50), cancel).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // check again
+            }
+        }
+    }
+
+    /// <summary>A link just handed its whole queue to the socket: a sender waiting for room may go on.</summary>
+    internal void OnQueueSent()
+    {
+        if (Volatile.Read(ref _roomWaiter) is not null)
+            Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
     }
 
     /// <summary>Says <paramref name="text"/> (at most Protocol.MaxTextBytes of UTF-8) to every peer.</summary>

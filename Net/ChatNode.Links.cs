@@ -228,6 +228,8 @@ internal sealed partial class ChatNode
         }
         if (_stopping)
             return;
+        if (wasOpen)
+            ThreadPool.QueueUserWorkItem(static node => node.RepairAfterLinkLoss(), this, preferLocal: false);
         if (left)
             _sink.OnLinkClosed(link.Peer!, link.CloseReason ?? "left");
         else if (!wasOpen && !link.IsOutbound)

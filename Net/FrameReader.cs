@@ -9,6 +9,8 @@
 //   PEERS  = 0x04 count:u8 (node:u64 port:u16 family:u8 address:4|16)*count    ; count <= 32, family 4 or 6
 //   SYNC   = 0x05 limit:u16 count:u16 (origin:u64 contiguous:u64)*count         ; count <= 256
 //   REPLAY = 0x06 (the CHAT payload)
+//   PRUNE  = 0x08 origin:u64
+//   UNPRUNE = 0x09
 //   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 nameLen:u8 name:nameLen   ; kind 1..3
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
 // characters; text is 1..MaxTextBytes of UTF-8. Anything else is a protocol error that closes that one peer.

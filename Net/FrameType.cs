@@ -20,4 +20,11 @@ internal enum FrameType : byte
 
     /// <summary>Presence: "I am here" (sent every presence interval and flooded), or "I am leaving" (BYE).</summary>
     Presence = 7,
+
+    /// <summary>"I get this origin's messages from someone else first: stop relaying them to me." Sent on a link a
+    /// duplicate came from, so a mesh settles into one relay path per origin (Plumtree's prune).</summary>
+    Prune = 8,
+
+    /// <summary>"Relay everything to me again": sent to every neighbour after one of our links was lost.</summary>
+    Unprune = 9,
 }

@@ -132,6 +132,7 @@ internal sealed partial class PeerConnection
             if (_queued > 0)
             {
                 TakeQueue();
+                _node.OnQueueSent();
                 return true;
             }
             _sending = false;

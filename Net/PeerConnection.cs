@@ -135,5 +135,25 @@ internal sealed partial class PeerConnection
             Close(CloseReason ?? "left"); // both directions are finished
     }
 
+    // Guarded by the node's flood lock. Origins the peer asked us not to relay to it (PRUNE), and origins we asked the
+    // peer not to relay to us, so we ask once. Both bounded, and both empty on a new link.
+    private readonly HashSet<ulong> _prunedByPeer = [];
+    private readonly HashSet<ulong> _prunedByUs = [];
+
+    public bool IsPruned(ulong origin) => _prunedByPeer.Count > 0 && _prunedByPeer.Contains(origin);
+
+    public void Prune(ulong origin)
+    {
+        if (_prunedByPeer.Count < DuplicateFilter.DefaultMaxOrigins)
+            _prunedByPeer.Add(origin);
+    }
+
+    public void Unprune() => _prunedByPeer.Clear();
+
+    /// <summary>True the first time we decide to ask the peer to prune <paramref name="origin"/>.</summary>
+    public bool AskToPrune(ulong origin) => _prunedByUs.Count < DuplicateFilter.DefaultMaxOrigins && _prunedByUs.Add(origin);
+
+    public void ForgetAskedPrunes() => _prunedByUs.Clear();
+
     public override string ToString() => Peer is null ? RemoteEndPoint.ToString() : $"{Peer.Name} ({RemoteEndPoint})";
 }
