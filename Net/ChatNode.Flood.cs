@@ -60,7 +60,7 @@ internal sealed partial class ChatNode
                     _sink.OnMessage(chat);
                     foreach (PeerConnection link in _open)
                         if (link != from && !link.IsPruned(origin))
-                            link.TryEnqueue(frame);
+                            link.TryEnqueue(frame, defer: true); // sent together after this read (OnReadDone)
                 }
                 return null;
             case FrameType.Prune:
@@ -90,8 +90,20 @@ internal sealed partial class ChatNode
         }
     }
 
-    /// <summary>After each read from a peer: lets the sink write out what that read's messages produced.</summary>
-    internal void OnReadDone() => _sink.Flush();
+    /// <summary>After each read from a peer: sends what that read's messages queued for the other links, one send per
+    /// link, and lets the sink write out what they produced.</summary>
+    internal void OnReadDone()
+    {
+        KickSends();
+        _sink.Flush();
+    }
+
+    /// <summary>Starts the sends of frames queued with defer.</summary>
+    public void KickSends()
+    {
+        foreach (PeerConnection link in _open)
+            link.Kick();
+    }
 
     private const int PruneFrameSize = Protocol.LengthPrefixSize + 9;
 
@@ -185,27 +197,28 @@ internal sealed partial class ChatNode
             if (Encoding.UTF8.GetByteCount(text) > Protocol.MaxTextBytes)
                 throw new ArgumentException("message text must be 1 to 8192 bytes of UTF-8", nameof(text));
             int textBytes = Encoding.UTF8.GetBytes(text, _scratch.AsSpan(TextOffset));
-            return SayScratch(textBytes, timeMs);
+            return SayScratch(textBytes, timeMs, defer: false);
         }
     }
 
     /// <summary>Says <paramref name="utf8"/>, which must be 1 to Protocol.MaxTextBytes of valid UTF-8 (pipe mode's
     /// stdin, straight from its read buffer: no string per line).</summary>
-    public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs)
+    /// <remarks>With <paramref name="defer"/> the sends are not started: the caller says a batch, then calls KickSends.</remarks>
+    public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs, bool defer = false)
     {
         lock (_floodLock)
         {
             if (utf8.Length > Protocol.MaxTextBytes)
                 throw new ArgumentException("message text must be 1 to 8192 bytes of UTF-8", nameof(utf8));
             utf8.CopyTo(_scratch.AsSpan(TextOffset));
-            return SayScratch(utf8.Length, timeMs);
+            return SayScratch(utf8.Length, timeMs, defer);
         }
     }
 
     private int TextOffset => Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + _nameUtf8.Length;
 
     /// <summary>Frames the text already at TextOffset in _scratch and floods it. Under _floodLock.</summary>
-    private MessageId SayScratch(int textBytes, long timeMs)
+    private MessageId SayScratch(int textBytes, long timeMs, bool defer)
     {
         ReadOnlySpan<byte> textSpan = _scratch.AsSpan(TextOffset, textBytes);
         if (!TextRules.IsValidText(textSpan))
@@ -218,7 +231,7 @@ internal sealed partial class ChatNode
         if (open.Length == 0)
             Interlocked.Increment(ref _sentAlone);
         foreach (PeerConnection link in open)
-            link.TryEnqueue(_scratch.AsSpan(0, size));
+            link.TryEnqueue(_scratch.AsSpan(0, size), defer: defer);
         return id;
     }
 }

@@ -29,8 +29,10 @@ internal sealed partial class PeerConnection
     /// <summary>Bytes waiting for the peer right now (read without the lock: a momentary value is all callers need).</summary>
     public int QueuedBytes => Volatile.Read(ref _queued);
 
-    /// <summary>Queues one whole frame. False if the link is not open (or is leaving); a full queue closes it.</summary>
-    public bool TryEnqueue(ReadOnlySpan<byte> frame, bool force = false)
+    /// <summary>Queues one whole frame. False if the link is not open (or is leaving); a full queue closes it. With
+    /// <paramref name="defer"/> the send is not started: the caller queues a batch and then calls Kick, so the batch
+    /// goes out in one send (one system call and one wake-up of the peer instead of one per frame).</summary>
+    public bool TryEnqueue(ReadOnlySpan<byte> frame, bool force = false, bool defer = false)
     {
         bool startSend = false;
         bool overflow = false;
@@ -51,7 +53,7 @@ internal sealed partial class PeerConnection
                 frame.CopyTo(_queue.AsSpan(_queued));
                 Volatile.Write(ref _lastSent, Environment.TickCount64);
                 _queued += frame.Length;
-                if (!_sending)
+                if (!_sending && !defer)
                 {
                     _sending = true;
                     startSend = true;
@@ -67,6 +69,22 @@ internal sealed partial class PeerConnection
         if (startSend)
             SendLoop();
         return true;
+    }
+
+    /// <summary>Starts sending what deferred TryEnqueue calls queued, unless a send is already in flight (its
+    /// completion takes the queue).</summary>
+    public void Kick()
+    {
+        if (Volatile.Read(ref _queued) == 0)
+            return;
+        lock (_sendLock)
+        {
+            if (_sending || _queued == 0 || State == PeerState.Closed)
+                return;
+            _sending = true;
+            TakeQueue();
+        }
+        SendLoop();
     }
 
     /// <summary>Moves the queue into the in-flight buffer by swapping them. Caller holds _sendLock.</summary>

@@ -99,9 +99,11 @@ internal sealed partial class PeerConnection
         DrainDeadline = deadline;
         bool idle;
         lock (_sendLock)
-            idle = !_sending;
+            idle = !_sending && _queued == 0;
         if (idle)
             ShutdownSend();
+        else
+            Kick(); // deferred frames go out first; the send's completion then shuts down (ProcessSend)
     }
 
     /// <summary>Closes the link once; the first reason wins. Safe from any thread, any number of times.</summary>

@@ -5,7 +5,9 @@ using P2PChat.Net;
 
 namespace P2PChat.Ui;
 
-internal sealed class LineReader(Stream input, int maxPieceBytes = Protocol.MaxTextBytes)
+/// <param name="beforeRead">Called before each read from <paramref name="input"/>, when every line already
+/// buffered has been handed out: pipe mode sends the batch it said then.</param>
+internal sealed class LineReader(Stream input, int maxPieceBytes = Protocol.MaxTextBytes, Action? beforeRead = null)
 {
     private readonly byte[] _buffer = new byte[Math.Max(64 * 1024, 2 * maxPieceBytes)];
     private int _start;
@@ -51,6 +53,7 @@ internal sealed class LineReader(Stream input, int maxPieceBytes = Protocol.MaxT
                 _end -= _start;
                 _start = 0;
             }
+            beforeRead?.Invoke();
             int read = await input.ReadAsync(_buffer.AsMemory(_end), cancel).ConfigureAwait(false);
             if (read == 0)
                 _eof = true;

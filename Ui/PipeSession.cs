@@ -23,11 +23,16 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
 
         try
         {
-            var lines = new LineReader(stdin);
+            // Lines read together are said together: their frames go out in one send per link, when the reader has
+            // handed out every buffered line (or waits for room).
+            var lines = new LineReader(stdin, beforeRead: node.KickSends);
             while (await lines.NextAsync(cancel))
             {
                 if (node.HasBacklog)
+                {
+                    node.KickSends();
                     await node.WaitForRoomAsync(cancel); // stdin waits for the slowest neighbour; nothing is dropped
+                }
                 if (lineMode && lines.Piece.TrimStart((byte)' ').StartsWith(":"u8))
                 {
                     if (!RunCommand(Encoding.UTF8.GetString(lines.Piece).Trim(), node, writer))
@@ -36,7 +41,7 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
                 }
                 long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 if (Utf8.IsValid(lines.Piece))
-                    node.Say(lines.Piece, now);
+                    node.Say(lines.Piece, now, defer: true);
                 else
                     foreach (string chunk in TextChunker.Split(Encoding.UTF8.GetString(lines.Piece))) // invalid bytes become U+FFFD
                         node.Say(chunk, now);
@@ -46,6 +51,7 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
         {
             // Ctrl-C or SIGTERM: leave as at EOF.
         }
+        node.KickSends(); // the last lines, said after the final read
 
         if (lineMode)
             return await node.LeaveAsync() || node.LastSequence == 0 ? 0 : 1;
