@@ -17,6 +17,18 @@ internal sealed partial class ChatNode
     private ulong _sequence;
     private long _sentAlone;
 
+    private long _duplicates;
+
+    /// <summary>Copies of messages this node already had (what pruning keeps low), for tests and diagnostics.</summary>
+    internal long DuplicatesReceived
+    {
+        get
+        {
+            lock (_floodLock)
+                return _duplicates;
+        }
+    }
+
     /// <summary>Messages said while this node had no open link, so nobody received them.</summary>
     public long SentWithoutPeers => Interlocked.Read(ref _sentAlone);
 
@@ -55,7 +67,10 @@ internal sealed partial class ChatNode
                     if (!chat.History && !fromOrigin && (!accepted || HasOpenLinkTo(origin)) && from.AskToPrune(origin))
                         from.TryEnqueue(PruneFrame(origin, stackalloc byte[PruneFrameSize]));
                     if (!accepted)
+                    {
+                        _duplicates++;
                         return null;
+                    }
                     Log.Append(chat.Id, frame);
                     _sink.OnMessage(chat);
                     foreach (PeerConnection link in _open)
