@@ -123,16 +123,21 @@ internal sealed partial class PeerConnection
                 Close(status == FrameStatus.TooLarge
                     ? $"protocol error: frame larger than {Protocol.MaxFrameBody} bytes"
                     : "protocol error: empty frame");
+                _node.OnReadDone(); // what the good frames before it queued for others still goes out now
                 return false;
             }
             string? error = _node.OnFrame(this, body, data[..consumed]);
             if (error is not null)
             {
                 Close($"protocol error: {error}");
+                _node.OnReadDone();
                 return false;
             }
             if (State == PeerState.Closed)
+            {
+                _node.OnReadDone();
                 return false;
+            }
             data = data[consumed..];
         }
 
