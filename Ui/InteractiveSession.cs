@@ -115,7 +115,8 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         }
         if (command is ":peers" or ":who")
         {
-            ListPeers();
+            foreach (string report in PeerReport.Lines(_node!))
+                Info(report);
             return;
         }
         if (command.Length > 1 && command[0] == ':' && command.AsSpan(1).ContainsAnyExceptInRange('a', 'z') is false)
@@ -131,18 +132,6 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
     }
 
     private static string Now() => DateTime.Now.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>:peers - everyone online (us first), then the peers we have a direct link to.</summary>
-    private void ListPeers()
-    {
-        IReadOnlyList<MemberInfo> members = _node!.Members();
-        IEnumerable<string> online = [$"{_name} (you)", .. members.Select(m => TextSanitizer.Sanitize(m.Name))];
-        Info($"online ({members.Count + 1}): {string.Join(", ", online)}");
-        IReadOnlyList<PeerInfo> direct = _node.DirectPeers();
-        Info(direct.Count == 0
-            ? "linked to nobody yet (reconnecting to known peers)"
-            : $"linked to ({direct.Count}): {string.Join(", ", direct.Select(p => $"{TextSanitizer.Sanitize(p.Name)} {p.RemoteEndPoint}"))}");
-    }
 
     private void UpdateStatus()
     {

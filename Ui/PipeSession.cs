@@ -79,8 +79,8 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
             case ":quit" or ":q":
                 return false;
             case ":peers" or ":who":
-                writer.Info($"online ({node.Members().Count + 1}): {string.Join(", ", [$"{TextSanitizer.Sanitize(node.Name)} (you)", .. node.Members().Select(m => TextSanitizer.Sanitize(m.Name))])}");
-                writer.Info($"linked to ({node.DirectPeerCount}): {string.Join(", ", node.DirectPeers().Select(p => $"{TextSanitizer.Sanitize(p.Name)} {p.RemoteEndPoint}"))}");
+                foreach (string report in PeerReport.Lines(node))
+                    writer.Info(report);
                 return true;
             case ":help":
                 writer.Info("plain line mode (TERM=dumb): each line you type is sent; :peers lists who is online; :quit or Ctrl-D leaves");

@@ -1,0 +1,22 @@
+// What :peers (or :who) says, in the full UI and in plain line mode alike: everyone online (us first), then the
+// peers this process has a direct link to.
+using P2PChat.Net;
+
+namespace P2PChat.Ui;
+
+internal static class PeerReport
+{
+    public static string[] Lines(ChatNode node)
+    {
+        IReadOnlyList<MemberInfo> members = node.Members();
+        IEnumerable<string> online = [$"{TextSanitizer.Sanitize(node.Name)} (you)", .. members.Select(m => TextSanitizer.Sanitize(m.Name))];
+        IReadOnlyList<PeerInfo> direct = node.DirectPeers();
+        return
+        [
+            $"online ({members.Count + 1}): {string.Join(", ", online)}",
+            direct.Count == 0
+                ? "linked to nobody yet (reconnecting to known peers)"
+                : $"linked to ({direct.Count}): {string.Join(", ", direct.Select(p => $"{TextSanitizer.Sanitize(p.Name)} {p.RemoteEndPoint}"))}",
+        ];
+    }
+}
