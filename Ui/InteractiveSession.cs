@@ -246,7 +246,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 
     public void OnLinkOpened(PeerInfo peer) => Post(new UiEvent(UiEventKind.PeersChanged));
 
-    public void OnLinkClosed(PeerInfo peer, string reason)
+    public void OnLinkClosed(PeerInfo peer, LinkClose reason)
     {
         Info($"link to {TextSanitizer.Sanitize(peer.Name)} closed ({reason})");
         Post(new UiEvent(UiEventKind.PeersChanged));
@@ -258,7 +258,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 
-    public void OnMemberLeft(MemberInfo member, string reason)
+    public void OnMemberLeft(MemberInfo member, Departure reason)
     {
         Info($"{TextSanitizer.Sanitize(member.Name)} left ({reason})");
         Post(new UiEvent(UiEventKind.PeersChanged));

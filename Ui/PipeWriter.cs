@@ -59,11 +59,11 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
             WriteJson(new ChatEvent("link", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString() });
     }
 
-    public void OnLinkClosed(PeerInfo peer, string reason)
+    public void OnLinkClosed(PeerInfo peer, LinkClose reason)
     {
         Info($"link to {TextSanitizer.Sanitize(peer.Name)} closed ({reason})");
         if (json)
-            WriteJson(new ChatEvent("unlink", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString(), Reason = reason });
+            WriteJson(new ChatEvent("unlink", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString(), Reason = reason.ToString() });
     }
 
     public void OnMemberJoined(MemberInfo member, bool isNew)
@@ -73,11 +73,11 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : 
             WriteJson(new ChatEvent(isNew ? "join" : "online", member.Name, member.NodeHex));
     }
 
-    public void OnMemberLeft(MemberInfo member, string reason)
+    public void OnMemberLeft(MemberInfo member, Departure reason)
     {
         Info($"{TextSanitizer.Sanitize(member.Name)} left ({reason})");
         if (json)
-            WriteJson(new ChatEvent("leave", member.Name, member.NodeHex) { Reason = reason });
+            WriteJson(new ChatEvent("leave", member.Name, member.NodeHex) { Reason = reason.ToString() });
     }
 
     public void OnNotice(string text) => Info(text);

@@ -14,20 +14,20 @@ internal sealed partial class ChatNode
     internal bool IsPaused => _paused;
 
     /// <summary>Cuts every link to <paramref name="node"/> at once, as a crash would (no drain, nothing flushed).</summary>
-    internal void CutLinksTo(ulong node)
+    internal void CutLinksTo(ulong node) => Input(() =>
     {
-        foreach (PeerConnection link in SnapshotLinks())
+        foreach (CoreLink link in _core.Links.All.ToArray())
             if (link.Peer?.NodeId == node)
-                link.Close("link cut (fault injection)");
-    }
+                _core.Abort(link.Id, new LinkClose(CloseKind.FaultInjected), Now);
+    });
 
     /// <summary>From now on, everything on the links to <paramref name="node"/> is lost both ways, silently.</summary>
-    internal void BlackHoleLinksTo(ulong node)
+    internal void BlackHoleLinksTo(ulong node) => Input(() =>
     {
-        foreach (PeerConnection link in SnapshotLinks())
-            if (link.Peer?.NodeId == node)
-                link.BlackHole();
-    }
+        foreach (CoreLink link in _core.Links.All)
+            if (link.Peer?.NodeId == node && _connections.TryGetValue(link.Id, out PeerConnection? connection))
+                connection.BlackHole();
+    });
 
     /// <summary>Freezes the node: completed reads wait unprocessed, the timer does nothing.</summary>
     internal void Pause() => _paused = true;
@@ -36,8 +36,8 @@ internal sealed partial class ChatNode
     internal void Resume()
     {
         _paused = false;
-        foreach (PeerConnection link in SnapshotLinks())
-            link.ResumeReceive();
+        foreach (PeerConnection connection in _connectionList)
+            connection.ResumeReceive();
         if (Interlocked.Exchange(ref _acceptParked, 0) == 1 && ProcessAccept())
             AcceptLoop();
     }

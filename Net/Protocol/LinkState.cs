@@ -1,8 +1,12 @@
-// Life cycle of one connection: Handshaking -> Open -> (Draining ->) Closed. Only Open connections get floods.
+// Life cycle of one link in the core: (Connecting ->) Handshaking -> Open -> (Draining ->) Closed. Only Open links
+// get floods.
 namespace P2PChat.Net;
 
-internal enum PeerState
+internal enum LinkState : byte
 {
+    /// <summary>Outbound, the TCP connection is not up yet.</summary>
+    Connecting,
+
     /// <summary>Connected; our HELLO is sent, theirs has not arrived.</summary>
     Handshaking,
 

@@ -27,4 +27,8 @@ internal enum FrameType : byte
 
     /// <summary>"Relay everything to me again": sent to every neighbour after one of our links was lost.</summary>
     Unprune = 9,
+
+    /// <summary>Empty: the end of the REPLAY frames that answer a SYNC. A newcomer shows live lines only after its
+    /// history source's SYNCED, so history comes first.</summary>
+    Synced = 10,
 }

@@ -11,7 +11,8 @@
 //   REPLAY = 0x06 (the CHAT payload)
 //   PRUNE  = 0x08 origin:u64
 //   UNPRUNE = 0x09
-//   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 nameLen:u8 name:nameLen   ; kind 1..3
+//   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 lastSeq:u64 nameLen:u8 name:nameLen   ; kind 1..3
+//   SYNCED = 0x0a
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
 // characters; text is 1..MaxTextBytes of UTF-8. Anything else is a protocol error that closes that one peer.
 using System.Buffers.Binary;
@@ -146,7 +147,8 @@ internal static class FrameReader
         ulong origin = BinaryPrimitives.ReadUInt64BigEndian(body[2..]);
         ulong counter = BinaryPrimitives.ReadUInt64BigEndian(body[10..]);
         uint interval = BinaryPrimitives.ReadUInt32BigEndian(body[18..]);
-        int nameLength = body[22];
+        ulong lastSeq = BinaryPrimitives.ReadUInt64BigEndian(body[22..]);
+        int nameLength = body[30];
         ReadOnlySpan<byte> name = body[Protocol.PresenceHeaderSize..];
         if (origin == 0 || counter == 0)
             return "malformed PRESENCE (zero origin or counter)";
@@ -156,7 +158,7 @@ internal static class FrameReader
             return "malformed PRESENCE (name length)";
         if (!TextRules.IsValidName(name))
             return "invalid name in PRESENCE";
-        presence = new PresenceView(kind, origin, counter, interval, name);
+        presence = new PresenceView(kind, origin, counter, interval, lastSeq, name);
         return null;
     }
 }

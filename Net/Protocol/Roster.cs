@@ -3,7 +3,8 @@
 // (that is also what stops the flood). A member not heard from for three of its intervals is declared gone, so a
 // crashed or cut-off peer leaves everyone's roster within seconds, not only its neighbours'. Gone members stay as
 // tombstones for a while, so a late copy of an old announcement cannot bring them back. Bounded: at most
-// `capacity` entries, the least recently heard forgotten first. Pure logic; the caller locks.
+// `capacity` entries; a tombstone makes room, a member online never does (a new member is refused instead).
+// Pure logic, owned by Presence.cs.
 namespace P2PChat.Net;
 
 internal sealed class Roster(int capacity = Protocol.MaxMembers)
@@ -38,7 +39,12 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     public int OnlineCount { get; private set; }
 
+    /// <summary>Announcements of new members refused because the roster was full of members online.</summary>
+    public long Refused { get; private set; }
+
     public IEnumerable<Entry> Entries => _entries.Values;
+
+    public bool IsOnline(ulong node) => _entries.TryGetValue(node, out Entry? entry) && !entry.Gone;
 
     /// <summary>Applies one PRESENCE frame (<paramref name="frame"/> is the whole frame, kept for handing on).</summary>
     public PresenceOutcome Apply(in PresenceView presence, ReadOnlySpan<byte> frame, long now, out MemberInfo? member)
@@ -49,8 +55,11 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             return PresenceOutcome.Stale;
         if (!known)
         {
-            if (_entries.Count >= capacity)
-                Evict();
+            if (_entries.Count >= capacity && !Evict())
+            {
+                Refused++;
+                return PresenceOutcome.Stale; // full of members online: refused, and not passed on (no loop)
+            }
             entry = new Entry(new MemberInfo(presence.Origin, System.Text.Encoding.UTF8.GetString(presence.Name)));
             entry.Gone = true; // not online until the checks below say so
             _entries.Add(presence.Origin, entry);
@@ -124,17 +133,17 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         frame.CopyTo(entry.Frame);
     }
 
-    /// <summary>Forgets a tombstone if there is one, else the member that has been silent longest.</summary>
-    private void Evict()
+    /// <summary>Forgets the oldest tombstone; false when every entry is a member online (the newcomer is refused
+    /// instead: forgetting a live member would make its next announcement news again, and pass it on again).</summary>
+    private bool Evict()
     {
         Entry? victim = null;
         foreach (Entry entry in _entries.Values)
-            if (victim is null || (entry.Gone && !victim.Gone) || (entry.Gone == victim.Gone && entry.ExpiresAt < victim.ExpiresAt))
+            if (entry.Gone && (victim is null || entry.ExpiresAt < victim.ExpiresAt))
                 victim = entry;
         if (victim is null)
-            return;
-        if (!victim.Gone)
-            OnlineCount--;
+            return false;
         _entries.Remove(victim.Member.NodeId);
+        return true;
     }
 }

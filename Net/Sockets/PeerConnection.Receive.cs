@@ -1,6 +1,7 @@
 // The receive loop: one SocketAsyncEventArgs and one buffer, re-armed after each completion; synchronous
-// completions are handled in the same loop (never by recursion). Bytes go through FrameReader; the unconsumed
-// tail of a frame split across reads is moved to the front of the buffer and completed by the next read.
+// completions are handled in the same loop (never by recursion). The node hands the bytes to the core, which takes
+// every whole frame; the unconsumed tail of a frame split across reads is moved to the front of the buffer and
+// completed by the next read.
 using System.Net.Sockets;
 
 namespace P2PChat.Net;
@@ -32,7 +33,7 @@ internal sealed partial class PeerConnection
             }
             catch (SocketException e)
             {
-                Close($"receive failed: {e.SocketErrorCode}");
+                Fail(new LinkClose(CloseKind.Reset, e.SocketErrorCode.ToString()));
                 return;
             }
             if (pending || !ProcessReceive())
@@ -50,7 +51,7 @@ internal sealed partial class PeerConnection
     private int _parked;
     private volatile bool _blackHoled;
 
-    /// <summary>Everything received from now on is dropped unread; see TryEnqueue for the other direction.</summary>
+    /// <summary>Everything received from now on is dropped unread; see Enqueue for the other direction.</summary>
     public void BlackHole() => _blackHoled = true;
 
     /// <summary>Processes the read that arrived while the node was paused, if any, and re-arms the loop.</summary>
@@ -60,7 +61,7 @@ internal sealed partial class PeerConnection
             ThreadPool.UnsafeQueueUserWorkItem(static link => link.OnReceiveCompleted(null, link._receiveArgs), this, preferLocal: false);
     }
 
-    /// <summary>Handles one completed read; false when the link is closed and the loop must stop.</summary>
+    /// <summary>Handles one completed read; false when the loop must stop.</summary>
     private bool ProcessReceive()
     {
         if (_node.IsPaused)
@@ -76,75 +77,36 @@ internal sealed partial class PeerConnection
             // either: stop reading and let the heartbeat timeout find the link dead.
             return _receiveArgs.SocketError == SocketError.Success && _receiveArgs.BytesTransferred > 0;
         }
+        if (IsClosed)
+            return false;
         if (_receiveArgs.SocketError != SocketError.Success)
         {
-            Close(_receiveArgs.SocketError switch
+            Fail(_receiveArgs.SocketError switch
             {
-                SocketError.ConnectionReset => "connection reset by peer",
-                SocketError.OperationAborted => "closed",
-                SocketError.TimedOut => "connection timed out",
-                var error => $"connection lost ({error})",
+                SocketError.ConnectionReset => new LinkClose(CloseKind.Reset),
+                SocketError.OperationAborted => new LinkClose(CloseKind.ShuttingDown),
+                SocketError.TimedOut => new LinkClose(CloseKind.Reset, "timed out"),
+                var error => new LinkClose(CloseKind.Reset, error.ToString()),
             });
             return false;
         }
         if (_receiveArgs.BytesTransferred == 0)
         {
-            PeerState state = State;
-            if (state == PeerState.Draining)
-            {
-                // The peer read everything up to our FIN and closed its side: the drain is complete.
-                DrainConfirmed = true;
-                Close(CloseReason ?? "left");
-            }
-            else if (state == PeerState.Handshaking)
-            {
-                Close("closed before the handshake finished");
-            }
-            else
-            {
-                // The peer is leaving, or retiring this link as a duplicate: it still reads until we close, so send
-                // what we have queued for it first (closing now would lose it), then close (ShutdownSend).
-                _peerFinished = true;
-                _node.OnPeerFinished(this);
-            }
+            bool complete = PeerFinished();
+            _node.OnPeerFinished(this);
+            if (complete)
+                Fail(new LinkClose(CloseKind.PeerLeft));
             return false;
         }
 
-        Volatile.Write(ref _lastReceived, Environment.TickCount64);
         int available = _received + _receiveArgs.BytesTransferred;
-        ReadOnlySpan<byte> data = _receiveBuffer.AsSpan(0, available);
-        while (true)
-        {
-            FrameStatus status = FrameReader.TryReadFrame(data, out ReadOnlySpan<byte> body, out int consumed);
-            if (status == FrameStatus.Incomplete)
-                break;
-            if (status != FrameStatus.Complete)
-            {
-                Close(status == FrameStatus.TooLarge
-                    ? $"protocol error: frame larger than {Protocol.MaxFrameBody} bytes"
-                    : "protocol error: empty frame");
-                _node.OnReadDone(); // what the good frames before it queued for others still goes out now
-                return false;
-            }
-            string? error = _node.OnFrame(this, body, data[..consumed]);
-            if (error is not null)
-            {
-                Close($"protocol error: {error}");
-                _node.OnReadDone();
-                return false;
-            }
-            if (State == PeerState.Closed)
-            {
-                _node.OnReadDone();
-                return false;
-            }
-            data = data[consumed..];
-        }
-
+        int consumed = _node.OnReceived(this, _receiveBuffer.AsSpan(0, available));
+        if (IsClosed)
+            return false;
         // Keep the partial frame for the next read.
-        data.CopyTo(_receiveBuffer);
-        _received = data.Length;
-        _node.OnReadDone();
+        _received = available - consumed;
+        if (_received > 0)
+            _receiveBuffer.AsSpan(consumed, _received).CopyTo(_receiveBuffer);
         return true;
     }
 }

@@ -89,7 +89,7 @@ internal static class FrameWriter
 
     public static int PresenceSize(ReadOnlySpan<byte> name) => Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + name.Length;
 
-    public static int WritePresence(Span<byte> destination, PresenceKind kind, ulong origin, ulong counter, uint intervalMs, ReadOnlySpan<byte> name)
+    public static int WritePresence(Span<byte> destination, PresenceKind kind, ulong origin, ulong counter, uint intervalMs, ulong lastSeq, ReadOnlySpan<byte> name)
     {
         int size = PresenceSize(name);
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
@@ -99,7 +99,8 @@ internal static class FrameWriter
         BinaryPrimitives.WriteUInt64BigEndian(body[2..], origin);
         BinaryPrimitives.WriteUInt64BigEndian(body[10..], counter);
         BinaryPrimitives.WriteUInt32BigEndian(body[18..], intervalMs);
-        body[22] = (byte)name.Length;
+        BinaryPrimitives.WriteUInt64BigEndian(body[22..], lastSeq);
+        body[30] = (byte)name.Length;
         name.CopyTo(body[Protocol.PresenceHeaderSize..]);
         return size;
     }

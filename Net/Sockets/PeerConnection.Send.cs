@@ -1,7 +1,7 @@
-// The send path: exactly one send in flight. Frames queue in a bounded byte buffer; when the send in flight
-// completes, everything queued meanwhile goes out as one coalesced send (the two buffers swap, so steady state
-// allocates nothing). Short sends continue where they stopped. A peer that stops reading fills the queue and is
-// disconnected with a reason instead of making our memory grow.
+// The send path: exactly one send in flight. Frames queue in a bounded byte buffer; the node starts the send after
+// the input that queued them (Kick), and when the send in flight completes, everything queued meanwhile goes out as
+// one coalesced send (the two buffers swap, so steady state allocates nothing). Short sends continue where they
+// stopped. A peer that stops reading fills the queue: Enqueue says no and the core closes the link.
 using System.Net.Sockets;
 
 namespace P2PChat.Net;
@@ -13,6 +13,7 @@ internal sealed partial class PeerConnection
 
     private const int InitialQueueBytes = 16 * 1024;
 
+    private readonly int _maxQueueBytes;
     private readonly SocketAsyncEventArgs _sendArgs;
     private readonly Lock _sendLock = new();
 
@@ -29,57 +30,32 @@ internal sealed partial class PeerConnection
     /// <summary>Bytes waiting for the peer right now (read without the lock: a momentary value is all callers need).</summary>
     public int QueuedBytes => Volatile.Read(ref _queued);
 
-    /// <summary>Queues one whole frame. False if the link is not open (or is leaving); a full queue closes it. With
-    /// <paramref name="defer"/> the send is not started: the caller queues a batch and then calls Kick, so the batch
-    /// goes out in one send (one system call and one wake-up of the peer instead of one per frame).</summary>
-    public bool TryEnqueue(ReadOnlySpan<byte> frame, bool force = false, bool defer = false)
+    /// <summary>Queues one whole frame without starting a send (Kick does). False when the queue is full.</summary>
+    public bool Enqueue(ReadOnlySpan<byte> frame)
     {
-        bool startSend = false;
-        bool overflow = false;
         lock (_sendLock)
         {
-            if (!force && State != PeerState.Open)
+            if (_blackHoled || IsClosed || _drainRequested)
+                return true; // lost on the way, as on a pulled cable (or the socket is gone: the core hears of it)
+            if (_queued + frame.Length > _maxQueueBytes)
                 return false;
-            if (_blackHoled)
-                return true; // lost on the way, as on a pulled cable
-            if (_queued + frame.Length > _node.Options.MaxQueueBytes)
-            {
-                overflow = true;
-            }
-            else
-            {
-                if (_queued + frame.Length > _queue.Length)
-                    Array.Resize(ref _queue, Math.Min(_node.Options.MaxQueueBytes, Math.Max(_queue.Length * 2, _queued + frame.Length)));
-                frame.CopyTo(_queue.AsSpan(_queued));
-                Volatile.Write(ref _lastSent, Environment.TickCount64);
-                _queued += frame.Length;
-                if (!_sending && !defer)
-                {
-                    _sending = true;
-                    startSend = true;
-                    TakeQueue();
-                }
-            }
+            if (_queued + frame.Length > _queue.Length)
+                Array.Resize(ref _queue, Math.Min(_maxQueueBytes, Math.Max(_queue.Length * 2, _queued + frame.Length)));
+            frame.CopyTo(_queue.AsSpan(_queued));
+            _queued += frame.Length;
+            return true;
         }
-        if (overflow)
-        {
-            Close($"peer is not reading: more than {_node.Options.MaxQueueBytes / 1024} KiB waiting for it");
-            return false;
-        }
-        if (startSend)
-            SendLoop();
-        return true;
     }
 
-    /// <summary>Starts sending what deferred TryEnqueue calls queued, unless a send is already in flight (its
-    /// completion takes the queue).</summary>
+    /// <summary>Starts sending what is queued, unless a send is already in flight (its completion takes the queue).</summary>
     public void Kick()
     {
+        Dirty = false;
         if (Volatile.Read(ref _queued) == 0)
             return;
         lock (_sendLock)
         {
-            if (_sending || _queued == 0 || State == PeerState.Closed)
+            if (_sending || _queued == 0 || IsClosed)
                 return;
             _sending = true;
             TakeQueue();
@@ -112,7 +88,7 @@ internal sealed partial class PeerConnection
             }
             catch (SocketException e)
             {
-                Close($"send failed: {e.SocketErrorCode}");
+                Fail(new LinkClose(CloseKind.Reset, e.SocketErrorCode.ToString()));
                 return;
             }
             if (pending || !ProcessSend())
@@ -131,11 +107,11 @@ internal sealed partial class PeerConnection
     {
         if (_sendArgs.SocketError != SocketError.Success)
         {
-            Close(_sendArgs.SocketError switch
+            Fail(_sendArgs.SocketError switch
             {
-                SocketError.ConnectionReset or SocketError.Shutdown => "connection reset by peer",
-                SocketError.OperationAborted => "closed",
-                var error => $"connection lost ({error})",
+                SocketError.ConnectionReset or SocketError.Shutdown => new LinkClose(CloseKind.Reset),
+                SocketError.OperationAborted => new LinkClose(CloseKind.ShuttingDown),
+                var error => new LinkClose(CloseKind.Reset, error.ToString()),
             });
             return false;
         }
@@ -155,8 +131,9 @@ internal sealed partial class PeerConnection
             }
             _sending = false;
             _inFlightLength = 0;
-            leaving = State == PeerState.Draining;
+            leaving = _drainRequested && !_sentFin;
         }
+        _node.OnQueueSent();
         if (leaving)
             ShutdownSend();
         return false;

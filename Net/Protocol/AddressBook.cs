@@ -2,12 +2,12 @@
 // 2007): learned from HELLOs and PEERS frames, used to reconnect when links are lost. Bounded: at most Capacity
 // entries; the addresses given on the command line are never dropped. Each address carries its own jittered
 // exponential backoff, so a dead peer is retried less and less often and a restarted one is found again.
-// Pure logic, not thread-safe: the node calls it under its links lock.
+// Pure logic (randomness is handed in), owned by Membership.cs.
 using System.Net;
 
 namespace P2PChat.Net;
 
-internal sealed class AddressBook(int capacity = AddressBook.DefaultCapacity, int seed = 0)
+internal sealed class AddressBook(Random random, int capacity = AddressBook.DefaultCapacity)
 {
     public const int DefaultCapacity = 256;
 
@@ -30,12 +30,11 @@ internal sealed class AddressBook(int capacity = AddressBook.DefaultCapacity, in
 
         public int Failures { get; set; }
 
-        /// <summary>Environment.TickCount64 before which this address is not tried again.</summary>
+        /// <summary>Core time before which this address is not tried again.</summary>
         public long NextAttempt { get; set; }
     }
 
     private readonly Dictionary<IPEndPoint, Entry> _entries = [];
-    private readonly Random _random = seed == 0 ? new Random() : new Random(seed);
 
     public int Count => _entries.Count;
 
@@ -114,7 +113,7 @@ internal sealed class AddressBook(int capacity = AddressBook.DefaultCapacity, in
     internal long Backoff(int failures)
     {
         double baseMs = Math.Min(MaxBackoffMs, FirstBackoffMs * Math.Pow(2, Math.Min(failures - 1, 16)));
-        return (long)(baseMs * (0.5 + _random.NextDouble()));
+        return (long)(baseMs * (0.5 + random.NextDouble()));
     }
 
     /// <summary>Drops the learned entry with the most failures to make room; false if every entry is pinned.</summary>

@@ -25,6 +25,10 @@ internal static class Protocol
     /// <summary>Most origins in one SYNC summary (the most recently heard).</summary>
     public const int MaxSyncOrigins = 256;
 
+    /// <summary>SYNC limit meaning "every line you have of senders I never heard of": what a node asks for once it has
+    /// its history (after a split, the other side's newcomers said things it must all see).</summary>
+    public const int SyncAll = 0xFFFF;
+
     /// <summary>Most addresses in one PEERS frame.</summary>
     public const int MaxPeersPerFrame = 32;
 
@@ -35,8 +39,8 @@ internal static class Protocol
     public const uint MinPresenceIntervalMs = 100;
     public const uint MaxPresenceIntervalMs = 600_000;
 
-    /// <summary>type + kind + origin + counter + intervalMs + nameLen.</summary>
-    public const int PresenceHeaderSize = 1 + 1 + 8 + 8 + 4 + 1;
+    /// <summary>type + kind + origin + counter + intervalMs + lastSeq + nameLen.</summary>
+    public const int PresenceHeaderSize = 1 + 1 + 8 + 8 + 4 + 8 + 1;
 
     /// <summary>type + origin + seq + time + nameLen.</summary>
     public const int ChatHeaderSize = 1 + 8 + 8 + 8 + 1;

@@ -1,0 +1,64 @@
+// The core's view of one link: its state, who is at the other end, its deadlines and liveness times, and the
+// pruning agreed on it. Owned by LinkTable; the socket behind it belongs to the driver, which knows it by Id.
+using System.Net;
+
+namespace P2PChat.Net;
+
+internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long now)
+{
+    public int Id { get; } = id;
+
+    public bool Outbound { get; } = outbound;
+
+    /// <summary>Outbound: the address we connect to. Inbound: where the connection came from.</summary>
+    public IPEndPoint Remote { get; } = remote;
+
+    public LinkState State { get; set; } = outbound ? LinkState.Connecting : LinkState.Handshaking;
+
+    /// <summary>The peer as its HELLO introduced it; null until then.</summary>
+    public PeerInfo? Peer { get; set; }
+
+    /// <summary>Handshaking: when the HELLO must have arrived. Draining: when we stop waiting for the peer's FIN.</summary>
+    public long Deadline { get; set; } = long.MaxValue;
+
+    public long LastReceived { get; set; } = now;
+    public long LastSent { get; set; } = now;
+    public long OpenedAt { get; set; }
+
+    /// <summary>The peer sent its FIN. On a Draining link that confirms the drain: it read all we sent.</summary>
+    public bool PeerFinished { get; set; }
+
+    /// <summary>Why we retired it (Draining); reported when it closes.</summary>
+    public LinkClose RetireReason { get; set; } = new(CloseKind.Leaving);
+
+    /// <summary>The address-book entry this outbound link tries, if any (Membership reports the outcome to it).</summary>
+    public AddressBook.Entry? Attempt { get; set; }
+
+    /// <summary>Open when we started leaving: LeftCleanly counts whether its drain was confirmed.</summary>
+    public bool CarriedAtLeave { get; set; }
+
+    /// <summary>Made by the user (JoinAsync): its address is pinned in the book once it opens.</summary>
+    public bool UserJoin { get; set; }
+
+    // Origins the peer asked us not to relay to it (PRUNE), and origins we asked the peer not to relay to us, so we
+    // ask once. Both bounded, and both empty on a new link.
+    private readonly HashSet<ulong> _prunedByPeer = [];
+    private readonly HashSet<ulong> _prunedByUs = [];
+
+    public bool IsPruned(ulong origin) => _prunedByPeer.Count > 0 && _prunedByPeer.Contains(origin);
+
+    public void Prune(ulong origin)
+    {
+        if (_prunedByPeer.Count < DuplicateFilter.DefaultMaxOrigins)
+            _prunedByPeer.Add(origin);
+    }
+
+    public void Unprune() => _prunedByPeer.Clear();
+
+    /// <summary>True the first time we decide to ask the peer to prune <paramref name="origin"/>.</summary>
+    public bool AskToPrune(ulong origin) => _prunedByUs.Count < DuplicateFilter.DefaultMaxOrigins && _prunedByUs.Add(origin);
+
+    public void ForgetAskedPrunes() => _prunedByUs.Clear();
+
+    public override string ToString() => Peer is null ? $"#{Id} {Remote}" : $"#{Id} {Peer.Name} ({Remote})";
+}

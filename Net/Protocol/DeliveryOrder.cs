@@ -1,0 +1,183 @@
+// Shows each sender's lines in the order they were said, and a newcomer's history before anything live. A line
+// that arrives ahead of an earlier one of its sender (a path changed, a replay races a live copy after a split) is
+// held until the earlier ones arrive, or until GapWaitMs passes (they are then given up: shown as lost, not late).
+// Until the peer we joined through has replayed our history, live lines are held too, so history comes first.
+// Held lines are kept in arrival order and released in it (subject to each sender's order), so holding never
+// regroups a conversation by sender. Bounded: at most MaxHeld lines; past that the oldest gap is given up at once.
+// Relaying follows showing (Flooding.cs): a node passes a sender's lines on in that sender's order too.
+namespace P2PChat.Net;
+
+internal sealed class DeliveryOrder(DuplicateFilter filter)
+{
+    /// <summary>How long a later line waits for a missing earlier one: longer than a dead link takes to be noticed
+    /// (DeadAfter, 3 s) plus the SYNC that fetches what it carried.</summary>
+    public const long GapWaitMs = 5000;
+
+    /// <summary>How long live lines wait for the history of the peer we joined through.</summary>
+    public const long HistoryWaitMs = 5000;
+
+    public const int MaxHeld = 4096;
+
+    internal struct Held
+    {
+        public MessageId Id;
+        public byte[] Frame;
+        public int Length;
+        public int FromLink;
+    }
+
+    private readonly List<Held> _held = [];
+
+    /// <summary>True until our history source has finished its replay (or HistoryWaitMs after our first link).</summary>
+    public bool AwaitingHistory { get; private set; } = true;
+
+    private long _historyDeadline = long.MaxValue;
+
+    public int HeldCount => _held.Count;
+
+    /// <summary>Lines that arrived after later lines of their sender were shown: passed on, not shown.</summary>
+    public long Late { get; private set; }
+
+    /// <summary>Gaps given up: a later line was shown without the earlier ones.</summary>
+    public long GapsSkipped { get; private set; }
+
+    /// <summary>Starts the history wait (our first link opened).</summary>
+    public void LinkOpened(long now)
+    {
+        if (AwaitingHistory && _historyDeadline == long.MaxValue)
+            _historyDeadline = now + HistoryWaitMs;
+    }
+
+    /// <summary>Whether a new (not history) line can be shown now; Late lines are counted and must not be shown.</summary>
+    public Verdict Judge(DuplicateFilter.OriginState state, ulong seq)
+    {
+        if (state.Shown == ulong.MaxValue)
+            state.Shown = 0; // a sender met mid-stream: wait a little for its earlier lines
+        if (seq <= state.Shown)
+        {
+            Late++;
+            return Verdict.Late;
+        }
+        return !AwaitingHistory && seq == state.Shown + 1 ? Verdict.ShowNow : Verdict.Hold;
+    }
+
+    /// <summary>Keeps a copy of a line that must wait; false when full (the caller then shows it after releasing).</summary>
+    public void Hold(DuplicateFilter.OriginState state, MessageId id, ReadOnlySpan<byte> frame, int fromLink, long now, Action<Held> show)
+    {
+        if (_held.Count >= MaxHeld)
+            GiveUpOldest(now, show);
+        _held.Add(new Held { Id = id, Frame = frame.ToArray(), Length = frame.Length, FromLink = fromLink });
+        if (!AwaitingHistory && state.GapDeadline == long.MaxValue)
+            state.GapDeadline = now + GapWaitMs;
+    }
+
+    /// <summary>The history replay is complete: live lines may follow.</summary>
+    public void HistoryDone(long now, Action<Held> show)
+    {
+        if (!AwaitingHistory)
+            return;
+        AwaitingHistory = false;
+        Release(now, show);
+    }
+
+    /// <summary>On the timer: ends a history wait that took too long, gives up gaps that took too long.</summary>
+    public void Tick(long now, Action<Held> show)
+    {
+        if (AwaitingHistory && now >= _historyDeadline)
+            AwaitingHistory = false;
+        if (_held.Count > 0)
+            Release(now, show);
+    }
+
+    /// <summary>Shows every held line that may be shown now, in arrival order, each sender in its order.</summary>
+    public void Release(long now, Action<Held> show)
+    {
+        if (AwaitingHistory || _held.Count == 0)
+            return;
+        bool progress = true;
+        while (progress)
+        {
+            progress = false;
+            for (int i = 0; i < _held.Count; i++)
+            {
+                Held held = _held[i];
+                DuplicateFilter.OriginState? state = filter.Find(held.Id.Origin);
+                if (state is null || held.Id.Seq <= state.Shown)
+                {
+                    _held.RemoveAt(i--);
+                    if (state is not null)
+                        Late++;
+                    continue;
+                }
+                if (held.Id.Seq != state.Shown + 1)
+                {
+                    if (now < state.GapDeadline)
+                        continue;
+                    SkipGap(held.Id.Origin, state);
+                    progress = true;
+                    break;
+                }
+                _held.RemoveAt(i--);
+                state.Shown = held.Id.Seq;
+                show(held);
+                progress = true;
+            }
+        }
+        // Senders with a gap still open wait (again) from now; the others have none.
+        ClearIdleDeadlines();
+        foreach (Held held in _held)
+            if (filter.Find(held.Id.Origin) is { } state && state.GapDeadline == long.MaxValue)
+                state.GapDeadline = now + GapWaitMs;
+    }
+
+    /// <summary>Gives up what is missing below the lowest held line of <paramref name="origin"/>.</summary>
+    private void SkipGap(ulong origin, DuplicateFilter.OriginState state)
+    {
+        ulong lowest = ulong.MaxValue;
+        foreach (Held held in _held)
+            if (held.Id.Origin == origin && held.Id.Seq < lowest)
+                lowest = held.Id.Seq;
+        state.Shown = lowest - 1;
+        state.GapDeadline = long.MaxValue;
+        GapsSkipped++;
+    }
+
+    private void GiveUpOldest(long now, Action<Held> show)
+    {
+        AwaitingHistory = false;
+        Held oldest = _held[0];
+        if (filter.Find(oldest.Id.Origin) is { } state)
+        {
+            SkipGap(oldest.Id.Origin, state);
+            Release(now, show);
+        }
+        else
+        {
+            _held.RemoveAt(0);
+        }
+    }
+
+    /// <summary>After a gap is given up (or no longer open), the sender's deadline is cleared by Release; a sender with
+    /// nothing held must not keep a deadline, or it could never be evicted.</summary>
+    public void ClearIdleDeadlines()
+    {
+        foreach (DuplicateFilter.OriginState state in filter.States)
+            if (state.GapDeadline != long.MaxValue && !IsHolding(state))
+                state.GapDeadline = long.MaxValue;
+    }
+
+    private bool IsHolding(DuplicateFilter.OriginState state)
+    {
+        foreach (Held held in _held)
+            if (filter.Find(held.Id.Origin) == state)
+                return true;
+        return false;
+    }
+
+    internal enum Verdict : byte
+    {
+        ShowNow,
+        Hold,
+        Late,
+    }
+}

@@ -1,0 +1,238 @@
+// The message path. A line seen for the first time is shown once, in its sender's order (DeliveryOrder), logged for
+// anti-entropy, and passed on, byte for byte, to every open link except the one it came from and those that pruned
+// its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own
+// sequence. The steady state allocates nothing: an in-order line goes from the receive buffer straight into each
+// neighbour's send queue.
+using System.Buffers.Binary;
+
+namespace P2PChat.Net;
+
+internal sealed class Flooding
+{
+    /// <summary>A sender's PRESENCE said it had said more than we have for this long: some relay path to us is pruned
+    /// around a break we did not see. Longer than a line takes to catch up with a presence frame on another path.</summary>
+    public const long RepairAfterMs = 2000;
+
+    /// <summary>At most one repair (UNPRUNE and SYNC on every link) this often.</summary>
+    public const long RepairIntervalMs = 5000;
+
+    private readonly LinkTable _links;
+    private readonly ICoreEffects _effects;
+    private readonly ulong _self;
+    private readonly byte[] _name;
+    private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize];
+    private readonly Action<DeliveryOrder.Held> _showHeld;
+    private long _now;
+    private long _nextRepair;
+
+    public Flooding(NodeOptions options, ulong self, byte[] nameUtf8, LinkTable links, ICoreEffects effects)
+    {
+        _links = links;
+        _effects = effects;
+        _self = self;
+        _name = nameUtf8;
+        Filter = new DuplicateFilter();
+        Order = new DeliveryOrder(Filter);
+        Log = new MessageLog(options.LogCapacity);
+        _showHeld = ShowHeld;
+    }
+
+    public DuplicateFilter Filter { get; }
+    public DeliveryOrder Order { get; }
+    public MessageLog Log { get; }
+
+    /// <summary>Sequence number of the last line said here (0 before the first).</summary>
+    public ulong LastSequence { get; private set; }
+
+    /// <summary>Copies of lines this node already had (what pruning keeps low).</summary>
+    public long Duplicates { get; private set; }
+
+    /// <summary>Lines said while this node had no open link, so nobody received them.</summary>
+    public long SentAlone { get; private set; }
+
+    /// <summary>Handles a CHAT or REPLAY. Null, or the protocol error that closes the link.</summary>
+    public string? OnChat(CoreLink from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, bool fromHistorySource, long now)
+    {
+        string? error = FrameReader.TryParseChat(body, out ChatView chat);
+        if (error is not null)
+            return error;
+        ulong origin = chat.Id.Origin;
+        if (origin == _self)
+            return null; // our own line came back round a cycle
+        _now = now;
+        Admission admission = Filter.Admit(chat.Id, now, chat.History, fromHistorySource);
+        bool fromOrigin = from.Peer!.NodeId == origin;
+        // A relayed copy we already had, or one from an origin we hear directly anyway: this neighbour is a second path
+        // for that origin. Ask it to stop relaying the origin to us (never the origin itself: it sends its own lines on
+        // every link).
+        if (!chat.History && !fromOrigin && admission != Admission.Refused && (admission == Admission.Seen || _links.HasOpenLinkTo(origin))
+            && from.AskToPrune(origin))
+            _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
+
+        switch (admission)
+        {
+            case Admission.Seen:
+                Duplicates++;
+                return null;
+            case Admission.Refused:
+                return null;
+            case Admission.History:
+                Show(frame, chat, from.Id, now); // the history source's replay, in the order it showed it
+                return null;
+        }
+        DuplicateFilter.OriginState state = Filter.Find(origin)!;
+        switch (Order.Judge(state, chat.Id.Seq))
+        {
+            case DeliveryOrder.Verdict.ShowNow:
+                state.Shown = chat.Id.Seq;
+                Show(frame, chat, from.Id, now);
+                if (Order.HeldCount > 0)
+                    Order.Release(now, _showHeld);
+                break;
+            case DeliveryOrder.Verdict.Hold:
+                Order.Hold(state, chat.Id, frame, from.Id, now, _showHeld);
+                break;
+            default:
+                Forward(frame, origin, from.Id, now); // too late to show here; a neighbour may still want it
+                break;
+        }
+        return null;
+    }
+
+    private void Show(ReadOnlySpan<byte> frame, in ChatView chat, int fromLink, long now)
+    {
+        Log.Append(chat.Id, frame);
+        _effects.OnMessage(chat);
+        Forward(frame, chat.Id.Origin, fromLink, now);
+    }
+
+    private void ShowHeld(DeliveryOrder.Held held)
+    {
+        ReadOnlySpan<byte> frame = held.Frame.AsSpan(0, held.Length);
+        FrameReader.TryParseChat(frame[Protocol.LengthPrefixSize..], out ChatView chat);
+        Show(frame, chat, held.FromLink, _now);
+    }
+
+    private void Forward(ReadOnlySpan<byte> frame, ulong origin, int fromLink, long now)
+    {
+        foreach (CoreLink link in _links.Open)
+            if (link.Id != fromLink && !link.IsPruned(origin))
+                _links.Send(link, frame, now);
+    }
+
+    public string? OnPrune(CoreLink from, ReadOnlySpan<byte> body)
+    {
+        if (body.Length != 9)
+            return "malformed PRUNE";
+        from.Prune(BinaryPrimitives.ReadUInt64BigEndian(body[1..]));
+        return null;
+    }
+
+    public static string? OnUnprune(CoreLink from, ReadOnlySpan<byte> body)
+    {
+        if (body.Length != 1)
+            return "malformed UNPRUNE";
+        from.Unprune();
+        return null;
+    }
+
+    /// <summary>Says <paramref name="utf8"/> (1 to Protocol.MaxTextBytes of valid UTF-8) to every peer.</summary>
+    public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs, long now)
+    {
+        if (!TextRules.IsValidText(utf8))
+            throw new ArgumentException($"message text must be 1 to {Protocol.MaxTextBytes} bytes of UTF-8", nameof(utf8));
+        var id = new MessageId(_self, ++LastSequence);
+        Filter.Admit(id, now);
+        int size = FrameWriter.WriteChat(_scratch, id, timeMs, _name, utf8);
+        ReadOnlySpan<byte> frame = _scratch.AsSpan(0, size);
+        Log.Append(id, frame);
+        CoreLink[] open = _links.Open;
+        if (open.Length == 0)
+            SentAlone++;
+        foreach (CoreLink link in open)
+            _links.Send(link, frame, now);
+        return id;
+    }
+
+    /// <summary>Our history source finished its replay: live lines held meanwhile are shown.</summary>
+    public void HistoryDone(long now)
+    {
+        _now = now;
+        Order.HistoryDone(now, _showHeld);
+    }
+
+    /// <summary>A sender's PRESENCE says it has said <paramref name="seq"/> lines.</summary>
+    public void NoteAdvertised(ulong origin, ulong seq)
+    {
+        if (Filter.Find(origin) is { } state && seq > state.Advertised)
+            state.Advertised = seq;
+    }
+
+    /// <summary>On the timer: held lines whose wait is over, and whether a repair is due (true: the core sends UNPRUNE
+    /// and SYNC on every link).</summary>
+    public bool Tick(long now)
+    {
+        _now = now;
+        Order.Tick(now, _showHeld);
+        bool behind = false;
+        foreach (DuplicateFilter.OriginState state in Filter.States)
+        {
+            if (state.GapDeadline == long.MaxValue && state.Shown != ulong.MaxValue && state.Shown > DuplicateFilter.Contiguous(state))
+                DuplicateFilter.GiveUpBelow(state, state.Shown); // a gap given up: stop asking for it
+            if (DuplicateFilter.Contiguous(state) >= state.Advertised)
+            {
+                state.BehindSince = long.MaxValue;
+                continue;
+            }
+            if (state.BehindSince == long.MaxValue)
+                state.BehindSince = now;
+            else if (now - state.BehindSince >= RepairAfterMs)
+                behind = true;
+        }
+        if (!behind || now < _nextRepair)
+            return false;
+        _nextRepair = now + RepairIntervalMs;
+        foreach (DuplicateFilter.OriginState state in Filter.States)
+            state.BehindSince = long.MaxValue;
+        return true;
+    }
+
+    /// <summary>Replays to <paramref name="to"/> every logged line above what its SYNC summary says it has; for origins it
+    /// never heard of, only the newest <paramref name="limit"/> (its --history, or all when it is not new).</summary>
+    public void Replay(CoreLink to, Dictionary<ulong, ulong> summary, int limit, long now)
+    {
+        int unknown = 0;
+        for (int i = 0; i < Log.Count; i++)
+            if (!summary.ContainsKey(Log.IdAt(i).Origin))
+                unknown++;
+        int skipUnknown = limit == Protocol.SyncAll ? 0 : Math.Max(0, unknown - limit);
+        for (int i = 0; i < Log.Count; i++)
+        {
+            MessageId id = Log.IdAt(i);
+            if (summary.TryGetValue(id.Origin, out ulong has))
+            {
+                if (id.Seq <= has)
+                    continue;
+            }
+            else if (skipUnknown-- > 0)
+            {
+                continue;
+            }
+            ReadOnlySpan<byte> frame = Log.FrameAt(i);
+            frame.CopyTo(_scratch);
+            _scratch[Protocol.LengthPrefixSize] = (byte)FrameType.Replay;
+            if (!_links.Send(to, _scratch.AsSpan(0, frame.Length), now))
+                return;
+        }
+    }
+
+    public const int PruneFrameSize = Protocol.LengthPrefixSize + 9;
+
+    private static ReadOnlySpan<byte> PruneFrame(ulong origin, Span<byte> frame)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(frame, 9);
+        frame[Protocol.LengthPrefixSize] = (byte)FrameType.Prune;
+        BinaryPrimitives.WriteUInt64BigEndian(frame[(Protocol.LengthPrefixSize + 1)..], origin);
+        return frame;
+    }
+}

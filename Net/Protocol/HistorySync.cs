@@ -1,0 +1,68 @@
+// Anti-entropy and history. Whenever a link opens (first join, reconnect, a partition healing, a repair) each side
+// sends SYNC: for each origin it has heard from, the sequence up to which it has everything, and how much of the
+// lines of senders it never heard of it wants (its --history while it is new, all of them afterwards). The other side
+// answers with every logged line above that (REPLAY frames, in the order it showed them), then SYNCED. The first SYNC a
+// node receives sets its horizon and makes that link its history source (DuplicateFilter.Seed, DeliveryOrder).
+namespace P2PChat.Net;
+
+internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable links, Flooding flooding)
+{
+    private static readonly byte[] SyncedFrame = [0, 0, 0, 1, (byte)FrameType.Synced];
+
+    private readonly Dictionary<ulong, ulong> _summary = [];
+
+    /// <summary>The link whose SYNC came first: our history comes from it. Null before, and after it closed.</summary>
+    public CoreLink? Source { get; private set; }
+
+    /// <summary>True once a first SYNC arrived (our horizon is set).</summary>
+    public bool HasHorizon { get; private set; }
+
+    /// <summary>Sends our summary on a link that just opened (or that a repair asks again).</summary>
+    public void SendSync(CoreLink link, long now)
+    {
+        List<(ulong Origin, ulong Contiguous)> summary = flooding.Filter.Summary(Protocol.MaxSyncOrigins);
+        int limit = HasHorizon ? Protocol.SyncAll : Math.Clamp(options.History, 0, Protocol.SyncAll - 1);
+        var frame = new byte[FrameWriter.SyncSize(summary.Count)];
+        FrameWriter.WriteSync(frame, limit, summary);
+        links.Send(link, frame, now);
+    }
+
+    public string? OnSync(CoreLink from, ReadOnlySpan<byte> body, long now)
+    {
+        _summary.Clear();
+        string? error = FrameReader.TryParseSync(body, _summary, out int limit);
+        if (error is not null)
+            return error;
+        if (!HasHorizon)
+        {
+            // Our first peer's summary is the horizon: what it had was said before we joined, and only this peer's
+            // replay of it (our --history) is shown.
+            HasHorizon = true;
+            Source = from;
+            foreach ((ulong origin, ulong contiguous) in _summary)
+                if (origin != self)
+                    flooding.Filter.Seed(origin, contiguous, now);
+        }
+        flooding.Replay(from, _summary, limit, now);
+        links.Send(from, SyncedFrame, now);
+        return null;
+    }
+
+    public string? OnSynced(CoreLink from, ReadOnlySpan<byte> body, long now)
+    {
+        if (body.Length != 1)
+            return "malformed SYNCED";
+        if (from == Source)
+            flooding.HistoryDone(now);
+        return null;
+    }
+
+    /// <summary>A link closed: if it was our history source, live lines wait for it no longer.</summary>
+    public void OnLinkClosed(CoreLink link, long now)
+    {
+        if (link != Source)
+            return;
+        Source = null;
+        flooding.HistoryDone(now);
+    }
+}

@@ -1,0 +1,110 @@
+// Every link the core knows, by id: the flood targets (open links), how many links go to each peer, and the one
+// way frames leave the core (Send), which remembers links whose queue overflowed so the core closes them once the
+// current input is handled (closing in the middle of a flood loop would change the set being iterated).
+using System.Net;
+
+namespace P2PChat.Net;
+
+internal sealed class LinkTable(ICoreEffects effects)
+{
+    private readonly Dictionary<int, CoreLink> _all = [];
+    private readonly Dictionary<ulong, int> _perNode = [];
+    private readonly List<CoreLink> _overflowed = [];
+    private int _nextId;
+
+    /// <summary>Open links, the flood targets, in the order they opened. Replaced whole when it changes, so a caller may
+    /// iterate it while links close.</summary>
+    public CoreLink[] Open { get; private set; } = [];
+
+    public int Count => _all.Count;
+
+    public IEnumerable<CoreLink> All => _all.Values;
+
+    /// <summary>Distinct peers with an open or draining link.</summary>
+    public int DistinctPeers => _perNode.Count;
+
+    public bool IsLinkedTo(ulong node) => _perNode.ContainsKey(node);
+
+    public CoreLink Create(bool outbound, IPEndPoint remote, long now)
+    {
+        var link = new CoreLink(++_nextId, outbound, remote, now);
+        _all.Add(link.Id, link);
+        return link;
+    }
+
+    public CoreLink? Find(int id) => _all.GetValueOrDefault(id);
+
+    /// <summary>Counts the link as open; returns how many links to that peer there were before.</summary>
+    public int MarkOpen(CoreLink link, PeerInfo peer, long now)
+    {
+        link.Peer = peer;
+        link.State = LinkState.Open;
+        link.OpenedAt = now;
+        int count = _perNode.GetValueOrDefault(peer.NodeId);
+        _perNode[peer.NodeId] = count + 1;
+        Open = [.. Open, link];
+        return count;
+    }
+
+    /// <summary>No more floods on this link (it is being retired).</summary>
+    public void StopFlooding(CoreLink link)
+    {
+        if (Array.IndexOf(Open, link) >= 0)
+            Open = Array.FindAll(Open, l => l != link);
+    }
+
+    /// <summary>Forgets a closed link; returns the links to its peer that remain (-1 if it never opened).</summary>
+    public int Remove(CoreLink link)
+    {
+        bool wasCounted = link.State is LinkState.Open or LinkState.Draining && link.Peer is not null;
+        link.State = LinkState.Closed;
+        _all.Remove(link.Id);
+        StopFlooding(link);
+        if (!wasCounted)
+            return -1;
+        int count = _perNode[link.Peer!.NodeId] - 1;
+        if (count == 0)
+            _perNode.Remove(link.Peer.NodeId);
+        else
+            _perNode[link.Peer.NodeId] = count;
+        return count;
+    }
+
+    /// <summary>Queues a frame on an open link (or, with <paramref name="handshake"/>, one still handshaking). False
+    /// when it was not queued.</summary>
+    public bool Send(CoreLink link, ReadOnlySpan<byte> frame, long now, bool handshake = false)
+    {
+        if (link.State != LinkState.Open && !(handshake && link.State == LinkState.Handshaking))
+            return false;
+        if (!effects.Send(link.Id, frame))
+        {
+            if (!_overflowed.Contains(link))
+                _overflowed.Add(link);
+            return false;
+        }
+        link.LastSent = now;
+        return true;
+    }
+
+    /// <summary>Links whose queue overflowed since the last call, for the core to close.</summary>
+    public bool TakeOverflowed(out CoreLink link)
+    {
+        if (_overflowed.Count == 0)
+        {
+            link = null!;
+            return false;
+        }
+        link = _overflowed[^1];
+        _overflowed.RemoveAt(_overflowed.Count - 1);
+        return true;
+    }
+
+    /// <summary>Open links to <paramref name="node"/>.</summary>
+    public bool HasOpenLinkTo(ulong node)
+    {
+        foreach (CoreLink link in Open)
+            if (link.Peer!.NodeId == node)
+                return true;
+        return false;
+    }
+}

@@ -1,0 +1,110 @@
+// Presence: who is in the whole network, not only who our neighbours are. Every node floods a PRESENCE "alive"
+// with a growing counter each interval (only while it has a link: a node alone has no one to tell, and its first
+// announcement then reads as "joined"); the Roster drops copies and declares silent members gone; a clean exit floods
+// a BYE first. A link that opens gets our own announcement plus the roster (as "present" frames and the BYEs we
+// remember), so a newcomer knows everyone at once and a healed split learns the other side. Each announcement also
+// carries the sender's last line number, which lets Flooding notice lines it is missing (Flooding.Tick).
+namespace P2PChat.Net;
+
+internal sealed class Presence(NodeOptions options, ulong self, byte[] nameUtf8, LinkTable links, Flooding flooding, ICoreEffects effects)
+{
+    private readonly Roster _roster = new();
+    private readonly byte[] _scratch = new byte[Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes];
+    private ulong _counter;
+    private long _nextAnnounce;
+    private byte[]? _frame;
+
+    public Roster Roster => _roster;
+
+    /// <summary>Users online elsewhere in the network (this node not included), ordered by name.</summary>
+    public IReadOnlyList<MemberInfo> Members() => _roster.Online();
+
+    /// <summary>Whether the roster counts <paramref name="node"/> as online.</summary>
+    public bool IsOnline(ulong node) => _roster.IsOnline(node);
+
+    /// <summary>The announce interval we declare: longer in bigger networks (NodeOptions.PresenceInterval).</summary>
+    private uint IntervalMs()
+    {
+        double ms = options.PresenceInterval.TotalMilliseconds * (1 + _roster.OnlineCount / 50);
+        return (uint)Math.Clamp(ms, Protocol.MinPresenceIntervalMs, Protocol.MaxPresenceIntervalMs);
+    }
+
+    /// <summary>Writes our announcement with a new counter into _frame.</summary>
+    private byte[] Next(PresenceKind kind, long now)
+    {
+        uint interval = IntervalMs();
+        _frame ??= new byte[FrameWriter.PresenceSize(nameUtf8)];
+        FrameWriter.WritePresence(_frame, kind, self, ++_counter, interval, flooding.LastSequence, nameUtf8);
+        _nextAnnounce = now + interval;
+        return _frame;
+    }
+
+    /// <summary>On the timer: announce ourselves when due, and tell the user who fell silent.</summary>
+    public void Tick(long now)
+    {
+        CoreLink[] open = links.Open;
+        if (open.Length > 0 && now >= _nextAnnounce)
+        {
+            byte[] frame = Next(PresenceKind.Alive, now);
+            foreach (CoreLink link in open)
+                links.Send(link, frame, now);
+        }
+        List<Roster.Entry>? gone = _roster.Expire(now);
+        if (gone is null)
+            return;
+        foreach (Roster.Entry entry in gone)
+            effects.OnMemberLeft(entry.Member, new Departure(false, 3L * entry.IntervalMs + Roster.ExpirySlackMs));
+    }
+
+    /// <summary>On a link that just opened: who we are, and who we know.</summary>
+    public void SendTo(CoreLink link, long now)
+    {
+        links.Send(link, _counter == 0 ? Next(PresenceKind.Alive, now) : _frame!, now);
+        foreach (Roster.Entry entry in _roster.Entries)
+        {
+            if (entry.Gone && !entry.SaidBye)
+                continue; // fell silent here; the new neighbour judges that for itself
+            Span<byte> frame = _scratch.AsSpan(0, entry.Frame.Length);
+            entry.Frame.CopyTo(frame);
+            if (!entry.Gone)
+                frame[Protocol.LengthPrefixSize + 1] = (byte)PresenceKind.Present;
+            links.Send(link, frame, now);
+        }
+    }
+
+    public string? OnPresence(CoreLink from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, long now)
+    {
+        string? error = FrameReader.TryParsePresence(body, out PresenceView presence);
+        if (error is not null)
+            return error;
+        if (presence.Origin == self)
+            return null; // our own announcement came back round a cycle
+        PresenceOutcome outcome = _roster.Apply(presence, frame, now, out MemberInfo? member);
+        if (outcome == PresenceOutcome.Stale)
+            return null;
+        flooding.NoteAdvertised(presence.Origin, presence.LastSeq);
+        switch (outcome)
+        {
+            case PresenceOutcome.Joined or PresenceOutcome.Online:
+                effects.OnMemberJoined(member!, isNew: outcome == PresenceOutcome.Joined);
+                break;
+            case PresenceOutcome.Left:
+                effects.OnMemberLeft(member!, Departure.Said);
+                break;
+        }
+        foreach (CoreLink link in links.Open)
+            if (link != from)
+                links.Send(link, frame, now);
+        return null;
+    }
+
+    /// <summary>Floods our BYE (before the links drain, so it is delivered like any queued message).</summary>
+    public void AnnounceLeaving(long now)
+    {
+        if (_counter == 0)
+            return; // never announced: nobody knows us
+        byte[] frame = Next(PresenceKind.Bye, now);
+        foreach (CoreLink link in links.Open)
+            links.Send(link, frame, now);
+    }
+}

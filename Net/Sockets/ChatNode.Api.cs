@@ -1,0 +1,246 @@
+// What the UI and tests ask of a node: join through a host, say a line, leave, and the read-only views (peers,
+// members, counters). Each call is one input to the core under the node's lock.
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace P2PChat.Net;
+
+internal sealed partial class ChatNode
+{
+    // Guarded by _lock: joins waiting for their link's handshake, by link id.
+    private readonly Dictionary<int, TaskCompletionSource<PeerInfo>> _joins = [];
+    private TaskCompletionSource? _leaving;
+
+    /// <summary>Resolves <paramref name="host"/>, connects and completes the handshake. Throws
+    /// ChatNetworkException with a user-facing reason when no address of the host takes us.</summary>
+    public async Task<PeerInfo> JoinAsync(string host, int port, CancellationToken cancel = default)
+    {
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(host, out IPAddress? literal))
+        {
+            addresses = [literal];
+        }
+        else
+        {
+            try
+            {
+                addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                throw new ChatNetworkException($"cannot resolve host '{host}'");
+            }
+            if (addresses.Length == 0)
+                throw new ChatNetworkException($"cannot resolve host '{host}': it has no address");
+        }
+
+        string reason = "no address to try";
+        foreach (IPAddress address in addresses)
+        {
+            var endPoint = new IPEndPoint(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, port);
+            var join = new TaskCompletionSource<PeerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Input(() =>
+            {
+                if (_stopping)
+                {
+                    join.TrySetException(new ChatNetworkException("shutting down"));
+                    return;
+                }
+                _joins[_core.Join(endPoint, Now)] = join;
+            });
+            try
+            {
+                return await join.Task.WaitAsync(cancel).ConfigureAwait(false);
+            }
+            catch (ChatNetworkException e)
+            {
+                reason = e.Message;
+            }
+        }
+        throw new ChatNetworkException($"cannot connect to {host} port {port}: {reason}");
+    }
+
+    /// <summary>Under _lock: a join's link failed.</summary>
+    private void FailJoin(int link, LinkClose reason)
+    {
+        if (_joins.Remove(link, out TaskCompletionSource<PeerInfo>? join))
+            join.TrySetException(new ChatNetworkException(reason.ToString()));
+    }
+
+    /// <summary>Says <paramref name="text"/> (at most Protocol.MaxTextBytes of UTF-8) to every peer.</summary>
+    public MessageId Say(string text, long timeMs)
+    {
+        lock (_lock)
+        {
+            if (Encoding.UTF8.GetByteCount(text) > Protocol.MaxTextBytes)
+                throw new ArgumentException($"message text must be 1 to {Protocol.MaxTextBytes} bytes of UTF-8", nameof(text));
+            int length = Encoding.UTF8.GetBytes(text, _sayScratch);
+            return SayLocked(_sayScratch.AsSpan(0, length), timeMs, defer: false);
+        }
+    }
+
+    /// <summary>Says <paramref name="utf8"/>, which must be 1 to Protocol.MaxTextBytes of valid UTF-8 (pipe mode's
+    /// stdin, straight from its read buffer: no string per line). With <paramref name="defer"/> the sends are not
+    /// started: the caller says a batch, then calls KickSends, and the batch goes out in one send per link.</summary>
+    public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs, bool defer = false)
+    {
+        lock (_lock)
+            return SayLocked(utf8, timeMs, defer);
+    }
+
+    private MessageId SayLocked(ReadOnlySpan<byte> utf8, long timeMs, bool defer)
+    {
+        _inInput = true;
+        try
+        {
+            MessageId id = _core.Say(utf8, timeMs, Now);
+            Settle(kick: !defer);
+            return id;
+        }
+        finally
+        {
+            _inInput = false;
+        }
+    }
+
+    /// <summary>Leaves the network: every open link is drained (what we queued is sent, and we wait until the peer has
+    /// read it and closed its side). True when every link finished that way within the deadline.</summary>
+    public async Task<bool> LeaveAsync()
+    {
+        var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Input(() =>
+        {
+            _leaving = left;
+            _stopping = true;
+            _core.Leave(Now);
+        });
+        _listener?.Dispose();
+        await Task.WhenAny(left.Task, Task.Delay(Options.DrainTimeout + TimeSpan.FromMilliseconds(500))).ConfigureAwait(false);
+        bool clean;
+        lock (_lock)
+            clean = _core.LeftCleanly && _core.Links.Count == 0;
+        Dispose();
+        return clean;
+    }
+
+    /// <summary>Under _lock, after each input: completes LeaveAsync once every link is closed.</summary>
+    private void CheckLeft()
+    {
+        if (_leaving is not null && _core.Links.Count == 0)
+            _leaving.TrySetResult();
+    }
+
+    /// <summary>Distinct peers this node has an open (or draining) link to.</summary>
+    public int DirectPeerCount
+    {
+        get
+        {
+            lock (_lock)
+                return _core.DirectPeerCount;
+        }
+    }
+
+    /// <summary>Distinct peers with an open link, one entry each.</summary>
+    public IReadOnlyList<PeerInfo> DirectPeers()
+    {
+        lock (_lock)
+            return _core.DirectPeers();
+    }
+
+    /// <summary>Users online elsewhere in the network (this node not included), by name.</summary>
+    public IReadOnlyList<MemberInfo> Members()
+    {
+        lock (_lock)
+            return _core.Presence.Members();
+    }
+
+    /// <summary>Addresses this node could reconnect to, for diagnostics and :peers.</summary>
+    public int KnownAddressCount
+    {
+        get
+        {
+            lock (_lock)
+                return _core.Membership.Book.Count;
+        }
+    }
+
+    /// <summary>Copies of messages this node already had (what pruning keeps low), for tests and diagnostics.</summary>
+    internal long DuplicatesReceived
+    {
+        get
+        {
+            lock (_lock)
+                return _core.Flooding.Duplicates;
+        }
+    }
+
+    /// <summary>Messages said while this node had no open link, so nobody received them.</summary>
+    public long SentWithoutPeers
+    {
+        get
+        {
+            lock (_lock)
+                return _core.Flooding.SentAlone;
+        }
+    }
+
+    /// <summary>Sequence number of the last message said here (0 before the first).</summary>
+    public ulong LastSequence
+    {
+        get
+        {
+            lock (_lock)
+                return _core.Flooding.LastSequence;
+        }
+    }
+
+    /// <summary>Messages the UI did not take in time and that were dropped (EventPump).</summary>
+    public long EventsDropped => _events.Dropped;
+
+    /// <summary>A link with more than this waiting makes HasBacklog true: a local sender (pipe mode) then waits, so a
+    /// burst on stdin is paced by the slowest neighbour instead of overflowing its queue and costing the link.</summary>
+    public const int SayBacklogBytes = 512 * 1024;
+
+    /// <summary>True while some neighbour has more than SayBacklogBytes waiting.</summary>
+    public bool HasBacklog
+    {
+        get
+        {
+            foreach (PeerConnection connection in _connectionList)
+                if (connection.QueuedBytes > SayBacklogBytes)
+                    return true;
+            return false;
+        }
+    }
+
+    private TaskCompletionSource? _roomWaiter;
+
+    /// <summary>Completes once no neighbour has a backlog (at once when none has). Woken by the connections as their
+    /// queues go out (OnQueueSent), with a 50 ms fallback for a link that closed meanwhile.</summary>
+    public async Task WaitForRoomAsync(CancellationToken cancel)
+    {
+        while (HasBacklog)
+        {
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _roomWaiter, waiter);
+            if (!HasBacklog)
+                break;
+            try
+            {
+                await waiter.Task.WaitAsync(TimeSpan.FromMilliseconds(50), cancel).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // check again
+            }
+        }
+    }
+
+    /// <summary>A connection just handed its queue to the socket: a sender waiting for room may go on.</summary>
+    internal void OnQueueSent()
+    {
+        if (Volatile.Read(ref _roomWaiter) is not null)
+            Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
+    }
+}

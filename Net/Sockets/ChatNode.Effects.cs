@@ -1,0 +1,114 @@
+// The core's outputs on real sockets: frames go into the connection's queue (sent when the input ends), connects
+// run as tasks that report back as inputs, drains and aborts go to the connection, UI events to the EventPump. All
+// of these run under the node's lock, inside a core input, and never call the core.
+using System.Net;
+using System.Net.Sockets;
+
+namespace P2PChat.Net;
+
+internal sealed partial class ChatNode : ICoreEffects
+{
+    bool ICoreEffects.Send(int link, ReadOnlySpan<byte> frame)
+    {
+        if (!_connections.TryGetValue(link, out PeerConnection? connection))
+            return true; // its socket is gone; the core hears of it as a lost link
+        if (!connection.Enqueue(frame))
+            return false;
+        if (!connection.Dirty)
+        {
+            connection.Dirty = true;
+            _dirty.Add(connection);
+        }
+        return true;
+    }
+
+    void ICoreEffects.Connect(int link, IPEndPoint to) => _ = ConnectAsync(link, to);
+
+    private async Task ConnectAsync(int link, IPEndPoint to)
+    {
+        var socket = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        lock (_lock)
+            _connecting[link] = socket; // the core may give up on it (its connect timeout): Close disposes it
+        LinkClose? failure = null;
+        try
+        {
+            await socket.ConnectAsync(to).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            failure = e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => new LinkClose(CloseKind.Refused),
+                SocketError.HostUnreachable or SocketError.NetworkUnreachable => new LinkClose(CloseKind.Unreachable),
+                SocketError.TimedOut => new LinkClose(CloseKind.ConnectTimeout),
+                var error => new LinkClose(CloseKind.ConnectFailed, error.ToString()),
+            };
+        }
+        catch (ObjectDisposedException)
+        {
+            failure = new LinkClose(CloseKind.ShuttingDown);
+        }
+        PeerConnection? connection = null;
+        Input(() =>
+        {
+            bool wanted = _connecting.Remove(link);
+            if (failure is { } reason)
+            {
+                socket.Dispose();
+                if (wanted)
+                {
+                    FailJoin(link, reason);
+                    _core.Lost(link, reason, Now);
+                }
+                return;
+            }
+            if (!wanted || _stopping)
+            {
+                socket.Dispose();
+                return;
+            }
+            connection = Register(link, socket);
+            _core.Connected(link, Now);
+        });
+        connection?.Start();
+    }
+
+    // Guarded by _lock: sockets still connecting, by link id.
+    private readonly Dictionary<int, Socket> _connecting = [];
+
+    void ICoreEffects.Drain(int link)
+    {
+        if (_connections.TryGetValue(link, out PeerConnection? connection))
+            connection.Drain();
+    }
+
+    void ICoreEffects.Close(int link, LinkClose reason)
+    {
+        FailJoin(link, reason);
+        if (_connecting.Remove(link, out Socket? socket))
+            socket.Dispose();
+        if (_connections.TryGetValue(link, out PeerConnection? connection))
+        {
+            Unregister(link);
+            connection.Abort();
+        }
+    }
+
+    void ICoreEffects.Opened(int link, PeerInfo peer)
+    {
+        if (_joins.Remove(link, out TaskCompletionSource<PeerInfo>? join))
+            join.TrySetResult(peer);
+    }
+
+    void IChatSink.OnMessage(in ChatView message) => _events.Message(message);
+
+    void IChatSink.OnLinkOpened(PeerInfo peer) => _events.LinkOpened(peer);
+
+    void IChatSink.OnLinkClosed(PeerInfo peer, LinkClose reason) => _events.LinkClosed(peer, reason);
+
+    void IChatSink.OnMemberJoined(MemberInfo member, bool isNew) => _events.MemberJoined(member, isNew);
+
+    void IChatSink.OnMemberLeft(MemberInfo member, Departure reason) => _events.MemberLeft(member, reason);
+
+    void IChatSink.OnNotice(string text) => _events.Notice(text);
+}

@@ -1,0 +1,290 @@
+// One chat peer on real sockets: the driver around NodeCore. It listens, connects, reads and writes, and feeds the
+// core every input under one lock (the core is single-threaded by design); the core's outputs become socket
+// operations (ChatNode.Effects.cs) and UI events, which an EventPump delivers on its own thread so a slow sink never
+// holds the lock. A socket event that happens inside an output (a send that fails inline, say) is deferred until the
+// core's current input is done, so the core is never re-entered. Link bookkeeping the core asks for (joins, drains)
+// is in ChatNode.Links.cs; fault seams for tests in ChatNode.Faults.cs.
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace P2PChat.Net;
+
+internal sealed partial class ChatNode : IDisposable
+{
+    /// <summary>How often the core's timer input runs.</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly Lock _lock = new();
+    private readonly NodeCore _core;
+    private readonly EventPump _events;
+    private readonly TimeProvider _time;
+    private readonly long _epoch;
+    private readonly Dictionary<int, PeerConnection> _connections = [];
+    private readonly List<Action> _deferred = [];
+    private readonly List<PeerConnection> _dirty = [];
+    private readonly byte[] _sayScratch = new byte[Protocol.MaxTextBytes];
+    private Socket? _listener;
+    private SocketAsyncEventArgs? _acceptArgs;
+    private ITimer? _timer;
+    private volatile bool _stopping;
+
+    /// <summary>Connections, replaced whole on change so HasBacklog can read it without the lock.</summary>
+    private volatile PeerConnection[] _connectionList = [];
+
+    public ChatNode(NodeOptions options, IChatSink sink, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _epoch = _time.GetTimestamp();
+        // Random, not secret: it only has to differ between processes. Random.Shared is seeded from the kernel's
+        // entropy; RandomNumberGenerator would load libcrypto (OpenSSL) for this one call, ~2.5 MB of resident memory.
+        ulong node;
+        do
+            node = (ulong)Random.Shared.NextInt64() ^ ((ulong)Random.Shared.Next() << 63);
+        while (node == 0);
+        _core = new NodeCore(options, node, new Random(Random.Shared.Next()), this);
+        _events = new EventPump(sink);
+    }
+
+    public NodeOptions Options => _core.Options;
+
+    public ulong NodeId => _core.NodeId;
+
+    public string Name => _core.Name;
+
+    /// <summary>Where this node listens; valid after Start.</summary>
+    public IPEndPoint ListenEndPoint { get; private set; } = new(IPAddress.None, 0);
+
+    /// <summary>Milliseconds since this node was made, from the TimeProvider: the core's clock.</summary>
+    private long Now => (long)_time.GetElapsedTime(_epoch).TotalMilliseconds;
+
+    /// <summary>Binds and starts accepting. Throws ChatNetworkException with a user-facing reason.</summary>
+    public void Start()
+    {
+        _listener = Bind(Options.BindAddress, Options.Port);
+        ListenEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
+        lock (_lock)
+            _core.Start((ushort)ListenEndPoint.Port);
+        _timer = _time.CreateTimer(static node => ((ChatNode)node!).OnTick(), this, TickInterval, TickInterval);
+        _acceptArgs = new SocketAsyncEventArgs();
+        _acceptArgs.Completed += (_, _) =>
+        {
+            if (ProcessAccept())
+                AcceptLoop();
+        };
+        AcceptLoop();
+    }
+
+    private static Socket Bind(IPAddress address, int port)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.Equals(IPAddress.IPv6Any))
+                socket.DualMode = true;
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen(128);
+            return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            if (e.SocketErrorCode == SocketError.AddressFamilyNotSupported && address.Equals(IPAddress.IPv6Any))
+                return Bind(IPAddress.Any, port); // a host with IPv6 switched off
+            throw new ChatNetworkException(e.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => $"port {port} is already in use (choose another with --port, or 0 for any)",
+                SocketError.AccessDenied => $"not allowed to listen on port {port} (ports below 1024 need root)",
+                SocketError.AddressNotAvailable => $"cannot listen on {address}: it is not an address of this machine",
+                var error => $"cannot listen on {address} port {port}: {error}",
+            });
+        }
+    }
+
+    private void AcceptLoop()
+    {
+        while (true)
+        {
+            bool pending;
+            try
+            {
+                _acceptArgs!.AcceptSocket = null;
+                pending = _listener!.AcceptAsync(_acceptArgs);
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // stopped
+            }
+            if (pending || !ProcessAccept())
+                return;
+        }
+    }
+
+    /// <summary>Adopts one accepted socket; false when the listener is gone and the loop must stop.</summary>
+    private bool ProcessAccept()
+    {
+        if (_paused)
+        {
+            // A stopped process accepts nothing (the kernel queues the connection): hold it until Resume.
+            Volatile.Write(ref _acceptParked, 1);
+            if (_paused || Interlocked.Exchange(ref _acceptParked, 0) == 0)
+                return false;
+        }
+        SocketError error = _acceptArgs!.SocketError;
+        if (error == SocketError.Success)
+        {
+            Adopt(_acceptArgs.AcceptSocket!);
+            return true;
+        }
+        if (error is SocketError.OperationAborted or SocketError.Interrupted || _stopping)
+            return false;
+        // Out of descriptors, say: tell the user, keep serving the links we have, try again a little later rather than
+        // spinning on an error that repeats at once.
+        _events.Notice($"accept failed: {error}");
+        Task.Delay(100).ContinueWith(_ => AcceptLoop(), TaskScheduler.Default);
+        return false;
+    }
+
+    private void Adopt(Socket socket)
+    {
+        PeerConnection? connection = null;
+        IPEndPoint remote = PeerConnection.RemoteOf(socket);
+        Input(() =>
+        {
+            int id = _stopping ? -1 : _core.Accept(remote, Now);
+            if (id >= 0)
+            {
+                connection = Register(id, socket);
+                _core.Connected(id, Now);
+            }
+        });
+        if (connection is null)
+            socket.Dispose();
+        else
+            connection.Start();
+    }
+
+    /// <summary>Under _lock.</summary>
+    private PeerConnection Register(int id, Socket socket)
+    {
+        var connection = new PeerConnection(this, id, socket, Options.MaxQueueBytes);
+        _connections[id] = connection;
+        _connectionList = [.. _connections.Values];
+        return connection;
+    }
+
+    /// <summary>Under _lock.</summary>
+    private void Unregister(int id)
+    {
+        if (_connections.Remove(id))
+            _connectionList = [.. _connections.Values];
+    }
+
+    /// <summary>Ends an input: runs the socket events deferred during it, then starts the sends it queued. Under _lock.</summary>
+    private void Settle(bool kick = true)
+    {
+        while (_deferred.Count > 0 || (kick && _dirty.Count > 0))
+        {
+            while (_deferred.Count > 0)
+            {
+                Action next = _deferred[0];
+                _deferred.RemoveAt(0);
+                next();
+            }
+            if (!kick)
+                break;
+            for (int i = 0; i < _dirty.Count; i++)
+                _dirty[i].Kick();
+            _dirty.Clear();
+        }
+        CheckLeft();
+    }
+
+    /// <summary>Runs <paramref name="input"/> under the lock now, or after the current input when this thread is inside
+    /// one already (a socket event raised by one of the core's outputs).</summary>
+    private void Input(Action input)
+    {
+        lock (_lock)
+        {
+            if (_inInput)
+            {
+                _deferred.Add(input);
+                return;
+            }
+            _inInput = true;
+            try
+            {
+                input();
+                Settle();
+            }
+            finally
+            {
+                _inInput = false;
+            }
+        }
+    }
+
+    private bool _inInput;
+
+    /// <summary>Bytes read on <paramref name="connection"/>; returns how many the core consumed. On the socket thread.</summary>
+    internal int OnReceived(PeerConnection connection, ReadOnlySpan<byte> data)
+    {
+        lock (_lock)
+        {
+            // Reads complete outside inputs: receive loops are armed after an input returns, never inside one.
+            System.Diagnostics.Debug.Assert(!_inInput, "a read completed inside a core input");
+            _inInput = true;
+            try
+            {
+                int consumed = _core.Receive(connection.Id, data, Now);
+                Settle();
+                return consumed;
+            }
+            finally
+            {
+                _inInput = false;
+            }
+        }
+    }
+
+    internal void OnPeerFinished(PeerConnection connection) => Input(() => _core.Finished(connection.Id, Now));
+
+    internal void OnConnectionLost(PeerConnection connection, LinkClose reason) => Input(() =>
+    {
+        Unregister(connection.Id);
+        FailJoin(connection.Id, reason);
+        _core.Lost(connection.Id, reason, Now);
+    });
+
+    private void OnTick()
+    {
+        if (_paused || _stopping && _leaving is null)
+            return; // a stopped process does nothing (ChatNode.Faults.cs)
+        Input(() => _core.Tick(Now));
+    }
+
+    /// <summary>Starts the sends of lines said with defer.</summary>
+    public void KickSends()
+    {
+        lock (_lock)
+        {
+            if (!_inInput)
+                Settle();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _timer?.Dispose();
+        _listener?.Dispose();
+        lock (_lock)
+        {
+            foreach (PeerConnection connection in _connections.Values)
+                connection.Abort();
+            _connections.Clear();
+            _connectionList = [];
+        }
+        _events.Complete(TimeSpan.FromSeconds(2));
+    }
+}
