@@ -13,7 +13,7 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>Outbound: the address we connect to. Inbound: where the connection came from.</summary>
     public IPEndPoint Remote { get; } = remote;
 
-    public LinkState State { get; set; } = outbound ? LinkState.Connecting : LinkState.Handshaking;
+    public LinkState State { get; set; } = LinkState.Connecting;
 
     /// <summary>The peer as its HELLO introduced it; null until then.</summary>
     public PeerInfo? Peer { get; set; }

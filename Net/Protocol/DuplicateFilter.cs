@@ -85,7 +85,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         if (!_origins.TryGetValue(id.Origin, out OriginState? state))
         {
             ulong floor = replayed ? seq - 1 : seq > LiveSlack ? seq - 1 - LiveSlack : 0;
-            bool retired = _retired.Remove(id.Origin, out ulong highest);
+            bool retired = _retired.TryGetValue(id.Origin, out ulong highest);
             if (retired)
             {
                 if (seq <= highest)
@@ -94,11 +94,11 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
             }
             if (_origins.Count >= maxOrigins && !TryEvict(now))
             {
-                if (retired)
-                    Retire(id.Origin, highest);
                 Refused++;
                 return Admission.Refused;
             }
+            if (retired)
+                _retired.Remove(id.Origin); // its place in _retiredOrder is skipped when reached
             state = new OriginState(floor, horizon: 0) { Shown = retired ? highest : ulong.MaxValue };
             _origins.Add(id.Origin, state);
         }
@@ -151,6 +151,13 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     {
         while (_retired.Count >= maxOrigins * RetiredPerOrigin && _retiredOrder.TryDequeue(out ulong old))
             _retired.Remove(old);
+        if (_retiredOrder.Count > 2 * maxOrigins * RetiredPerOrigin)
+        {
+            // Mostly ids of senders that came back since: rebuild from the dictionary, which is the truth.
+            _retiredOrder.Clear();
+            foreach (ulong kept in _retired.Keys)
+                _retiredOrder.Enqueue(kept);
+        }
         if (_retired.TryAdd(origin, highest))
             _retiredOrder.Enqueue(origin);
     }

@@ -4,7 +4,7 @@ namespace P2PChat.Net;
 
 internal enum LinkState : byte
 {
-    /// <summary>Outbound, the TCP connection is not up yet.</summary>
+    /// <summary>The TCP connection is not up yet (outbound), or not yet registered by the driver (inbound).</summary>
     Connecting,
 
     /// <summary>Connected; our HELLO is sent, theirs has not arrived.</summary>

@@ -22,7 +22,8 @@ internal sealed partial class ChatNode : ICoreEffects
         return true;
     }
 
-    void ICoreEffects.Connect(int link, IPEndPoint to) => _ = ConnectAsync(link, to);
+    // On the thread pool: a connect that completed at once would otherwise continue inside this input.
+    void ICoreEffects.Connect(int link, IPEndPoint to) => _ = Task.Run(() => ConnectAsync(link, to));
 
     private async Task ConnectAsync(int link, IPEndPoint to)
     {
@@ -48,7 +49,6 @@ internal sealed partial class ChatNode : ICoreEffects
         {
             failure = new LinkClose(CloseKind.ShuttingDown);
         }
-        PeerConnection? connection = null;
         Input(() =>
         {
             bool wanted = _connecting.Remove(link);
@@ -67,10 +67,9 @@ internal sealed partial class ChatNode : ICoreEffects
                 socket.Dispose();
                 return;
             }
-            connection = Register(link, socket);
+            Register(link, socket);
             _core.Connected(link, Now);
         });
-        connection?.Start();
     }
 
     // Guarded by _lock: sockets still connecting, by link id.

@@ -147,29 +147,27 @@ internal sealed partial class ChatNode : IDisposable
 
     private void Adopt(Socket socket)
     {
-        PeerConnection? connection = null;
         IPEndPoint remote = PeerConnection.RemoteOf(socket);
         Input(() =>
         {
             int id = _stopping ? -1 : _core.Accept(remote, Now);
-            if (id >= 0)
+            if (id < 0)
             {
-                connection = Register(id, socket);
-                _core.Connected(id, Now);
+                socket.Dispose();
+                return;
             }
+            Register(id, socket);
+            _core.Connected(id, Now);
         });
-        if (connection is null)
-            socket.Dispose();
-        else
-            connection.Start();
     }
 
-    /// <summary>Under _lock.</summary>
+    /// <summary>Under _lock, inside an input; the connection starts reading when the input is over.</summary>
     private PeerConnection Register(int id, Socket socket)
     {
         var connection = new PeerConnection(this, id, socket, Options.MaxQueueBytes);
         _connections[id] = connection;
         _connectionList = [.. _connections.Values];
+        _toStart.Add(connection);
         return connection;
     }
 
@@ -198,12 +196,23 @@ internal sealed partial class ChatNode : IDisposable
             _dirty.Clear();
         }
         CheckLeft();
+        if (_toStart.Count > 0 && !_inInputWrapper)
+        {
+            // Registered by an input that is not Input() (a read, a line said): start them off this thread and lock.
+            foreach (PeerConnection connection in _toStart)
+                ThreadPool.UnsafeQueueUserWorkItem(static c => c.Start(), connection, preferLocal: false);
+            _toStart.Clear();
+        }
     }
+
+    /// <summary>True inside Input(), which starts new connections itself once it has released the lock.</summary>
+    private bool _inInputWrapper;
 
     /// <summary>Runs <paramref name="input"/> under the lock now, or after the current input when this thread is inside
     /// one already (a socket event raised by one of the core's outputs).</summary>
     private void Input(Action input)
     {
+        PeerConnection[]? start = null;
         lock (_lock)
         {
             if (_inInput)
@@ -212,6 +221,7 @@ internal sealed partial class ChatNode : IDisposable
                 return;
             }
             _inInput = true;
+            _inInputWrapper = true;
             try
             {
                 input();
@@ -220,9 +230,22 @@ internal sealed partial class ChatNode : IDisposable
             finally
             {
                 _inInput = false;
+                _inInputWrapper = false;
+            }
+            if (_toStart.Count > 0)
+            {
+                start = [.. _toStart];
+                _toStart.Clear();
             }
         }
+        // Outside the lock: a read that completes at once is handled on this thread, as an input of its own.
+        if (start is not null)
+            foreach (PeerConnection connection in start)
+                connection.Start();
     }
+
+    // Guarded by _lock: connections registered during an input, started once it is over.
+    private readonly List<PeerConnection> _toStart = [];
 
     private bool _inInput;
 

@@ -97,7 +97,7 @@ internal sealed class RecordingSink(string owner) : IChatSink
             _joined.Add(peer.Name);
     }
 
-    public void OnLinkClosed(PeerInfo peer, string reason)
+    public void OnLinkClosed(PeerInfo peer, LinkClose reason)
     {
         lock (_lock)
             _left.Add($"{peer.Name} ({reason})");
@@ -122,7 +122,7 @@ internal sealed class RecordingSink(string owner) : IChatSink
             _presence.Add((isNew ? "+" : "~") + member.Name);
     }
 
-    public void OnMemberLeft(MemberInfo member, string reason)
+    public void OnMemberLeft(MemberInfo member, Departure reason)
     {
         lock (_lock)
             _presence.Add($"-{member.Name} ({reason})");

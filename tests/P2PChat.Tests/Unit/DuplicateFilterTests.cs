@@ -96,7 +96,7 @@ public class DuplicateFilterTests
     public async Task Before_the_horizon_only_the_history_source_replays_count_and_the_summary_starts_there()
     {
         var filter = new DuplicateFilter();
-        filter.Seed(9, 5000); // our first peer had 9's messages up to 5000 when we joined
+        filter.Seed(9, 5000, now: 0); // our first peer had 9's messages up to 5000 when we joined
 
         bool history = filter.TryAccept(new MessageId(9, 4990), replayed: true, fromHistorySource: true);
         bool otherReplay = filter.TryAccept(new MessageId(9, 4991), replayed: true, fromHistorySource: false);
@@ -112,14 +112,15 @@ public class DuplicateFilterTests
     }
 
     [Test]
-    public async Task A_live_message_straight_from_its_sender_counts_even_below_a_horizon_taken_a_moment_earlier()
+    public async Task History_below_the_horizon_is_admitted_as_history_and_a_live_copy_of_it_is_a_repeat()
     {
-        // Two links to one peer open at once: its SYNC on one already counts a line it sent live on the other.
         var filter = new DuplicateFilter();
-        filter.Seed(9, 1);
+        filter.Seed(9, 10, now: 0);
 
-        await Assert.That(filter.TryAccept(new MessageId(9, 1), fromOrigin: true)).IsTrue();
-        await Assert.That(filter.TryAccept(new MessageId(9, 1), fromOrigin: true)).IsFalse();
+        await Assert.That(filter.Admit(new MessageId(9, 10), now: 1)).IsEqualTo(Admission.Seen)
+            .Because("said before we joined: only our history source's replay shows it");
+        await Assert.That(filter.Admit(new MessageId(9, 10), now: 1, replayed: true, fromHistorySource: true)).IsEqualTo(Admission.History);
+        await Assert.That(filter.Admit(new MessageId(9, 11), now: 1)).IsEqualTo(Admission.New);
     }
 
     [Test]
@@ -146,36 +147,39 @@ public class DuplicateFilterTests
     [Arguments(1)]
     [Arguments(3)]
     [Arguments(16)]
-    public async Task Origins_beyond_the_cap_evict_so_the_table_never_exceeds_it(int maxOrigins)
+    public async Task A_full_table_refuses_new_senders_heard_within_the_quarantine_and_never_exceeds_its_cap(int maxOrigins)
     {
         var filter = new DuplicateFilter(maxOrigins);
         int largest = 0;
+        int refused = 0;
         for (ulong origin = 1; origin <= 500; origin++)
         {
-            filter.TryAccept(new MessageId(origin, 1));
-            filter.TryAccept(new MessageId(origin, 2));
+            if (filter.Admit(new MessageId(origin, 1), now: (long)origin) == Admission.Refused)
+                refused++;
             largest = Math.Max(largest, filter.OriginCount);
         }
 
         await Assert.That(largest).IsEqualTo(maxOrigins);
-        await Assert.That(filter.OriginCount).IsEqualTo(maxOrigins);
+        await Assert.That(refused).IsEqualTo(500 - maxOrigins);
+        await Assert.That(filter.Admit(new MessageId(1, 1), now: 600)).IsEqualTo(Admission.Seen)
+            .Because("the senders kept are never forgotten while they are recent, so their copies stay repeats");
     }
 
     [Test]
-    public async Task Eviction_forgets_the_origin_heard_from_least_recently()
+    public async Task A_quiet_sender_makes_room_and_its_old_lines_are_still_recognised_as_repeats()
     {
         var filter = new DuplicateFilter(maxOrigins: 2);
-        filter.TryAccept(new MessageId(1, 1)); // A
-        filter.TryAccept(new MessageId(2, 1)); // B
-        filter.TryAccept(new MessageId(1, 2)); // A again: B is now the least recent
+        filter.Admit(new MessageId(1, 1), now: 0); // A
+        filter.Admit(new MessageId(2, 5), now: 0); // B
+        filter.Admit(new MessageId(1, 2), now: DuplicateFilter.QuarantineMs); // A again: B is the least recent
 
-        filter.TryAccept(new MessageId(3, 1)); // C evicts B
-
+        long later = DuplicateFilter.QuarantineMs + 1;
+        await Assert.That(filter.Admit(new MessageId(3, 1), now: later)).IsEqualTo(Admission.New).Because("B was quiet long enough to retire");
         await Assert.That(filter.OriginCount).IsEqualTo(2);
-        await Assert.That(filter.TryAccept(new MessageId(1, 2))).IsFalse().Because("A was kept, so its repeat is still known");
-        await Assert.That(filter.TryAccept(new MessageId(3, 1))).IsFalse().Because("C was just added");
-        // B was forgotten: its old message looks new again (the documented price of a bounded table).
-        await Assert.That(filter.TryAccept(new MessageId(2, 1))).IsTrue();
+        await Assert.That(filter.RetiredCount).IsEqualTo(1);
+        await Assert.That(filter.Admit(new MessageId(2, 5), now: later)).IsEqualTo(Admission.Seen)
+            .Because("a retired sender keeps its highest sequence: a replay of its old line is not news");
+        await Assert.That(filter.Admit(new MessageId(1, 2), now: later)).IsEqualTo(Admission.Seen);
     }
 
     [Test]

@@ -11,7 +11,7 @@ public class RosterTests
     {
         byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
         var frame = new byte[FrameWriter.PresenceSize(nameUtf8)];
-        FrameWriter.WritePresence(frame, kind, origin, counter, intervalMs, nameUtf8);
+        FrameWriter.WritePresence(frame, kind, origin, counter, intervalMs, lastSeq: 0, nameUtf8);
         return frame;
     }
 
@@ -81,14 +81,22 @@ public class RosterTests
     }
 
     [Test]
-    public async Task The_roster_never_holds_more_than_its_capacity_and_forgets_the_longest_silent_first()
+    public async Task A_full_roster_refuses_new_members_rather_than_forget_one_online_and_makes_room_from_tombstones()
     {
         var roster = new Roster(capacity: 4);
+        var outcomes = new List<PresenceOutcome>();
         for (ulong origin = 1; origin <= 10; origin++)
-            Apply(roster, PresenceKind.Alive, origin, 1, now: (long)origin * 100);
+            outcomes.Add(Apply(roster, PresenceKind.Alive, origin, 1, now: (long)origin * 100));
         await Assert.That(roster.Count).IsEqualTo(4);
-        await Assert.That(roster.OnlineCount).IsEqualTo(4);
-        await Assert.That(roster.Online().Select(m => m.NodeId)).IsEquivalentTo(new ulong[] { 7, 8, 9, 10 });
+        await Assert.That(roster.Online().Select(m => m.NodeId)).IsEquivalentTo(new ulong[] { 1, 2, 3, 4 });
+        await Assert.That(outcomes.Skip(4).All(o => o == PresenceOutcome.Stale)).IsTrue()
+            .Because("a refused announcement is not news, so it is not passed on either: no loop past the cap");
+        await Assert.That(roster.Refused).IsEqualTo(6);
+
+        Apply(roster, PresenceKind.Bye, 2, 2, now: 2000);
+        await Assert.That(Apply(roster, PresenceKind.Alive, 11, 1, now: 2100)).IsEqualTo(PresenceOutcome.Joined)
+            .Because("a tombstone makes room");
+        await Assert.That(roster.Count).IsEqualTo(4);
     }
 
     [Test]
