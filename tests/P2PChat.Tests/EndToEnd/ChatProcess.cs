@@ -78,6 +78,12 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         get { lock (_lock) return [.. _stdout]; }
     }
 
+    /// <summary>How many lines were written to stdout so far: cheap to poll when there are very many.</summary>
+    public int StdoutCount
+    {
+        get { lock (_lock) return _stdout.Count; }
+    }
+
     /// <summary>Lines written to stderr so far, without their newline.</summary>
     public IReadOnlyList<string> Stderr
     {

@@ -33,13 +33,13 @@ public sealed class SlowReaderTests
         string[] expected = [.. texts.Select(text => $"a: {text}")];
         var clock = Stopwatch.StartNew();
         Task piping = a.SayAllAsync(texts); // awaited last: a paces its stdin, and the test must not block on that
-        bool allArrived = await HoldsWithinAsync(() => FromA(c).Length >= Lines, DeliveryDeadline);
+        bool allArrived = await Wait.HoldsWithinAsync(() => FromA(c).Length >= Lines, DeliveryDeadline);
         TimeSpan took = clock.Elapsed;
         string[] printed = FromA(c);
 
         const string After = "a after the burst";
         await a.SayAsync(After);
-        bool afterArrived = await HoldsWithinAsync(() => c.Stdout.Contains($"a: {After}"), TimeSpan.FromSeconds(5));
+        bool afterArrived = await Wait.HoldsWithinAsync(() => c.Stdout.Contains($"a: {After}"), TimeSpan.FromSeconds(5));
 
         string? watchFailure = null;
         try
@@ -51,7 +51,7 @@ public sealed class SlowReaderTests
         {
             watchFailure = e.Message;
         }
-        bool piped = await HoldsWithinAsync(() => piping.IsCompleted, TimeSpan.FromSeconds(5));
+        bool piped = await Wait.HoldsWithinAsync(() => piping.IsCompleted, TimeSpan.FromSeconds(5));
 
         int distinct = printed.Distinct(StringComparer.Ordinal).Count();
         int firstWrong = Enumerable.Range(0, Math.Min(printed.Length, Lines)).FirstOrDefault(i => printed[i] != expected[i], -1);
@@ -74,21 +74,6 @@ public sealed class SlowReaderTests
     /// <summary>"p2pchat: link to b closed (...)" lines on <paramref name="p"/>'s stderr.</summary>
     private static string[] Closures(ChatProcess p) =>
         [.. p.Stderr.Where(line => line.StartsWith("p2pchat: link to b closed", StringComparison.Ordinal))];
-
-    /// <summary>True once <paramref name="condition"/> holds, false if it does not within <paramref name="timeout"/>
-    /// (so every number can be reported before anything is asserted).</summary>
-    private static async Task<bool> HoldsWithinAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        try
-        {
-            await Wait.UntilAsync(condition, "", () => "", timeout);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Each process's stderr and how many stdout lines it printed (thousands of lines would drown a message).</summary>
     private static string Brief(IEnumerable<ChatProcess> peers) => string.Join('\n', peers.Select(p =>

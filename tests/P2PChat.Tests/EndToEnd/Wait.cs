@@ -53,4 +53,18 @@ internal static class Wait
             await Task.Delay(PollInterval);
         }
     }
+
+    /// <summary>True once <paramref name="condition"/> holds, false if it does not within <paramref name="timeout"/>:
+    /// for tests that report every number they measured before asserting anything.</summary>
+    public static async Task<bool> HoldsWithinAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+                return false;
+            await Task.Delay(PollInterval);
+        }
+        return true;
+    }
 }
