@@ -61,7 +61,8 @@ public sealed class HistoryOrderTests
                 + $"links: {Topology.Describe([.. trio, d])}\n{Topology.DescribeAll([.. trio, d])}");
     }
 
-    /// <summary>a; b joining a; c joining b. Once they are a triangle they say <see cref="Lines"/> lines in turn.</summary>
+    /// <summary>a; b joining a; c joining b. They say <see cref="Lines"/> lines in turn at once, while a and c may still
+    /// be linking to each other (every line is waited for everywhere, so the order is unambiguous all the same).</summary>
     private static async Task<(ChatProcess[] Trio, string[] Said)> StartTrioThatTakesTurnsAsync()
     {
         var trio = new List<ChatProcess>();
