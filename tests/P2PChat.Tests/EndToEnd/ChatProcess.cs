@@ -1,7 +1,8 @@
 // One running p2pchat binary in pipe mode, for end-to-end tests: stdin is a pipe the test writes lines to (and
 // closes, which is how a pipe-mode peer leaves), stdout and stderr are read as they come into thread-safe line
-// lists (stdout's raw bytes are kept too). It can be run under a prefix command (`ip netns exec NS`), killed,
-// stopped and continued. Disposing kills the process if it is still running.
+// lists (stdout's raw bytes are kept too), or stdout is left unread on purpose (a reader that never reads). It can be
+// run under a prefix command (`ip netns exec NS`), killed, stopped and continued. Disposing kills the process if it
+// is still running.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -22,7 +23,9 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     private readonly Task _stderrReader;
     private bool _stdinClosed;
 
-    private ChatProcess(string label, IReadOnlyList<string> args, IReadOnlyList<string>? prefix = null)
+    /// <param name="readStdout">False: stdout is a pipe nobody reads, so once the kernel's pipe buffer (64 KiB on
+    /// Linux) is full the process's writes to it block. The test itself never waits on that pipe.</param>
+    private ChatProcess(string label, IReadOnlyList<string> args, IReadOnlyList<string>? prefix = null, bool readStdout = true)
     {
         Label = label;
         Arguments = args;
@@ -47,7 +50,8 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {NativeBinary.Path}");
         _process.StandardInput.AutoFlush = true;
         _process.StandardInput.NewLine = "\n";
-        _stdoutReader = Task.Run(() => ReadLinesAsync(_process.StandardOutput.BaseStream, _stdout, _stdoutBytes));
+        StdoutRead = readStdout;
+        _stdoutReader = readStdout ? Task.Run(() => ReadLinesAsync(_process.StandardOutput.BaseStream, _stdout, _stdoutBytes)) : Task.CompletedTask;
         _stderrReader = Task.Run(() => ReadLinesAsync(_process.StandardError.BaseStream, _stderr, null));
     }
 
@@ -65,10 +69,19 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     /// <summary>The process id (the binary's own, since a prefix command execs it).</summary>
     public int Pid => _process.Id;
 
+    /// <summary>False when stdout is deliberately left unread (<see cref="Stdout"/> then stays empty).</summary>
+    public bool StdoutRead { get; }
+
     /// <summary>Lines written to stdout so far, without their newline.</summary>
     public IReadOnlyList<string> Stdout
     {
         get { lock (_lock) return [.. _stdout]; }
+    }
+
+    /// <summary>How many lines were written to stdout so far: cheap to poll when there are very many.</summary>
+    public int StdoutCount
+    {
+        get { lock (_lock) return _stdout.Count; }
     }
 
     /// <summary>Lines written to stderr so far, without their newline.</summary>
@@ -118,20 +131,30 @@ internal sealed partial class ChatProcess : IAsyncDisposable
 
     /// <summary>Starts a long-lived peer NAME on 127.0.0.1 with a port the system picks, joining 127.0.0.1
     /// <paramref name="joinPort"/> when given, and returns once it is listening (and has joined).</summary>
-    public static Task<ChatProcess> StartPeerAsync(string name, int? joinPort = null, params string[] extra)
+    public static Task<ChatProcess> StartPeerAsync(string name, int? joinPort = null, params string[] extra) =>
+        StartListeningAsync(name, PeerArguments(name, joinPort, extra), joins: joinPort is not null);
+
+    /// <summary>Like <see cref="StartPeerAsync"/>, but nobody ever reads the peer's stdout: a pipe that fills up and
+    /// stays full, as when the program it is piped into hangs.</summary>
+    public static Task<ChatProcess> StartPeerWithUnreadStdoutAsync(string name, int? joinPort = null, params string[] extra) =>
+        StartListeningAsync(name, PeerArguments(name, joinPort, extra), joins: joinPort is not null, readStdout: false);
+
+    /// <summary>NAME [127.0.0.1 PORT] --bind 127.0.0.1 --port 0 EXTRA...</summary>
+    private static List<string> PeerArguments(string name, int? joinPort, string[] extra)
     {
         var args = new List<string> { name };
         if (joinPort is { } port)
             args.AddRange(["127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         args.AddRange(["--bind", "127.0.0.1", "--port", "0", .. extra]);
-        return StartListeningAsync(name, args, joins: joinPort is not null);
+        return args;
     }
 
     /// <summary>Starts `[prefix...] p2pchat args...` and returns once it is listening and, when
     /// <paramref name="joins"/>, has joined through the address(es) in <paramref name="args"/>.</summary>
-    public static async Task<ChatProcess> StartListeningAsync(string label, IReadOnlyList<string> args, bool joins, IReadOnlyList<string>? prefix = null)
+    public static async Task<ChatProcess> StartListeningAsync(string label, IReadOnlyList<string> args, bool joins,
+        IReadOnlyList<string>? prefix = null, bool readStdout = true)
     {
-        var peer = new ChatProcess(label, args, prefix);
+        var peer = new ChatProcess(label, args, prefix, readStdout);
         try
         {
             await peer.WaitForStderrAsync(line => ListeningLine().IsMatch(line), "a 'listening on ADDRESS port N' line");
@@ -175,6 +198,11 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     /// <summary>Writes one line (one chat message) to stdin.</summary>
     public async Task SayAsync(string line) => await _process.StandardInput.WriteLineAsync(line);
 
+    /// <summary>Writes many lines to stdin in one go, as `cat file |` would; completes once the process has read
+    /// them (a pipe-mode peer pacing itself may take a while, so callers may wait on something else meanwhile).</summary>
+    public async Task SayAllAsync(IEnumerable<string> lines) =>
+        await _process.StandardInput.WriteAsync(string.Concat(lines.Select(line => line + "\n")));
+
     /// <summary>Closes stdin: a pipe-mode peer then drains its links and exits.</summary>
     public void CloseStdin()
     {
@@ -215,7 +243,8 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     {
         string Indent(IEnumerable<string> lines) => string.Concat(lines.Select(l => $"\n    | {l}"));
         string prefix = Prefix.Count > 0 ? string.Join(' ', Prefix) + " " : "";
-        return $"  {Label} ({prefix}p2pchat {string.Join(' ', Arguments)})\n  stdout:{Indent(Stdout)}\n  stderr:{Indent(Stderr)}";
+        string stdout = StdoutRead ? Indent(Stdout) : " (left unread on purpose)";
+        return $"  {Label} ({prefix}p2pchat {string.Join(' ', Arguments)})\n  stdout:{stdout}\n  stderr:{Indent(Stderr)}";
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,5 @@
 // A hand-driven TCP client for attacking a node: sends exactly the bytes a test gives (garbage, a lying length,
-// a valid HELLO) and reads until the node closes the link.
+// a valid HELLO, floods of CHAT frames) and reads what comes back, or until the node closes the link.
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -44,6 +44,10 @@ internal sealed class RawPeer : IDisposable
         while (sent < bytes.Length)
             sent += await _socket.SendAsync(bytes.AsMemory(sent), SocketFlags.None);
     }
+
+    /// <summary>Reads what has arrived, at most <paramref name="buffer"/>'s length; 0 once the node closed the link.</summary>
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancel) =>
+        _socket.ReceiveAsync(buffer, SocketFlags.None, cancel);
 
     /// <summary>Reads and discards until the node closes the link; returns how it ended ("EOF" or the socket error)
     /// and the bytes read. Throws TimeoutException if the link is still open at the deadline.</summary>
