@@ -28,4 +28,14 @@ internal interface IChatSink
 
     /// <summary>Something the user may want to know that is not a chat event (a refused connection, say).</summary>
     void OnNotice(string text);
+
+    /// <summary>The events other than messages, for whoever queues them (Sockets/EventPump.cs).</summary>
+    internal enum EventKind : byte
+    {
+        LinkOpened,
+        LinkClosed,
+        MemberJoined,
+        MemberLeft,
+        Notice,
+    }
 }

@@ -2,9 +2,9 @@
 // stuck terminal) never stops the network: the core appends events under the node's lock, the pump thread takes
 // them in batches and calls the sink outside it. Bounded: messages beyond MaxPendingBytes waiting for the sink are
 // dropped and counted, and the sink is told how many once it catches up ("N messages were not shown"). Other events
-// (joins, leaves, links) are few and always kept, up to MaxPendingEvents. Steady state allocates nothing: message
-// bytes are copied into one of two buffers that swap between producer and consumer.
-using P2PChat.Net;
+// (joins, leaves, links) are few and always kept, up to MaxPendingEvents. Steady state allocates nothing: each
+// message is one record in one of two byte buffers that swap between producer and consumer.
+using System.Buffers.Binary;
 
 namespace P2PChat.Net;
 
@@ -16,46 +16,34 @@ internal sealed class EventPump : IDisposable
     /// <summary>Events of any kind that may wait.</summary>
     public const int MaxPendingEvents = 1_000_000;
 
-    private enum Kind : byte
-    {
-        Message,
-        LinkOpened,
-        LinkClosed,
-        MemberJoined,
-        MemberLeft,
-        Notice,
-    }
+    /// <summary>A message: kind, history flag, origin, seq, time, name length, text length, then name and text.</summary>
+    private const int MessageHeader = 1 + 1 + 8 + 8 + 8 + 1 + 2;
 
-    private struct Entry
-    {
-        public Kind Kind;
-        public MessageId Id;
-        public long TimeMs;
-        public int Offset;
-        public int NameLength;
-        public int TextLength;
-        public bool Flag;
-        public object? Subject;
-        public LinkClose Close;
-        public Departure Departure;
-    }
+    /// <summary>Any other event: kind, then nothing; the event itself waits in the objects list, in order.</summary>
+    private const byte OtherKind = 0;
+    private const byte MessageKind = 1;
+
+    /// <summary>An event that is not a message (rare: one allocation each is fine).</summary>
+    private sealed record Other(IChatSink.EventKind Kind, object Subject, bool Flag = false, LinkClose Close = default, Departure Departure = default);
 
     private readonly IChatSink _sink;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly Thread _thread;
 
-    // Guarded by _lock: what the producer fills.
+    // Guarded by _lock: what the producer fills. Records in _bytes, in order; non-message events also in _others.
     private byte[] _bytes = new byte[64 * 1024];
     private int _used;
-    private List<Entry> _entries = new(1024);
+    private List<Other> _others = [];
+    private int _count;
     private long _dropped;
     private bool _stopping;
     private bool _busy;
 
     // Owned by the pump thread: the batch being delivered.
     private byte[] _batchBytes = new byte[64 * 1024];
-    private List<Entry> _batch = new(1024);
+    private int _batchUsed;
+    private List<Other> _batchOthers = [];
 
     public EventPump(IChatSink sink)
     {
@@ -71,50 +59,57 @@ internal sealed class EventPump : IDisposable
     {
         lock (_lock)
         {
-            int size = message.Name.Length + message.Text.Length;
-            if (_used + size > MaxPendingBytes || _entries.Count >= MaxPendingEvents)
+            int size = MessageHeader + message.Name.Length + message.Text.Length;
+            if (_used + size > MaxPendingBytes || _count >= MaxPendingEvents)
             {
                 _dropped++;
                 return;
             }
             if (_used + size > _bytes.Length)
                 Array.Resize(ref _bytes, Math.Min(MaxPendingBytes, Math.Max(_bytes.Length * 2, _used + size)));
-            message.Name.CopyTo(_bytes.AsSpan(_used));
-            message.Text.CopyTo(_bytes.AsSpan(_used + message.Name.Length));
-            Add(new Entry
-            {
-                Kind = Kind.Message, Id = message.Id, TimeMs = message.TimeMs, Offset = _used,
-                NameLength = message.Name.Length, TextLength = message.Text.Length, Flag = message.History,
-            });
+            Span<byte> record = _bytes.AsSpan(_used, size);
+            record[0] = MessageKind;
+            record[1] = message.History ? (byte)1 : (byte)0;
+            BinaryPrimitives.WriteUInt64LittleEndian(record[2..], message.Id.Origin);
+            BinaryPrimitives.WriteUInt64LittleEndian(record[10..], message.Id.Seq);
+            BinaryPrimitives.WriteInt64LittleEndian(record[18..], message.TimeMs);
+            record[26] = (byte)message.Name.Length;
+            BinaryPrimitives.WriteUInt16LittleEndian(record[27..], (ushort)message.Text.Length);
+            message.Name.CopyTo(record[MessageHeader..]);
+            message.Text.CopyTo(record[(MessageHeader + message.Name.Length)..]);
             _used += size;
+            Added();
         }
     }
 
-    public void LinkOpened(PeerInfo peer) => AddEvent(new Entry { Kind = Kind.LinkOpened, Subject = peer });
+    public void LinkOpened(PeerInfo peer) => Add(new Other(IChatSink.EventKind.LinkOpened, peer));
 
-    public void LinkClosed(PeerInfo peer, LinkClose reason) => AddEvent(new Entry { Kind = Kind.LinkClosed, Subject = peer, Close = reason });
+    public void LinkClosed(PeerInfo peer, LinkClose reason) => Add(new Other(IChatSink.EventKind.LinkClosed, peer, Close: reason));
 
-    public void MemberJoined(MemberInfo member, bool isNew) => AddEvent(new Entry { Kind = Kind.MemberJoined, Subject = member, Flag = isNew });
+    public void MemberJoined(MemberInfo member, bool isNew) => Add(new Other(IChatSink.EventKind.MemberJoined, member, Flag: isNew));
 
-    public void MemberLeft(MemberInfo member, Departure reason) => AddEvent(new Entry { Kind = Kind.MemberLeft, Subject = member, Departure = reason });
+    public void MemberLeft(MemberInfo member, Departure reason) => Add(new Other(IChatSink.EventKind.MemberLeft, member, Departure: reason));
 
-    public void Notice(string text) => AddEvent(new Entry { Kind = Kind.Notice, Subject = text });
+    public void Notice(string text) => Add(new Other(IChatSink.EventKind.Notice, text));
 
-    private void AddEvent(Entry entry)
+    private void Add(Other other)
     {
         lock (_lock)
         {
-            if (_entries.Count >= MaxPendingEvents)
+            if (_count >= MaxPendingEvents)
                 return;
-            Add(entry);
+            if (_used + 1 > _bytes.Length)
+                Array.Resize(ref _bytes, _bytes.Length * 2); // events other than messages are never dropped for bytes
+            _bytes[_used++] = OtherKind;
+            _others.Add(other);
+            Added();
         }
     }
 
     /// <summary>Under _lock. Wakes the pump when the first event of a batch arrives.</summary>
-    private void Add(in Entry entry)
+    private void Added()
     {
-        _entries.Add(entry);
-        if (_entries.Count == 1 && !_busy)
+        if (++_count == 1 && !_busy)
             _signal.Release();
     }
 
@@ -128,7 +123,7 @@ internal sealed class EventPump : IDisposable
                 long dropped;
                 lock (_lock)
                 {
-                    if (_entries.Count == 0 && _dropped == 0)
+                    if (_count == 0 && _dropped == 0)
                     {
                         _busy = false;
                         if (_stopping)
@@ -137,13 +132,15 @@ internal sealed class EventPump : IDisposable
                     }
                     _busy = true;
                     (_bytes, _batchBytes) = (_batchBytes, _bytes);
-                    (_entries, _batch) = (_batch, _entries);
+                    (_others, _batchOthers) = (_batchOthers, _others);
+                    _batchUsed = _used;
                     _used = 0;
+                    _count = 0;
                     dropped = _dropped;
                     _dropped = 0;
                 }
                 Deliver(dropped);
-                _batch.Clear();
+                _batchOthers.Clear();
             }
         }
     }
@@ -152,31 +149,25 @@ internal sealed class EventPump : IDisposable
     {
         try
         {
-            foreach (Entry entry in _batch)
+            int other = 0;
+            int at = 0;
+            while (at < _batchUsed)
             {
-                switch (entry.Kind)
+                if (_batchBytes[at] == OtherKind)
                 {
-                    case Kind.Message:
-                        ReadOnlySpan<byte> name = _batchBytes.AsSpan(entry.Offset, entry.NameLength);
-                        ReadOnlySpan<byte> text = _batchBytes.AsSpan(entry.Offset + entry.NameLength, entry.TextLength);
-                        _sink.OnMessage(new ChatView(entry.Id, entry.TimeMs, name, text, entry.Flag));
-                        break;
-                    case Kind.LinkOpened:
-                        _sink.OnLinkOpened((PeerInfo)entry.Subject!);
-                        break;
-                    case Kind.LinkClosed:
-                        _sink.OnLinkClosed((PeerInfo)entry.Subject!, entry.Close);
-                        break;
-                    case Kind.MemberJoined:
-                        _sink.OnMemberJoined((MemberInfo)entry.Subject!, entry.Flag);
-                        break;
-                    case Kind.MemberLeft:
-                        _sink.OnMemberLeft((MemberInfo)entry.Subject!, entry.Departure);
-                        break;
-                    case Kind.Notice:
-                        _sink.OnNotice((string)entry.Subject!);
-                        break;
+                    DeliverOther(_batchOthers[other++]);
+                    at++;
+                    continue;
                 }
+                ReadOnlySpan<byte> record = _batchBytes.AsSpan(at);
+                var id = new MessageId(BinaryPrimitives.ReadUInt64LittleEndian(record[2..]), BinaryPrimitives.ReadUInt64LittleEndian(record[10..]));
+                long time = BinaryPrimitives.ReadInt64LittleEndian(record[18..]);
+                int nameLength = record[26];
+                int textLength = BinaryPrimitives.ReadUInt16LittleEndian(record[27..]);
+                ReadOnlySpan<byte> name = record.Slice(MessageHeader, nameLength);
+                ReadOnlySpan<byte> text = record.Slice(MessageHeader + nameLength, textLength);
+                _sink.OnMessage(new ChatView(id, time, name, text, record[1] == 1));
+                at += MessageHeader + nameLength + textLength;
             }
             if (dropped > 0)
             {
@@ -188,6 +179,28 @@ internal sealed class EventPump : IDisposable
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // The output is gone (a closed pipe, a vanished terminal): nothing more can be shown; the network goes on.
+        }
+    }
+
+    private void DeliverOther(Other other)
+    {
+        switch (other.Kind)
+        {
+            case IChatSink.EventKind.LinkOpened:
+                _sink.OnLinkOpened((PeerInfo)other.Subject);
+                break;
+            case IChatSink.EventKind.LinkClosed:
+                _sink.OnLinkClosed((PeerInfo)other.Subject, other.Close);
+                break;
+            case IChatSink.EventKind.MemberJoined:
+                _sink.OnMemberJoined((MemberInfo)other.Subject, other.Flag);
+                break;
+            case IChatSink.EventKind.MemberLeft:
+                _sink.OnMemberLeft((MemberInfo)other.Subject, other.Departure);
+                break;
+            default:
+                _sink.OnNotice((string)other.Subject);
+                break;
         }
     }
 

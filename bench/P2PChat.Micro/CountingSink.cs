@@ -50,13 +50,13 @@ internal sealed class CountingSink : IChatSink
     {
     }
 
-    public void OnLinkClosed(PeerInfo peer, string reason)
+    public void OnLinkClosed(PeerInfo peer, LinkClose reason)
     {
     }
 
     public void OnMemberJoined(MemberInfo member, bool isNew) => Interlocked.Increment(ref _online);
 
-    public void OnMemberLeft(MemberInfo member, string reason) => Interlocked.Decrement(ref _online);
+    public void OnMemberLeft(MemberInfo member, Departure reason) => Interlocked.Decrement(ref _online);
 
     public void OnNotice(string text)
     {

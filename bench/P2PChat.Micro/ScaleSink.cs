@@ -22,11 +22,11 @@ internal sealed class ScaleSink(DeliveryProbe probe, LinkTally links, int node) 
 
     public void OnLinkOpened(PeerInfo peer) => links.OnOpened();
 
-    public void OnLinkClosed(PeerInfo peer, string reason) => links.OnClosed(reason);
+    public void OnLinkClosed(PeerInfo peer, LinkClose reason) => links.OnClosed(reason.ToString());
 
     public void OnMemberJoined(MemberInfo member, bool isNew) => Interlocked.Increment(ref _online);
 
-    public void OnMemberLeft(MemberInfo member, string reason) => Interlocked.Decrement(ref _online);
+    public void OnMemberLeft(MemberInfo member, Departure reason) => Interlocked.Decrement(ref _online);
 
     public void OnNotice(string text)
     {
