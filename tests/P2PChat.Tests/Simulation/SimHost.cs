@@ -55,7 +55,7 @@ internal abstract class SimHost(SimNetwork net, IPEndPoint endPoint, string labe
     }
 
     /// <summary>Both FINs are through: the driver closes and reports the link lost (NodeCore reports the retire reason).</summary>
-    private void Complete(SimSocket socket)
+    public void Complete(SimSocket socket)
     {
         socket.Dispose();
         net.Events.At(net.Now, () => Input(() => Lost(socket, new LinkClose(CloseKind.PeerLeft))));
@@ -105,13 +105,7 @@ internal abstract class SimHost(SimNetwork net, IPEndPoint endPoint, string labe
         Span<byte> data = socket.Read(out int read);
         if (read > 0)
         {
-            SimPipe pipe = socket.Peer!.Out!;
-            net.Events.At(net.Now + net.OneWayDelay(this, pipe.From.Host), () =>
-            {
-                pipe.InFlight -= read;
-                if (pipe.From.Pump())
-                    pipe.From.Host.Complete(pipe.From);
-            });
+            socket.Peer!.Out!.Acknowledge(read);
             int consumed = Consume(socket, data);
             socket.Consumed(consumed);
             AfterInput();

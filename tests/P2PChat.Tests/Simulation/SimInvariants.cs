@@ -5,9 +5,10 @@
 // history wait (DeliveryOrder.HistoryWaitMs) ran out first, and in the order its source logged them (a subsequence:
 // the source replays its log oldest first, skipping what we had). Caps, checked on every tick (NodeHost.CheckCaps).
 // Liveness, for the nodes alive at the end of the quiet period: one connected network over open links; every line
-// said by a node that is still alive shown by every other live node, except lines at or below that node's horizon
-// for the sender (said before it joined) and lines older than the newest LogCapacity said in the whole run (no log
-// can replay them any more); each live node's roster lists exactly the other live nodes.
+// said by a node that is still alive shown by every other live node, except lines said before it joined: at or
+// below its horizon for the sender, or said before its first link opened (its history source may not have had them
+// yet: it may be a newcomer itself), and lines older than the newest LogCapacity said in the whole run (no log can
+// replay them any more); each live node's roster lists exactly the other live nodes.
 using P2PChat.Net;
 
 namespace P2PChat.Tests.Simulation;
@@ -102,7 +103,7 @@ internal static class SimInvariants
         foreach (NodeHost host in live)
         {
             var shown = host.Shown.Select(l => l.Id).ToHashSet();
-            var missing = recent.Where(s => s.Host != host && s.Id.Seq > Horizon(host, s.Id.Origin) && !shown.Contains(s.Id)).ToList();
+            var missing = recent.Where(s => s.Host != host && s.At >= host.FirstOpenedAt && s.Id.Seq > Horizon(host, s.Id.Origin) && !shown.Contains(s.Id)).ToList();
             if (missing.Count > 0)
             {
                 var first = missing[0];

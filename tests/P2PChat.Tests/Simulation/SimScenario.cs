@@ -44,8 +44,8 @@ internal sealed class SimScenario
 
     public SimResult Run()
     {
-        int nodes = 3 + (int)(27 * Math.Pow(_rng.NextDouble(), 2));
-        long chaosEnd = 15_000 + _rng.Next(20_000);
+        int nodes = 3 + (int)(27 * Math.Pow(_rng.NextDouble(), 3));
+        long chaosEnd = 10_000 + _rng.Next(20_000);
         _net.Trace($"seed {_seed}: {nodes} nodes, chaos until {chaosEnd} ms, window {_net.WindowBytes}, queue cap {_maxQueueBytes}");
 
         Start(NewAddress());
