@@ -51,12 +51,15 @@ internal sealed partial class NodeHost : ICoreEffects
             Net.Trace($"{Label} #{link} closes: {reason}");
         if (_links.Remove(link, out SimSocket? socket))
             socket.Abort(Net.Random);
+        JoinEnded(link);
     }
 
     void ICoreEffects.Opened(int link, PeerInfo peer)
     {
         if (Net.Tracing)
             Net.Trace($"{Label} #{link} open to {peer.Name}");
+        if (link == JoinLink)
+            Joined = true;
         if (FirstOpenedAt < 0)
             FirstOpenedAt = Net.Now;
     }

@@ -65,8 +65,25 @@ internal sealed partial class NodeHost : SimHost
         Net.Events.At(Net.Now + 250, Tick);
     }
 
+    /// <summary>The link of the user's join (0: none); Joined once it opened. A join that fails ends the process, as
+    /// the real start-up does (Ui/NodeStarter.cs): the user is told and nothing retries it.</summary>
+    public int JoinLink { get; private set; }
+    public bool Joined { get; private set; }
+
+    /// <summary>Whether a newcomer can know this node's address: it started alone, or its join went through (the
+    /// real start-up prints where it listens only then).</summary>
+    public bool Announced => JoinLink == 0 || Joined;
+
     /// <summary>The user joins through <paramref name="to"/>.</summary>
-    public void Join(IPEndPoint to) => Input(() => Core.Join(to, Net.Now));
+    public void Join(IPEndPoint to) => Input(() => JoinLink = Core.Join(to, Net.Now));
+
+    private void JoinEnded(int link)
+    {
+        if (link != JoinLink || Joined)
+            return;
+        Net.Trace($"{Label} could not join: exits");
+        Net.Events.At(Net.Now, Kill);
+    }
 
     public void Say(string text)
     {
@@ -159,6 +176,7 @@ internal sealed partial class NodeHost : SimHost
         if (Net.Tracing)
             Net.Trace($"{Label} #{socket.LinkId} lost: {reason}");
         _links.Remove(socket.LinkId);
+        JoinEnded(socket.LinkId);
         Core.Lost(socket.LinkId, reason, Net.Now);
         AfterCore();
     }

@@ -88,7 +88,7 @@ internal sealed class SimScenario
             History = _rng.Next(4) switch { 0 => 0, 1 => 5, _ => 50 },
             MaxQueueBytes = _maxQueueBytes,
         };
-        NodeHost? via = PickLive();
+        NodeHost? via = PickLive(announced: true);
         var host = new NodeHost(_net, address, options, id, 1 + _rng.Next(40));
         _all.Add(host);
         _net.Trace($"{host.Label} starts at {address} as {id:x16}{(via is null ? "" : $", joins through {via.Label}")}");
@@ -97,9 +97,9 @@ internal sealed class SimScenario
         return host;
     }
 
-    private NodeHost? PickLive(NodeHost? except = null)
+    private NodeHost? PickLive(bool announced = false)
     {
-        NodeHost[] live = _all.Where(h => h.Live && h != except).ToArray();
+        NodeHost[] live = _all.Where(h => h.Live && (h.Announced || !announced)).ToArray();
         return live.Length == 0 ? null : live[_rng.Next(live.Length)];
     }
 
@@ -177,20 +177,12 @@ internal sealed class SimScenario
         });
     }
 
-    /// <summary>The end of the chaos: every cut heals, every stopped node resumes, and a node that never got a link
-    /// (its join went to a peer that died) joins again through a live one, as its user would.</summary>
+    /// <summary>The end of the chaos: every cut heals, every stopped node resumes.</summary>
     private void Heal()
     {
-        while (_net.AnyCut)
-            _net.HealAll();
+        _net.HealAll();
         foreach (NodeHost host in _all)
             host.Resume();
-        foreach (NodeHost host in _all.Where(h => h.Live && h.FirstOpenedAt < 0).ToArray())
-            if (PickLive(host) is { } via)
-            {
-                _net.Trace($"{host.Label} joins again through {via.Label}");
-                host.Join(via.EndPoint);
-            }
         _net.Trace("all faults healed: quiet period");
     }
 
