@@ -1,0 +1,85 @@
+// The core's outputs in the simulator (ICoreEffects): frames are copied into the link's socket queue and go out
+// after the input, connects become simulated SYNs, drains and aborts go to the socket, UI events are recorded. None
+// of these calls the core back: anything that must reach it again is an event in the queue.
+using System.Net;
+using P2PChat.Net;
+
+namespace P2PChat.Tests.Simulation;
+
+internal sealed partial class NodeHost : ICoreEffects
+{
+    bool ICoreEffects.Send(int link, ReadOnlySpan<byte> frame)
+    {
+        if (!_links.TryGetValue(link, out SimSocket? socket))
+            return true; // its socket is gone; the core hears of it as a lost link
+        if (!socket.Enqueue(frame, Core.Options.MaxQueueBytes))
+            return false;
+        Net.FramesSent++;
+        if (frame[Protocol.LengthPrefixSize] is (byte)FrameType.Chat or (byte)FrameType.Replay)
+        {
+            Net.ChatFramesSent++;
+            Net.LastChatFrameAt = Net.Now;
+        }
+        MarkDirty(socket);
+        return true;
+    }
+
+    void ICoreEffects.Connect(int link, IPEndPoint to)
+    {
+        if (Net.Tracing)
+            Net.Trace($"{Label} #{link} connects to {to}");
+        var socket = new SimSocket(this, to) { LinkId = link };
+        _links[link] = socket;
+        Sockets.Add(socket);
+        Net.Connect(socket, to);
+    }
+
+    void ICoreEffects.Drain(int link)
+    {
+        if (Net.Tracing)
+            Net.Trace($"{Label} #{link} drains");
+        if (_links.TryGetValue(link, out SimSocket? socket))
+        {
+            socket.DrainRequested = true;
+            MarkDirty(socket);
+        }
+    }
+
+    void ICoreEffects.Close(int link, LinkClose reason)
+    {
+        if (Net.Tracing)
+            Net.Trace($"{Label} #{link} closes: {reason}");
+        if (_links.Remove(link, out SimSocket? socket))
+            socket.Abort(Net.Random);
+        JoinEnded(link);
+    }
+
+    void ICoreEffects.Opened(int link, PeerInfo peer)
+    {
+        if (Net.Tracing)
+            Net.Trace($"{Label} #{link} open to {peer.Name}");
+        if (link == JoinLink)
+            Joined = true;
+        if (FirstOpenedAt < 0)
+            FirstOpenedAt = Net.Now;
+    }
+
+    void IChatSink.OnMessage(in ChatView message)
+    {
+        Shown.Add(new ShownLine(message.Id, message.History, Net.Now));
+        Logged.Add(message.Id);
+        if (Net.Tracing)
+            Net.Trace($"{Label} shows {message.Id.Origin:x4}:{message.Id.Seq}{(message.History ? " (history)" : "")}");
+    }
+
+    void IChatSink.OnLinkOpened(PeerInfo peer) => Net.Trace($"{Label} link opened to {peer.Name} ({peer.RemoteEndPoint})");
+
+    void IChatSink.OnLinkClosed(PeerInfo peer, LinkClose reason) => Net.Trace($"{Label} link closed to {peer.Name}: {reason}");
+
+    void IChatSink.OnMemberJoined(MemberInfo member, bool isNew) =>
+        Net.Trace($"{Label} member {member.Name} {(isNew ? "joined" : "is online")}");
+
+    void IChatSink.OnMemberLeft(MemberInfo member, Departure reason) => Net.Trace($"{Label} member {member.Name} left ({reason})");
+
+    void IChatSink.OnNotice(string text) => Net.Trace($"{Label} notice: {text}");
+}

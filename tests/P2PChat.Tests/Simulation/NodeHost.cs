@@ -1,0 +1,204 @@
+// A simulated machine running one chat node: a NodeCore driven the way Net/Sockets/ChatNode*.cs drives it (inputs
+// one at a time, outputs queued and acted on after the input), plus the record the invariants read: every line it
+// showed (in order, with the History flag), every line it logged (shown or said: the order its replays follow), the
+// lines it said, and where its history came from. The core's outputs are in NodeHost.Effects.cs.
+using System.Net;
+using System.Text;
+using P2PChat.Net;
+
+namespace P2PChat.Tests.Simulation;
+
+internal sealed partial class NodeHost : SimHost
+{
+    private readonly Dictionary<int, SimSocket> _links = [];
+
+    public NodeHost(SimNetwork net, IPEndPoint endPoint, NodeOptions options, ulong nodeId, int latencyMs)
+        : base(net, endPoint, options.Name)
+    {
+        LatencyMs = latencyMs;
+        NodeId = nodeId;
+        Core = new NodeCore(options, nodeId, new Random(net.Random.Next()), this);
+        Core.Start((ushort)endPoint.Port);
+        net.Listen(this);
+        TickPhase = net.Random.Next(250);
+        StartedAt = net.Now;
+        net.Events.At(net.Now + TickPhase, Tick);
+    }
+
+    public NodeCore Core { get; }
+    public ulong NodeId { get; }
+    public int TickPhase { get; }
+    public long StartedAt { get; }
+
+    public List<ShownLine> Shown { get; } = [];
+    public List<MessageId> Logged { get; } = [];
+    public List<(MessageId Id, long At)> Said { get; } = [];
+
+    /// <summary>When the first link opened (-1 before): the history wait starts then.</summary>
+    public long FirstOpenedAt { get; private set; } = -1;
+
+    /// <summary>The node our first SYNC came from (our history source); 0 until known.</summary>
+    public ulong HistorySource { get; private set; }
+
+    /// <summary>Left with :quit (Leave), or leaving.</summary>
+    public bool Left { get; private set; }
+
+    public bool Live => Alive && !Left;
+
+    public string Violation { get; private set; } = "";
+
+    private void Tick()
+    {
+        if (!Alive)
+            return;
+        if (!Paused)
+        {
+            Core.Tick(Net.Now);
+            AfterCore();
+            CheckCaps();
+        }
+        if (Left && Core.Links.Count == 0)
+        {
+            Kill(); // left cleanly: the process exits
+            return;
+        }
+        Net.Events.At(Net.Now + 250, Tick);
+    }
+
+    /// <summary>The link of the user's join (0: none); Joined once it opened. A join that fails ends the process, as
+    /// the real start-up does (Ui/NodeStarter.cs): the user is told and nothing retries it.</summary>
+    public int JoinLink { get; private set; }
+    public bool Joined { get; private set; }
+
+    /// <summary>Whether a newcomer can know this node's address: it started alone, or its join went through (the
+    /// real start-up prints where it listens only then).</summary>
+    public bool Announced => JoinLink == 0 || Joined;
+
+    /// <summary>The user joins through <paramref name="to"/>.</summary>
+    public void Join(IPEndPoint to) => Input(() => JoinLink = Core.Join(to, Net.Now));
+
+    private void JoinEnded(int link)
+    {
+        if (link != JoinLink || Joined)
+            return;
+        Net.Trace($"{Label} could not join: exits");
+        Net.Events.At(Net.Now, Kill);
+    }
+
+    public void Say(string text)
+    {
+        if (!Live || Paused)
+            return;
+        MessageId id = Core.Say(Encoding.UTF8.GetBytes(text), Net.Now, Net.Now);
+        Said.Add((id, Net.Now));
+        Logged.Add(id);
+        Net.Trace($"{Label} says {id.Seq}");
+        AfterCore();
+    }
+
+    /// <summary>:quit. The process exits once every link has drained, or after a deadline.</summary>
+    public void Leave()
+    {
+        if (!Live || Paused)
+            return;
+        Left = true;
+        Net.Trace($"{Label} leaves");
+        Core.Leave(Net.Now);
+        AfterCore();
+        Net.Events.At(Net.Now + 7000, Kill);
+    }
+
+    /// <summary>Fault injection: closes one link as a crash of the connection would.</summary>
+    public void AbortRandomLink()
+    {
+        CoreLink[] open = Core.Links.Open;
+        if (!Live || Paused || open.Length == 0)
+            return;
+        CoreLink link = open[Net.Random.Next(open.Length)];
+        Net.Trace($"{Label} fault: abort link {link}");
+        Core.Abort(link.Id, new LinkClose(CloseKind.FaultInjected), Net.Now);
+        AfterCore();
+    }
+
+    public override void Kill()
+    {
+        if (Alive)
+            Net.Trace($"{Label} {(Left ? "exits" : "killed")}");
+        base.Kill();
+    }
+
+    private void AfterCore()
+    {
+        if (HistorySource == 0 && Core.History.HasHorizon && Core.History.Source?.Peer is { } source)
+            HistorySource = source.NodeId;
+        AfterInput();
+    }
+
+    protected override bool Accept(SimSocket socket)
+    {
+        int id = Core.Accept(socket.Remote, Net.Now);
+        if (Net.Tracing)
+            Net.Trace($"{Label} accepts {socket.Remote} as #{id}");
+        if (id < 0)
+            return false;
+        socket.LinkId = id;
+        _links[id] = socket;
+        if (Net.PatchInboundHello && Core.Links.Find(id) is { State: LinkState.Handshaking } link)
+            link.State = LinkState.Connecting;
+        Core.Connected(id, Net.Now);
+        AfterCore();
+        return true;
+    }
+
+    protected override void Connected(SimSocket socket)
+    {
+        Core.Connected(socket.LinkId, Net.Now);
+        AfterCore();
+    }
+
+    protected override int Consume(SimSocket socket, ReadOnlySpan<byte> data)
+    {
+        int consumed = Core.Receive(socket.LinkId, data, Net.Now);
+        AfterCore();
+        return consumed;
+    }
+
+    protected override void Finished(SimSocket socket)
+    {
+        if (Net.Tracing)
+            Net.Trace($"{Label} #{socket.LinkId} FIN arrived");
+        Core.Finished(socket.LinkId, Net.Now);
+        AfterCore();
+    }
+
+    public override void Lost(SimSocket socket, LinkClose reason)
+    {
+        if (Net.Tracing)
+            Net.Trace($"{Label} #{socket.LinkId} lost: {reason}");
+        _links.Remove(socket.LinkId);
+        JoinEnded(socket.LinkId);
+        Core.Lost(socket.LinkId, reason, Net.Now);
+        AfterCore();
+    }
+
+    /// <summary>The bounds every owner promises, checked on every tick.</summary>
+    private void CheckCaps()
+    {
+        if (Violation.Length > 0)
+            return;
+        Flooding flooding = Core.Flooding;
+        if (flooding.Log.Count > flooding.Log.Capacity)
+            Violation = $"log holds {flooding.Log.Count} > {flooding.Log.Capacity}";
+        else if (flooding.Filter.OriginCount > flooding.Filter.MaxOrigins)
+            Violation = $"duplicate filter tracks {flooding.Filter.OriginCount} origins > {flooding.Filter.MaxOrigins}";
+        else if (Core.Presence.Roster.Count > Protocol.MaxMembers)
+            Violation = $"roster holds {Core.Presence.Roster.Count} > {Protocol.MaxMembers}";
+        else if (Core.Membership.Book.Count > AddressBook.DefaultCapacity)
+            Violation = $"address book holds {Core.Membership.Book.Count} > {AddressBook.DefaultCapacity}";
+        else if (flooding.Order.HeldCount > DeliveryOrder.MaxHeld)
+            Violation = $"delivery order holds {flooding.Order.HeldCount} > {DeliveryOrder.MaxHeld}";
+        foreach (SimSocket socket in _links.Values)
+            if (socket.Queued > Core.Options.MaxQueueBytes)
+                Violation = $"link #{socket.LinkId} queues {socket.Queued} bytes > {Core.Options.MaxQueueBytes}";
+    }
+}

@@ -1,0 +1,16 @@
+// A broken invariant found by a simulated run: which one, what was seen, and the seed that replays it.
+namespace P2PChat.Tests.Simulation;
+
+internal sealed class SimFailure(int seed, string invariant, string detail)
+    : Exception($"seed {seed}: {invariant}: {detail}")
+{
+    public int Seed => seed;
+    public string Invariant => invariant;
+    public string Detail => detail;
+
+    /// <summary>The one command that replays this seed with a readable trace.</summary>
+    public string ReplayCommand =>
+        $"P2PCHAT_SIM_TRACE=sim-{seed}.log dotnet run --project tools/sim -c Release -- --seed {seed}";
+
+    public string Report => $"{Message}\n  replay: {ReplayCommand}";
+}

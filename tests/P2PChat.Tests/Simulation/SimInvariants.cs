@@ -1,0 +1,136 @@
+// What every run must satisfy, judged from what each node showed and from the cores' state at the end.
+// Safety, for every node that ever ran: no line shown twice, none of its own; each sender's live lines in
+// increasing sequence, and its history lines too among themselves; a newcomer's history (lines at or below its
+// horizon, which only its history source may give) all flagged History, shown before any live line unless the
+// history wait (DeliveryOrder.HistoryWaitMs) ran out first, and in the order its source logged them (a subsequence:
+// the source replays its log oldest first, skipping what we had). Caps, checked on every tick (NodeHost.CheckCaps).
+// Liveness, for the nodes alive at the end of the quiet period: one connected network over open links; every line
+// said by a node that is still alive shown by every other live node, except lines said before it joined: at or
+// below its horizon for the sender, or said before its first link opened (its history source may not have had them
+// yet: it may be a newcomer itself), and lines older than the newest LogCapacity said in the whole run (no log can
+// replay them any more); each live node's roster lists exactly the other live nodes.
+using P2PChat.Net;
+
+namespace P2PChat.Tests.Simulation;
+
+internal static class SimInvariants
+{
+    public static void Check(int seed, IReadOnlyList<NodeHost> all)
+    {
+        CheckSafety(seed, all);
+        NodeHost[] live = all.Where(h => h.Live).ToArray();
+        CheckConnected(seed, live);
+        CheckDelivered(seed, all, live);
+        CheckRosters(seed, live);
+    }
+
+    /// <summary>Caps, what each node showed, and newcomers' history: for every node that ever ran.</summary>
+    public static void CheckSafety(int seed, IReadOnlyList<NodeHost> all)
+    {
+        foreach (NodeHost host in all)
+        {
+            if (host.Violation.Length > 0)
+                throw new SimFailure(seed, "caps", $"{host.Label}: {host.Violation}");
+            CheckShown(seed, host);
+            CheckHistory(seed, host, all);
+        }
+    }
+
+    private static void CheckShown(int seed, NodeHost host)
+    {
+        var seen = new HashSet<MessageId>();
+        var lastLive = new Dictionary<ulong, ulong>();
+        var lastHistory = new Dictionary<ulong, ulong>();
+        foreach (ShownLine line in host.Shown)
+        {
+            if (line.Id.Origin == host.NodeId)
+                throw new SimFailure(seed, "own line shown", $"{host.Label} showed its own line {line.Id} at {line.At} ms");
+            if (!seen.Add(line.Id))
+                throw new SimFailure(seed, "line shown twice", $"{host.Label} showed {line.Id} twice (again at {line.At} ms{(line.History ? ", as history" : "")})");
+            Dictionary<ulong, ulong> last = line.History ? lastHistory : lastLive;
+            if (last.TryGetValue(line.Id.Origin, out ulong before) && line.Id.Seq <= before)
+                throw new SimFailure(seed, "sender order", $"{host.Label} showed {line.Id} after seq {before} of that sender ({(line.History ? "history" : "live")}, at {line.At} ms)");
+            last[line.Id.Origin] = line.Id.Seq;
+        }
+    }
+
+    private static ulong Horizon(NodeHost host, ulong origin) => host.Core.Flooding.Filter.Find(origin)?.Horizon ?? 0;
+
+    private static void CheckHistory(int seed, NodeHost host, IReadOnlyList<NodeHost> all)
+    {
+        if (host.HistorySource == 0)
+            return;
+        int firstLive = host.Shown.FindIndex(l => !l.History);
+        NodeHost? source = all.FirstOrDefault(h => h.NodeId == host.HistorySource);
+        Dictionary<MessageId, int>? order = source?.Logged.Select((id, i) => (id, i)).ToDictionary(e => e.id, e => e.i);
+        int lastIndex = -1;
+        for (int i = 0; i < host.Shown.Count; i++)
+        {
+            ShownLine line = host.Shown[i];
+            if (line.Id.Seq > Horizon(host, line.Id.Origin))
+                continue;
+            if (!line.History)
+                throw new SimFailure(seed, "newcomer history", $"{host.Label} showed {line.Id}, at or below its horizon, as a live line");
+            if (firstLive >= 0 && i > firstLive && host.Shown[firstLive].At < host.FirstOpenedAt + DeliveryOrder.HistoryWaitMs)
+                throw new SimFailure(seed, "newcomer history", $"{host.Label} showed history {line.Id} at {line.At} ms after the live line {host.Shown[firstLive].Id} at {host.Shown[firstLive].At} ms (first link {host.FirstOpenedAt} ms)");
+            if (order is null)
+                continue;
+            if (!order.TryGetValue(line.Id, out int index))
+                throw new SimFailure(seed, "newcomer history", $"{host.Label} showed history {line.Id} that its source {source!.Label} never logged");
+            if (index < lastIndex)
+                throw new SimFailure(seed, "newcomer history", $"{host.Label} showed history {line.Id} out of its source {source!.Label}'s order");
+            lastIndex = index;
+        }
+    }
+
+    private static void CheckConnected(int seed, NodeHost[] live)
+    {
+        if (live.Length < 2)
+            return;
+        var byId = live.ToDictionary(h => h.NodeId);
+        var reached = new HashSet<ulong> { live[0].NodeId };
+        var frontier = new Queue<NodeHost>([live[0]]);
+        while (frontier.TryDequeue(out NodeHost? host))
+            foreach (CoreLink link in host.Core.Links.Open)
+                if (byId.TryGetValue(link.Peer!.NodeId, out NodeHost? next) && reached.Add(next.NodeId))
+                    frontier.Enqueue(next);
+        if (reached.Count != live.Length)
+        {
+            string apart = string.Join(", ", live.Where(h => !reached.Contains(h.NodeId)).Select(h => $"{h.Label} ({h.Core.Links.Open.Length} open links)"));
+            throw new SimFailure(seed, "one network", $"{reached.Count} of {live.Length} live nodes are connected to {live[0].Label}; apart: {apart}");
+        }
+    }
+
+    private static void CheckDelivered(int seed, IReadOnlyList<NodeHost> all, NodeHost[] live)
+    {
+        var said = all.SelectMany(h => h.Said.Select(s => (Host: h, s.Id, s.At))).OrderBy(s => s.At).ToList();
+        int capacity = live.Length == 0 ? 0 : live[0].Core.Options.LogCapacity;
+        var recent = said.Skip(Math.Max(0, said.Count - capacity)).Where(s => s.Host.Live).ToList();
+        foreach (NodeHost host in live)
+        {
+            var shown = host.Shown.Select(l => l.Id).ToHashSet();
+            var missing = recent.Where(s => s.Host != host && s.At >= host.FirstOpenedAt && s.Id.Seq > Horizon(host, s.Id.Origin) && !shown.Contains(s.Id)).ToList();
+            if (missing.Count > 0)
+            {
+                var first = missing[0];
+                throw new SimFailure(seed, "delivery", $"{host.Label} never showed {missing.Count} line(s) of live senders, first {first.Host.Label}'s {first.Id} said at {first.At} ms " +
+                    $"(horizon {Horizon(host, first.Id.Origin)}, {host.Label} started at {host.StartedAt} ms, first link {host.FirstOpenedAt} ms)");
+            }
+        }
+    }
+
+    private static void CheckRosters(int seed, NodeHost[] live)
+    {
+        foreach (NodeHost host in live)
+        {
+            var expected = live.Where(h => h != host).Select(h => h.NodeId).ToHashSet();
+            var roster = host.Core.Presence.Members().Select(m => m.NodeId).ToHashSet();
+            if (!roster.SetEquals(expected))
+            {
+                string extra = string.Join(",", roster.Except(expected).Select(id => $"{id:x16}"));
+                string absent = string.Join(",", live.Where(h => expected.Contains(h.NodeId) && !roster.Contains(h.NodeId)).Select(h => h.Label));
+                throw new SimFailure(seed, "roster", $"{host.Label}'s roster: missing [{absent}], extra [{extra}]");
+            }
+        }
+    }
+}

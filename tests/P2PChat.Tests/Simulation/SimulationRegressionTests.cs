@@ -1,0 +1,34 @@
+// Seeds on which the simulator found a bug in the core, kept so the fix stays fixed. Each names the invariant it
+// broke when it was found; docs of the diagnosis are in the commit that added it.
+using P2PChat.Tests.Simulation;
+
+namespace P2PChat.Tests;
+
+public class SimulationRegressionTests
+{
+    [Test]
+    // delivery: an origin first heard through a REPLAY starts just below it (DuplicateFilter.Admit), so its earlier
+    // lines, which other peers do log and replay, are counted as seen and never shown.
+    [Arguments(431)]
+    [Arguments(600)]
+    [Arguments(739)]
+    [Arguments(1000237)]
+    // newcomer history: the horizon covers lines the history source does not have yet (Contiguous includes its own
+    // horizon); they arrive later as forwarded REPLAYs and are shown at once as history, after live lines.
+    [Arguments(18)]
+    [Arguments(1000092)]
+    public async Task Seed_found_a_core_bug_and_now_keeps_every_invariant(int seed)
+    {
+        string? failure = null;
+        try
+        {
+            SimScenario.Run(seed);
+        }
+        catch (SimFailure e)
+        {
+            failure = e.Report;
+            SimulationCampaignTests.WriteTrace(seed);
+        }
+        await Assert.That(failure).IsNull();
+    }
+}

@@ -1,0 +1,86 @@
+// Command line of the simulation campaign runner: --seeds N from --start S (or for --minutes M), in parallel on
+// every core, printing seeds/s and every failure with the command that replays it; --seed S replays one seed,
+// writing its trace to P2PCHAT_SIM_TRACE (a path) when set.
+using System.Diagnostics;
+using P2PChat.Tests.Simulation;
+
+int seeds = 1000, start = 1;
+int? one = null;
+double minutes = 0;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--seeds": seeds = int.Parse(args[++i]); break;
+        case "--start": start = int.Parse(args[++i]); break;
+        case "--seed": one = int.Parse(args[++i]); break;
+        case "--minutes": minutes = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        default:
+            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] | --seed S");
+            return 2;
+    }
+}
+
+if (one is int seed)
+{
+    string? path = Environment.GetEnvironmentVariable("P2PCHAT_SIM_TRACE");
+    using TextWriter? trace = string.IsNullOrEmpty(path) ? null : new StreamWriter(path);
+    try
+    {
+        SimResult result = SimScenario.Run(seed, trace);
+        Console.WriteLine($"seed {seed}: ok ({result.Nodes} nodes, {result.Live} live, {result.Lines} lines, {result.Events} events, digest {result.Digest})");
+        return 0;
+    }
+    catch (SimFailure failure)
+    {
+        trace?.WriteLine($"FAILED: {failure.Message}");
+        Console.WriteLine(failure.Report);
+        return 1;
+    }
+    finally
+    {
+        if (path is not null)
+            Console.WriteLine($"trace written to {path}");
+    }
+}
+
+var clock = Stopwatch.StartNew();
+TimeSpan budget = minutes > 0 ? TimeSpan.FromMinutes(minutes) : TimeSpan.MaxValue;
+int done = 0, failed = 0, next = start;
+long events = 0;
+int last = minutes > 0 ? int.MaxValue : start + seeds - 1;
+object gate = new();
+var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(() =>
+{
+    while (clock.Elapsed < budget)
+    {
+        int s = Interlocked.Increment(ref next) - 1;
+        if (s > last)
+            return;
+        try
+        {
+            SimResult result = SimScenario.Run(s);
+            Interlocked.Add(ref events, result.Events);
+        }
+        catch (SimFailure failure)
+        {
+            Interlocked.Increment(ref failed);
+            lock (gate)
+                Console.WriteLine(failure.Report);
+        }
+        catch (Exception e)
+        {
+            Interlocked.Increment(ref failed);
+            lock (gate)
+                Console.WriteLine($"seed {s}: crashed: {e}\n  replay: dotnet run --project tools/sim -c Release -- --seed {s}");
+        }
+        int count = Interlocked.Increment(ref done);
+        if (count % 100 == 0)
+            lock (gate)
+                Console.WriteLine($"{count} seeds, {failed} failed, {count / clock.Elapsed.TotalSeconds:0.0} seeds/s");
+    }
+})).ToArray();
+Task.WaitAll(workers);
+Console.WriteLine($"done: {done} seeds from {start}, {failed} failed, {clock.Elapsed.TotalSeconds:0.0} s, " +
+    $"{done / clock.Elapsed.TotalSeconds:0.0} seeds/s, {events / Math.Max(1, done)} events/seed");
+return failed == 0 ? 0 : 1;
