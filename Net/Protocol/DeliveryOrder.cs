@@ -38,6 +38,9 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
     /// <summary>Lines that arrived after later lines of their sender were shown: passed on, not shown.</summary>
     public long Late { get; private set; }
 
+    /// <summary>History that arrived after our history wait was over: not shown (it would come after live lines).</summary>
+    public long LateHistory { get; set; }
+
     /// <summary>Gaps given up: a later line was shown without the earlier ones.</summary>
     public long GapsSkipped { get; private set; }
 

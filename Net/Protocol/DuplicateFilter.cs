@@ -15,9 +15,10 @@
 // find what the other is missing (anti-entropy, HistorySync.cs).
 // Where an origin starts: a newcomer seeds every origin its first peer knows with a horizon, the sequence that peer
 // had (Seed): what is older was said before we joined, and is accepted only as the history that peer replays
-// (--history), never from anyone else. An origin first heard otherwise starts at its first message: a replayed one
-// just below itself, a live one LiveSlack below itself, so older copies still on slower paths (or said on the other
-// side of a split) are accepted when they arrive. Pure logic; the core owns it (Flooding.cs).
+// (--history), never from anyone else. An origin first heard otherwise starts LiveSlack below its first line, so
+// older copies still on slower paths, said on the other side of a split or replayed by a peer that has them, are
+// accepted when they arrive (a replay that came first is not the oldest there is: simulator seed 431). Pure
+// logic; the core owns it (Flooding.cs).
 namespace P2PChat.Net;
 
 internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMaxOrigins)
@@ -84,7 +85,8 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
             return Admission.Seen;
         if (!_origins.TryGetValue(id.Origin, out OriginState? state))
         {
-            ulong floor = replayed ? seq - 1 : seq > LiveSlack ? seq - 1 - LiveSlack : 0;
+            // Earlier lines of a sender met mid-stream may still come, live on slower paths or replayed by others.
+            ulong floor = seq > LiveSlack ? seq - 1 - LiveSlack : 0;
             bool retired = _retired.TryGetValue(id.Origin, out ulong highest);
             if (retired)
             {

@@ -77,7 +77,12 @@ internal sealed class Flooding
             case Admission.Refused:
                 return null;
             case Admission.History:
-                Show(frame, chat, from.Id, now); // the history source's replay, in the order it showed it
+                // The history source's replay, in the order it showed it; only while live lines still wait for it, so
+                // history never comes after them (simulator seed 18).
+                if (Order.AwaitingHistory)
+                    Show(frame, chat, from.Id, now);
+                else
+                    Order.LateHistory++;
                 return null;
         }
         DuplicateFilter.OriginState state = Filter.Find(origin)!;
@@ -103,8 +108,18 @@ internal sealed class Flooding
     {
         Log.Append(chat.Id, frame);
         _effects.OnMessage(chat);
+        if (frame[Protocol.LengthPrefixSize] == (byte)FrameType.Replay)
+        {
+            // Passed on as CHAT: for our neighbours it is news, not an answer to their SYNC. A newcomer that took us as
+            // its history source must get its history only from our answer, in our log's order (simulator seed 1000092).
+            frame.CopyTo(_forward);
+            _forward[Protocol.LengthPrefixSize] = (byte)FrameType.Chat;
+            frame = _forward.AsSpan(0, frame.Length);
+        }
         Forward(frame, chat.Id.Origin, fromLink, now);
     }
+
+    private readonly byte[] _forward = new byte[Protocol.MaxFrameSize];
 
     private void ShowHeld(DeliveryOrder.Held held)
     {

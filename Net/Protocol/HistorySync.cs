@@ -11,6 +11,9 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
 
     private readonly Dictionary<ulong, ulong> _summary = [];
 
+    // SYNCs answered once our own history is in: (link, its summary, its limit).
+    private readonly List<(CoreLink Link, Dictionary<ulong, ulong> Summary, int Limit)> _deferred = [];
+
     /// <summary>The link whose SYNC came first: our history comes from it. Null before, and after it closed.</summary>
     public CoreLink? Source { get; private set; }
 
@@ -43,9 +46,32 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
                 if (origin != self)
                     flooding.Filter.Seed(origin, contiguous, now);
         }
-        flooding.Replay(from, _summary, limit, now);
-        links.Send(from, SyncedFrame, now);
+        if (flooding.Order.AwaitingHistory && from != Source)
+        {
+            // Our summary already claimed our horizon, but our own history is still on its way: a newcomer that joined
+            // through us would take a horizon over lines we do not have yet. Answer once they are here (seed 18).
+            _deferred.Add((from, new Dictionary<ulong, ulong>(_summary), limit));
+            return null;
+        }
+        Answer(from, _summary, limit, now);
         return null;
+    }
+
+    private void Answer(CoreLink to, Dictionary<ulong, ulong> summary, int limit, long now)
+    {
+        flooding.Replay(to, summary, limit, now);
+        links.Send(to, SyncedFrame, now);
+    }
+
+    /// <summary>On the timer and after our history came: answers the SYNCs that waited for it.</summary>
+    public void AnswerDeferred(long now)
+    {
+        if (_deferred.Count == 0 || flooding.Order.AwaitingHistory)
+            return;
+        foreach ((CoreLink link, Dictionary<ulong, ulong> summary, int limit) in _deferred)
+            if (link.State == LinkState.Open)
+                Answer(link, summary, limit, now);
+        _deferred.Clear();
     }
 
     public string? OnSynced(CoreLink from, ReadOnlySpan<byte> body, long now)
@@ -53,7 +79,10 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
         if (body.Length != 1)
             return "malformed SYNCED";
         if (from == Source)
+        {
             flooding.HistoryDone(now);
+            AnswerDeferred(now);
+        }
         return null;
     }
 
@@ -64,5 +93,6 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
             return;
         Source = null;
         flooding.HistoryDone(now);
+        AnswerDeferred(now);
     }
 }

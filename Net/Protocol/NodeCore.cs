@@ -379,6 +379,7 @@ internal sealed class NodeCore
             _presence.Tick(now);
             if (_flooding.Tick(now))
                 RepairLinks(now);
+            _history.AnswerDeferred(now);
             if (_membership.Tick(now) is { } candidate)
                 StartConnect(candidate.EndPoint, candidate, userJoin: false, now);
         }
