@@ -80,6 +80,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// <paramref name="fromHistorySource"/>: from the peer whose horizon we took (see Seed).</summary>
     public Admission Admit(MessageId id, long now, bool replayed = false, bool fromHistorySource = false)
     {
+        LastAdmitted = null;
         ulong seq = id.Seq;
         if (seq == 0)
             return Admission.Seen;
@@ -104,6 +105,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
             state = new OriginState(floor, horizon: 0) { Shown = retired ? highest : ulong.MaxValue };
             _origins.Add(id.Origin, state);
         }
+        LastAdmitted = state;
         bool history = seq <= state.Horizon;
         if (seq <= state.Base || (history && !(replayed && fromHistorySource)) || !Insert(state, seq))
             return Admission.Seen;
@@ -114,6 +116,9 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// <summary>Records <paramref name="id"/>; true the first time it is seen (Admit without time, for tests).</summary>
     public bool TryAccept(MessageId id, bool replayed = false, bool fromHistorySource = false) =>
         Admit(id, 0, replayed, fromHistorySource) is Admission.New or Admission.History;
+
+    /// <summary>The state of the origin Admit judged last (null when refused): saves the caller a second lookup.</summary>
+    internal OriginState? LastAdmitted { get; private set; }
 
     /// <summary>The state of a tracked origin, or null.</summary>
     internal OriginState? Find(ulong origin) => _origins.GetValueOrDefault(origin);

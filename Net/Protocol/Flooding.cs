@@ -85,7 +85,7 @@ internal sealed class Flooding
                     Order.LateHistory++;
                 return null;
         }
-        DuplicateFilter.OriginState state = Filter.Find(origin)!;
+        DuplicateFilter.OriginState state = Filter.LastAdmitted!;
         switch (Order.Judge(state, chat.Id.Seq))
         {
             case DeliveryOrder.Verdict.ShowNow:

@@ -104,13 +104,31 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
         return candidate;
     }
 
-    /// <summary>Our neighbours first (their link's address and HELLO listen port), then other known addresses.</summary>
+    /// <summary>Right behind our HELLO on a new connection: the addresses we know, so a newcomer whose first peer dies
+    /// a moment later still knows where the rest of the network is (simulator seed 2000921).</summary>
+    public void SendPeersTo(CoreLink link, long now)
+    {
+        if (links.Open.Length == 0)
+            return;
+        byte[] frame = PeersFrame(out int size);
+        links.Send(link, frame.AsSpan(0, size), now, handshake: true);
+    }
+
     private void SendPeers(long now)
     {
         _peersSentAt = now;
         CoreLink[] open = links.Open;
         if (open.Length == 0)
             return;
+        byte[] frame = PeersFrame(out int size);
+        foreach (CoreLink link in open)
+            links.Send(link, frame.AsSpan(0, size), now);
+    }
+
+    /// <summary>Our neighbours first (their link's address and HELLO listen port), then other known addresses.</summary>
+    private byte[] PeersFrame(out int size)
+    {
+        CoreLink[] open = links.Open;
         var entries = new List<(ulong, IPEndPoint)>();
         var seen = new HashSet<ulong>();
         foreach (CoreLink link in open)
@@ -120,8 +138,7 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
             if (entry.NodeId != 0 && entry.Failures == 0 && seen.Add(entry.NodeId))
                 entries.Add((entry.NodeId, entry.EndPoint));
         var frame = new byte[FrameWriter.MaxPeersSize];
-        int size = FrameWriter.WritePeers(frame, entries);
-        foreach (CoreLink link in open)
-            links.Send(link, frame.AsSpan(0, size), now);
+        size = FrameWriter.WritePeers(frame, entries);
+        return frame;
     }
 }

@@ -129,6 +129,7 @@ internal sealed class NodeCore
         link.Deadline = now + (long)Options.HandshakeTimeout.TotalMilliseconds;
         link.LastReceived = now;
         _links.Send(link, _hello, now, handshake: true);
+        _membership.SendPeersTo(link, now);
         Settle(now);
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class ChatNode : IDisposable
 
     public ChatNode(NodeOptions options, IChatSink sink, TimeProvider? time = null)
     {
-        _time = time ?? TimeProvider.System;
+        _time = time ?? MillisecondClock.Instance;
         _epoch = _time.GetTimestamp();
         // Random, not secret: it only has to differ between processes. Random.Shared is seeded from the kernel's
         // entropy; RandomNumberGenerator would load libcrypto (OpenSSL) for this one call, ~2.5 MB of resident memory.
@@ -56,7 +56,9 @@ internal sealed partial class ChatNode : IDisposable
     public IPEndPoint ListenEndPoint { get; private set; } = new(IPAddress.None, 0);
 
     /// <summary>Milliseconds since this node was made, from the TimeProvider: the core's clock.</summary>
-    private long Now => (long)_time.GetElapsedTime(_epoch).TotalMilliseconds;
+    private long Now => _time.TimestampFrequency == 1000
+        ? _time.GetTimestamp() - _epoch
+        : (long)_time.GetElapsedTime(_epoch).TotalMilliseconds;
 
     /// <summary>Binds and starts accepting. Throws ChatNetworkException with a user-facing reason.</summary>
     public void Start()
@@ -196,6 +198,7 @@ internal sealed partial class ChatNode : IDisposable
             _dirty.Clear();
         }
         CheckLeft();
+        _events.Publish();
         if (_toStart.Count > 0 && !_inInputWrapper)
         {
             // Registered by an input that is not Input() (a read, a line said): start them off this thread and lock.

@@ -31,7 +31,19 @@ internal sealed class EventPump : IDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private readonly Thread _thread;
 
-    // Guarded by _lock: what the producer fills. Records in _bytes, in order; non-message events also in _others.
+    // Owned by the producer (the node, under its own lock): the current input's events, published at its end, so the
+    // pump's lock is taken once per input, not once per message. Records in _staging, in order; the events other
+    // than messages also in _stagingOthers.
+    private byte[] _staging = new byte[64 * 1024];
+    private int _stagingUsed;
+    private List<Other> _stagingOthers = [];
+    private int _stagingCount;
+    private long _stagingDropped;
+
+    /// <summary>Bytes published and not yet taken by the pump (read without its lock: a momentary value will do).</summary>
+    private volatile int _pendingBytes;
+
+    // Guarded by _lock: what is published and waits for the pump.
     private byte[] _bytes = new byte[64 * 1024];
     private int _used;
     private List<Other> _others = [];
@@ -55,31 +67,25 @@ internal sealed class EventPump : IDisposable
     /// <summary>Messages dropped because the sink did not keep up.</summary>
     public long Dropped { get; private set; }
 
+    /// <summary>Queues a message; visible to the pump at the next Publish. Only the producer calls it.</summary>
     public void Message(in ChatView message)
     {
-        lock (_lock)
+        int size = MessageHeader + message.Name.Length + message.Text.Length;
+        if (_pendingBytes + _stagingUsed + size > MaxPendingBytes || _stagingCount >= MaxPendingEvents)
         {
-            int size = MessageHeader + message.Name.Length + message.Text.Length;
-            if (_used + size > MaxPendingBytes || _count >= MaxPendingEvents)
-            {
-                _dropped++;
-                return;
-            }
-            if (_used + size > _bytes.Length)
-                Array.Resize(ref _bytes, Math.Min(MaxPendingBytes, Math.Max(_bytes.Length * 2, _used + size)));
-            Span<byte> record = _bytes.AsSpan(_used, size);
-            record[0] = MessageKind;
-            record[1] = message.History ? (byte)1 : (byte)0;
-            BinaryPrimitives.WriteUInt64LittleEndian(record[2..], message.Id.Origin);
-            BinaryPrimitives.WriteUInt64LittleEndian(record[10..], message.Id.Seq);
-            BinaryPrimitives.WriteInt64LittleEndian(record[18..], message.TimeMs);
-            record[26] = (byte)message.Name.Length;
-            BinaryPrimitives.WriteUInt16LittleEndian(record[27..], (ushort)message.Text.Length);
-            message.Name.CopyTo(record[MessageHeader..]);
-            message.Text.CopyTo(record[(MessageHeader + message.Name.Length)..]);
-            _used += size;
-            Added();
+            _stagingDropped++;
+            return;
         }
+        Span<byte> record = Reserve(size);
+        record[0] = MessageKind;
+        record[1] = message.History ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt64LittleEndian(record[2..], message.Id.Origin);
+        BinaryPrimitives.WriteUInt64LittleEndian(record[10..], message.Id.Seq);
+        BinaryPrimitives.WriteInt64LittleEndian(record[18..], message.TimeMs);
+        record[26] = (byte)message.Name.Length;
+        BinaryPrimitives.WriteUInt16LittleEndian(record[27..], (ushort)message.Text.Length);
+        message.Name.CopyTo(record[MessageHeader..]);
+        message.Text.CopyTo(record[(MessageHeader + message.Name.Length)..]);
     }
 
     public void LinkOpened(PeerInfo peer) => Add(new Other(IChatSink.EventKind.LinkOpened, peer));
@@ -90,26 +96,74 @@ internal sealed class EventPump : IDisposable
 
     public void MemberLeft(MemberInfo member, Departure reason) => Add(new Other(IChatSink.EventKind.MemberLeft, member, Departure: reason));
 
-    public void Notice(string text) => Add(new Other(IChatSink.EventKind.Notice, text));
-
-    private void Add(Other other)
+    /// <summary>A notice; unlike the other calls, any thread may make it (it is published at once).</summary>
+    public void Notice(string text)
     {
         lock (_lock)
         {
-            if (_count >= MaxPendingEvents)
-                return;
             if (_used + 1 > _bytes.Length)
-                Array.Resize(ref _bytes, _bytes.Length * 2); // events other than messages are never dropped for bytes
+                Array.Resize(ref _bytes, _bytes.Length * 2);
             _bytes[_used++] = OtherKind;
-            _others.Add(other);
-            Added();
+            _others.Add(new Other(IChatSink.EventKind.Notice, text));
+            Added(1);
         }
     }
 
-    /// <summary>Under _lock. Wakes the pump when the first event of a batch arrives.</summary>
-    private void Added()
+    private void Add(Other other)
     {
-        if (++_count == 1 && !_busy)
+        if (_stagingCount >= MaxPendingEvents)
+            return; // events other than messages are never dropped for bytes, only past this count
+        Reserve(1)[0] = OtherKind;
+        _stagingOthers.Add(other);
+    }
+
+    private Span<byte> Reserve(int size)
+    {
+        if (_stagingUsed + size > _staging.Length)
+            Array.Resize(ref _staging, Math.Max(_staging.Length * 2, _stagingUsed + size));
+        Span<byte> record = _staging.AsSpan(_stagingUsed, size);
+        _stagingUsed += size;
+        _stagingCount++;
+        return record;
+    }
+
+    /// <summary>Hands the current input's events to the pump (the node calls it when an input ends).</summary>
+    public void Publish()
+    {
+        if (_stagingCount == 0 && _stagingDropped == 0)
+            return;
+        lock (_lock)
+        {
+            if (_used == 0)
+            {
+                (_bytes, _staging) = (_staging, _bytes); // the pump took everything: swap, no copy
+                (_others, _stagingOthers) = (_stagingOthers, _others);
+                _used = _stagingUsed;
+            }
+            else
+            {
+                if (_used + _stagingUsed > _bytes.Length)
+                    Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + _stagingUsed));
+                _staging.AsSpan(0, _stagingUsed).CopyTo(_bytes.AsSpan(_used));
+                _used += _stagingUsed;
+                _others.AddRange(_stagingOthers);
+            }
+            _dropped += _stagingDropped;
+            _pendingBytes = _used;
+            Added(_stagingCount);
+        }
+        _stagingOthers.Clear();
+        _stagingUsed = 0;
+        _stagingCount = 0;
+        _stagingDropped = 0;
+    }
+
+    /// <summary>Under _lock. Wakes the pump when the first events of a batch arrive.</summary>
+    private void Added(int count)
+    {
+        bool first = _count == 0;
+        _count += count;
+        if (first && !_busy)
             _signal.Release();
     }
 
@@ -135,6 +189,7 @@ internal sealed class EventPump : IDisposable
                     (_others, _batchOthers) = (_batchOthers, _others);
                     _batchUsed = _used;
                     _used = 0;
+                    _pendingBytes = 0;
                     _count = 0;
                     dropped = _dropped;
                     _dropped = 0;

@@ -17,6 +17,9 @@ public class SimulationRegressionTests
     // horizon); they arrive later as forwarded REPLAYs and are shown at once as history, after live lines.
     [Arguments(18)]
     [Arguments(1000092)]
+    // one network: a newcomer's first peer was killed 22 ms after the link opened, before it sent PEERS; the newcomer
+    // knew no other address and stayed alone for ever. PEERS now follows HELLO on every new connection.
+    [Arguments(2000921)]
     public async Task Seed_found_a_core_bug_and_now_keeps_every_invariant(int seed)
     {
         string? failure = null;
