@@ -19,7 +19,7 @@ public sealed class EarlyCrashTests
     private static readonly TimeSpan MeasureFor = TimeSpan.FromSeconds(8);
 
     /// <summary>The kill comes this long after the last peer joined: drawn uniformly from [100 ms, 1500 ms].</summary>
-    private const int EarliestKillMs = 100, LatestKillMs = 1500;
+    private const int EarliestKillMs = 100, LatestKillMs = 1000;
 
     [Test]
     public Task Killing_the_middle_of_a_line_of_five_moments_after_it_formed_heals_within_3_s_every_time() =>

@@ -187,7 +187,7 @@ public class HostilePeerTests
             said += burst;
             int target = said;
             await Eventually.WaitUntil(() => honest.MessageCount == target, TestNetwork.Deadline,
-                $"n0 to receive all {target} large messages", () => $"n0 has {honest.MessageCount}; {nodeSink}");
+                $"n0 to receive all {target} large messages", () => $"n0 has {honest.MessageCount}; {nodeSink}; {honest}");
         }
 
         await Assert.That(SlothDropped()).IsTrue().Because($"said {said} messages of {text.Length} bytes");

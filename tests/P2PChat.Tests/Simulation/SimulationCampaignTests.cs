@@ -8,11 +8,14 @@ namespace P2PChat.Tests;
 public class SimulationCampaignTests
 {
     /// <summary>Seeds per run of the suite: about 30 s on a busy 2-core machine (about 20 seeds/s).</summary>
-    public const int CampaignSeeds = 600;
+    public const int CampaignSeeds = 400;
 
     public const int FirstSeed = 1_000_000;
 
+    // Alone: it keeps both cores busy, and loopback tests beside it would miss their heartbeats (their timers run on
+    // the same thread pool) and fail for reasons that are not theirs.
     [Test]
+    [NotInParallel]
     public async Task Random_small_networks_with_faults_keep_every_invariant()
     {
         var failures = new System.Collections.Concurrent.ConcurrentBag<SimFailure>();
