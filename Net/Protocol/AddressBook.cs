@@ -30,6 +30,9 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
 
         public int Failures { get; set; }
 
+        /// <summary>We shook hands with NodeId at this address ourselves, and no attempt there has failed since.</summary>
+        public bool Verified { get; set; }
+
         /// <summary>Core time before which this address is not tried again.</summary>
         public long NextAttempt { get; set; }
     }
@@ -46,13 +49,19 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
             _entries[endPoint] = new Entry(endPoint, pinned: true);
     }
 
-    /// <summary>Records that <paramref name="node"/> listens at <paramref name="endPoint"/>.</summary>
-    public void Learn(IPEndPoint endPoint, ulong node)
+    /// <summary>Records that <paramref name="node"/> listens at <paramref name="endPoint"/>. Second-hand news (a PEERS
+    /// frame) never overrides what we saw ourselves (a handshake at that address) until an attempt there fails: a
+    /// neighbour's stale entry for a peer that restarted would otherwise turn the address back into the dead node's
+    /// after every PEERS, and it would be connected to again and again (simulator seed 2002157).</summary>
+    public void Learn(IPEndPoint endPoint, ulong node, bool firstHand = true)
     {
         if (endPoint.Port == 0)
             return;
         if (_entries.TryGetValue(endPoint, out Entry? entry))
         {
+            if (!firstHand && entry.Verified)
+                return;
+            entry.Verified |= firstHand;
             if (entry.NodeId != node)
             {
                 // A new process at a known address (a restarted peer): give it a fresh start.
@@ -71,7 +80,7 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
             }
         if (_entries.Count >= capacity && !EvictOne())
             return;
-        _entries[endPoint] = new Entry(endPoint, pinned: false) { NodeId = node };
+        _entries[endPoint] = new Entry(endPoint, pinned: false) { NodeId = node, Verified = firstHand };
     }
 
     /// <summary>The address to try next: due, not a node we are linked to, fewest failures first.</summary>
@@ -91,6 +100,7 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
     public void Failed(Entry entry, long now)
     {
         entry.Failures++;
+        entry.Verified = false;
         if (!entry.Pinned && entry.Failures >= ForgetAfterFailures)
         {
             _entries.Remove(entry.EndPoint);
@@ -102,6 +112,7 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
     public void Succeeded(Entry entry, ulong node)
     {
         entry.NodeId = node;
+        entry.Verified = true;
         entry.Failures = 0;
         entry.NextAttempt = 0;
     }

@@ -38,7 +38,7 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
             return error;
         foreach ((ulong node, IPEndPoint endPoint) in _parsed)
             if (node != self)
-                Book.Learn(endPoint, node);
+                Book.Learn(endPoint, node, firstHand: false);
         return null;
     }
 

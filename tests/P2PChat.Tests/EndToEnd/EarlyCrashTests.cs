@@ -18,7 +18,7 @@ public sealed class EarlyCrashTests
     /// <summary>A run that misses the limit is still watched this long after the kill, to tell how late it healed.</summary>
     private static readonly TimeSpan MeasureFor = TimeSpan.FromSeconds(8);
 
-    /// <summary>The kill comes this long after the last peer joined: drawn uniformly from [100 ms, 1500 ms].</summary>
+    /// <summary>The kill comes this long after the last peer joined: drawn uniformly from [100 ms, 1000 ms]: the first second, before the network has grown its extra links.</summary>
     private const int EarliestKillMs = 100, LatestKillMs = 1000;
 
     [Test]

@@ -20,6 +20,10 @@ public class SimulationRegressionTests
     // one network: a newcomer's first peer was killed 22 ms after the link opened, before it sent PEERS; the newcomer
     // knew no other address and stayed alone for ever. PEERS now follows HELLO on every new connection.
     [Arguments(2000921)]
+    // delivery: a neighbour's stale PEERS entry (a killed peer's id at the address where a new peer now listens) kept
+    // turning the address back into the dead node's; every tick the node connected there again, retired the duplicate,
+    // and never made the links that would have brought it the lines said across a healed partition.
+    [Arguments(2002157)]
     public async Task Seed_found_a_core_bug_and_now_keeps_every_invariant(int seed)
     {
         string? failure = null;
