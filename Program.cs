@@ -13,8 +13,10 @@ internal static class Program
     private static Task<int> Main(string[] args)
     {
         // Run socket completions on the epoll thread that saw them, instead of handing each one to the thread pool:
-        // one thread wake-up less per hop. Our callbacks never block on the network (they copy into send queues and
-        // the sink), so nothing waits on the epoll thread. Read by System.Net.Sockets when the first socket is made.
+        // one thread wake-up less per hop. Our callbacks never block: they hand bytes to the protocol core under the
+        // node's lock (held for one input at a time), which copies into send queues and into the event queue; the
+        // display writes on a thread of its own (EventPump), so stdout that nobody reads never holds the epoll
+        // thread. Read by System.Net.Sockets when the first socket is made.
         if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
             Environment.SetEnvironmentVariable(InlineCompletions, "1");
         // Idle thread-pool workers sleep at once instead of spinning on sched_yield for work: on 2 cores the spinning

@@ -2,8 +2,9 @@
 // core every input under one lock (the core is single-threaded by design); the core's outputs become socket
 // operations (ChatNode.Effects.cs) and UI events, which an EventPump delivers on its own thread so a slow sink never
 // holds the lock. A socket event that happens inside an output (a send that fails inline, say) is deferred until the
-// core's current input is done, so the core is never re-entered. Link bookkeeping the core asks for (joins, drains)
-// is in ChatNode.Links.cs; fault seams for tests in ChatNode.Faults.cs.
+// core's current input is done, so the core is never re-entered. What the UI asks of the node (joins, saying,
+// leaving, the read-only views) is in ChatNode.Api.cs, the outputs in ChatNode.Effects.cs, fault seams for tests in
+// ChatNode.Faults.cs.
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
