@@ -1,6 +1,7 @@
 // Shows each sender's lines in the order they were said, and a newcomer's history before anything live. A line
 // that arrives ahead of an earlier one of its sender (a path changed, a replay races a live copy after a split) is
-// held until the earlier ones arrive, or until GapWaitMs passes (they are then given up: shown as lost, not late).
+// held until the earlier ones arrive, or until GapWaitMs passes with the paths unchanged and at least one link open
+// (they are then given up, and not shown if they come later).
 // Until the peer we joined through has replayed our history, live lines are held too, so history comes first.
 // Held lines are kept in arrival order and released in it (subject to each sender's order), so holding never
 // regroups a conversation by sender. Bounded: at most MaxHeld lines; past that the oldest gap is given up at once.
@@ -43,6 +44,21 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
 
     /// <summary>Gaps given up: a later line was shown without the earlier ones.</summary>
     public long GapsSkipped { get; private set; }
+
+    /// <summary>No open link: no gap can be filled now, so none is given up (its wait starts again with the next link).</summary>
+    private bool _cutOff = true;
+
+    /// <summary>A link opened or closed: the paths changed, and a SYNC on the new ones may fill the gaps, so every open
+    /// gap waits GapWaitMs from now (simulator seed 3003917: a node cut off for 9 s gave up a line that came 3 s later).</summary>
+    public void PathsChanged(long now, int openLinks)
+    {
+        _cutOff = openLinks == 0;
+        if (_held.Count == 0)
+            return;
+        foreach (Held held in _held)
+            if (filter.Find(held.Id.Origin) is { } state && state.GapDeadline != long.MaxValue)
+                state.GapDeadline = now + GapWaitMs;
+    }
 
     /// <summary>Starts the history wait (our first link opened).</summary>
     public void LinkOpened(long now)
@@ -114,7 +130,7 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
                 }
                 if (held.Id.Seq != state.Shown + 1)
                 {
-                    if (now < state.GapDeadline)
+                    if (now < state.GapDeadline || _cutOff)
                         continue;
                     SkipGap(held.Id.Origin, state);
                     progress = true;

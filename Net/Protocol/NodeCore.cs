@@ -214,6 +214,7 @@ internal sealed class NodeCore
         // A peer back within the grace period never left, so it does not join either.
         bool joined = before == 0 && !_pendingLeaves.Remove(peer.NodeId);
         _flooding.Order.LinkOpened(now);
+        _flooding.Order.PathsChanged(now, _links.Open.Length);
         _effects.Opened(link.Id, peer);
         _history.SendSync(link, now);
         _presence.SendTo(link, now);
@@ -304,6 +305,7 @@ internal sealed class NodeCore
             return;
         if (wasOpen)
         {
+            _flooding.Order.PathsChanged(now, _links.Open.Length);
             RepairLinks(now);
             if (remaining == 0)
             {
