@@ -17,7 +17,7 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
     /// <summary>How long live lines wait for the history of the peer we joined through.</summary>
     public const long HistoryWaitMs = 5000;
 
-    public const int MaxHeld = 4096;
+    public const int MaxHeld = 1024;
 
     internal struct Held
     {
@@ -86,6 +86,7 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
         if (_held.Count >= MaxHeld)
             GiveUpOldest(now, show);
         _held.Add(new Held { Id = id, Frame = frame.ToArray(), Length = frame.Length, FromLink = fromLink });
+        state.Held++;
         if (!AwaitingHistory && state.GapDeadline == long.MaxValue)
             state.GapDeadline = now + GapWaitMs;
     }
@@ -125,7 +126,10 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
                 {
                     _held.RemoveAt(i--);
                     if (state is not null)
+                    {
                         Late++;
+                        Unhold(state);
+                    }
                     continue;
                 }
                 if (held.Id.Seq != state.Shown + 1)
@@ -137,13 +141,13 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
                     break;
                 }
                 _held.RemoveAt(i--);
+                Unhold(state);
                 state.Shown = held.Id.Seq;
                 show(held);
                 progress = true;
             }
         }
-        // Senders with a gap still open wait (again) from now; the others have none.
-        ClearIdleDeadlines();
+        // Senders with a gap still open wait (again) from now; the others have none (Unhold).
         foreach (Held held in _held)
             if (filter.Find(held.Id.Origin) is { } state && state.GapDeadline == long.MaxValue)
                 state.GapDeadline = now + GapWaitMs;
@@ -168,7 +172,10 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
         if (filter.Find(oldest.Id.Origin) is { } state)
         {
             SkipGap(oldest.Id.Origin, state);
+            bool cutOff = _cutOff;
+            _cutOff = false;
             Release(now, show);
+            _cutOff = cutOff;
         }
         else
         {
@@ -176,21 +183,12 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
         }
     }
 
-    /// <summary>After a gap is given up (or no longer open), the sender's deadline is cleared by Release; a sender with
-    /// nothing held must not keep a deadline, or it could never be evicted.</summary>
-    public void ClearIdleDeadlines()
+    /// <summary>One line of the sender left the held list; with none left, it has no gap to wait for (and a sender
+    /// with a deadline is never evicted).</summary>
+    private static void Unhold(DuplicateFilter.OriginState state)
     {
-        foreach (DuplicateFilter.OriginState state in filter.States)
-            if (state.GapDeadline != long.MaxValue && !IsHolding(state))
-                state.GapDeadline = long.MaxValue;
-    }
-
-    private bool IsHolding(DuplicateFilter.OriginState state)
-    {
-        foreach (Held held in _held)
-            if (filter.Find(held.Id.Origin) == state)
-                return true;
-        return false;
+        if (--state.Held == 0)
+            state.GapDeadline = long.MaxValue;
     }
 
     internal enum Verdict : byte

@@ -55,6 +55,13 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         /// <summary>While a later line waits for a missing earlier one: when to give the gap up. MaxValue: no gap.</summary>
         public long GapDeadline = long.MaxValue;
 
+        /// <summary>Lines of this sender held by DeliveryOrder.</summary>
+        public int Held;
+
+        /// <summary>Our contiguous sequence when the last repair for this sender was asked (MaxValue: none): a repair
+        /// that brought nothing means the claim cannot be met (a forged or unreachable lastSeq), and is dropped.</summary>
+        public ulong RepairMark = ulong.MaxValue;
+
         /// <summary>Highest sequence the sender announced in its PRESENCE (what we should have by now), and since when
         /// we have known we are behind it (MaxValue: we are not).</summary>
         public ulong Advertised;

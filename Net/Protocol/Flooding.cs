@@ -22,6 +22,7 @@ internal sealed class Flooding
     private readonly byte[] _name;
     private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize];
     private readonly Action<DeliveryOrder.Held> _showHeld;
+    private readonly int _maxQueueBytes;
     private long _now;
     private long _nextRepair;
 
@@ -35,6 +36,7 @@ internal sealed class Flooding
         Order = new DeliveryOrder(Filter);
         Log = new MessageLog(options.LogCapacity);
         _showHeld = ShowHeld;
+        _maxQueueBytes = options.MaxQueueBytes;
     }
 
     public DuplicateFilter Filter { get; }
@@ -91,8 +93,8 @@ internal sealed class Flooding
             case DeliveryOrder.Verdict.ShowNow:
                 state.Shown = chat.Id.Seq;
                 Show(frame, chat, from.Id, now);
-                if (Order.HeldCount > 0)
-                    Order.Release(now, _showHeld);
+                if (state.Held > 0)
+                    Order.Release(now, _showHeld); // this line may be the one a held line of its sender waits for
                 break;
             case DeliveryOrder.Verdict.Hold:
                 Order.Hold(state, chat.Id, frame, from.Id, now, _showHeld);
@@ -194,21 +196,40 @@ internal sealed class Flooding
         {
             if (state.GapDeadline == long.MaxValue && state.Shown != ulong.MaxValue && state.Shown > DuplicateFilter.Contiguous(state))
                 DuplicateFilter.GiveUpBelow(state, state.Shown); // a gap given up: stop asking for it
-            if (DuplicateFilter.Contiguous(state) >= state.Advertised)
+            ulong contiguous = DuplicateFilter.Contiguous(state);
+            if (contiguous >= state.Advertised)
             {
                 state.BehindSince = long.MaxValue;
+                state.RepairMark = ulong.MaxValue;
                 continue;
             }
             if (state.BehindSince == long.MaxValue)
+            {
                 state.BehindSince = now;
+            }
             else if (now - state.BehindSince >= RepairAfterMs)
+            {
+                if (state.RepairMark == contiguous)
+                {
+                    // A repair came and went and brought nothing: nobody we can reach has those lines (or the claim
+                    // was forged). Stop asking, or every node would repair for ever.
+                    state.Advertised = contiguous;
+                    state.RepairMark = ulong.MaxValue;
+                    state.BehindSince = long.MaxValue;
+                    continue;
+                }
                 behind = true;
+            }
         }
         if (!behind || now < _nextRepair)
             return false;
         _nextRepair = now + RepairIntervalMs;
         foreach (DuplicateFilter.OriginState state in Filter.States)
+        {
+            if (state.BehindSince != long.MaxValue && now - state.BehindSince >= RepairAfterMs)
+                state.RepairMark = DuplicateFilter.Contiguous(state);
             state.BehindSince = long.MaxValue;
+        }
         return true;
     }
 
@@ -221,6 +242,8 @@ internal sealed class Flooding
             if (!summary.ContainsKey(Log.IdAt(i).Origin))
                 unknown++;
         int skipUnknown = limit == Protocol.SyncAll ? 0 : Math.Max(0, unknown - limit);
+        // One answer must not fill the link's queue (a log of long lines is 8 MiB; the queue closes the link at 4 MiB).
+        long budget = _maxQueueBytes / 2;
         for (int i = 0; i < Log.Count; i++)
         {
             MessageId id = Log.IdAt(i);
@@ -234,6 +257,8 @@ internal sealed class Flooding
                 continue;
             }
             ReadOnlySpan<byte> frame = Log.FrameAt(i);
+            if ((budget -= frame.Length) < 0)
+                return; // the rest comes with the next SYNC (a repair asks again when presence says we are behind)
             frame.CopyTo(_scratch);
             _scratch[Protocol.LengthPrefixSize] = (byte)FrameType.Replay;
             if (!_links.Send(to, _scratch.AsSpan(0, frame.Length), now))

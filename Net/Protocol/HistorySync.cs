@@ -50,6 +50,8 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
         {
             // Our summary already claimed our horizon, but our own history is still on its way: a newcomer that joined
             // through us would take a horizon over lines we do not have yet. Answer once they are here (seed 18).
+            // One per link, the latest: a peer that sends SYNC in a loop costs one entry.
+            _deferred.RemoveAll(d => d.Link == from);
             _deferred.Add((from, new Dictionary<ulong, ulong>(_summary), limit));
             return null;
         }

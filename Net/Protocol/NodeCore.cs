@@ -270,9 +270,12 @@ internal sealed class NodeCore
     {
         if (_links.Find(id) is not { } link)
             return;
-        if (link.State == LinkState.Draining && link.PeerFinished)
+        // PeerLeft from the driver means both sides finished: the peer read everything up to our FIN (its own FIN may
+        // be reported after this, or not at all).
+        bool confirmed = link.State == LinkState.Draining && (link.PeerFinished || reason.Kind == CloseKind.PeerLeft);
+        if (confirmed)
             reason = link.RetireReason;
-        Remove(link, reason, now);
+        Remove(link, reason, now, confirmed);
         Settle(now);
     }
 
@@ -289,13 +292,14 @@ internal sealed class NodeCore
         if (link.State == LinkState.Closed)
             return;
         _effects.Close(link.Id, reason);
-        Remove(link, reason, now);
+        Remove(link, reason, now, confirmed: false);
     }
 
-    private void Remove(CoreLink link, LinkClose reason, long now)
+    /// <param name="confirmed">A drained link whose peer read everything (only the driver's report can say so: a link
+    /// we abort may still have had bytes queued).</param>
+    private void Remove(CoreLink link, LinkClose reason, long now, bool confirmed)
     {
         bool wasOpen = link.State is LinkState.Open or LinkState.Draining && link.Peer is not null;
-        bool confirmed = link.State == LinkState.Draining && link.PeerFinished;
         int remaining = _links.Remove(link);
         _membership.OnLinkClosed(link, now);
         _history.OnLinkClosed(link, now);
@@ -368,7 +372,8 @@ internal sealed class NodeCore
                 case LinkState.Draining when now > link.Deadline:
                     CloseLink(link, new LinkClose(CloseKind.DrainTimeout), now);
                     break;
-                case LinkState.Open or LinkState.Draining when now - link.LastReceived > deadAfter:
+                // A draining link whose peer has finished sends nothing more: only the drain deadline applies to it.
+                case LinkState.Open or LinkState.Draining when now - link.LastReceived > deadAfter && !link.PeerFinished:
                     CloseLink(link, new LinkClose(CloseKind.Silent, $"for {Options.DeadAfter.TotalSeconds:0.#} s"), now);
                     break;
                 case LinkState.Open when now - link.LastSent >= heartbeat:

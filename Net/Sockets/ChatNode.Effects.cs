@@ -22,14 +22,17 @@ internal sealed partial class ChatNode : ICoreEffects
         return true;
     }
 
-    // On the thread pool: a connect that completed at once would otherwise continue inside this input.
-    void ICoreEffects.Connect(int link, IPEndPoint to) => _ = Task.Run(() => ConnectAsync(link, to));
-
-    private async Task ConnectAsync(int link, IPEndPoint to)
+    // The socket is known at once (the core may give up on it, at its connect timeout, and Close disposes it); the
+    // connect runs on the thread pool: one that completed at once would otherwise continue inside this input.
+    void ICoreEffects.Connect(int link, IPEndPoint to)
     {
         var socket = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        lock (_lock)
-            _connecting[link] = socket; // the core may give up on it (its connect timeout): Close disposes it
+        _connecting[link] = socket;
+        _ = Task.Run(() => ConnectAsync(link, to, socket));
+    }
+
+    private async Task ConnectAsync(int link, IPEndPoint to, Socket socket)
+    {
         LinkClose? failure = null;
         try
         {
@@ -65,6 +68,8 @@ internal sealed partial class ChatNode : ICoreEffects
             if (!wanted || _stopping)
             {
                 socket.Dispose();
+                if (wanted)
+                    FailJoin(link, new LinkClose(CloseKind.ShuttingDown));
                 return;
             }
             Register(link, socket);

@@ -295,8 +295,17 @@ internal sealed partial class ChatNode : IDisposable
     {
         lock (_lock)
         {
-            if (!_inInput)
+            if (_inInput)
+                return;
+            _inInput = true;
+            try
+            {
                 Settle();
+            }
+            finally
+            {
+                _inInput = false;
+            }
         }
     }
 
@@ -311,6 +320,12 @@ internal sealed partial class ChatNode : IDisposable
                 connection.Abort();
             _connections.Clear();
             _connectionList = [];
+            foreach (Socket socket in _connecting.Values)
+                socket.Dispose();
+            _connecting.Clear();
+            foreach (TaskCompletionSource<PeerInfo> join in _joins.Values)
+                join.TrySetException(new ChatNetworkException("shutting down"));
+            _joins.Clear();
         }
         _events.Complete(TimeSpan.FromSeconds(2));
     }

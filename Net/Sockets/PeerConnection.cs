@@ -36,7 +36,17 @@ internal sealed partial class PeerConnection
     /// <summary>The socket is connected (accepted, or connected out): reading starts.</summary>
     public void Start()
     {
-        _socket.NoDelay = true;
+        if (IsClosed)
+            return; // aborted between its registration and now
+        try
+        {
+            _socket.NoDelay = true;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            Fail(new LinkClose(CloseKind.Reset, "before the first read")); // reset at once (a scanner), or just closed
+            return;
+        }
         ReceiveLoop();
     }
 

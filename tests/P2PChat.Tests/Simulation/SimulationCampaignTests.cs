@@ -5,6 +5,7 @@ using P2PChat.Tests.Simulation;
 
 namespace P2PChat.Tests;
 
+[NotInParallel]
 public class SimulationCampaignTests
 {
     /// <summary>Seeds per run of the suite: about 30 s on a busy 2-core machine (about 20 seeds/s).</summary>
@@ -12,10 +13,9 @@ public class SimulationCampaignTests
 
     public const int FirstSeed = 1_000_000;
 
-    // Alone: it keeps both cores busy, and loopback tests beside it would miss their heartbeats (their timers run on
-    // the same thread pool) and fail for reasons that are not theirs.
+    // Alone (the whole class): the campaign keeps both cores busy, and loopback tests beside it would miss their
+    // heartbeats (their timers run on the same thread pool) and fail for reasons that are not theirs.
     [Test]
-    [NotInParallel]
     public async Task Random_small_networks_with_faults_keep_every_invariant()
     {
         var failures = new System.Collections.Concurrent.ConcurrentBag<SimFailure>();

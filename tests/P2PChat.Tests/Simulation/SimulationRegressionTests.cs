@@ -4,6 +4,9 @@ using P2PChat.Tests.Simulation;
 
 namespace P2PChat.Tests;
 
+// Alone, like the campaign: a seed is seconds of CPU-bound work on the thread pool, which loopback tests beside it
+// need for their timers.
+[NotInParallel]
 public class SimulationRegressionTests
 {
     [Test]
