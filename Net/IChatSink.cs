@@ -26,6 +26,11 @@ internal interface IChatSink
     {
     }
 
+    /// <summary>True when writing a few KiB of messages now would not block (a pipe with room, a file): the driver may
+    /// then deliver a small batch on the socket thread itself instead of waking the event thread, one thread wake-up
+    /// less per message. False (the default) always uses the event thread.</summary>
+    bool ReadyForSmallWrite => false;
+
     /// <summary>Something the user may want to know that is not a chat event (a refused connection, say).</summary>
     void OnNotice(string text);
 

@@ -27,7 +27,15 @@ internal static class LibC
     // c_cc indexes
     public const int VTIME = 5, VMIN = 6;
 
-    public const short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+    public const short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
+
+    /// <summary>True when <paramref name="fd"/> takes a write now without blocking: a pipe with at least a page free
+    /// (Linux's POLLOUT for pipes), a file, a terminal with room. A write of up to a page then does not block.</summary>
+    public static bool CanWriteNow(int fd)
+    {
+        var fds = new PollFdPair { First = new PollFd { Fd = fd, Events = POLLOUT } };
+        return poll(ref fds, 1, 0) == 1 && (fds.First.REvents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) == POLLOUT;
+    }
 
     public const int O_CLOEXEC = 0x80000;
 

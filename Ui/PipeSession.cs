@@ -13,7 +13,9 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
 {
     public async Task<int> RunAsync(CancellationToken cancel)
     {
-        var writer = new PipeWriter(stdout, stderr, options.Json);
+        // Messages a read brings are written by the socket thread itself when stdout has room (one thread wake-up less
+        // per hop); otherwise, and for everything else, by the event thread (Net/Sockets/EventPump.cs).
+        var writer = new PipeWriter(stdout, stderr, options.Json, stdoutReady: () => LibC.CanWriteNow(1));
         using var node = new ChatNode(options.ToNodeOptions(), writer);
         if (await NodeStarter.StartAsync(node, options, writer.Info, cancel) is { } failure)
         {

@@ -9,8 +9,11 @@ using P2PChat.Net;
 
 namespace P2PChat.Ui;
 
-internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json) : IChatSink
+/// <param name="stdoutReady">Whether a small write to stdout would not block now (null: never assume so).</param>
+internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Func<bool>? stdoutReady = null) : IChatSink
 {
+    public bool ReadyForSmallWrite => stdoutReady?.Invoke() ?? false;
+
     private static readonly ChatEventJson Json = new(new JsonSerializerOptions
     {
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),

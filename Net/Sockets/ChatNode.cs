@@ -182,7 +182,7 @@ internal sealed partial class ChatNode : IDisposable
     }
 
     /// <summary>Ends an input: runs the socket events deferred during it, then starts the sends it queued. Under _lock.</summary>
-    private void Settle(bool kick = true)
+    private void Settle(bool kick = true, bool wakeEvents = true)
     {
         while (_deferred.Count > 0 || (kick && _dirty.Count > 0))
         {
@@ -199,7 +199,7 @@ internal sealed partial class ChatNode : IDisposable
             _dirty.Clear();
         }
         CheckLeft();
-        _events.Publish();
+        _events.Publish(wakeEvents);
         if (_toStart.Count > 0 && !_inInputWrapper)
         {
             // Registered by an input that is not Input() (a read, a line said): start them off this thread and lock.
@@ -256,6 +256,13 @@ internal sealed partial class ChatNode : IDisposable
     /// <summary>Bytes read on <paramref name="connection"/>; returns how many the core consumed. On the socket thread.</summary>
     internal int OnReceived(PeerConnection connection, ReadOnlySpan<byte> data)
     {
+        int consumed = Receive(connection, data);
+        _events.DeliverInlineOrWake(); // after the lock: the display never holds the network up
+        return consumed;
+    }
+
+    private int Receive(PeerConnection connection, ReadOnlySpan<byte> data)
+    {
         lock (_lock)
         {
             // Reads complete outside inputs: receive loops are armed after an input returns, never inside one.
@@ -264,7 +271,7 @@ internal sealed partial class ChatNode : IDisposable
             try
             {
                 int consumed = _core.Receive(connection.Id, data, Now);
-                Settle();
+                Settle(wakeEvents: false);
                 return consumed;
             }
             finally

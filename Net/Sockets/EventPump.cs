@@ -50,7 +50,10 @@ internal sealed class EventPump : IDisposable
     private int _count;
     private long _dropped;
     private bool _stopping;
-    private bool _busy;
+
+    /// <summary>Someone (the pump thread, or a socket thread in TryDeliverInline) is calling the sink: nobody else may,
+    /// so batches reach it one at a time and in order.</summary>
+    private bool _delivering;
 
     // Owned by the pump thread: the batch being delivered.
     private byte[] _batchBytes = new byte[64 * 1024];
@@ -105,7 +108,7 @@ internal sealed class EventPump : IDisposable
                 Array.Resize(ref _bytes, _bytes.Length * 2);
             _bytes[_used++] = OtherKind;
             _others.Add(new Other(IChatSink.EventKind.Notice, text));
-            Added(1);
+            Added(1, wake: true);
         }
     }
 
@@ -127,8 +130,10 @@ internal sealed class EventPump : IDisposable
         return record;
     }
 
-    /// <summary>Hands the current input's events to the pump (the node calls it when an input ends).</summary>
-    public void Publish()
+    /// <summary>Hands the current input's events to the pump (the node calls it when an input ends). Without
+    /// <paramref name="wake"/> the pump is not woken: the caller then calls DeliverInlineOrWake once it has released its
+    /// own lock.</summary>
+    public void Publish(bool wake = true)
     {
         if (_stagingCount == 0 && _stagingDropped == 0)
             return;
@@ -150,7 +155,7 @@ internal sealed class EventPump : IDisposable
             }
             _dropped += _stagingDropped;
             _pendingBytes = _used;
-            Added(_stagingCount);
+            Added(_stagingCount, wake);
         }
         _stagingOthers.Clear();
         _stagingUsed = 0;
@@ -159,12 +164,62 @@ internal sealed class EventPump : IDisposable
     }
 
     /// <summary>Under _lock. Wakes the pump when the first events of a batch arrive.</summary>
-    private void Added(int count)
+    private void Added(int count, bool wake)
     {
         bool first = _count == 0;
         _count += count;
-        if (first && !_busy)
+        if (first && wake && !_delivering)
             _signal.Release();
+    }
+
+    /// <summary>After a Publish without waking: delivers here if that is cheap and safe, else wakes the pump.</summary>
+    public void DeliverInlineOrWake()
+    {
+        if (TryDeliverInline())
+            return;
+        lock (_lock)
+            if ((_count > 0 || _dropped > 0) && !_delivering)
+                _signal.Release();
+    }
+
+    /// <summary>Most message bytes a socket thread delivers itself (TryDeliverInline): their output is smaller, and a
+    /// write of up to a page into a pipe that polls writable does not block.</summary>
+    public const int InlineMaxBytes = 4096;
+
+    /// <summary>Delivers what is waiting on the calling thread, when that is cheap and cannot block: nobody else is
+    /// delivering, it is a few messages and nothing else, and the sink says a small write would not block. The socket
+    /// driver calls it after an input, outside its lock. False when it left the work to the pump.</summary>
+    private bool TryDeliverInline()
+    {
+        if (_pendingBytes is 0 or > InlineMaxBytes || !_sink.ReadyForSmallWrite)
+            return false;
+        lock (_lock)
+        {
+            if (_delivering || _count == 0 || _used > InlineMaxBytes || _others.Count > 0 || _dropped > 0 || _stopping)
+                return false;
+            _delivering = true;
+            TakeBatch();
+        }
+        Deliver(0);
+        _batchOthers.Clear();
+        lock (_lock)
+        {
+            _delivering = false;
+            if (_count > 0 || _dropped > 0 || _stopping)
+                _signal.Release(); // published meanwhile: the pump takes it
+        }
+        return true;
+    }
+
+    /// <summary>Under _lock: the published events become the batch to deliver.</summary>
+    private void TakeBatch()
+    {
+        (_bytes, _batchBytes) = (_batchBytes, _bytes);
+        (_others, _batchOthers) = (_batchOthers, _others);
+        _batchUsed = _used;
+        _used = 0;
+        _count = 0;
+        _pendingBytes = 0;
     }
 
     private void Run()
@@ -177,25 +232,23 @@ internal sealed class EventPump : IDisposable
                 long dropped;
                 lock (_lock)
                 {
+                    if (_delivering)
+                        break; // a socket thread is delivering; it wakes us if more comes meanwhile
                     if (_count == 0 && _dropped == 0)
                     {
-                        _busy = false;
                         if (_stopping)
                             return;
                         break;
                     }
-                    _busy = true;
-                    (_bytes, _batchBytes) = (_batchBytes, _bytes);
-                    (_others, _batchOthers) = (_batchOthers, _others);
-                    _batchUsed = _used;
-                    _used = 0;
-                    _pendingBytes = 0;
-                    _count = 0;
+                    _delivering = true;
+                    TakeBatch();
                     dropped = _dropped;
                     _dropped = 0;
                 }
                 Deliver(dropped);
                 _batchOthers.Clear();
+                lock (_lock)
+                    _delivering = false;
             }
         }
     }
@@ -268,8 +321,7 @@ internal sealed class EventPump : IDisposable
             if (_stopping)
                 return;
             _stopping = true;
-            if (!_busy)
-                _signal.Release();
+            _signal.Release();
         }
         _thread.Join(timeout);
     }

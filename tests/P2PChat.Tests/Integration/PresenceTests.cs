@@ -35,6 +35,9 @@ public class PresenceTests
         await network.Connect(2, 1);
 
         await Eventually.WaitUntil(() => Names(network.Nodes[2]) == "n0,n1", Presence, "n2 to know n0 and n1", network.ToString);
+        // The roster changes at once; the user hears of it a moment later, from the event thread.
+        await Eventually.WaitUntil(() => network.Sinks[2].Presence.Contains("~n0") && network.Sinks[0].Presence.Contains("+n2"), Presence,
+            "n2 and n0 to be told", network.ToString);
         await Assert.That(network.Sinks[2].Presence).Contains("~n0").Because(network.Sinks[2].ToString());
         await Assert.That(network.Sinks[0].Presence).Contains("+n2").Because(network.Sinks[0].ToString());
     }
@@ -68,6 +71,6 @@ public class PresenceTests
 
         network.Nodes[2].Resume();
         await Eventually.WaitUntil(() => Names(network.Nodes[0]) == "n1,n2", Presence, "n2 to be online again once resumed", network.ToString);
-        await Assert.That(network.Sinks[0].Presence.Last()).IsEqualTo("~n2");
+        await Eventually.WaitUntil(() => network.Sinks[0].Presence.Last() == "~n2", Presence, "n0 to be told n2 is back", network.ToString);
     }
 }
