@@ -13,9 +13,11 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
 {
     public async Task<int> RunAsync(CancellationToken cancel)
     {
-        // Messages a read brings are written by the socket thread itself when stdout has room (one thread wake-up less
-        // per hop); otherwise, and for everything else, by the event thread (Net/Sockets/EventPump.cs).
-        var writer = new PipeWriter(stdout, stderr, options.Json, stdoutReady: () => LibC.CanWriteNow(1));
+        // Messages a read brings are written by the socket thread itself when stdout (a pipe or a file) has room for
+        // them: one thread wake-up less per hop. Otherwise, and for everything else, by the event thread
+        // (Net/Sockets/EventPump.cs). Not for JSON (a line can grow six-fold) nor a terminal (line mode).
+        bool inline = !lineMode && !options.Json && Console.IsOutputRedirected;
+        var writer = new PipeWriter(stdout, stderr, options.Json, stdoutReady: inline ? () => LibC.CanWriteNow(1) : null);
         using var node = new ChatNode(options.ToNodeOptions(), writer);
         if (await NodeStarter.StartAsync(node, options, writer.Info, cancel) is { } failure)
         {

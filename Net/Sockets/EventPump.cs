@@ -182,9 +182,10 @@ internal sealed class EventPump : IDisposable
                 _signal.Release();
     }
 
-    /// <summary>Most message bytes a socket thread delivers itself (TryDeliverInline): their output is smaller, and a
-    /// write of up to a page into a pipe that polls writable does not block.</summary>
-    public const int InlineMaxBytes = 4096;
+    /// <summary>Most message bytes (records: header, name, text) a socket thread delivers itself (TryDeliverInline).
+    /// Plain output shows a byte as at most TextSanitizer.MaxExpansion (2) bytes, so it stays well within 4 KiB, a page:
+    /// a write of up to a page into a pipe that polls writable does not block.</summary>
+    public const int InlineMaxBytes = 1024;
 
     /// <summary>Delivers what is waiting on the calling thread, when that is cheap and cannot block: nobody else is
     /// delivering, it is a few messages and nothing else, and the sink says a small write would not block. The socket
