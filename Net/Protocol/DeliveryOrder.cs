@@ -80,7 +80,7 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
         return !AwaitingHistory && seq == state.Shown + 1 ? Verdict.ShowNow : Verdict.Hold;
     }
 
-    /// <summary>Keeps a copy of a line that must wait; false when full (the caller then shows it after releasing).</summary>
+    /// <summary>Keeps a copy of a line that must wait; when MaxHeld lines wait already, the oldest gap is given up first.</summary>
     public void Hold(DuplicateFilter.OriginState state, MessageId id, ReadOnlySpan<byte> frame, int fromLink, long now, Action<Held> show)
     {
         if (_held.Count >= MaxHeld)
