@@ -62,6 +62,8 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
         ulong said = node.LastSequence;
         long alone = node.SentWithoutPeers;
         bool confirmed = await node.LeaveAsync();
+        if (node.UnreportedDrops is > 0 and long dropped)
+            stderr.WriteLine($"p2pchat: {dropped} messages were not shown: stdout was not read fast enough");
         if (alone > 0)
         {
             stderr.WriteLine($"p2pchat: {alone} of {said} messages were said while no peer was connected; nobody received them");

@@ -195,8 +195,8 @@ internal sealed partial class ChatNode
         }
     }
 
-    /// <summary>Messages the UI did not take in time and that were dropped (EventPump).</summary>
-    public long EventsDropped => _events.Dropped;
+    /// <summary>Messages the display did not take in time, were dropped, and it was never told of (EventPump).</summary>
+    public long UnreportedDrops => _events.UnreportedDrops;
 
     /// <summary>A link with more than this waiting makes HasBacklog true: a local sender (pipe mode) then waits, so a
     /// burst on stdin is paced by the slowest neighbour instead of overflowing its queue and costing the link.</summary>

@@ -67,8 +67,18 @@ internal sealed class EventPump : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Messages dropped because the sink did not keep up.</summary>
+    /// <summary>Messages dropped because the sink did not keep up, and reported to it.</summary>
     public long Dropped { get; private set; }
+
+    /// <summary>Messages dropped and not reported yet (the sink never caught up): for a last word at exit.</summary>
+    public long UnreportedDrops
+    {
+        get
+        {
+            lock (_lock)
+                return _dropped + _stagingDropped;
+        }
+    }
 
     /// <summary>Queues a message; visible to the pump at the next Publish. Only the producer calls it.</summary>
     public void Message(in ChatView message)
