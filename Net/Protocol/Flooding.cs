@@ -110,14 +110,6 @@ internal sealed class Flooding
     {
         Log.Append(chat.Id, frame);
         _effects.OnMessage(chat);
-        if (frame[Protocol.LengthPrefixSize] == (byte)FrameType.Replay)
-        {
-            // Passed on as CHAT: for our neighbours it is news, not an answer to their SYNC. A newcomer that took us as
-            // its history source must get its history only from our answer, in our log's order (simulator seed 1000092).
-            frame.CopyTo(_forward);
-            _forward[Protocol.LengthPrefixSize] = (byte)FrameType.Chat;
-            frame = _forward.AsSpan(0, frame.Length);
-        }
         Forward(frame, chat.Id.Origin, fromLink, now);
     }
 
@@ -132,6 +124,14 @@ internal sealed class Flooding
 
     private void Forward(ReadOnlySpan<byte> frame, ulong origin, int fromLink, long now)
     {
+        if (frame[Protocol.LengthPrefixSize] == (byte)FrameType.Replay)
+        {
+            // Passed on as CHAT: for our neighbours it is news, not an answer to their SYNC. A newcomer that took us as
+            // its history source must get its history only from our answer, in our log's order (simulator seed 1000092).
+            frame.CopyTo(_forward);
+            _forward[Protocol.LengthPrefixSize] = (byte)FrameType.Chat;
+            frame = _forward.AsSpan(0, frame.Length);
+        }
         foreach (CoreLink link in _links.Open)
             if (link.Id != fromLink && !link.IsPruned(origin))
                 _links.Send(link, frame, now);
