@@ -10,9 +10,12 @@ namespace P2PChat.Net;
 
 internal sealed class DeliveryOrder(DuplicateFilter filter)
 {
-    /// <summary>How long a later line waits for a missing earlier one: longer than a dead link takes to be noticed
-    /// (DeadAfter, 3 s) plus the SYNC that fetches what it carried.</summary>
-    public const long GapWaitMs = 5000;
+    /// <summary>How long a later line waits for a missing earlier one, counted from the last change of links. Long: a
+    /// live sender's own log always has the missing line, so a gap lasts only until a repair (presence shows we are
+    /// behind; SYNC fetches it) reaches someone who has it; only a sender that died with its line unsent, or a log
+    /// that rolled over, leaves a gap for good. 5 s was too short for a node whose side of a partition held the line
+    /// on a stopped peer (simulator seed 7006710).</summary>
+    public const long GapWaitMs = 20_000;
 
     /// <summary>How long live lines wait for the history of the peer we joined through.</summary>
     public const long HistoryWaitMs = 5000;
