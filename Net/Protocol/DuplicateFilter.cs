@@ -62,6 +62,9 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         /// that brought nothing means the claim cannot be met (a forged or unreachable lastSeq), and is dropped.</summary>
         public ulong RepairMark = ulong.MaxValue;
 
+        /// <summary>Repairs that brought nothing for this sender; after the first, we connect to the sender itself.</summary>
+        public int FruitlessRepairs;
+
         /// <summary>Highest sequence the sender announced in its PRESENCE (what we should have by now), and since when
         /// we have known we are behind it (MaxValue: we are not).</summary>
         public ulong Advertised;
@@ -126,6 +129,15 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
 
     /// <summary>The state of the origin Admit judged last (null when refused): saves the caller a second lookup.</summary>
     internal OriginState? LastAdmitted { get; private set; }
+
+    /// <summary>The origin a state belongs to (O(origins): only for the rare repair that asks for its sender).</summary>
+    internal ulong OriginOf(OriginState state)
+    {
+        foreach ((ulong origin, OriginState candidate) in _origins)
+            if (candidate == state)
+                return origin;
+        return 0;
+    }
 
     /// <summary>The state of a tracked origin, or null.</summary>
     internal OriginState? Find(ulong origin) => _origins.GetValueOrDefault(origin);

@@ -178,6 +178,14 @@ internal sealed class Flooding
         Order.HistoryDone(now, _showHeld);
     }
 
+    /// <summary>How many times a sender we are behind on is linked to directly before its claim is dropped.</summary>
+    public const int MaxDirectTries = 2;
+
+    /// <summary>Asks for a direct link to a sender whose lines nobody around us has (NodeCore: Membership.ConnectTo).</summary>
+    public Action<ulong>? WantSender { get; set; }
+
+    private ulong OriginOf(DuplicateFilter.OriginState state) => Filter.OriginOf(state);
+
     /// <summary>A sender's PRESENCE says it has said <paramref name="seq"/> lines.</summary>
     public void NoteAdvertised(ulong origin, ulong seq)
     {
@@ -201,6 +209,7 @@ internal sealed class Flooding
             {
                 state.BehindSince = long.MaxValue;
                 state.RepairMark = ulong.MaxValue;
+                state.FruitlessRepairs = 0;
                 continue;
             }
             if (state.BehindSince == long.MaxValue)
@@ -211,11 +220,21 @@ internal sealed class Flooding
             {
                 if (state.RepairMark == contiguous)
                 {
-                    // A repair came and went and brought nothing: nobody we can reach has those lines (or the claim
-                    // was forged). Stop asking, or every node would repair for ever.
+                    if (++state.FruitlessRepairs <= MaxDirectTries)
+                    {
+                        // Nobody around us has those lines (our side of a healed split, and newcomers whose horizon is
+                        // past them: simulator seed 8017084), but the sender's own log does: link to it and ask again.
+                        WantSender?.Invoke(OriginOf(state));
+                        state.RepairMark = ulong.MaxValue;
+                        state.BehindSince = now;
+                        continue;
+                    }
+                    // Still nothing: the sender is gone or the claim was forged. Stop asking, or every node would repair
+                    // for ever.
                     state.Advertised = contiguous;
                     state.RepairMark = ulong.MaxValue;
                     state.BehindSince = long.MaxValue;
+                    state.FruitlessRepairs = 0;
                     continue;
                 }
                 behind = true;

@@ -70,6 +70,23 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
         }
     }
 
+    /// <summary>An address of <paramref name="node"/> to link to directly (its lines are missing here and nobody around
+    /// has them), above the target; null when we have a link to it, know no address, or one is being tried.</summary>
+    public AddressBook.Entry? DirectCandidate(ulong node, long now)
+    {
+        if (node == 0 || links.IsLinkedTo(node) || _connecting >= MaxConnecting)
+            return null;
+        foreach (AddressBook.Entry entry in Book.Entries)
+        {
+            if (entry.NodeId != node || entry.NextAttempt > now)
+                continue;
+            _connecting++;
+            entry.NextAttempt = now + (long)options.ConnectTimeout.TotalMilliseconds;
+            return entry;
+        }
+        return null;
+    }
+
     /// <summary>The address was this node itself.</summary>
     public void ForgetSelf(CoreLink link) => Book.Forget(link.Remote);
 

@@ -32,6 +32,7 @@ internal sealed class NodeCore
     private readonly byte[] _nameUtf8;
     private readonly Dictionary<ulong, (PeerInfo Peer, LinkClose Reason, long Due)> _pendingLeaves = [];
     private readonly List<CoreLink> _snapshot = [];
+    private readonly List<ulong> _wantedSenders = [];
     private byte[] _hello = [];
     private bool _stopping;
     private int _carried;
@@ -54,6 +55,7 @@ internal sealed class NodeCore
         _history = new HistorySync(options, nodeId, _links, _flooding);
         _presence = new Presence(options, nodeId, _nameUtf8, _links, _flooding, effects);
         _membership = new Membership(options, _links, _presence, random);
+        _flooding.WantSender = node => _wantedSenders.Add(node);
     }
 
     public NodeOptions Options { get; }
@@ -387,6 +389,10 @@ internal sealed class NodeCore
             _presence.Tick(now);
             if (_flooding.Tick(now))
                 RepairLinks(now);
+            foreach (ulong sender in _wantedSenders)
+                if (_membership.DirectCandidate(sender, now) is { } direct)
+                    StartConnect(direct.EndPoint, direct, userJoin: false, now);
+            _wantedSenders.Clear();
             _history.AnswerDeferred(now);
             if (_membership.Tick(now) is { } candidate)
                 StartConnect(candidate.EndPoint, candidate, userJoin: false, now);

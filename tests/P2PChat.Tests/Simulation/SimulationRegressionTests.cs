@@ -34,6 +34,10 @@ public class SimulationRegressionTests
     // delivery: the same, with links open: the missing lines sat on a SIGSTOPped peer across a partition for longer
     // than the 5 s wait. A gap now waits 20 s from the last change of links.
     [Arguments(7006710)]
+    // delivery: after a split healed, a node's three links went to its own side and to a newcomer whose horizon was past
+    // the missing lines; the repair asked only them, and gave up. A repair that brings nothing now links to the sender
+    // itself, whose log has its own lines, before it gives up.
+    [Arguments(8017084)]
     public async Task Seed_found_a_core_bug_and_now_keeps_every_invariant(int seed)
     {
         string? failure = null;
