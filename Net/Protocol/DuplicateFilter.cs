@@ -34,8 +34,11 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// <summary>Retired senders remembered (their highest sequence only) per tracked one.</summary>
     public const int RetiredPerOrigin = 4;
 
-    internal sealed class OriginState(ulong floor, ulong horizon)
+    internal sealed class OriginState(ulong origin, ulong floor, ulong horizon)
     {
+        /// <summary>The sender this state is about.</summary>
+        public readonly ulong Origin = origin;
+
         /// <summary>Every sequence up to Base counts as seen.</summary>
         public ulong Base = floor;
 
@@ -112,7 +115,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
             }
             if (retired)
                 _retired.Remove(id.Origin); // its place in _retiredOrder is skipped when reached
-            state = new OriginState(floor, horizon: 0) { Shown = retired ? highest : ulong.MaxValue };
+            state = new OriginState(id.Origin, floor, horizon: 0) { Shown = retired ? highest : ulong.MaxValue };
             _origins.Add(id.Origin, state);
         }
         LastAdmitted = state;
@@ -130,15 +133,6 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// <summary>The state of the origin Admit judged last (null when refused): saves the caller a second lookup.</summary>
     internal OriginState? LastAdmitted { get; private set; }
 
-    /// <summary>The origin a state belongs to (O(origins): only for the rare repair that asks for its sender).</summary>
-    internal ulong OriginOf(OriginState state)
-    {
-        foreach ((ulong origin, OriginState candidate) in _origins)
-            if (candidate == state)
-                return origin;
-        return 0;
-    }
-
     /// <summary>The state of a tracked origin, or null.</summary>
     internal OriginState? Find(ulong origin) => _origins.GetValueOrDefault(origin);
 
@@ -153,7 +147,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
             return;
         if (_origins.Count >= maxOrigins && !TryEvict(now))
             return;
-        _origins.Add(origin, new OriginState(floor: 0, horizon) { LastUsed = now });
+        _origins.Add(origin, new OriginState(origin, floor: 0, horizon) { LastUsed = now });
     }
 
     /// <summary>Makes room by forgetting the least recently heard sender, if it has been quiet for QuarantineMs.</summary>

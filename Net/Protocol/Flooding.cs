@@ -113,7 +113,6 @@ internal sealed class Flooding
         Forward(frame, chat.Id.Origin, fromLink, now);
     }
 
-    private readonly byte[] _forward = new byte[Protocol.MaxFrameSize];
 
     private void ShowHeld(DeliveryOrder.Held held)
     {
@@ -128,9 +127,10 @@ internal sealed class Flooding
         {
             // Passed on as CHAT: for our neighbours it is news, not an answer to their SYNC. A newcomer that took us as
             // its history source must get its history only from our answer, in our log's order (simulator seed 1000092).
-            frame.CopyTo(_forward);
-            _forward[Protocol.LengthPrefixSize] = (byte)FrameType.Chat;
-            frame = _forward.AsSpan(0, frame.Length);
+            // _scratch is free here: Say and Replay, its other users, never forward.
+            frame.CopyTo(_scratch);
+            _scratch[Protocol.LengthPrefixSize] = (byte)FrameType.Chat;
+            frame = _scratch.AsSpan(0, frame.Length);
         }
         foreach (CoreLink link in _links.Open)
             if (link.Id != fromLink && !link.IsPruned(origin))
@@ -184,8 +184,6 @@ internal sealed class Flooding
     /// <summary>Asks for a direct link to a sender whose lines nobody around us has (NodeCore: Membership.ConnectTo).</summary>
     public Action<ulong>? WantSender { get; set; }
 
-    private ulong OriginOf(DuplicateFilter.OriginState state) => Filter.OriginOf(state);
-
     /// <summary>A sender's PRESENCE says it has said <paramref name="seq"/> lines.</summary>
     public void NoteAdvertised(ulong origin, ulong seq)
     {
@@ -224,7 +222,7 @@ internal sealed class Flooding
                     {
                         // Nobody around us has those lines (our side of a healed split, and newcomers whose horizon is
                         // past them: simulator seed 8017084), but the sender's own log does: link to it and ask again.
-                        WantSender?.Invoke(OriginOf(state));
+                        WantSender?.Invoke(state.Origin);
                         state.RepairMark = ulong.MaxValue;
                         state.BehindSince = now;
                         continue;

@@ -1,0 +1,212 @@
+// The link life cycle in the core: connections made and accepted, the HELLO handshake, duplicate links retired by
+// draining, a peer's FIN, links lost or aborted, and what a lost link sets off (repairs, the "link closed" report, held
+// back for a moment in case it was a retired duplicate). A partial of NodeCore, which owns the fields.
+using System.Net;
+using System.Text;
+
+namespace P2PChat.Net;
+
+internal sealed partial class NodeCore
+{
+    /// <summary>An inbound connection from <paramref name="remote"/>: its link id, or -1 when refused (the driver closes
+    /// the socket). The driver then calls Connected.</summary>
+    public int Accept(IPEndPoint remote, long now)
+    {
+        if (_stopping || _links.Count >= Options.MaxConnections)
+        {
+            if (!_stopping)
+                NoteStranger(remote, new LinkClose(CloseKind.TooManyLinks, $"already {Options.MaxConnections}"), now);
+            return -1;
+        }
+        return _links.Create(outbound: false, remote, now).Id;
+    }
+
+    /// <summary>The user joins through <paramref name="to"/>: a link id whose handshake (ICoreEffects.Opened) or close
+    /// tells the outcome. Its address is pinned in the address book once it opens.</summary>
+    public int Join(IPEndPoint to, long now) => StartConnect(to, attempt: null, userJoin: true, now);
+
+    private int StartConnect(IPEndPoint to, AddressBook.Entry? attempt, bool userJoin, long now)
+    {
+        CoreLink link = _links.Create(outbound: true, to, now);
+        link.Deadline = now + (long)Options.ConnectTimeout.TotalMilliseconds;
+        link.Attempt = attempt;
+        link.UserJoin = userJoin;
+        _effects.Connect(link.Id, to);
+        return link.Id;
+    }
+
+    /// <summary>The connection of <paramref name="id"/> is up (connected out, or accepted): send HELLO.</summary>
+    public void Connected(int id, long now)
+    {
+        if (_links.Find(id) is not { State: LinkState.Connecting } link)
+            return;
+        link.State = LinkState.Handshaking;
+        link.Deadline = now + (long)Options.HandshakeTimeout.TotalMilliseconds;
+        link.LastReceived = now;
+        _links.Send(link, _hello, now, handshake: true);
+        _membership.SendPeersTo(link, now);
+        Settle(now);
+    }
+
+    /// <summary>The first frame of a link, which must be a valid HELLO. Null or the protocol error.</summary>
+    private string? OnHello(CoreLink link, ReadOnlySpan<byte> body, long now)
+    {
+        if (body[0] != (byte)FrameType.Hello)
+            return "the first frame was not a HELLO";
+        string? error = FrameReader.TryParseHello(body, out HelloView hello);
+        if (error is not null)
+            return error;
+        if (hello.Node == NodeId)
+        {
+            _membership.ForgetSelf(link);
+            CloseLink(link, new LinkClose(CloseKind.Self), now);
+            return null;
+        }
+        if (_stopping)
+        {
+            CloseLink(link, new LinkClose(CloseKind.ShuttingDown), now);
+            return null;
+        }
+        var peer = new PeerInfo(hello.Node, Encoding.UTF8.GetString(hello.Name), link.Remote, hello.ListenPort, link.Outbound);
+        int before = _links.MarkOpen(link, peer, now);
+        // A peer back within the grace period never left, so it does not join either.
+        bool joined = before == 0 && !_pendingLeaves.Remove(peer.NodeId);
+        _flooding.Order.LinkOpened(now);
+        _flooding.Order.PathsChanged(now, _links.Open.Length);
+        _effects.Opened(link.Id, peer);
+        _history.SendSync(link, now);
+        _presence.SendTo(link, now);
+        _membership.OnLinkOpened(link, now);
+        if (joined)
+            _effects.OnLinkOpened(peer);
+        // Two links to one peer (A joined B while B joined A): only the peer with the lower id decides, so the two sides
+        // never retire both; it retires the newer link, gracefully, so nothing in flight is lost.
+        if (before > 0 && NodeId < peer.NodeId)
+            Retire(link, new LinkClose(CloseKind.Duplicate), now);
+        return null;
+    }
+
+    /// <summary>Stops flooding to a link and lets it drain: the driver sends what is queued, then FIN, and reports Lost
+    /// once the peer has closed its side too (or the drain deadline closes it).</summary>
+    private void Retire(CoreLink link, LinkClose reason, long now)
+    {
+        if (link.State != LinkState.Open)
+            return;
+        _links.StopFlooding(link);
+        link.State = LinkState.Draining;
+        link.RetireReason = reason;
+        link.Deadline = now + (long)Options.DrainTimeout.TotalMilliseconds;
+        _effects.Drain(link.Id);
+    }
+
+    /// <summary>The peer closed its side of <paramref name="id"/> (FIN).</summary>
+    public void Finished(int id, long now)
+    {
+        if (_links.Find(id) is not { } link)
+            return;
+        switch (link.State)
+        {
+            case LinkState.Open:
+                // The peer is leaving, or retiring this link as a duplicate: it still reads until we close, so what we
+                // queued for it goes out first, then our FIN (closing now would lose it).
+                link.PeerFinished = true;
+                Retire(link, new LinkClose(CloseKind.PeerLeft), now);
+                break;
+            case LinkState.Draining:
+                link.PeerFinished = true; // it read everything up to our FIN: the drain is confirmed
+                break;
+            default:
+                CloseLink(link, new LinkClose(CloseKind.ClosedEarly), now);
+                break;
+        }
+        Settle(now);
+    }
+
+    /// <summary>The driver closed <paramref name="id"/>: its connection failed or was lost, or both sides finished a
+    /// drain (then the link's retire reason is reported, whatever <paramref name="reason"/> says).</summary>
+    public void Lost(int id, LinkClose reason, long now)
+    {
+        if (_links.Find(id) is not { } link)
+            return;
+        // PeerLeft from the driver means both sides finished: the peer read everything up to our FIN (its own FIN may
+        // be reported after this, or not at all).
+        bool confirmed = link.State == LinkState.Draining && (link.PeerFinished || reason.Kind == CloseKind.PeerLeft);
+        if (confirmed)
+            reason = link.RetireReason;
+        Remove(link, reason, now, confirmed);
+        Settle(now);
+    }
+
+    /// <summary>Closes <paramref name="id"/> at once, as a crash or a reset would (fault injection).</summary>
+    public void Abort(int id, LinkClose reason, long now)
+    {
+        if (_links.Find(id) is { } link)
+            CloseLink(link, reason, now);
+        Settle(now);
+    }
+
+    private void CloseLink(CoreLink link, LinkClose reason, long now)
+    {
+        if (link.State == LinkState.Closed)
+            return;
+        _effects.Close(link.Id, reason);
+        Remove(link, reason, now, confirmed: false);
+    }
+
+    /// <param name="confirmed">A drained link whose peer read everything (only the driver's report can say so: a link
+    /// we abort may still have had bytes queued).</param>
+    private void Remove(CoreLink link, LinkClose reason, long now, bool confirmed)
+    {
+        bool wasOpen = link.State is LinkState.Open or LinkState.Draining && link.Peer is not null;
+        int remaining = _links.Remove(link);
+        _membership.OnLinkClosed(link, now);
+        _history.OnLinkClosed(link, now);
+        if (link.CarriedAtLeave && confirmed)
+            _confirmed++;
+        if (_stopping)
+            return;
+        if (wasOpen)
+        {
+            _flooding.Order.PathsChanged(now, _links.Open.Length);
+            RepairLinks(now);
+            if (remaining == 0)
+            {
+                if (now - link.OpenedAt < LeaveGraceMs)
+                    _pendingLeaves[link.Peer!.NodeId] = (link.Peer, reason, now + LeaveGraceMs);
+                else
+                    _effects.OnLinkClosed(link.Peer!, reason);
+            }
+        }
+        else if (!link.Outbound)
+        {
+            NoteStranger(link.Remote, reason, now);
+        }
+    }
+
+    /// <summary>After losing a link (or finding lines missing): the relay paths pruned around it may have gone with it.
+    /// Every neighbour relays everything to us again (until duplicates prune the mesh anew), and a SYNC fetches what was
+    /// missed meanwhile.</summary>
+    private void RepairLinks(long now)
+    {
+        foreach (CoreLink link in _links.Open)
+        {
+            link.ForgetAskedPrunes();
+            _links.Send(link, UnpruneFrame, now);
+            _history.SendSync(link, now);
+        }
+    }
+
+    /// <summary>A connection that never became a peer (a port scan, a stranger, a refused one): counted, and told at
+    /// most once a minute, so fifty scans do not fill the chat.</summary>
+    private void NoteStranger(IPEndPoint remote, LinkClose reason, long now)
+    {
+        _strangers++;
+        if (now < _nextStrangerNotice)
+            return;
+        _nextStrangerNotice = now + StrangerNoticeMs;
+        _effects.OnNotice(_strangers == 1
+            ? $"refused a connection from {remote}: {reason}"
+            : $"refused {_strangers} connections that never became peers; the last from {remote}: {reason}");
+        _strangers = 0;
+    }
+}

@@ -1,0 +1,68 @@
+// The core's timer input: deadlines of links (connect, handshake, drain, silence), heartbeats, and the periodic
+// work of each owner (presence, held lines and repairs, history answers, membership). A partial of NodeCore.
+using System.Net;
+using System.Text;
+
+namespace P2PChat.Net;
+
+internal sealed partial class NodeCore
+{
+    /// <summary>Four times a second: deadlines of links, heartbeats, presence, membership, held lines and repairs.</summary>
+    public void Tick(long now)
+    {
+        long deadAfter = (long)Options.DeadAfter.TotalMilliseconds;
+        long heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
+        _snapshot.Clear();
+        _snapshot.AddRange(_links.All);
+        foreach (CoreLink link in _snapshot)
+        {
+            switch (link.State)
+            {
+                case LinkState.Connecting when now > link.Deadline:
+                    CloseLink(link, new LinkClose(CloseKind.ConnectTimeout, $"{Options.ConnectTimeout.TotalSeconds:0.#} s"), now);
+                    break;
+                case LinkState.Handshaking when now > link.Deadline:
+                    CloseLink(link, new LinkClose(CloseKind.HandshakeTimeout, $"{Options.HandshakeTimeout.TotalSeconds:0.#} s"), now);
+                    break;
+                case LinkState.Draining when now > link.Deadline:
+                    CloseLink(link, new LinkClose(CloseKind.DrainTimeout), now);
+                    break;
+                // A draining link whose peer has finished sends nothing more: only the drain deadline applies to it.
+                case LinkState.Open or LinkState.Draining when now - link.LastReceived > deadAfter && !link.PeerFinished:
+                    CloseLink(link, new LinkClose(CloseKind.Silent, $"for {Options.DeadAfter.TotalSeconds:0.#} s"), now);
+                    break;
+                case LinkState.Open when now - link.LastSent >= heartbeat:
+                    _links.Send(link, PingFrame, now);
+                    break;
+            }
+        }
+        if (!_stopping)
+        {
+            ReportDueLeaves(now);
+            _presence.Tick(now);
+            if (_flooding.Tick(now))
+                RepairLinks(now);
+            foreach (ulong sender in _wantedSenders)
+                if (_membership.DirectCandidate(sender, now) is { } direct)
+                    StartConnect(direct.EndPoint, direct, userJoin: false, now);
+            _wantedSenders.Clear();
+            _history.AnswerDeferred(now);
+            if (_membership.Tick(now) is { } candidate)
+                StartConnect(candidate.EndPoint, candidate, userJoin: false, now);
+        }
+        Settle(now);
+    }
+
+    private void ReportDueLeaves(long now)
+    {
+        if (_pendingLeaves.Count == 0)
+            return;
+        foreach ((ulong node, (PeerInfo peer, LinkClose reason, long due)) in _pendingLeaves)
+        {
+            if (now < due)
+                continue;
+            _pendingLeaves.Remove(node);
+            _effects.OnLinkClosed(peer, reason);
+        }
+    }
+}
