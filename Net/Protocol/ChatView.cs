@@ -14,4 +14,12 @@ internal readonly ref struct ChatView(MessageId id, long timeMs, ReadOnlySpan<by
 
     /// <summary>Replayed by anti-entropy (history for a newcomer, or missed during a split), not said just now.</summary>
     public bool History { get; } = history;
+
+    /// <summary>The author's public key (empty where a caller built the view without one).</summary>
+    public ReadOnlySpan<byte> Key { get; init; }
+
+    /// <summary>origin, seq, time, nameLen and name as on the wire: with Text, what the line's leaf hash covers.</summary>
+    public ReadOnlySpan<byte> Head { get; init; }
+
+    public SealView Seal { get; init; }
 }

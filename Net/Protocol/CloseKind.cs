@@ -55,6 +55,10 @@ internal enum CloseKind : byte
     /// <summary>The node was disposed.</summary>
     ShuttingDown,
 
+    /// <summary>The encrypted handshake failed on the last message: the two sides have different room secrets (or
+    /// one has none). Told to the initiator by an alert record.</summary>
+    RoomMismatch,
+
     /// <summary>A test cut the link (ChatNode.Faults.cs, the simulator).</summary>
     FaultInjected,
 }

@@ -15,6 +15,12 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     public LinkState State { get; set; } = LinkState.Connecting;
 
+    /// <summary>The encryption of this link; null until the connection is up.</summary>
+    public SecureChannel? Channel { get; set; }
+
+    /// <summary>Noise messages received so far (a responder's second one is the last, where a room secret shows).</summary>
+    public int HandshakeMessages { get; set; }
+
     /// <summary>The peer as its HELLO introduced it; null until then.</summary>
     public PeerInfo? Peer { get; set; }
 

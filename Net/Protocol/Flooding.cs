@@ -1,4 +1,5 @@
-// The message path. A line seen for the first time is shown once, in its sender's order (DeliveryOrder), logged for
+// The message path. A line is checked against its author's signature first (LineVerifier): a forged or altered
+// line closes the link it came on and is never shown, logged or passed on. A line seen for the first time is shown once, in its sender's order (DeliveryOrder), logged for
 // anti-entropy, and passed on, byte for byte, to every open link except the one it came from and those that pruned
 // its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own
 // sequence. The steady state allocates nothing: an in-order line goes from the receive buffer straight into each
@@ -19,19 +20,19 @@ internal sealed class Flooding
     private readonly LinkTable _links;
     private readonly ICoreEffects _effects;
     private readonly ulong _self;
-    private readonly byte[] _name;
+    private readonly LineSigner _signer;
     private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize];
     private readonly Action<DeliveryOrder.Held> _showHeld;
     private readonly int _maxQueueBytes;
     private long _now;
     private long _nextRepair;
 
-    public Flooding(NodeOptions options, ulong self, byte[] nameUtf8, LinkTable links, ICoreEffects effects)
+    public Flooding(NodeOptions options, NodeKeys keys, byte[] nameUtf8, LinkTable links, ICoreEffects effects)
     {
         _links = links;
         _effects = effects;
-        _self = self;
-        _name = nameUtf8;
+        _self = keys.NodeId;
+        _signer = new LineSigner(keys, nameUtf8);
         Filter = new DuplicateFilter();
         Order = new DeliveryOrder(Filter);
         Log = new MessageLog(options.LogCapacity);
@@ -40,14 +41,20 @@ internal sealed class Flooding
     }
 
     public DuplicateFilter Filter { get; }
+    public LineVerifier Verifier { get; } = new();
     public DeliveryOrder Order { get; }
     public MessageLog Log { get; }
 
-    /// <summary>Sequence number of the last line said here (0 before the first).</summary>
+    /// <summary>Sequence number of the last line said here and sent (0 before the first): what PRESENCE advertises.</summary>
     public ulong LastSequence { get; private set; }
+
+    private ulong _lastSaid;
 
     /// <summary>Copies of lines this node already had (what pruning keeps low).</summary>
     public long Duplicates { get; private set; }
+
+    /// <summary>CHAT and REPLAY frames queued on links, counted per link (the simulator watches the network go quiet).</summary>
+    public long ChatFramesQueued { get; private set; }
 
     /// <summary>Lines said while this node had no open link, so nobody received them.</summary>
     public long SentAlone { get; private set; }
@@ -61,6 +68,8 @@ internal sealed class Flooding
         ulong origin = chat.Id.Origin;
         if (origin == _self)
             return null; // our own line came back round a cycle
+        if (!Verifier.Verify(chat))
+            return "a line whose signature does not verify (forged or altered)";
         _now = now;
         Admission admission = Filter.Admit(chat.Id, now, chat.History, fromHistorySource);
         bool fromOrigin = from.Peer!.NodeId == origin;
@@ -133,8 +142,8 @@ internal sealed class Flooding
             frame = _scratch.AsSpan(0, frame.Length);
         }
         foreach (CoreLink link in _links.Open)
-            if (link.Id != fromLink && !link.IsPruned(origin))
-                _links.Send(link, frame, now);
+            if (link.Id != fromLink && !link.IsPruned(origin) && _links.Send(link, frame, now))
+                ChatFramesQueued++;
     }
 
     public string? OnPrune(CoreLink from, ReadOnlySpan<byte> body)
@@ -153,22 +162,40 @@ internal sealed class Flooding
         return null;
     }
 
-    /// <summary>Says <paramref name="utf8"/> (1 to Protocol.MaxTextBytes of valid UTF-8) to every peer.</summary>
+    /// <summary>Says <paramref name="utf8"/> (1 to Protocol.MaxTextBytes of valid UTF-8) to every peer: the line joins
+    /// the batch being signed, which goes out with FlushSaid (at the end of the input, or once it is full).</summary>
     public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs, long now)
     {
         if (!TextRules.IsValidText(utf8))
             throw new ArgumentException($"message text must be 1 to {Protocol.MaxTextBytes} bytes of UTF-8", nameof(utf8));
-        var id = new MessageId(_self, ++LastSequence);
+        var id = new MessageId(_self, ++_lastSaid);
         Filter.Admit(id, now);
-        int size = FrameWriter.WriteChat(_scratch, id, timeMs, _name, utf8);
-        ReadOnlySpan<byte> frame = _scratch.AsSpan(0, size);
-        Log.Append(id, frame);
-        CoreLink[] open = _links.Open;
-        if (open.Length == 0)
-            SentAlone++;
-        foreach (CoreLink link in open)
-            _links.Send(link, frame, now);
+        _signer.Add(id, timeMs, utf8);
+        if (_signer.IsFull)
+            FlushSaid(now);
         return id;
+    }
+
+    /// <summary>Signs the lines said since the last call and sends them to every open link (and into our log).</summary>
+    public void FlushSaid(long now)
+    {
+        if (_signer.Count == 0)
+            return;
+        _signer.Sign();
+        CoreLink[] open = _links.Open;
+        for (int i = 0; i < _signer.Count; i++)
+        {
+            int size = _signer.WriteFrame(i, _scratch, out MessageId id);
+            ReadOnlySpan<byte> frame = _scratch.AsSpan(0, size);
+            Log.Append(id, frame);
+            if (open.Length == 0)
+                SentAlone++;
+            foreach (CoreLink link in open)
+                if (_links.Send(link, frame, now))
+                    ChatFramesQueued++;
+            LastSequence = id.Seq;
+        }
+        _signer.Clear();
     }
 
     /// <summary>Our history source finished its replay: live lines held meanwhile are shown.</summary>
@@ -280,6 +307,7 @@ internal sealed class Flooding
             _scratch[Protocol.LengthPrefixSize] = (byte)FrameType.Replay;
             if (!_links.Send(to, _scratch.AsSpan(0, frame.Length), now))
                 return;
+            ChatFramesQueued++;
         }
     }
 

@@ -3,16 +3,19 @@
 // Wire grammar (all integers big-endian; docs/PROTOCOL.md has the full text):
 //   frame  = length:u32 body                     ; 1 <= length <= MaxFrameBody
 //   body   = type:u8 payload
-//   HELLO  = 0x01 magic:u32 version:u8 node:u64 listenPort:u16 nameLen:u8 name:nameLen
-//   CHAT   = 0x02 origin:u64 seq:u64 timeMs:i64 nameLen:u8 name:nameLen text:rest
+//   HELLO  = 0x01 magic:u32 version:u8 key:32 epoch:u64 listenPort:u16 nameLen:u8 name:nameLen sig:64
+//   CHAT   = 0x02 origin:u64 seq:u64 timeMs:i64 nameLen:u8 name:nameLen seal text:rest
+//   seal   = key:32 epoch:u64 first:u64 count:u8 sig:64 depth:u8 path:16*depth  ; first <= seq < first+count <= ..+32
 //   PING   = 0x03
 //   PEERS  = 0x04 count:u8 (node:u64 port:u16 family:u8 address:4|16)*count    ; count <= 32, family 4 or 6
 //   SYNC   = 0x05 limit:u16 count:u16 (origin:u64 contiguous:u64)*count         ; count <= 256
 //   REPLAY = 0x06 (the CHAT payload)
 //   PRUNE  = 0x08 origin:u64
 //   UNPRUNE = 0x09
-//   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 lastSeq:u64 nameLen:u8 name:nameLen   ; kind 1..3
+//   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 lastSeq:u64 nameLen:u8 name:nameLen key:32 epoch:u64 sig:64
 //   SYNCED = 0x0a
+// Frames travel inside encrypted records (SecureChannel); the signatures are checked by their owners (NodeCore for
+// HELLO, LineVerifier for CHAT, Presence), this file checks only shapes and limits.
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
 // characters; text is 1..MaxTextBytes of UTF-8. Anything else is a protocol error that closes that one peer.
 using System.Buffers.Binary;
@@ -50,22 +53,24 @@ internal static class FrameReader
     public static string? TryParseHello(ReadOnlySpan<byte> body, out HelloView hello)
     {
         hello = default;
-        if (body.Length < Protocol.HelloHeaderSize || body[0] != (byte)FrameType.Hello)
+        if (body.Length < 6 || body[0] != (byte)FrameType.Hello)
             return "malformed HELLO";
         if (BinaryPrimitives.ReadUInt32BigEndian(body[1..]) != Protocol.Magic)
             return "not a p2pchat peer (bad magic)";
         byte version = body[5];
         if (version != Protocol.Version)
             return $"unsupported protocol version {version} (this peer speaks {Protocol.Version})";
-        ulong node = BinaryPrimitives.ReadUInt64BigEndian(body[6..]);
-        ushort listenPort = BinaryPrimitives.ReadUInt16BigEndian(body[14..]);
-        int nameLength = body[16];
-        ReadOnlySpan<byte> name = body[Protocol.HelloHeaderSize..];
+        if (body.Length < Protocol.HelloHeaderSize + Protocol.SignatureSize)
+            return "malformed HELLO";
+        ulong epoch = BinaryPrimitives.ReadUInt64BigEndian(body[38..]);
+        ushort listenPort = BinaryPrimitives.ReadUInt16BigEndian(body[46..]);
+        int nameLength = body[48];
+        ReadOnlySpan<byte> name = body[Protocol.HelloHeaderSize..^Protocol.SignatureSize];
         if (name.Length != nameLength)
             return "malformed HELLO (name length)";
         if (!TextRules.IsValidName(name))
             return "invalid name in HELLO";
-        hello = new HelloView(node, listenPort, name);
+        hello = new HelloView(body.Slice(6, Protocol.KeySize), epoch, listenPort, name, body[..^Protocol.SignatureSize], body[^Protocol.SignatureSize..]);
         return null;
     }
 
@@ -110,7 +115,8 @@ internal static class FrameReader
         return null;
     }
 
-    /// <summary>Parses a CHAT (or REPLAY) body. Returns null on success, else the reason the peer is closed.</summary>
+    /// <summary>Parses a CHAT (or REPLAY) body. Returns null on success, else the reason the peer is closed. The seal's
+    /// shape is checked here (batch bounds, path length); whether it verifies is LineVerifier's job.</summary>
     public static string? TryParseChat(ReadOnlySpan<byte> body, out ChatView chat)
     {
         chat = default;
@@ -120,18 +126,39 @@ internal static class FrameReader
         ulong seq = BinaryPrimitives.ReadUInt64BigEndian(body[9..]);
         long time = BinaryPrimitives.ReadInt64BigEndian(body[17..]);
         int nameLength = body[25];
-        ReadOnlySpan<byte> rest = body[Protocol.ChatHeaderSize..];
-        if (nameLength > rest.Length)
+        int sealAt = Protocol.ChatHeaderSize + nameLength;
+        if (body.Length < sealAt)
             return "malformed CHAT (name length)";
-        ReadOnlySpan<byte> name = rest[..nameLength];
-        ReadOnlySpan<byte> text = rest[nameLength..];
+        if (body.Length < sealAt + Protocol.SealFixedSize)
+            return "malformed CHAT (seal)";
+        ReadOnlySpan<byte> name = body.Slice(Protocol.ChatHeaderSize, nameLength);
+        ReadOnlySpan<byte> seal = body[sealAt..];
+        ulong epoch = BinaryPrimitives.ReadUInt64BigEndian(seal[32..]);
+        ulong first = BinaryPrimitives.ReadUInt64BigEndian(seal[40..]);
+        int count = seal[48];
+        int depth = seal[Protocol.SealFixedSize - 1];
         if (seq == 0)
             return "malformed CHAT (sequence 0)";
+        if (count is 0 or > Protocol.MaxBatchLines || first == 0 || seq < first || seq - first >= (ulong)count)
+            return "malformed CHAT (batch)";
+        if (depth != BatchTree.PathLength(count, (int)(seq - first)))
+            return "malformed CHAT (path length)";
+        int textAt = Protocol.SealFixedSize + depth * Protocol.TreeHashSize;
+        if (seal.Length < textAt)
+            return "malformed CHAT (path)";
+        ReadOnlySpan<byte> text = seal[textAt..];
         if (!TextRules.IsValidName(name))
             return "invalid sender name in CHAT";
         if (!TextRules.IsValidText(text))
             return text.Length == 0 ? "empty CHAT text" : "CHAT text is not valid UTF-8 or too long";
-        chat = new ChatView(new MessageId(origin, seq), time, name, text, history: body[0] == (byte)FrameType.Replay);
+        var sealView = new SealView(seal[..Protocol.KeySize], epoch, first, count, seal.Slice(49, Protocol.SignatureSize),
+            seal.Slice(Protocol.SealFixedSize, depth * Protocol.TreeHashSize), seal[..(Protocol.SealFixedSize - 1)]);
+        chat = new ChatView(new MessageId(origin, seq), time, name, text, history: body[0] == (byte)FrameType.Replay)
+        {
+            Key = sealView.Key,
+            Head = body[1..sealAt],
+            Seal = sealView,
+        };
         return null;
     }
 
@@ -139,7 +166,7 @@ internal static class FrameReader
     public static string? TryParsePresence(ReadOnlySpan<byte> body, out PresenceView presence)
     {
         presence = default;
-        if (body.Length < Protocol.PresenceHeaderSize || body[0] != (byte)FrameType.Presence)
+        if (body.Length < Protocol.PresenceHeaderSize + Protocol.PresenceTrailerSize || body[0] != (byte)FrameType.Presence)
             return "malformed PRESENCE";
         var kind = (PresenceKind)body[1];
         if (kind is not (PresenceKind.Alive or PresenceKind.Present or PresenceKind.Bye))
@@ -149,7 +176,8 @@ internal static class FrameReader
         uint interval = BinaryPrimitives.ReadUInt32BigEndian(body[18..]);
         ulong lastSeq = BinaryPrimitives.ReadUInt64BigEndian(body[22..]);
         int nameLength = body[30];
-        ReadOnlySpan<byte> name = body[Protocol.PresenceHeaderSize..];
+        ReadOnlySpan<byte> name = body[Protocol.PresenceHeaderSize..^Protocol.PresenceTrailerSize];
+        ReadOnlySpan<byte> trailer = body[^Protocol.PresenceTrailerSize..];
         if (origin == 0 || counter == 0)
             return "malformed PRESENCE (zero origin or counter)";
         if (interval is < Protocol.MinPresenceIntervalMs or > Protocol.MaxPresenceIntervalMs)
@@ -158,7 +186,13 @@ internal static class FrameReader
             return "malformed PRESENCE (name length)";
         if (!TextRules.IsValidName(name))
             return "invalid name in PRESENCE";
-        presence = new PresenceView(kind, origin, counter, interval, lastSeq, name);
+        presence = new PresenceView(kind, origin, counter, interval, lastSeq, name)
+        {
+            Key = trailer[..Protocol.KeySize],
+            Epoch = BinaryPrimitives.ReadUInt64BigEndian(trailer[Protocol.KeySize..]),
+            Signed = body[..^Protocol.SignatureSize],
+            Signature = trailer[^Protocol.SignatureSize..],
+        };
         return null;
     }
 }

@@ -7,12 +7,12 @@ namespace P2PChat.Net;
 
 internal static class FrameWriter
 {
-    public static int HelloSize(ReadOnlySpan<byte> name) => Protocol.LengthPrefixSize + Protocol.HelloHeaderSize + name.Length;
+    public static int HelloSize(ReadOnlySpan<byte> name) =>
+        Protocol.LengthPrefixSize + Protocol.HelloHeaderSize + name.Length + Protocol.SignatureSize;
 
-    public static int ChatSize(ReadOnlySpan<byte> name, ReadOnlySpan<byte> text) =>
-        Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + name.Length + text.Length;
-
-    public static int WriteHello(Span<byte> destination, ulong node, ushort listenPort, ReadOnlySpan<byte> name)
+    /// <summary>Writes a HELLO whose last SignatureSize bytes are left for the signature (NodeCore signs the body up to
+    /// there, bound to the handshake).</summary>
+    public static int WriteHello(Span<byte> destination, ReadOnlySpan<byte> key, ulong epoch, ushort listenPort, ReadOnlySpan<byte> name)
     {
         int size = HelloSize(name);
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
@@ -20,10 +20,12 @@ internal static class FrameWriter
         body[0] = (byte)FrameType.Hello;
         BinaryPrimitives.WriteUInt32BigEndian(body[1..], Protocol.Magic);
         body[5] = Protocol.Version;
-        BinaryPrimitives.WriteUInt64BigEndian(body[6..], node);
-        BinaryPrimitives.WriteUInt16BigEndian(body[14..], listenPort);
-        body[16] = (byte)name.Length;
+        key.CopyTo(body[6..]);
+        BinaryPrimitives.WriteUInt64BigEndian(body[38..], epoch);
+        BinaryPrimitives.WriteUInt16BigEndian(body[46..], listenPort);
+        body[48] = (byte)name.Length;
         name.CopyTo(body[Protocol.HelloHeaderSize..]);
+        body[^Protocol.SignatureSize..].Clear();
         return size;
     }
 
@@ -72,9 +74,15 @@ internal static class FrameWriter
         return size;
     }
 
-    public static int WriteChat(Span<byte> destination, MessageId id, long timeMs, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)
+    public static int ChatSize(ReadOnlySpan<byte> name, ReadOnlySpan<byte> text, int pathBytes) =>
+        Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + name.Length + Protocol.SealFixedSize + pathBytes + text.Length;
+
+    /// <summary>Writes a CHAT: the line, then its seal (<paramref name="sealHeader"/>: key, epoch, first, count and
+    /// signature; then the path's length in hashes and the path), then the text.</summary>
+    public static int WriteChat(Span<byte> destination, MessageId id, long timeMs, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text,
+        ReadOnlySpan<byte> sealHeader, ReadOnlySpan<byte> path)
     {
-        int size = ChatSize(name, text);
+        int size = ChatSize(name, text, path.Length);
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
         Span<byte> body = destination[Protocol.LengthPrefixSize..size];
         body[0] = (byte)FrameType.Chat;
@@ -82,14 +90,36 @@ internal static class FrameWriter
         BinaryPrimitives.WriteUInt64BigEndian(body[9..], id.Seq);
         BinaryPrimitives.WriteInt64BigEndian(body[17..], timeMs);
         body[25] = (byte)name.Length;
-        name.CopyTo(body[Protocol.ChatHeaderSize..]);
-        text.CopyTo(body[(Protocol.ChatHeaderSize + name.Length)..]);
+        int at = Protocol.ChatHeaderSize;
+        name.CopyTo(body[at..]);
+        at += name.Length;
+        sealHeader.CopyTo(body[at..]);
+        at += sealHeader.Length;
+        body[at++] = (byte)(path.Length / Protocol.TreeHashSize);
+        path.CopyTo(body[at..]);
+        at += path.Length;
+        text.CopyTo(body[at..]);
         return size;
     }
 
-    public static int PresenceSize(ReadOnlySpan<byte> name) => Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + name.Length;
+    /// <summary>Writes the part of a seal shared by a batch: key, epoch, first, count, signature.</summary>
+    public static void WriteSealHeader(Span<byte> destination, ReadOnlySpan<byte> key, ulong epoch, ulong first, int count, ReadOnlySpan<byte> signature)
+    {
+        key.CopyTo(destination);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[32..], epoch);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[40..], first);
+        destination[48] = (byte)count;
+        signature.CopyTo(destination[49..]);
+    }
 
-    public static int WritePresence(Span<byte> destination, PresenceKind kind, ulong origin, ulong counter, uint intervalMs, ulong lastSeq, ReadOnlySpan<byte> name)
+    public const int SealHeaderSize = Protocol.SealFixedSize - 1;
+
+    public static int PresenceSize(ReadOnlySpan<byte> name) =>
+        Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + name.Length + Protocol.PresenceTrailerSize;
+
+    /// <summary>Writes a PRESENCE whose last SignatureSize bytes are left for the signature (Presence signs it).</summary>
+    public static int WritePresence(Span<byte> destination, PresenceKind kind, ulong origin, ulong counter, uint intervalMs, ulong lastSeq,
+        ReadOnlySpan<byte> name, ReadOnlySpan<byte> key, ulong epoch)
     {
         int size = PresenceSize(name);
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
@@ -101,7 +131,12 @@ internal static class FrameWriter
         BinaryPrimitives.WriteUInt32BigEndian(body[18..], intervalMs);
         BinaryPrimitives.WriteUInt64BigEndian(body[22..], lastSeq);
         body[30] = (byte)name.Length;
-        name.CopyTo(body[Protocol.PresenceHeaderSize..]);
+        int at = Protocol.PresenceHeaderSize;
+        name.CopyTo(body[at..]);
+        at += name.Length;
+        key.CopyTo(body[at..]);
+        BinaryPrimitives.WriteUInt64BigEndian(body[(at + Protocol.KeySize)..], epoch);
+        body[^Protocol.SignatureSize..].Clear();
         return size;
     }
 }

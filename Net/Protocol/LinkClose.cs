@@ -22,6 +22,7 @@ internal readonly record struct LinkClose(CloseKind Kind, string? Detail = null)
         CloseKind.ConnectFailed => Detail ?? "connection failed",
         CloseKind.TooManyLinks => $"too many links{Suffix}",
         CloseKind.ShuttingDown => "shutting down",
+        CloseKind.RoomMismatch => "the room secret differs (the other side has another one, or none)",
         CloseKind.FaultInjected => "link cut (fault injection)",
         _ => Kind.ToString(),
     };

@@ -1,6 +1,7 @@
 // Every link the core knows, by id: the flood targets (open links), how many links go to each peer, and the one
-// way frames leave the core (Send), which remembers links whose queue overflowed so the core closes them once the
-// current input is handled (closing in the middle of a flood loop would change the set being iterated).
+// way frames leave the core (Send): into the link's SecureChannel, sealed into one record per link when the input is
+// handled (Flush), or sooner when a record is full. It remembers links whose queue overflowed so the core closes them
+// once the current input is handled (closing in the middle of a flood loop would change the set being iterated).
 using System.Net;
 
 namespace P2PChat.Net;
@@ -10,6 +11,8 @@ internal sealed class LinkTable(ICoreEffects effects)
     private readonly Dictionary<int, CoreLink> _all = [];
     private readonly Dictionary<ulong, int> _perNode = [];
     private readonly List<CoreLink> _overflowed = [];
+    private readonly List<CoreLink> _unsealed = [];
+    private readonly byte[] _record = new byte[Protocol.RecordHeaderSize + Protocol.MaxRecord];
     private int _nextId;
 
     /// <summary>Open links, the flood targets, in the order they opened. Replaced whole when it changes, so a caller may
@@ -70,20 +73,51 @@ internal sealed class LinkTable(ICoreEffects effects)
         return count;
     }
 
-    /// <summary>Queues a frame on an open link (or, with <paramref name="handshake"/>, one still handshaking). False
-    /// when it was not queued.</summary>
+    /// <summary>Queues a frame on an open link (or, with <paramref name="handshake"/>, one whose encrypted channel is
+    /// up but whose HELLO has not arrived). False when it was not queued.</summary>
     public bool Send(CoreLink link, ReadOnlySpan<byte> frame, long now, bool handshake = false)
     {
         if (link.State != LinkState.Open && !(handshake && link.State == LinkState.Handshaking))
             return false;
-        if (!effects.Send(link.Id, frame))
+        SecureChannel channel = link.Channel!;
+        if (!channel.TryQueue(frame))
         {
-            if (!_overflowed.Contains(link))
-                _overflowed.Add(link);
-            return false;
+            if (!Flush(link))
+                return false;
+            channel.TryQueue(frame);
         }
+        if (channel.Pending == frame.Length)
+            _unsealed.Add(link);
         link.LastSent = now;
         return true;
+    }
+
+    /// <summary>Sends a record as it is (handshake messages, alerts).</summary>
+    public bool SendRaw(CoreLink link, ReadOnlySpan<byte> record)
+    {
+        if (effects.Send(link.Id, record))
+            return true;
+        if (!_overflowed.Contains(link))
+            _overflowed.Add(link);
+        return false;
+    }
+
+    /// <summary>Seals what is queued on <paramref name="link"/> and hands the record to the driver. False when its queue
+    /// is full (the link is then closed once the input is handled).</summary>
+    public bool Flush(CoreLink link)
+    {
+        if (link.Channel is not { Pending: > 0 } channel || link.State == LinkState.Closed)
+            return true;
+        int size = channel.Seal(_record);
+        return SendRaw(link, _record.AsSpan(0, size));
+    }
+
+    /// <summary>At the end of an input: every link with frames queued gets one record.</summary>
+    public void FlushAll()
+    {
+        for (int i = 0; i < _unsealed.Count; i++)
+            Flush(_unsealed[i]);
+        _unsealed.Clear();
     }
 
     /// <summary>Links whose queue overflowed since the last call, for the core to close.</summary>

@@ -121,16 +121,6 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
         return candidate;
     }
 
-    /// <summary>Right behind our HELLO on a new connection: the addresses we know, so a newcomer whose first peer dies
-    /// a moment later still knows where the rest of the network is (simulator seed 2000921).</summary>
-    public void SendPeersTo(CoreLink link, long now)
-    {
-        if (links.Open.Length == 0)
-            return;
-        byte[] frame = PeersFrame(out int size);
-        links.Send(link, frame.AsSpan(0, size), now, handshake: true);
-    }
-
     private void SendPeers(long now)
     {
         _peersSentAt = now;

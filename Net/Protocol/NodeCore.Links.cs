@@ -35,7 +35,8 @@ internal sealed partial class NodeCore
         return link.Id;
     }
 
-    /// <summary>The connection of <paramref name="id"/> is up (connected out, or accepted): send HELLO.</summary>
+    /// <summary>The connection of <paramref name="id"/> is up: the encrypted handshake starts (the side that connected
+    /// sends Noise message 1).</summary>
     public void Connected(int id, long now)
     {
         if (_links.Find(id) is not { State: LinkState.Connecting } link)
@@ -43,12 +44,69 @@ internal sealed partial class NodeCore
         link.State = LinkState.Handshaking;
         link.Deadline = now + (long)Options.HandshakeTimeout.TotalMilliseconds;
         link.LastReceived = now;
-        _links.Send(link, _hello, now, handshake: true);
-        _membership.SendPeersTo(link, now);
+        link.Channel = new SecureChannel(initiator: link.Outbound, _keys);
+        if (link.Outbound)
+            _links.SendRaw(link, _handshakeRecord.AsSpan(0, link.Channel.WriteHandshake(_handshakeRecord)));
         Settle(now);
     }
 
-    /// <summary>The first frame of a link, which must be a valid HELLO. Null or the protocol error.</summary>
+    private static ReadOnlySpan<byte> HelloLabel => "p2pchat hello 2"u8;
+
+    /// <summary>A Noise handshake message. Null or the protocol error. A responder whose last message fails tells the
+    /// initiator why (an alert record) before closing: that is a different room secret, or someone altering bytes.</summary>
+    private string? OnHandshake(CoreLink link, ReadOnlySpan<byte> record, long now)
+    {
+        SecureChannel channel = link.Channel!;
+        bool last = !channel.Initiator && channel.IsEstablished == false && link.HandshakeMessages == 1;
+        link.HandshakeMessages++;
+        if (!channel.ReadHandshake(record))
+        {
+            if (!last)
+                return "not a p2pchat peer, or a different protocol version (encrypted handshake failed)";
+            _links.SendRaw(link, SecureChannel.RoomAlert);
+            _links.Flush(link);
+            CloseLink(link, new LinkClose(CloseKind.RoomMismatch), now);
+            return null;
+        }
+        if (channel.MustAnswer)
+            _links.SendRaw(link, _handshakeRecord.AsSpan(0, channel.WriteHandshake(_handshakeRecord)));
+        if (channel.IsEstablished)
+            SendHello(link, now);
+        return null;
+    }
+
+    /// <summary>The first frame inside the channel each way: who we are, signed over the handshake hash, so the HELLO
+    /// cannot be replayed on another connection and the identity is bound to this channel's keys.</summary>
+    private void SendHello(CoreLink link, long now)
+    {
+        if (_helloSigned.Length != _hello.Length)
+            _helloSigned = new byte[_hello.Length];
+        _hello.CopyTo(_helloSigned, 0);
+        Span<byte> signature = _helloSigned.AsSpan(_hello.Length - Protocol.SignatureSize);
+        _keys.Identity.Sign(HelloMessage(link.Channel!.HandshakeHash, _hello.AsSpan(Protocol.LengthPrefixSize, _hello.Length - Protocol.LengthPrefixSize - Protocol.SignatureSize)), signature);
+        _links.Send(link, _helloSigned, now, handshake: true);
+    }
+
+    internal static byte[] HelloMessage(ReadOnlySpan<byte> handshakeHash, ReadOnlySpan<byte> signed)
+    {
+        var message = new byte[HelloLabel.Length + handshakeHash.Length + signed.Length];
+        HelloLabel.CopyTo(message);
+        handshakeHash.CopyTo(message.AsSpan(HelloLabel.Length));
+        signed.CopyTo(message.AsSpan(HelloLabel.Length + handshakeHash.Length));
+        return message;
+    }
+
+    /// <summary>An alert from a responder that could not finish our handshake.</summary>
+    private string? OnAlert(CoreLink link, byte code, long now)
+    {
+        if (code != SecureChannel.AlertRoomSecret)
+            return $"unknown alert {code}";
+        CloseLink(link, new LinkClose(CloseKind.RoomMismatch), now);
+        return null;
+    }
+
+    /// <summary>The first frame of a link, which must be a valid HELLO signed by the key it names. Null or the
+    /// protocol error.</summary>
     private string? OnHello(CoreLink link, ReadOnlySpan<byte> body, long now)
     {
         if (body[0] != (byte)FrameType.Hello)
@@ -56,18 +114,26 @@ internal sealed partial class NodeCore
         string? error = FrameReader.TryParseHello(body, out HelloView hello);
         if (error is not null)
             return error;
-        if (hello.Node == NodeId)
+        if (!Crypto.IdentityKey.Verify(hello.Key, HelloMessage(link.Channel!.HandshakeHash, hello.Signed), hello.Signature))
+            return "the HELLO signature does not verify";
+        ulong node = NodeKeys.Origin(hello.Key, hello.Epoch);
+        if (node == NodeId)
         {
             _membership.ForgetSelf(link);
             CloseLink(link, new LinkClose(CloseKind.Self), now);
             return null;
         }
+        if (node == 0)
+            return "a HELLO whose key and epoch give node id 0";
         if (_stopping)
         {
             CloseLink(link, new LinkClose(CloseKind.ShuttingDown), now);
             return null;
         }
-        var peer = new PeerInfo(hello.Node, Encoding.UTF8.GetString(hello.Name), link.Remote, hello.ListenPort, link.Outbound);
+        var peer = new PeerInfo(node, Encoding.UTF8.GetString(hello.Name), link.Remote, hello.ListenPort, link.Outbound)
+        {
+            Key = hello.Key.ToArray(),
+        };
         int before = _links.MarkOpen(link, peer, now);
         // A peer back within the grace period never left, so it does not join either.
         bool joined = before == 0 && !_pendingLeaves.Remove(peer.NodeId);
@@ -76,7 +142,7 @@ internal sealed partial class NodeCore
         _effects.Opened(link.Id, peer);
         _history.SendSync(link, now);
         _presence.SendTo(link, now);
-        _membership.OnLinkOpened(link, now);
+        _membership.OnLinkOpened(link, now); // PEERS, only now: a stranger never learns the network's addresses
         if (joined)
             _effects.OnLinkOpened(peer);
         // Two links to one peer (A joined B while B joined A): only the peer with the lower id decides, so the two sides
@@ -93,6 +159,7 @@ internal sealed partial class NodeCore
         if (link.State != LinkState.Open)
             return;
         _links.StopFlooding(link);
+        _links.Flush(link); // what is queued goes out before the FIN
         link.State = LinkState.Draining;
         link.RetireReason = reason;
         link.Deadline = now + (long)Options.DrainTimeout.TotalMilliseconds;

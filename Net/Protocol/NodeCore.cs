@@ -17,6 +17,10 @@ internal sealed partial class NodeCore
     /// other link to that peer is still handshaking: its "link closed" waits this long and is dropped if the peer is back.</summary>
     public const long LeaveGraceMs = 500;
 
+    /// <summary>Largest handshake record (Noise messages here are 32, 96 and 64 bytes): a bigger length is refused at
+    /// once, before its bytes are awaited.</summary>
+    public const int MaxHandshakeRecord = 256;
+
     /// <summary>At most one notice a minute about connections from strangers that never finished a handshake.</summary>
     public const long StrangerNoticeMs = 60_000;
 
@@ -30,38 +34,45 @@ internal sealed partial class NodeCore
     private readonly Presence _presence;
     private readonly Membership _membership;
     private readonly byte[] _nameUtf8;
+    private readonly NodeKeys _keys;
+    private readonly byte[] _plain = new byte[Protocol.MaxRecordPlaintext];
+    private readonly byte[] _handshakeRecord = new byte[Protocol.RecordHeaderSize + 256];
     private readonly Dictionary<ulong, (PeerInfo Peer, LinkClose Reason, long Due)> _pendingLeaves = [];
     private readonly List<CoreLink> _snapshot = [];
     private readonly List<ulong> _wantedSenders = [];
     private byte[] _hello = [];
+    private byte[] _helloSigned = [];
     private bool _stopping;
     private int _carried;
     private int _confirmed;
     private long _strangers;
     private long _nextStrangerNotice;
 
-    public NodeCore(NodeOptions options, ulong nodeId, Random random, ICoreEffects effects)
+    public NodeCore(NodeOptions options, NodeKeys keys, Random random, ICoreEffects effects)
     {
-        if (nodeId == 0)
-            throw new ArgumentOutOfRangeException(nameof(nodeId), "node id 0 is reserved");
+        ulong nodeId = keys.NodeId;
         Options = options;
         NodeId = nodeId;
+        _keys = keys;
         _effects = effects;
         _nameUtf8 = Encoding.UTF8.GetBytes(options.Name);
         if (!TextRules.IsValidName(_nameUtf8))
             throw new ArgumentException(TextRules.ExplainBadName(options.Name) ?? "invalid name", nameof(options));
         _links = new LinkTable(effects);
-        _flooding = new Flooding(options, nodeId, _nameUtf8, _links, effects);
+        _flooding = new Flooding(options, keys, _nameUtf8, _links, effects);
         _history = new HistorySync(options, nodeId, _links, _flooding);
-        _presence = new Presence(options, nodeId, _nameUtf8, _links, _flooding, effects);
+        _presence = new Presence(options, keys, _nameUtf8, _links, _flooding, effects);
         _membership = new Membership(options, _links, _presence, random);
         _flooding.WantSender = node => _wantedSenders.Add(node);
     }
 
     public NodeOptions Options { get; }
 
-    /// <summary>Random per process, so a restarted peer is a new origin and sequence numbers never repeat.</summary>
+    /// <summary>Derived from the user's key and a random epoch per process (NodeKeys), so a restarted peer is a new
+    /// origin and sequence numbers never repeat.</summary>
     public ulong NodeId { get; }
+
+    public NodeKeys Keys => _keys;
 
     public string Name => Options.Name;
 
@@ -90,45 +101,65 @@ internal sealed partial class NodeCore
     public void Start(ushort listenPort)
     {
         _hello = new byte[FrameWriter.HelloSize(_nameUtf8)];
-        FrameWriter.WriteHello(_hello, NodeId, listenPort, _nameUtf8);
+        FrameWriter.WriteHello(_hello, _keys.Identity.Public, _keys.Epoch, listenPort, _nameUtf8);
     }
 
-    /// <summary>Bytes arrived on <paramref name="id"/>. Handles every whole frame in <paramref name="data"/> and returns
-    /// the bytes it consumed; the caller keeps the rest (a frame split across reads) and passes it again with more.</summary>
+    /// <summary>Bytes arrived on <paramref name="id"/>. Handles every whole record in <paramref name="data"/> and returns
+    /// the bytes it consumed; the caller keeps the rest (a record split across reads) and passes it again with more.</summary>
     public int Receive(int id, ReadOnlySpan<byte> data, long now)
     {
-        if (_links.Find(id) is not { } link || link.State is LinkState.Connecting or LinkState.Closed)
+        if (_links.Find(id) is not { Channel: not null } link || link.State is LinkState.Connecting or LinkState.Closed)
             return data.Length;
         link.LastReceived = now;
         int consumed = 0;
-        while (true)
+        while (link.State != LinkState.Closed && data.Length - consumed >= Protocol.RecordHeaderSize)
         {
-            FrameStatus status = FrameReader.TryReadFrame(data[consumed..], out ReadOnlySpan<byte> body, out int used);
-            if (status == FrameStatus.Incomplete)
-                break;
-            if (status != FrameStatus.Complete)
+            int length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(data[consumed..]);
+            if (length == 0 || length > MaxHandshakeRecord && !link.Channel.IsEstablished)
             {
                 CloseLink(link, new LinkClose(CloseKind.ProtocolError,
-                    status == FrameStatus.TooLarge ? $"frame larger than {Protocol.MaxFrameBody} bytes" : "empty frame"), now);
-                consumed = data.Length;
+                    length == 0 ? "empty record" : $"handshake record larger than {MaxHandshakeRecord} bytes: not a p2pchat peer"), now);
                 break;
             }
-            string? error = OnFrame(link, body, data.Slice(consumed, used), now);
-            consumed += used;
+            if (data.Length - consumed < Protocol.RecordHeaderSize + length)
+                break;
+            ReadOnlySpan<byte> record = data.Slice(consumed + Protocol.RecordHeaderSize, length);
+            consumed += Protocol.RecordHeaderSize + length;
+            string? error = link.Channel.IsEstablished ? OnRecord(link, record, now) : OnHandshake(link, record, now);
             if (error is not null)
-            {
                 CloseLink(link, new LinkClose(CloseKind.ProtocolError, error), now);
-                consumed = data.Length;
-                break;
-            }
-            if (link.State == LinkState.Closed)
-            {
-                consumed = data.Length;
-                break;
-            }
         }
+        if (link.State == LinkState.Closed)
+            consumed = data.Length;
         Settle(now);
         return consumed;
+    }
+
+    /// <summary>A transport record: opened, then each whole frame in it handled in order. Null or the protocol error.</summary>
+    private string? OnRecord(CoreLink link, ReadOnlySpan<byte> record, long now)
+    {
+        if (record.Length == 1 && link.State == LinkState.Handshaking)
+            return OnAlert(link, record[0], now);
+        if (!link.Channel!.Open(record, _plain, out int length))
+            return "a record failed authentication (altered, replayed or out of order)";
+        ReadOnlySpan<byte> frames = _plain.AsSpan(0, length);
+        int at = 0;
+        while (at < frames.Length && link.State != LinkState.Closed)
+        {
+            FrameStatus status = FrameReader.TryReadFrame(frames[at..], out ReadOnlySpan<byte> body, out int used);
+            if (status != FrameStatus.Complete)
+                return status switch
+                {
+                    FrameStatus.TooLarge => $"frame larger than {Protocol.MaxFrameBody} bytes",
+                    FrameStatus.Empty => "empty frame",
+                    _ => "a frame split across records",
+                };
+            string? error = OnFrame(link, body, frames.Slice(at, used), now);
+            if (error is not null)
+                return error;
+            at += used;
+        }
+        return null;
     }
 
     private string? OnFrame(CoreLink from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, long now)
@@ -150,13 +181,20 @@ internal sealed partial class NodeCore
         };
     }
 
-    /// <summary>Says <paramref name="utf8"/> (1 to Protocol.MaxTextBytes of valid UTF-8) to every peer.</summary>
-    public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs, long now)
+    /// <summary>Says <paramref name="utf8"/> (1 to Protocol.MaxTextBytes of valid UTF-8) to every peer. With
+    /// <paramref name="more"/> the line waits for the rest of its batch (the driver reads several lines at once): one
+    /// signature covers up to MaxBatchLines lines, sent at the end of the next input that is not another such Say (or
+    /// Flush), so a batch costs no more latency than reading it did.</summary>
+    public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs, long now, bool more = false)
     {
         MessageId id = _flooding.Say(utf8, timeMs, now);
-        Settle(now);
+        if (!more)
+            Settle(now);
         return id;
     }
+
+    /// <summary>Sends the lines said with "more" (and everything else queued).</summary>
+    public void Flush(long now) => Settle(now);
 
     /// <summary>Leaves the network: floods BYE, then drains every open link (what we queued is sent, and the peer
     /// confirms by closing its side). The driver waits until every link is closed (LinkCount 0) or a deadline.</summary>
@@ -184,12 +222,18 @@ internal sealed partial class NodeCore
         Settle(now);
     }
 
-    /// <summary>Closes the links whose queue overflowed during the input just handled (closing one may send repairs that
+    /// <summary>At the end of every input: our own lines said meanwhile are signed and sent, what each link has queued
+    /// is sealed into one record, and the links whose queue overflowed are closed (closing one may send repairs that
     /// overflow another, hence the loop).</summary>
     private void Settle(long now)
     {
+        _flooding.FlushSaid(now);
+        _links.FlushAll();
         while (_links.TakeOverflowed(out CoreLink link))
+        {
             if (link.State != LinkState.Closed)
                 CloseLink(link, new LinkClose(CloseKind.PeerNotReading, $"more than {Options.MaxQueueBytes / 1024} KiB waiting for it"), now);
+            _links.FlushAll();
+        }
     }
 }

@@ -4,17 +4,28 @@
 // a BYE first. A link that opens gets our own announcement plus the roster (as "present" frames and the BYEs we
 // remember), so a newcomer knows everyone at once and a healed split learns the other side. Each announcement also
 // carries the sender's last line number, which lets Flooding notice lines it is missing (Flooding.Tick).
+// Every announcement is signed by its author's key, which must give its origin (NodeKeys): nobody can make another
+// member "leave" with a forged BYE, or keep a gone one alive. A copy already seen is dropped before any check.
 namespace P2PChat.Net;
 
-internal sealed class Presence(NodeOptions options, ulong self, byte[] nameUtf8, LinkTable links, Flooding flooding, ICoreEffects effects)
+internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUtf8, LinkTable links, Flooding flooding, ICoreEffects effects)
 {
+    private static ReadOnlySpan<byte> Label => "p2pchat presence 2"u8;
+
+    private const int MaxSigned = 18 + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes + Protocol.KeySize + 8;
+
+    private readonly ulong self = keys.NodeId;
     private readonly Roster _roster = new();
-    private readonly byte[] _scratch = new byte[Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes];
+    private readonly byte[] _scratch = new byte[Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes + Protocol.PresenceTrailerSize];
+    private readonly byte[] _signed = new byte[MaxSigned];
     private ulong _counter;
     private long _nextAnnounce;
     private byte[]? _frame;
 
     public Roster Roster => _roster;
+
+    /// <summary>Announcements refused because their signature did not verify.</summary>
+    public long Forged { get; private set; }
 
     /// <summary>Users online elsewhere in the network (this node not included), ordered by name.</summary>
     public IReadOnlyList<MemberInfo> Members() => _roster.Online();
@@ -34,9 +45,22 @@ internal sealed class Presence(NodeOptions options, ulong self, byte[] nameUtf8,
     {
         uint interval = IntervalMs();
         _frame ??= new byte[FrameWriter.PresenceSize(nameUtf8)];
-        FrameWriter.WritePresence(_frame, kind, self, ++_counter, interval, flooding.LastSequence, nameUtf8);
+        FrameWriter.WritePresence(_frame, kind, self, ++_counter, interval, flooding.LastSequence, nameUtf8, keys.Identity.Public, keys.Epoch);
+        ReadOnlySpan<byte> body = _frame.AsSpan(Protocol.LengthPrefixSize);
+        keys.Identity.Sign(SignedBytes(body[..^Protocol.SignatureSize]), _frame.AsSpan(_frame.Length - Protocol.SignatureSize));
         _nextAnnounce = now + interval;
         return _frame;
+    }
+
+    /// <summary>What a PRESENCE signature covers: a label and the body up to the signature, with "present" read as
+    /// "alive" (a node hands a member's announcement on to a new neighbour as "present", and must not break it).</summary>
+    private ReadOnlySpan<byte> SignedBytes(ReadOnlySpan<byte> signed)
+    {
+        Label.CopyTo(_signed);
+        signed.CopyTo(_signed.AsSpan(Label.Length));
+        if (_signed[Label.Length + 1] == (byte)PresenceKind.Present)
+            _signed[Label.Length + 1] = (byte)PresenceKind.Alive;
+        return _signed.AsSpan(0, Label.Length + signed.Length);
     }
 
     /// <summary>On the timer: announce ourselves when due, and tell the user who fell silent.</summary>
@@ -79,6 +103,14 @@ internal sealed class Presence(NodeOptions options, ulong self, byte[] nameUtf8,
             return error;
         if (presence.Origin == self)
             return null; // our own announcement came back round a cycle
+        if (_roster.IsCopy(presence.Origin, presence.Counter))
+            return null;
+        if (NodeKeys.Origin(presence.Key, presence.Epoch) != presence.Origin
+            || !Crypto.IdentityKey.Verify(presence.Key, SignedBytes(presence.Signed), presence.Signature))
+        {
+            Forged++;
+            return "a PRESENCE whose signature does not verify (forged or altered)";
+        }
         PresenceOutcome outcome = _roster.Apply(presence, frame, now, out MemberInfo? member);
         if (outcome == PresenceOutcome.Stale)
             return null;

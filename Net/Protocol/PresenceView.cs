@@ -1,4 +1,4 @@
-// A parsed PRESENCE frame; the name points into the receive buffer and is only valid during the callback.
+// A parsed PRESENCE frame; spans point into the receive buffer and are only valid during the callback.
 namespace P2PChat.Net;
 
 internal readonly ref struct PresenceView(PresenceKind kind, ulong origin, ulong counter, uint intervalMs, ulong lastSeq, ReadOnlySpan<byte> name)
@@ -17,4 +17,10 @@ internal readonly ref struct PresenceView(PresenceKind kind, ulong origin, ulong
     public ulong LastSeq { get; } = lastSeq;
 
     public ReadOnlySpan<byte> Name { get; } = name;
+
+    /// <summary>The author's key and epoch (they give Origin) and its signature over Signed.</summary>
+    public ReadOnlySpan<byte> Key { get; init; }
+    public ulong Epoch { get; init; }
+    public ReadOnlySpan<byte> Signed { get; init; }
+    public ReadOnlySpan<byte> Signature { get; init; }
 }

@@ -4,7 +4,7 @@ namespace P2PChat.Net;
 
 internal static class Protocol
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     /// <summary>"P2PC": the first bytes of a HELLO body, so a stray client is told apart from a peer at once.</summary>
     public const uint Magic = 0x50325043;
@@ -42,9 +42,37 @@ internal static class Protocol
     /// <summary>type + kind + origin + counter + intervalMs + lastSeq + nameLen.</summary>
     public const int PresenceHeaderSize = 1 + 1 + 8 + 8 + 4 + 8 + 1;
 
+    /// <summary>After a PRESENCE's name: the author's key, epoch and signature.</summary>
+    public const int PresenceTrailerSize = KeySize + 8 + SignatureSize;
+
     /// <summary>type + origin + seq + time + nameLen.</summary>
     public const int ChatHeaderSize = 1 + 8 + 8 + 8 + 1;
 
-    /// <summary>type + magic + version + node + listen port + nameLen.</summary>
-    public const int HelloHeaderSize = 1 + 4 + 1 + 8 + 2 + 1;
+    /// <summary>type + magic + version + key + epoch + listen port + nameLen.</summary>
+    public const int HelloHeaderSize = 1 + 4 + 1 + KeySize + 8 + 2 + 1;
+
+    /// <summary>Ed25519 public key (a user's identity) and signature sizes.</summary>
+    public const int KeySize = 32;
+    public const int SignatureSize = 64;
+
+    /// <summary>Merkle tree nodes of a signed batch of lines: SHA-256 truncated to 128 bits.</summary>
+    public const int TreeHashSize = 16;
+
+    /// <summary>Most lines one signature covers (a sender signs each batch it says at once, up to this many).</summary>
+    public const int MaxBatchLines = 32;
+
+    /// <summary>Deepest Merkle path: log2(MaxBatchLines).</summary>
+    public const int MaxTreeDepth = 5;
+
+    /// <summary>A line's seal before its path: key + epoch + first + count + signature + depth.</summary>
+    public const int SealFixedSize = KeySize + 8 + 8 + 1 + SignatureSize + 1;
+
+    public const int MaxSealSize = SealFixedSize + MaxTreeDepth * TreeHashSize;
+
+    /// <summary>Encrypted records: length:u16 then the record (a Noise message), at most 65,535 bytes.</summary>
+    public const int RecordHeaderSize = 2;
+    public const int MaxRecord = 65535;
+
+    /// <summary>Most plaintext one transport record carries (the rest of MaxRecord is the AEAD tag).</summary>
+    public const int MaxRecordPlaintext = MaxRecord - 16;
 }

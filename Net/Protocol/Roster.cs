@@ -44,6 +44,9 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     public IEnumerable<Entry> Entries => _entries.Values;
 
+    /// <summary>An announcement not newer than the last one seen from its origin: a copy, dropped unchecked.</summary>
+    public bool IsCopy(ulong origin, ulong counter) => _entries.TryGetValue(origin, out Entry? entry) && counter <= entry.Counter;
+
     public bool IsOnline(ulong node) => _entries.TryGetValue(node, out Entry? entry) && !entry.Gone;
 
     /// <summary>Applies one PRESENCE frame (<paramref name="frame"/> is the whole frame, kept for handing on).</summary>

@@ -94,7 +94,7 @@ internal sealed partial class ChatNode
         _inInput = true;
         try
         {
-            MessageId id = _core.Say(utf8, timeMs, Now);
+            MessageId id = _core.Say(utf8, timeMs, Now, more: defer);
             Settle(kick: !defer);
             return id;
         }

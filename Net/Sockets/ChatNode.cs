@@ -33,17 +33,16 @@ internal sealed partial class ChatNode : IDisposable
     /// <summary>Connections, replaced whole on change so HasBacklog can read it without the lock.</summary>
     private volatile PeerConnection[] _connectionList = [];
 
-    public ChatNode(NodeOptions options, IChatSink sink, TimeProvider? time = null)
+    /// <param name="keys">The user's identity and the room's secret; tests and benchmarks may leave it out for a fresh
+    /// identity in an open room.</param>
+    public ChatNode(NodeOptions options, IChatSink sink, TimeProvider? time = null, NodeKeys? keys = null)
     {
         _time = time ?? MillisecondClock.Instance;
         _epoch = _time.GetTimestamp();
-        // Random, not secret: it only has to differ between processes. Random.Shared is seeded from the kernel's
-        // entropy; RandomNumberGenerator would load libcrypto (OpenSSL) for this one call, ~2.5 MB of resident memory.
-        ulong node;
-        do
-            node = (ulong)Random.Shared.NextInt64() ^ ((ulong)Random.Shared.Next() << 63);
-        while (node == 0);
-        _core = new NodeCore(options, node, new Random(Random.Shared.Next()), this);
+        keys ??= NodeKeys.Generate(Crypto.OsRandom.Instance);
+        // The core's Random only picks addresses and timings (not secrets: those come from keys.Random, the kernel's
+        // getrandom). Random.Shared is seeded from the kernel's entropy.
+        _core = new NodeCore(options, keys, new Random(Random.Shared.Next()), this);
         _events = new EventPump(sink);
     }
 
@@ -297,7 +296,7 @@ internal sealed partial class ChatNode : IDisposable
         Input(() => _core.Tick(Now));
     }
 
-    /// <summary>Starts the sends of lines said with defer.</summary>
+    /// <summary>Signs and starts the sends of lines said with defer.</summary>
     public void KickSends()
     {
         lock (_lock)
@@ -307,6 +306,7 @@ internal sealed partial class ChatNode : IDisposable
             _inInput = true;
             try
             {
+                _core.Flush(Now);
                 Settle();
             }
             finally

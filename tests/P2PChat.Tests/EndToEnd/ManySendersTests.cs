@@ -41,14 +41,11 @@ public sealed class ManySendersTests
 
         int seed = Random.Shared.Next();
         var random = new Random(seed);
-        ulong rawNode = RandomNode(random);
-        var origins = new HashSet<ulong> { rawNode };
-        while (origins.Count < Senders + 1)
-            origins.Add(RandomNode(random));
-        ulong[] senders = [.. origins.Where(o => o != rawNode)];
-        byte[][] frames = [.. Enumerable.Range(0, Senders).Select(i => RawPeer.Chat(senders[i], 1, SwarmName, Encoding.UTF8.GetBytes(Text(i))))];
+        // Each sender is a key of its own (origins come from keys), each line signed by it.
+        var keys = new P2PChat.Net.Crypto.SeededRandomSource(random);
+        byte[][] frames = [.. Enumerable.Range(0, Senders).Select(i => RawPeer.Chat(NodeKeys.Generate(keys), 1, SwarmName, Encoding.UTF8.GetBytes(Text(i))))];
 
-        await using RawLink raw = await RawLink.ConnectAsync(a.Port, rawNode, SwarmName);
+        await using RawLink raw = await RawLink.ConnectAsync(a.Port, SwarmName);
         foreach (byte[][] chunk in frames.Chunk(framesPerSend))
             await raw.SendAsync([.. chunk.SelectMany(frame => frame)]);
         var sent = Stopwatch.StartNew();
@@ -109,12 +106,4 @@ public sealed class ManySendersTests
 
     private static string Text(int i) => $"line {i:0000} from a sender of its own";
 
-    private static ulong RandomNode(Random random)
-    {
-        ulong node;
-        do
-            node = (ulong)random.NextInt64() << 1 ^ (ulong)random.Next(2);
-        while (node == 0);
-        return node;
-    }
 }

@@ -1,5 +1,6 @@
-// A protocol-speaking TCP client linked to a running p2pchat process (a RawPeer after the HELLO handshake): sends
-// the frames a test gives, keeps the link alive with PING, and reads and counts (by type) everything the node sends.
+// A protocol-speaking TCP client linked to a running p2pchat process (a RawPeer after the encrypted handshake): sends
+// the frames a test gives (sealed into records), keeps the link alive with PING, and reads, opens and counts (by
+// type) every frame the node sends.
 using System.Buffers.Binary;
 using System.Net;
 using P2PChat.Net;
@@ -23,16 +24,16 @@ internal sealed class RawLink : IAsyncDisposable
     /// <summary>How the read side ended: null while the link is open, "EOF" or the error once the node closed it.</summary>
     public string? Ended { get; private set; }
 
-    /// <summary>Connects to 127.0.0.1 <paramref name="port"/>, sends a HELLO as <paramref name="name"/>, and returns once
-    /// the node's HELLO has arrived; from then on it reads and pings in the background.</summary>
-    public static async Task<RawLink> ConnectAsync(int port, ulong node, string name)
+    /// <summary>Connects to 127.0.0.1 <paramref name="port"/>, does the handshake as <paramref name="name"/>, and returns
+    /// once the node's HELLO has arrived; from then on it reads and pings in the background.</summary>
+    public static async Task<RawLink> ConnectAsync(int port, string name)
     {
         RawPeer peer = await RawPeer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         var link = new RawLink(peer);
         try
         {
-            await peer.SendAsync(RawPeer.Hello(node, name));
-            byte[] pending = await link.ReadHelloAsync();
+            await peer.HandshakeAsync(name);
+            byte[] pending = peer.TakeLeftover();
             link._reader = Task.Run(() => link.ReadAsync(pending));
             link._pinger = Task.Run(link.PingAsync);
             return link;
@@ -52,7 +53,7 @@ internal sealed class RawLink : IAsyncDisposable
         await _sending.WaitAsync();
         try
         {
-            await _peer.SendAsync(frames);
+            await _peer.SendFramesAsync(SplitFrames(frames));
         }
         finally
         {
@@ -60,23 +61,17 @@ internal sealed class RawLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads until a whole first frame arrived and checks it is a HELLO; returns the bytes read after it.</summary>
-    private async Task<byte[]> ReadHelloAsync()
+    /// <summary>The whole frames in <paramref name="frames"/>, one array each (so they can be packed into records).</summary>
+    private static byte[][] SplitFrames(byte[] frames)
     {
-        var buffer = new List<byte>();
-        var chunk = new byte[4096];
-        using var deadline = new CancellationTokenSource(Wait.Default);
-        while (buffer.Count < 4 || buffer.Count < 4 + BinaryPrimitives.ReadUInt32BigEndian([.. buffer.Take(4)]))
+        var list = new List<byte[]>();
+        for (int at = 0; at < frames.Length;)
         {
-            int read = await _peer.ReceiveAsync(chunk, deadline.Token);
-            if (read == 0)
-                throw new InvalidOperationException($"the node closed the raw link before its HELLO ({buffer.Count} bytes came)");
-            buffer.AddRange(chunk.AsSpan(0, read));
+            int size = Protocol.LengthPrefixSize + (int)BinaryPrimitives.ReadUInt32BigEndian(frames.AsSpan(at));
+            list.Add(frames[at..(at + size)]);
+            at += size;
         }
-        int length = (int)BinaryPrimitives.ReadUInt32BigEndian([.. buffer.Take(4)]);
-        if (buffer[4] != (byte)FrameType.Hello)
-            throw new InvalidOperationException($"the node's first frame was type {buffer[4]}, not HELLO ({(byte)FrameType.Hello})");
-        return [.. buffer.Skip(4 + length)];
+        return [.. list];
     }
 
     /// <summary>Reads and discards frames, counting them by type, until the node closes the link or we stop.</summary>
@@ -85,23 +80,17 @@ internal sealed class RawLink : IAsyncDisposable
         var buffer = new byte[256 * 1024];
         pending.CopyTo(buffer, 0);
         int filled = pending.Length;
+        var frames = new List<byte[]>();
         try
         {
             while (true)
             {
-                int start = 0;
-                while (filled - start >= 5)
-                {
-                    int length = (int)BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(start));
-                    if (length < 1 || length > Protocol.MaxFrameBody)
-                        throw new InvalidOperationException($"the node sent a frame of length {length}");
-                    if (filled - start < 4 + length)
-                        break;
-                    Interlocked.Increment(ref _framesByType[buffer[start + 4]]);
-                    start += 4 + length;
-                }
-                buffer.AsSpan(start, filled - start).CopyTo(buffer);
-                filled -= start;
+                frames.Clear();
+                _peer.Session!.Feed(buffer.AsSpan(0, filled), out int consumed, frames);
+                foreach (byte[] frame in frames)
+                    Interlocked.Increment(ref _framesByType[frame[Protocol.LengthPrefixSize]]);
+                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                filled -= consumed;
                 int read = await _peer.ReceiveAsync(buffer.AsMemory(filled), _stop.Token);
                 if (read == 0)
                 {

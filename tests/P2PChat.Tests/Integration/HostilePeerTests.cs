@@ -1,5 +1,5 @@
 // Untrusted connections against a node in the middle of a line n0 - n1 - n2: garbage, a lying length prefix, a
-// silent socket, a malformed frame after a valid HELLO, a peer that stops reading. Each time only the hostile
+// silent socket, a malformed frame after a valid handshake, a peer that stops reading. Each time only the hostile
 // link is closed and the honest neighbours keep chatting, every message arriving exactly once.
 using System.Buffers.Binary;
 using System.Text;
@@ -59,13 +59,13 @@ public class HostilePeerTests
     }
 
     [Test]
-    [Arguments(0xFFFFFFFFu)]
-    [Arguments((uint)Protocol.MaxFrameBody + 1)]
-    public async Task Oversized_length_prefix_closes_that_connection_at_once(uint length)
+    [Arguments((ushort)0xFFFF)]
+    [Arguments((ushort)(NodeCore.MaxHandshakeRecord + 1))]
+    public async Task Oversized_length_prefix_closes_that_connection_at_once(ushort length)
     {
         using TestNetwork network = await LineOfThree();
-        var prefix = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(prefix, length);
+        var prefix = new byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(prefix, length);
 
         using RawPeer raw = await RawPeer.ConnectAsync(network.Nodes[Attacked].ListenEndPoint);
         await raw.SendAsync(prefix);
@@ -86,13 +86,13 @@ public class HostilePeerTests
         (string end, long bytesRead) = await raw.ReadUntilClosedAsync(TestNetwork.Deadline);
 
         await Assert.That(end).IsIn(["EOF", "ConnectionReset"]);
-        await Assert.That(bytesRead).IsGreaterThan(0).Because("the node sends its own HELLO first");
+        await Assert.That(bytesRead).IsEqualTo(0).Because("a node tells a stranger nothing before the stranger starts the handshake");
         await WaitForNotice(network, "no HELLO");
         await AssertNetworkStillWorks(network, "after a silent socket");
     }
 
     /// <summary>Frames a peer may not send after its HELLO, by name.</summary>
-    private static byte[] Malformed(string kind, ulong node) => kind switch
+    private static byte[] Malformed(string kind, NodeKeys node) => kind switch
     {
         "invalid UTF-8 text" => RawPeer.Chat(node, 2, "mallory", [0x61, 0xC3, 0x28]),
         "overlong UTF-8 text" => RawPeer.Chat(node, 2, "mallory", [0xC0, 0xAF]),
@@ -103,7 +103,7 @@ public class HostilePeerTests
         "text over the cap" => RawPeer.Chat(node, 2, "mallory", Encoding.UTF8.GetBytes(new string('x', Protocol.MaxTextBytes + 1))),
         "name length past the body" => WithByte(RawPeer.Chat(node, 2, "mallory", "hi"u8.ToArray()), Protocol.LengthPrefixSize + 25, 200),
         "short CHAT" => WithLength(RawPeer.Chat(node, 2, "mallory", "hi"u8.ToArray())[..10]),
-        "second HELLO" => RawPeer.Hello(node, "mallory"),
+        "second HELLO" => RawPeer.Hello("mallory"),
         "unknown type" => [0, 0, 0, 2, 0x7F, 0x00],
         "empty frame" => [0, 0, 0, 0],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
@@ -138,18 +138,18 @@ public class HostilePeerTests
     public async Task Malformed_frame_after_a_valid_hello_closes_only_that_peer(string kind)
     {
         using TestNetwork network = await LineOfThree();
-        const ulong mallory = 0x4D414C4C4F5259;
+        NodeKeys mallory = NodeKeys.Generate(P2PChat.Net.Crypto.OsRandom.Instance);
 
         using RawPeer raw = await RawPeer.ConnectAsync(network.Nodes[Attacked].ListenEndPoint);
-        await raw.SendAsync(RawPeer.Hello(mallory, "mallory"));
+        await raw.HandshakeAsync("mallory", mallory);
         await Eventually.WaitUntil(() => network.Sinks[Attacked].Joined.Contains("mallory"), TestNetwork.Deadline,
             "n1 to accept mallory's HELLO", network.Sinks[Attacked].ToString);
         // One honest message first: the raw HELLO is really accepted and floods work through it.
-        await raw.SendAsync(RawPeer.Chat(mallory, 1, "mallory", "hi from mallory"u8.ToArray()));
+        await raw.SendFramesAsync(RawPeer.Chat(mallory, 1, "mallory", "hi from mallory"u8.ToArray()));
         await Eventually.WaitUntil(() => network.Sinks.All(s => s.CountOf("mallory: hi from mallory") == 1), TestNetwork.Deadline,
             "every node to receive mallory's valid message", network.ToString);
 
-        await raw.SendAsync(Malformed(kind, mallory));
+        await raw.SendFramesAsync(Malformed(kind, mallory));
         (string end, _) = await raw.ReadUntilClosedAsync(TestNetwork.Deadline);
 
         await Assert.That(end).IsIn(["EOF", "ConnectionReset"]);
@@ -171,7 +171,7 @@ public class HostilePeerTests
         RecordingSink honest = network.Sinks[0];
 
         using RawPeer sloth = await RawPeer.ConnectAsync(node.ListenEndPoint, receiveBufferSize: 4096);
-        await sloth.SendAsync(RawPeer.Hello(0x51077, "sloth"));
+        await sloth.HandshakeAsync("sloth");
         await Eventually.WaitUntil(() => node.DirectPeerCount == 2, TestNetwork.Deadline, "n1 to accept the sloth's HELLO");
 
         // Large messages in bursts well below the cap; after each burst wait until the honest peer has them all, so

@@ -36,7 +36,7 @@ public class SelfHealingTests
     {
         using TestNetwork network = TestNetwork.Start(1, (_, o) => Fast(o));
         using RawPeer raw = await RawPeer.ConnectAsync(network.Nodes[0].ListenEndPoint);
-        await raw.SendAsync(RawPeer.Hello(0xDEAD, "zombie"));
+        await raw.HandshakeAsync("zombie");
         await Eventually.WaitUntil(() => network.Sinks[0].Joined.Contains("zombie"), TestNetwork.Deadline, "the raw peer to join");
 
         // The raw peer never sends again (a SIGSTOPped or unplugged peer looks exactly like this).

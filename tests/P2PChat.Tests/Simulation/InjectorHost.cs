@@ -1,19 +1,19 @@
 // A hand-written peer for the "more senders than the filter tracks" scenario: it connects to one node, does the
-// HELLO handshake itself (FrameWriter), then sends CHAT frames from many distinct origins, one line each, in
-// batches, pinging so it is not declared silent. It reads and discards whatever the node sends.
+// encrypted handshake itself (SecurePeer), then sends CHAT frames from many distinct authors (each its own key, so
+// each a distinct origin), one signed line each, in batches, pinging so it is not declared silent. It reads and
+// discards whatever the node sends.
 using System.Net;
-using System.Text;
 using P2PChat.Net;
+using P2PChat.Net.Crypto;
 
 namespace P2PChat.Tests.Simulation;
 
 internal sealed class InjectorHost(SimNetwork net, IPEndPoint endPoint) : SimHost(net, endPoint, "injector")
 {
-    public const ulong FirstOrigin = 0x1_0000_0000;
-
     private static readonly byte[] Ping = [0, 0, 0, 1, (byte)FrameType.Ping];
-    private static readonly byte[] Name = Encoding.UTF8.GetBytes("injector");
+    private readonly SeededRandomSource _random = new(new Random(net.Random.Next()));
     private SimSocket? _socket;
+    private SecurePeer? _peer;
     private int _sent;
 
     public int Origins { get; init; } = 5000;
@@ -30,24 +30,18 @@ internal sealed class InjectorHost(SimNetwork net, IPEndPoint endPoint) : SimHos
 
     protected override void Connected(SimSocket socket)
     {
-        var hello = new byte[FrameWriter.HelloSize(Name)];
-        FrameWriter.WriteHello(hello, 0xFEED_FACE_0000_0001, 9, Name);
-        Send(hello);
-        Net.Events.At(Net.Now + 200, SendBatch);
-        Net.Events.At(Net.Now + 1000, KeepAlive);
+        _peer = new SecurePeer(NodeKeys.Generate(_random), "injector", listenPort: 9);
+        Send(_peer.Start());
     }
 
     private void SendBatch()
     {
         if (_socket is null || _socket.Closed)
             return;
-        var frame = new byte[Protocol.MaxFrameSize];
+        var frames = new List<byte>();
         for (int i = 0; i < 100 && _sent < Origins; i++, _sent++)
-        {
-            int size = FrameWriter.WriteChat(frame, new MessageId(FirstOrigin + (ulong)_sent, 1), Net.Now, Name, "x"u8);
-            Send(frame.AsSpan(0, size));
-        }
-        AfterInput();
+            frames.AddRange(SecurePeer.Line(NodeKeys.Generate(_random), "injector", 1, "x", Net.Now));
+        Send(_peer!.Seal(frames.ToArray()));
         if (_sent < Origins)
             Net.Events.At(Net.Now + 10, SendBatch);
         else
@@ -58,20 +52,33 @@ internal sealed class InjectorHost(SimNetwork net, IPEndPoint endPoint) : SimHos
     {
         if (_socket is null || _socket.Closed)
             return;
-        Send(Ping);
-        AfterInput();
+        Send(_peer!.Seal(Ping));
         Net.Events.At(Net.Now + 1000, KeepAlive);
     }
 
-    private void Send(ReadOnlySpan<byte> frame)
+    private void Send(ReadOnlySpan<byte> bytes)
     {
-        _socket!.Enqueue(frame, int.MaxValue);
+        if (bytes.IsEmpty)
+            return;
+        _socket!.Enqueue(bytes, int.MaxValue);
         MarkDirty(_socket);
+        AfterInput();
     }
 
     protected override bool Accept(SimSocket socket) => false;
 
-    protected override int Consume(SimSocket socket, ReadOnlySpan<byte> data) => data.Length;
+    protected override int Consume(SimSocket socket, ReadOnlySpan<byte> data)
+    {
+        bool wasOpen = _peer!.Open;
+        byte[] reply = _peer.Feed(data, out int consumed);
+        Send(reply);
+        if (!wasOpen && _peer.Open)
+        {
+            Net.Events.At(Net.Now + 200, SendBatch);
+            Net.Events.At(Net.Now + 1000, KeepAlive);
+        }
+        return consumed;
+    }
 
     protected override void Finished(SimSocket socket) => socket.Abort(Net.Random);
 

@@ -4,6 +4,7 @@
 // stopped (the issue-9 loop: a forgotten sender's lines became new again and circulated for ever).
 using System.Net;
 using P2PChat.Net;
+using P2PChat.Net.Crypto;
 
 namespace P2PChat.Tests.Simulation;
 
@@ -18,7 +19,7 @@ internal static class InjectorScenario
         for (int i = 0; i < 3; i++)
         {
             var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 0, (byte)(i + 2)]), 7000),
-                new NodeOptions($"t{i}"), (ulong)net.Random.NextInt64(1, long.MaxValue), 1 + net.Random.Next(20));
+                new NodeOptions($"t{i}"), NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))), 1 + net.Random.Next(20));
             if (i > 0)
                 host.Join(nodes[0].EndPoint);
             nodes.Add(host);

@@ -8,6 +8,8 @@ namespace P2PChat.Tests.Simulation;
 
 internal sealed partial class NodeHost : ICoreEffects
 {
+    private long _chatFramesSeen;
+
     bool ICoreEffects.Send(int link, ReadOnlySpan<byte> frame)
     {
         if (!_links.TryGetValue(link, out SimSocket? socket))
@@ -15,9 +17,12 @@ internal sealed partial class NodeHost : ICoreEffects
         if (!socket.Enqueue(frame, Core.Options.MaxQueueBytes))
             return false;
         Net.FramesSent++;
-        if (frame[Protocol.LengthPrefixSize] is (byte)FrameType.Chat or (byte)FrameType.Replay)
+        // Records are encrypted: the core's own count says whether CHAT or REPLAY frames went into them.
+        long chats = Core.Flooding.ChatFramesQueued;
+        if (chats != _chatFramesSeen)
         {
-            Net.ChatFramesSent++;
+            Net.ChatFramesSent += chats - _chatFramesSeen;
+            _chatFramesSeen = chats;
             Net.LastChatFrameAt = Net.Now;
         }
         MarkDirty(socket);

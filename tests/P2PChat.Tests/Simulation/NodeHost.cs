@@ -12,12 +12,12 @@ internal sealed partial class NodeHost : SimHost
 {
     private readonly Dictionary<int, SimSocket> _links = [];
 
-    public NodeHost(SimNetwork net, IPEndPoint endPoint, NodeOptions options, ulong nodeId, int latencyMs)
+    public NodeHost(SimNetwork net, IPEndPoint endPoint, NodeOptions options, NodeKeys keys, int latencyMs)
         : base(net, endPoint, options.Name)
     {
         LatencyMs = latencyMs;
-        NodeId = nodeId;
-        Core = new NodeCore(options, nodeId, new Random(net.Random.Next()), this);
+        NodeId = keys.NodeId;
+        Core = new NodeCore(options, keys, new Random(net.Random.Next()), this);
         Core.Start((ushort)endPoint.Port);
         net.Listen(this);
         TickPhase = net.Random.Next(250);

@@ -7,6 +7,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using P2PChat.Net;
+using P2PChat.Net.Crypto;
 
 namespace P2PChat.Tests.Simulation;
 
@@ -79,17 +80,16 @@ internal sealed class SimScenario
     /// <summary>Starts a node at <paramref name="address"/> and joins it through a random live node (if any).</summary>
     private NodeHost Start(IPEndPoint address)
     {
-        ulong id;
-        do
-            id = (ulong)_rng.NextInt64();
-        while (id == 0);
+        // A user's keys, drawn from the seed: every run of a seed makes the same identities, ephemerals and signatures.
+        NodeKeys keys = NodeKeys.Generate(new SeededRandomSource(new Random(_rng.Next())));
+        ulong id = keys.NodeId;
         var options = new NodeOptions($"n{_all.Count}")
         {
             History = _rng.Next(4) switch { 0 => 0, 1 => 5, _ => 50 },
             MaxQueueBytes = _maxQueueBytes,
         };
         NodeHost? via = PickLive(announced: true);
-        var host = new NodeHost(_net, address, options, id, 1 + _rng.Next(40));
+        var host = new NodeHost(_net, address, options, keys, 1 + _rng.Next(40));
         _all.Add(host);
         _net.Trace($"{host.Label} starts at {address} as {id:x16}{(via is null ? "" : $", joins through {via.Label}")}");
         if (via is not null)

@@ -9,6 +9,7 @@ namespace P2PChat.Tests;
 public class FrameCodecTests
 {
     private sealed record ParsedHello(string? Error, ulong Node, ushort ListenPort, string Name);
+    // Node here is the HELLO's epoch: the node id itself is derived from key and epoch (NodeKeys.Origin).
 
     private sealed record ParsedChat(string? Error, MessageId Id, long TimeMs, string Name, byte[] Text);
 
@@ -16,7 +17,7 @@ public class FrameCodecTests
     {
         byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
         var frame = new byte[FrameWriter.HelloSize(nameUtf8)];
-        int written = FrameWriter.WriteHello(frame, node, port, nameUtf8);
+        int written = FrameWriter.WriteHello(frame, new byte[Protocol.KeySize], node, port, nameUtf8);
         if (written != frame.Length)
             throw new InvalidOperationException($"WriteHello wrote {written} bytes, HelloSize said {frame.Length}");
         return frame;
@@ -24,8 +25,11 @@ public class FrameCodecTests
 
     private static byte[] Chat(MessageId id, long timeMs, byte[] name, byte[] text)
     {
-        var frame = new byte[FrameWriter.ChatSize(name, text)];
-        int written = FrameWriter.WriteChat(frame, id, timeMs, name, text);
+        // A seal of the right shape (a batch of one, no path); whether it verifies is LineVerifier's business.
+        var seal = new byte[FrameWriter.SealHeaderSize];
+        FrameWriter.WriteSealHeader(seal, new byte[Protocol.KeySize], 1, Math.Max(id.Seq, 1), 1, new byte[Protocol.SignatureSize]);
+        var frame = new byte[FrameWriter.ChatSize(name, text, 0)];
+        int written = FrameWriter.WriteChat(frame, id, timeMs, name, text, seal, []);
         if (written != frame.Length)
             throw new InvalidOperationException($"WriteChat wrote {written} bytes, ChatSize said {frame.Length}");
         return frame;
@@ -48,7 +52,7 @@ public class FrameCodecTests
     private static ParsedHello ParseHello(byte[] body)
     {
         string? error = FrameReader.TryParseHello(body, out HelloView hello);
-        return new ParsedHello(error, hello.Node, hello.ListenPort, Encoding.UTF8.GetString(hello.Name));
+        return new ParsedHello(error, hello.Epoch, hello.ListenPort, Encoding.UTF8.GetString(hello.Name));
     }
 
     private static ParsedChat ParseChat(byte[] body)
@@ -270,7 +274,7 @@ public class FrameCodecTests
 
     [Test]
     [Arguments(Protocol.MaxTextBytes + 1)]
-    [Arguments(Protocol.MaxFrameBody - Protocol.ChatHeaderSize - 3)] // the most a frame could carry
+    [Arguments(Protocol.MaxFrameBody - Protocol.ChatHeaderSize - Protocol.SealFixedSize - 3)] // the most a frame could carry
     public async Task Chat_text_longer_than_the_cap_is_refused(int textBytes)
     {
         byte[] body = ChatBody(1, "bob"u8.ToArray(), Encoding.UTF8.GetBytes(new string('x', textBytes)));
@@ -293,8 +297,7 @@ public class FrameCodecTests
     }
 
     [Test]
-    [Arguments(4)] // name "bob" is 3 bytes, text empty: one past the end
-    [Arguments(6)]
+    [Arguments(200)] // name "bob" is 3 bytes, then the seal (114 bytes): past the end
     [Arguments(255)]
     public async Task Chat_name_length_pointing_past_the_body_is_refused(int nameLength)
     {
@@ -343,7 +346,7 @@ public class FrameCodecTests
 
     [Test]
     [Arguments((byte)0)]
-    [Arguments((byte)2)]
+    [Arguments((byte)1)]
     [Arguments((byte)255)]
     public async Task Hello_with_another_protocol_version_is_refused(byte version)
     {
@@ -404,7 +407,7 @@ public class FrameCodecTests
     [Test]
     public async Task Hello_with_an_invalid_utf8_name_is_refused()
     {
-        byte[] body = [.. HelloBody(1, 2, "")[..(Protocol.HelloHeaderSize - 1)], 2, 0xC3, 0x28];
+        byte[] body = [.. HelloBody(1, 2, "")[..(Protocol.HelloHeaderSize - 1)], 2, 0xC3, 0x28, .. new byte[Protocol.SignatureSize]];
 
         await Assert.That(ParseHello(body).Error).IsEqualTo("invalid name in HELLO");
     }

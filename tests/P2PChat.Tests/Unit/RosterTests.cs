@@ -11,7 +11,7 @@ public class RosterTests
     {
         byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
         var frame = new byte[FrameWriter.PresenceSize(nameUtf8)];
-        FrameWriter.WritePresence(frame, kind, origin, counter, intervalMs, lastSeq: 0, nameUtf8);
+        FrameWriter.WritePresence(frame, kind, origin, counter, intervalMs, lastSeq: 0, nameUtf8, new byte[Protocol.KeySize], 1);
         return frame;
     }
 

@@ -1,0 +1,128 @@
+// The client side of p2pchat's encrypted link, for tests that play a peer by hand (a hostile one, a raw injector): the
+// Noise handshake through the product's own SecureChannel, a signed HELLO, then frames sealed into records and records
+// opened into frames. Pure: the caller moves the bytes (a socket, the simulator).
+using System.Buffers.Binary;
+using System.Text;
+using P2PChat.Net;
+
+namespace P2PChat.Tests;
+
+internal sealed class SecurePeer(NodeKeys keys, string name, bool initiator = true, ushort listenPort = 1)
+{
+    private readonly SecureChannel _channel = new(initiator, keys);
+    private readonly byte[] _record = new byte[Protocol.RecordHeaderSize + Protocol.MaxRecord];
+    private readonly byte[] _plain = new byte[Protocol.MaxRecordPlaintext];
+    private bool _helloSent;
+
+    public NodeKeys Keys => keys;
+
+    /// <summary>The peer's HELLO arrived (and verified).</summary>
+    public bool Open { get; private set; }
+
+    public ulong PeerNode { get; private set; }
+    public string PeerName { get; private set; } = "";
+
+    /// <summary>An alert the other side sent before closing (SecureChannel.AlertRoomSecret), or 0.</summary>
+    public byte Alert { get; private set; }
+
+    /// <summary>What to send first: Noise message 1 for the initiator, nothing for a responder.</summary>
+    public byte[] Start() => initiator ? _record.AsSpan(0, _channel.WriteHandshake(_record)).ToArray() : [];
+
+    /// <summary>Feeds bytes from the other side. Returns what to send back (handshake messages, our HELLO); whole frames
+    /// received after the HELLO (length prefix included) are added to <paramref name="frames"/>. Throws when the other
+    /// side breaks the protocol or fails authentication.</summary>
+    public byte[] Feed(ReadOnlySpan<byte> data, out int consumed, List<byte[]>? frames = null)
+    {
+        var reply = new List<byte>();
+        consumed = 0;
+        while (data.Length - consumed >= 2)
+        {
+            int length = BinaryPrimitives.ReadUInt16BigEndian(data[consumed..]);
+            if (data.Length - consumed < 2 + length)
+                break;
+            ReadOnlySpan<byte> record = data.Slice(consumed + 2, length);
+            consumed += 2 + length;
+            if (!_channel.IsEstablished)
+            {
+                if (!_channel.ReadHandshake(record))
+                    throw new InvalidOperationException("handshake message failed");
+                if (_channel.MustAnswer)
+                    reply.AddRange(_record.AsSpan(0, _channel.WriteHandshake(_record)).ToArray());
+            }
+            else if (record.Length == 1)
+            {
+                Alert = record[0];
+                continue;
+            }
+            else
+            {
+                if (!_channel.Open(record, _plain, out int plain))
+                    throw new InvalidOperationException("record failed authentication");
+                ReadFrames(_plain.AsSpan(0, plain), frames);
+            }
+            if (_channel.IsEstablished && !_helloSent)
+            {
+                _helloSent = true;
+                reply.AddRange(Seal(Hello()));
+            }
+        }
+        return [.. reply];
+    }
+
+    private void ReadFrames(ReadOnlySpan<byte> plain, List<byte[]>? frames)
+    {
+        while (!plain.IsEmpty)
+        {
+            if (FrameReader.TryReadFrame(plain, out ReadOnlySpan<byte> body, out int used) != FrameStatus.Complete)
+                throw new InvalidOperationException("bad frame inside a record");
+            if (!Open)
+            {
+                if (FrameReader.TryParseHello(body, out HelloView hello) is { } error)
+                    throw new InvalidOperationException(error);
+                if (!P2PChat.Net.Crypto.IdentityKey.Verify(hello.Key, NodeCore.HelloMessage(_channel.HandshakeHash, hello.Signed), hello.Signature))
+                    throw new InvalidOperationException("HELLO signature does not verify");
+                PeerNode = NodeKeys.Origin(hello.Key, hello.Epoch);
+                PeerName = Encoding.UTF8.GetString(hello.Name);
+                Open = true;
+            }
+            else
+            {
+                frames?.Add(plain[..used].ToArray());
+            }
+            plain = plain[used..];
+        }
+    }
+
+    private byte[] Hello()
+    {
+        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
+        var hello = new byte[FrameWriter.HelloSize(nameUtf8)];
+        FrameWriter.WriteHello(hello, keys.Identity.Public, keys.Epoch, listenPort, nameUtf8);
+        byte[] message = NodeCore.HelloMessage(_channel.HandshakeHash, hello.AsSpan(Protocol.LengthPrefixSize, hello.Length - Protocol.LengthPrefixSize - Protocol.SignatureSize));
+        keys.Identity.Sign(message, hello.AsSpan(hello.Length - Protocol.SignatureSize));
+        return hello;
+    }
+
+    /// <summary>One record carrying <paramref name="frames"/> (whole frames, at most MaxRecordPlaintext bytes).</summary>
+    public byte[] Seal(ReadOnlySpan<byte> frames)
+    {
+        if (!_channel.TryQueue(frames))
+            throw new ArgumentException("too much for one record", nameof(frames));
+        return _record.AsSpan(0, _channel.Seal(_record)).ToArray();
+    }
+
+    /// <summary>A CHAT frame of one line by <paramref name="author"/>, signed as a batch of one.</summary>
+    public static byte[] Line(NodeKeys author, string name, ulong seq, string text, long timeMs = 0) =>
+        Line(author, name, seq, Encoding.UTF8.GetBytes(text), timeMs);
+
+    /// <summary>The same with raw text bytes, valid or not (hostile-peer tests).</summary>
+    public static byte[] Line(NodeKeys author, string name, ulong seq, byte[] text, long timeMs)
+    {
+        var signer = new LineSigner(author, Encoding.UTF8.GetBytes(name));
+        signer.Add(new MessageId(author.NodeId, seq), timeMs, text);
+        signer.Sign();
+        var frame = new byte[Protocol.MaxFrameSize + 64];
+        int size = signer.WriteFrame(0, frame, out _);
+        return frame[..size];
+    }
+}
