@@ -154,7 +154,14 @@ internal static class IdentityStore
         }
         finally
         {
-            File.Delete(temporary); // no-op once moved
+            try
+            {
+                File.Delete(temporary); // no-op once moved
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left behind in a directory we could not write: the error above already says why.
+            }
         }
     }
 }
