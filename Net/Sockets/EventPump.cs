@@ -193,8 +193,9 @@ internal sealed class EventPump : IDisposable
     }
 
     /// <summary>Most message bytes (records: header, name, text) a socket thread delivers itself (TryDeliverInline).
-    /// Plain output shows a byte as at most TextSanitizer.MaxExpansion (2) bytes, so it stays well within 4 KiB, a page:
-    /// a write of up to a page into a pipe that polls writable does not block.</summary>
+    /// Plain output shows a name or text byte as at most TextSanitizer.MaxExpansion (4) bytes and adds 3 per line, less
+    /// than 4 times the 29-byte record header, so it stays within 4 KiB, a page: a write of up to a page into a pipe that
+    /// polls writable does not block.</summary>
     public const int InlineMaxBytes = 1024;
 
     /// <summary>Delivers what is waiting on the calling thread, when that is cheap and cannot block: nobody else is
