@@ -36,7 +36,8 @@ internal sealed class IdentityKey
     {
         if (signature64.Length < SignatureSize)
             throw new ArgumentException($"a signature needs {SignatureSize} bytes", nameof(signature64));
-        Ed25519.Sign(_seed, _public, message, signature64[..SignatureSize]);
+        // Spans throughout: a byte[] public key would bind to the overload whose byte[] is an Ed25519ctx context.
+        Ed25519.Sign(_seed.AsSpan(), (ReadOnlySpan<byte>)_public, message, signature64[..SignatureSize]);
     }
 
     /// <summary>True only for a valid signature; false for any wrong length, non-canonical or off-curve key or
