@@ -33,6 +33,7 @@ internal sealed class Flooding
         _effects = effects;
         _self = keys.NodeId;
         _signer = new LineSigner(keys, nameUtf8);
+        Verifier = new LineVerifier(keys.Signatures);
         Filter = new DuplicateFilter();
         Order = new DeliveryOrder(Filter);
         Log = new MessageLog(options.LogCapacity);
@@ -41,7 +42,7 @@ internal sealed class Flooding
     }
 
     public DuplicateFilter Filter { get; }
-    public LineVerifier Verifier { get; } = new();
+    public LineVerifier Verifier { get; }
     public DeliveryOrder Order { get; }
     public MessageLog Log { get; }
 

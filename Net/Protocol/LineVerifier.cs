@@ -9,7 +9,7 @@ using P2PChat.Net.Crypto;
 
 namespace P2PChat.Net;
 
-internal sealed class LineVerifier(int capacity = LineVerifier.DefaultCapacity)
+internal sealed class LineVerifier(SignatureMemo signatures, int capacity = LineVerifier.DefaultCapacity)
 {
     public const int DefaultCapacity = 1024;
 
@@ -58,7 +58,7 @@ internal sealed class LineVerifier(int capacity = LineVerifier.DefaultCapacity)
         Span<byte> signed = stackalloc byte[SignedSize];
         WriteSigned(signed, chat.Id.Origin, seal.First, seal.Count, root);
         SignaturesChecked++;
-        if (!IdentityKey.Verify(seal.Key, signed, seal.Signature))
+        if (!signatures.Verify(seal.Key, signed, seal.Signature))
             return false;
         Remember(id, seal.Header, root);
         return true;

@@ -43,6 +43,10 @@ internal sealed class NodeKeys
 
     public bool HasRoomSecret { get; }
 
+    /// <summary>Where this node checks signatures (HELLO, presence, line batches). The simulator shares one between its
+    /// nodes; a real process has one node and one memo.</summary>
+    public SignatureMemo Signatures { get; init; } = new();
+
     public ReadOnlySpan<byte> StaticPrivate => _staticPrivate;
 
     /// <summary>The node id a key and epoch stand for: the first 8 bytes of SHA-256("p2pchat origin 2" key epoch).</summary>
@@ -70,6 +74,9 @@ internal sealed class NodeKeys
     }
 
     /// <summary>Makes keys for a user: a fresh identity from <paramref name="random"/> (tests and the simulator).</summary>
-    public static NodeKeys Generate(IRandomSource random, string? roomSecret = null) =>
-        new(IdentityKey.Generate(random), random, roomSecret is null ? default : Encoding.UTF8.GetBytes(roomSecret));
+    public static NodeKeys Generate(IRandomSource random, string? roomSecret = null, SignatureMemo? signatures = null) =>
+        new(IdentityKey.Generate(random), random, roomSecret is null ? default : Encoding.UTF8.GetBytes(roomSecret))
+        {
+            Signatures = signatures ?? new SignatureMemo(),
+        };
 }

@@ -106,7 +106,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
         if (_roster.IsCopy(presence.Origin, presence.Counter))
             return null;
         if (NodeKeys.Origin(presence.Key, presence.Epoch) != presence.Origin
-            || !Crypto.IdentityKey.Verify(presence.Key, SignedBytes(presence.Signed), presence.Signature))
+            || !keys.Signatures.Verify(presence.Key, SignedBytes(presence.Signed), presence.Signature))
         {
             Forged++;
             return "a PRESENCE whose signature does not verify (forged or altered)";

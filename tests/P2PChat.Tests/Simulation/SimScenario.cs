@@ -78,10 +78,13 @@ internal sealed class SimScenario
     }
 
     /// <summary>Starts a node at <paramref name="address"/> and joins it through a random live node (if any).</summary>
+    // One memo for every node of the run: each signature is verified once, not once per node (SignatureMemo).
+    private readonly SignatureMemo _signatures = new(1 << 16);
+
     private NodeHost Start(IPEndPoint address)
     {
         // A user's keys, drawn from the seed: every run of a seed makes the same identities, ephemerals and signatures.
-        NodeKeys keys = NodeKeys.Generate(new SeededRandomSource(new Random(_rng.Next())));
+        NodeKeys keys = NodeKeys.Generate(new SeededRandomSource(new Random(_rng.Next())), signatures: _signatures);
         ulong id = keys.NodeId;
         var options = new NodeOptions($"n{_all.Count}")
         {
