@@ -41,10 +41,12 @@ internal static class Program
         var links = new Option<string?>("--links") { Description = "How many peers to stay directly connected to; lost links are replaced from peers learned along the way (default 3, 0 = only the links you make)" };
         var history = new Option<string?>("--history") { Description = "How many earlier messages to show when joining (default 50, 0 for none)" };
         var json = new Option<bool>("--json") { Description = "Pipe mode: write one JSON object per event on stdout" };
+        var identity = new Option<string?>("--identity") { Description = "Identity file (default: $XDG_CONFIG_HOME/p2pchat/identity, made on first run)" };
+        var roomFile = new Option<string?>("--room-file") { Description = "File holding the room secret (or set P2PCHAT_ROOM_SECRET); peers without the same secret cannot join or read" };
 
         var root = new RootCommand("p2pchat: serverless peer-to-peer chat. Interactive on a terminal; with a pipe, one message per line in and out.")
         {
-            name, host, port, listenPort, bind, peers, links, history, json,
+            name, host, port, listenPort, bind, peers, links, history, json, identity, roomFile,
         };
         root.SetAction(async (result, cancel) =>
         {
@@ -54,7 +56,20 @@ internal static class Program
                 await stderr.WriteLineAsync($"p2pchat: {error}");
                 return ExitUsage;
             }
-            return await ChatApp.RunAsync(options, cancel);
+            if (OperatingSystem.IsWindows())
+            {
+                await stderr.WriteLineAsync("p2pchat: this build is for Linux");
+                return 1;
+            }
+            options = options with { IdentityFile = result.GetValue(identity), RoomFile = result.GetValue(roomFile) };
+            if (KeyLoader.TryLoad(options, Environment.GetEnvironmentVariable, out P2PChat.Net.NodeKeys keys, out string? created) is { } keyError)
+            {
+                await stderr.WriteLineAsync($"p2pchat: {keyError}");
+                return 1;
+            }
+            if (created is not null)
+                await stderr.WriteLineAsync($"p2pchat: made a new identity in {created}");
+            return await ChatApp.RunAsync(options with { Keys = keys }, cancel);
         });
 
         ParseResult parsed = root.Parse(args);

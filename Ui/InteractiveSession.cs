@@ -22,7 +22,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 
     public async Task<int> RunAsync(CancellationToken cancel)
     {
-        using var node = new ChatNode(options.ToNodeOptions(), this);
+        using var node = new ChatNode(options.ToNodeOptions(), this, keys: options.Keys);
         _node = node;
         // Listen and join before taking over the screen, so a failure is one plain line on stderr.
         if (await NodeStarter.StartAsync(node, options, text => Info(text), cancel) is { } failure)

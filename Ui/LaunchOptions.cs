@@ -15,6 +15,15 @@ internal sealed record LaunchOptions(string Name)
     public IPAddress Bind { get; init; } = IPAddress.IPv6Any;
     public bool Json { get; init; }
 
+    /// <summary>--identity: the identity file to use instead of the default one (KeyLoader).</summary>
+    public string? IdentityFile { get; init; }
+
+    /// <summary>--room-file: a file holding the room secret.</summary>
+    public string? RoomFile { get; init; }
+
+    /// <summary>The user's keys, loaded by ChatApp before a session starts (null: a fresh identity, open room).</summary>
+    public NodeKeys? Keys { get; init; }
+
     /// <summary>Node options for these launch options.</summary>
     public NodeOptions ToNodeOptions() => new(Name) { Port = ListenPort, BindAddress = Bind, TargetLinks = Links, History = History };
 

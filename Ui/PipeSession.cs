@@ -18,7 +18,7 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
         // (Net/Sockets/EventPump.cs). Not for JSON (a line can grow six-fold) nor a terminal (line mode).
         bool inline = !lineMode && !options.Json && Console.IsOutputRedirected;
         var writer = new PipeWriter(stdout, stderr, options.Json, stdoutReady: inline ? () => LibC.CanWriteNow(1) : null);
-        using var node = new ChatNode(options.ToNodeOptions(), writer);
+        using var node = new ChatNode(options.ToNodeOptions(), writer, keys: options.Keys);
         if (await NodeStarter.StartAsync(node, options, writer.Info, cancel) is { } failure)
         {
             stderr.WriteLine($"p2pchat: {failure}");

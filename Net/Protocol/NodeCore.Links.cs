@@ -56,6 +56,8 @@ internal sealed partial class NodeCore
     /// initiator why (an alert record) before closing: that is a different room secret, or someone altering bytes.</summary>
     private string? OnHandshake(CoreLink link, ReadOnlySpan<byte> record, long now)
     {
+        if (link.State == LinkState.Draining)
+            return null; // refused after its alert: what it still sends is not read
         SecureChannel channel = link.Channel!;
         bool last = !channel.Initiator && channel.IsEstablished == false && link.HandshakeMessages == 1;
         link.HandshakeMessages++;
@@ -63,9 +65,12 @@ internal sealed partial class NodeCore
         {
             if (!last)
                 return "not a p2pchat peer, or a different protocol version (encrypted handshake failed)";
+            // Drained, not aborted, so the alert reaches the other side before our FIN.
             _links.SendRaw(link, SecureChannel.RoomAlert);
-            _links.Flush(link);
-            CloseLink(link, new LinkClose(CloseKind.RoomMismatch), now);
+            link.State = LinkState.Draining;
+            link.RetireReason = new LinkClose(CloseKind.RoomMismatch);
+            link.Deadline = now + (long)Options.DrainTimeout.TotalMilliseconds;
+            _effects.Drain(link.Id);
             return null;
         }
         if (channel.MustAnswer)
@@ -198,8 +203,8 @@ internal sealed partial class NodeCore
         // PeerLeft from the driver means both sides finished: the peer read everything up to our FIN (its own FIN may
         // be reported after this, or not at all).
         bool confirmed = link.State == LinkState.Draining && (link.PeerFinished || reason.Kind == CloseKind.PeerLeft);
-        if (confirmed)
-            reason = link.RetireReason;
+        if (confirmed || link.State == LinkState.Draining && link.Peer is null)
+            reason = link.RetireReason; // a refused handshake drained after its alert: why it was refused
         Remove(link, reason, now, confirmed);
         Settle(now);
     }
