@@ -1,0 +1,105 @@
+// ChaCha20-Poly1305 AEAD (RFC 8439 section 2.8) for one key, with Noise's nonce layout: four zero bytes, then a 64-bit
+// counter little-endian. Allocation-free per message; a bad tag is a false return, never an exception.
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace P2PChat.Net.Crypto;
+
+internal sealed class ChaChaPoly
+{
+    public const int KeySize = 32, TagSize = 16;
+
+    private readonly uint[] _key = new uint[8];
+
+    public ChaChaPoly(ReadOnlySpan<byte> key32)
+    {
+        if (key32.Length != KeySize)
+            throw new ArgumentException($"a ChaCha20-Poly1305 key is {KeySize} bytes", nameof(key32));
+        for (int i = 0; i < _key.Length; i++)
+            _key[i] = BinaryPrimitives.ReadUInt32LittleEndian(key32[(4 * i)..]);
+    }
+
+    /// <summary>Writes ciphertext then tag; returns plaintext.Length + 16. output may start at plaintext (in place)
+    /// but must not overlap it otherwise.</summary>
+    public int Seal(ulong nonce, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, Span<byte> output) =>
+        Seal(0, (uint)nonce, (uint)(nonce >> 32), associatedData, plaintext, output);
+
+    /// <summary>False on a bad tag or a ciphertext shorter than the tag; output is then untouched. output may start at
+    /// ciphertext (in place) but must not overlap it otherwise.</summary>
+    public bool Open(ulong nonce, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertext, Span<byte> output,
+        out int written) =>
+        Open(0, (uint)nonce, (uint)(nonce >> 32), associatedData, ciphertext, output, out written);
+
+    /// <summary>RFC 8439's general 96-bit nonce as three little-endian words (for its test vectors).</summary>
+    internal int Seal(uint nonce0, uint nonce1, uint nonce2, ReadOnlySpan<byte> associatedData,
+        ReadOnlySpan<byte> plaintext, Span<byte> output)
+    {
+        if (output.Length < plaintext.Length + TagSize)
+            throw new ArgumentException("the output has no room for the ciphertext and tag", nameof(output));
+        CheckOverlap(plaintext, output);
+        var mac = OneTimeMac(nonce0, nonce1, nonce2);
+        var ciphertext = output[..plaintext.Length];
+        ChaCha20.Xor(_key, 1, nonce0, nonce1, nonce2, plaintext, ciphertext);
+        Authenticate(ref mac, associatedData, ciphertext, output.Slice(plaintext.Length, TagSize));
+        return plaintext.Length + TagSize;
+    }
+
+    internal bool Open(uint nonce0, uint nonce1, uint nonce2, ReadOnlySpan<byte> associatedData,
+        ReadOnlySpan<byte> ciphertext, Span<byte> output, out int written)
+    {
+        written = 0;
+        if (ciphertext.Length < TagSize)
+            return false;
+        int length = ciphertext.Length - TagSize;
+        if (output.Length < length)
+            throw new ArgumentException("the output is shorter than the plaintext", nameof(output));
+        CheckOverlap(ciphertext, output);
+        var mac = OneTimeMac(nonce0, nonce1, nonce2);
+        Span<byte> tag = stackalloc byte[TagSize];
+        Authenticate(ref mac, associatedData, ciphertext[..length], tag);
+        if (!FixedTimeEquals(tag, ciphertext[length..]))
+            return false;
+        ChaCha20.Xor(_key, 1, nonce0, nonce1, nonce2, ciphertext[..length], output);
+        written = length;
+        return true;
+    }
+
+    private Poly1305 OneTimeMac(uint nonce0, uint nonce1, uint nonce2)
+    {
+        Span<byte> block = stackalloc byte[ChaCha20.BlockSize];
+        ChaCha20.Block(_key, 0, nonce0, nonce1, nonce2, block);
+        var mac = new Poly1305(block[..Poly1305.KeySize]);
+        block.Clear();
+        return mac;
+    }
+
+    private static void Authenticate(ref Poly1305 mac, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertext,
+        Span<byte> tag)
+    {
+        Span<byte> lengths = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(lengths, (ulong)associatedData.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(lengths[8..], (ulong)ciphertext.Length);
+        mac.AppendZeroPadded(associatedData);
+        mac.AppendZeroPadded(ciphertext);
+        mac.AppendZeroPadded(lengths);
+        mac.Finish(tag);
+    }
+
+    private static void CheckOverlap(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (input.Overlaps(output, out int offset) && offset != 0)
+            throw new ArgumentException("input and output overlap at different offsets", nameof(output));
+    }
+
+    // Every byte is compared whatever the earlier ones were, so the time taken says nothing about where a forged tag
+    // went wrong. (CryptographicOperations.FixedTimeEquals would do, but nothing from System.Security.Cryptography.)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.NoOptimization)]
+    private static bool FixedTimeEquals(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        int difference = a.Length ^ b.Length;
+        int n = Math.Min(a.Length, b.Length);
+        for (int i = 0; i < n; i++)
+            difference |= a[i] ^ b[i];
+        return difference == 0;
+    }
+}

@@ -1,0 +1,151 @@
+// The Poly1305 one-time authenticator (RFC 8439 section 2.5) in five 26-bit limbs with 64-bit products: a value type
+// on the caller's stack, so a MAC allocates nothing. Written here for the same reason as ChaCha20.
+using System.Buffers.Binary;
+
+namespace P2PChat.Net.Crypto;
+
+internal struct Poly1305
+{
+    public const int KeySize = 32, TagSize = 16, BlockSize = 16;
+
+    private const uint Mask26 = 0x3ffffff;
+
+    // r (clamped) in 26-bit limbs, and 5*r1..5*r4 for the reduction modulo 2^130 - 5.
+    private readonly uint _r0, _r1, _r2, _r3, _r4, _s1, _s2, _s3, _s4;
+    // s, the second half of the key, added at the end.
+    private readonly uint _pad0, _pad1, _pad2, _pad3;
+    // The accumulator h, kept below about 2^130 between blocks.
+    private uint _h0, _h1, _h2, _h3, _h4;
+
+    public Poly1305(ReadOnlySpan<byte> key32)
+    {
+        if (key32.Length != KeySize)
+            throw new ArgumentException("a Poly1305 key is 32 bytes", nameof(key32));
+        // The masks take 26-bit limbs and clamp r (RFC 8439 section 2.5.1) at the same time.
+        _r0 = BinaryPrimitives.ReadUInt32LittleEndian(key32) & 0x3ffffff;
+        _r1 = (BinaryPrimitives.ReadUInt32LittleEndian(key32[3..]) >> 2) & 0x3ffff03;
+        _r2 = (BinaryPrimitives.ReadUInt32LittleEndian(key32[6..]) >> 4) & 0x3ffc0ff;
+        _r3 = (BinaryPrimitives.ReadUInt32LittleEndian(key32[9..]) >> 6) & 0x3f03fff;
+        _r4 = (BinaryPrimitives.ReadUInt32LittleEndian(key32[12..]) >> 8) & 0x00fffff;
+        _s1 = _r1 * 5;
+        _s2 = _r2 * 5;
+        _s3 = _r3 * 5;
+        _s4 = _r4 * 5;
+        _pad0 = BinaryPrimitives.ReadUInt32LittleEndian(key32[16..]);
+        _pad1 = BinaryPrimitives.ReadUInt32LittleEndian(key32[20..]);
+        _pad2 = BinaryPrimitives.ReadUInt32LittleEndian(key32[24..]);
+        _pad3 = BinaryPrimitives.ReadUInt32LittleEndian(key32[28..]);
+        _h0 = _h1 = _h2 = _h3 = _h4 = 0;
+    }
+
+    /// <summary>The AEAD's way (RFC 8439 section 2.8): data, then zeros up to a multiple of 16 bytes.</summary>
+    public void AppendZeroPadded(ReadOnlySpan<byte> data)
+    {
+        int full = data.Length & ~(BlockSize - 1);
+        for (int i = 0; i < full; i += BlockSize)
+            ProcessBlock(data.Slice(i, BlockSize), 1u << 24);
+        if (full < data.Length)
+        {
+            Span<byte> last = stackalloc byte[BlockSize];
+            last.Clear();
+            data[full..].CopyTo(last);
+            ProcessBlock(last, 1u << 24);
+        }
+    }
+
+    /// <summary>Plain Poly1305's last piece of a message: a short final block gets a 1 byte after it instead of the
+    /// 2^128 bit (RFC 8439 section 2.5.1).</summary>
+    public void AppendLast(ReadOnlySpan<byte> data)
+    {
+        int full = data.Length & ~(BlockSize - 1);
+        for (int i = 0; i < full; i += BlockSize)
+            ProcessBlock(data.Slice(i, BlockSize), 1u << 24);
+        if (full < data.Length)
+        {
+            Span<byte> last = stackalloc byte[BlockSize];
+            last.Clear();
+            data[full..].CopyTo(last);
+            last[data.Length - full] = 1;
+            ProcessBlock(last, 0);
+        }
+    }
+
+    public void Finish(Span<byte> tag16)
+    {
+        if (tag16.Length < TagSize)
+            throw new ArgumentException("a tag is 16 bytes", nameof(tag16));
+        uint h0 = _h0, h1 = _h1, h2 = _h2, h3 = _h3, h4 = _h4;
+
+        // Carry all the way through, so each limb is below 2^26 and h is below 2^130 + a little.
+        uint c = h1 >> 26; h1 &= Mask26;
+        h2 += c; c = h2 >> 26; h2 &= Mask26;
+        h3 += c; c = h3 >> 26; h3 &= Mask26;
+        h4 += c; c = h4 >> 26; h4 &= Mask26;
+        h0 += c * 5; c = h0 >> 26; h0 &= Mask26;
+        h1 += c;
+
+        // g = h + 5 - 2^130; if that did not go negative, h was at least p and g is the reduced value.
+        uint g0 = h0 + 5; c = g0 >> 26; g0 &= Mask26;
+        uint g1 = h1 + c; c = g1 >> 26; g1 &= Mask26;
+        uint g2 = h2 + c; c = g2 >> 26; g2 &= Mask26;
+        uint g3 = h3 + c; c = g3 >> 26; g3 &= Mask26;
+        uint g4 = h4 + c - (1u << 26);
+        uint useG = (g4 >> 31) - 1; // all ones when g4 did not borrow
+        uint useH = ~useG;
+        h0 = (h0 & useH) | (g0 & useG);
+        h1 = (h1 & useH) | (g1 & useG);
+        h2 = (h2 & useH) | (g2 & useG);
+        h3 = (h3 & useH) | (g3 & useG);
+        h4 = (h4 & useH) | (g4 & useG);
+
+        // h mod 2^128 as four 32-bit words, plus s modulo 2^128.
+        uint w0 = h0 | (h1 << 26);
+        uint w1 = (h1 >> 6) | (h2 << 20);
+        uint w2 = (h2 >> 12) | (h3 << 14);
+        uint w3 = (h3 >> 18) | (h4 << 8);
+        ulong f = (ulong)w0 + _pad0;
+        BinaryPrimitives.WriteUInt32LittleEndian(tag16, (uint)f);
+        f = (ulong)w1 + _pad1 + (f >> 32);
+        BinaryPrimitives.WriteUInt32LittleEndian(tag16[4..], (uint)f);
+        f = (ulong)w2 + _pad2 + (f >> 32);
+        BinaryPrimitives.WriteUInt32LittleEndian(tag16[8..], (uint)f);
+        f = (ulong)w3 + _pad3 + (f >> 32);
+        BinaryPrimitives.WriteUInt32LittleEndian(tag16[12..], (uint)f);
+        _h0 = _h1 = _h2 = _h3 = _h4 = 0;
+    }
+
+    /// <summary>Plain Poly1305 of a whole message, as in RFC 8439 section 2.5.2.</summary>
+    public static void Mac(ReadOnlySpan<byte> key32, ReadOnlySpan<byte> message, Span<byte> tag16)
+    {
+        var mac = new Poly1305(key32);
+        mac.AppendLast(message);
+        mac.Finish(tag16);
+    }
+
+    private void ProcessBlock(ReadOnlySpan<byte> block, uint highBit)
+    {
+        // h += block (with the 2^128 bit for full blocks), then h *= r modulo 2^130 - 5.
+        ulong h0 = _h0 + (BinaryPrimitives.ReadUInt32LittleEndian(block) & Mask26);
+        ulong h1 = _h1 + ((BinaryPrimitives.ReadUInt32LittleEndian(block[3..]) >> 2) & Mask26);
+        ulong h2 = _h2 + ((BinaryPrimitives.ReadUInt32LittleEndian(block[6..]) >> 4) & Mask26);
+        ulong h3 = _h3 + ((BinaryPrimitives.ReadUInt32LittleEndian(block[9..]) >> 6) & Mask26);
+        ulong h4 = _h4 + ((BinaryPrimitives.ReadUInt32LittleEndian(block[12..]) >> 8) | highBit);
+
+        ulong d0 = h0 * _r0 + h1 * _s4 + h2 * _s3 + h3 * _s2 + h4 * _s1;
+        ulong d1 = h0 * _r1 + h1 * _r0 + h2 * _s4 + h3 * _s3 + h4 * _s2;
+        ulong d2 = h0 * _r2 + h1 * _r1 + h2 * _r0 + h3 * _s4 + h4 * _s3;
+        ulong d3 = h0 * _r3 + h1 * _r2 + h2 * _r1 + h3 * _r0 + h4 * _s4;
+        ulong d4 = h0 * _r4 + h1 * _r3 + h2 * _r2 + h3 * _r1 + h4 * _r0;
+
+        d1 += d0 >> 26;
+        d2 += d1 >> 26;
+        d3 += d2 >> 26;
+        d4 += d3 >> 26;
+        ulong t0 = (d0 & Mask26) + (d4 >> 26) * 5;
+        _h0 = (uint)t0 & Mask26;
+        _h1 = (uint)(d1 & Mask26) + (uint)(t0 >> 26);
+        _h2 = (uint)(d2 & Mask26);
+        _h3 = (uint)(d3 & Mask26);
+        _h4 = (uint)(d4 & Mask26);
+    }
+}
