@@ -1,5 +1,5 @@
-// ChaCha20, Poly1305 and their AEAD against RFC 8439 (sections 2.4.2, 2.5.2, 2.8.2 and appendix A.5), the two-block
-// vector path against the one-block path, tampering, in-place use, and no allocation per message.
+// ChaCha20, Poly1305 and their AEAD against RFC 8439 (sections 2.4.2, 2.5.2, 2.8.2 and appendix A.5), multi-block
+// keystream against single blocks, tampering, in-place use, and no allocation per message.
 using System.Buffers.Binary;
 using System.Text;
 using P2PChat.Net.Crypto;
