@@ -6,16 +6,17 @@
 #   bench/micro.sh --alloc [N]     process-wide bytes allocated per message on the forwarding path (N messages, 100,000)
 #   bench/micro.sh --scale [--nodes 1000] [--messages 50] [--links 3] [--settle 300] [--seed 1]
 #                                  the many-node loopback run (raises the open-file limit first)
+#   bench/micro.sh --crypto        seal/open, sign/verify, X25519 and SHA-256 speed of Net/Crypto, allocations per call
 set -euo pipefail
 case "${1:-}" in
-  ""|--alloc|--scale|--) ;;
-  *) echo "usage: bench/micro.sh [--alloc [N] | --scale [options] | -- BENCHMARKDOTNET-ARGS...]" >&2; exit 2 ;;
+  ""|--alloc|--scale|--crypto|--) ;;
+  *) echo "usage: bench/micro.sh [--alloc [N] | --scale [options] | --crypto | -- BENCHMARKDOTNET-ARGS...]" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")/P2PChat.Micro"
 nice -n 10 dotnet build P2PChat.Micro.csproj -c Release -nologo -v quiet -clp:NoSummary
 run=(nice -n 10 dotnet bin/Release/net10.0/P2PChat.Micro.dll)
 case "${1:-}" in
-  --alloc)
+  --alloc|--crypto)
     exec "${run[@]}" "$@" ;;
   --scale)
     # Each node has a listening socket and one socket per link: a few per node, several thousand in all.

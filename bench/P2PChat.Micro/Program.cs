@@ -1,5 +1,6 @@
 // Entry point: with no mode, the BenchmarkDotNet suite (its own command line: --filter, --job, ...); `--alloc` the
-// process-wide allocation count of the forwarding path; `--scale` the many-node loopback run. bench/micro.sh runs each.
+// process-wide allocation count of the forwarding path; `--scale` the many-node loopback run; `--crypto` the link
+// crypto's speed. bench/micro.sh runs each.
 using BenchmarkDotNet.Running;
 using P2PChat.Micro;
 
@@ -7,6 +8,7 @@ return args switch
 {
     ["--alloc", .. var rest] => AllocationRun.Run(rest),
     ["--scale", .. var rest] => ScaleRun.Run(rest),
+    ["--crypto"] => CryptoRun.Run(),
     _ => RunSuite(args),
 };
 
