@@ -59,6 +59,14 @@ internal sealed partial class NodeCore
         if (link.State == LinkState.Draining)
             return null; // refused after its alert: what it still sends is not read
         SecureChannel channel = link.Channel!;
+        if (!channel.Initiator && link.HandshakeMessages == 0 && OwnConnection(record) is { } ours)
+        {
+            // Our own message 1 came back: we connected to ourselves. The joining side is told so; this side is quiet.
+            _membership.ForgetSelf(ours);
+            CloseLink(ours, new LinkClose(CloseKind.Self), now);
+            CloseLink(link, new LinkClose(CloseKind.Self), now);
+            return null;
+        }
         bool last = !channel.Initiator && channel.IsEstablished == false && link.HandshakeMessages == 1;
         link.HandshakeMessages++;
         if (!channel.ReadHandshake(record))
@@ -77,6 +85,15 @@ internal sealed partial class NodeCore
             _links.SendRaw(link, _handshakeRecord.AsSpan(0, channel.WriteHandshake(_handshakeRecord)));
         if (channel.IsEstablished)
             SendHello(link, now);
+        return null;
+    }
+
+    /// <summary>Our own outbound link whose message 1 this is, if any.</summary>
+    private CoreLink? OwnConnection(ReadOnlySpan<byte> message1)
+    {
+        foreach (CoreLink candidate in _links.All)
+            if (candidate.Outbound && candidate.State == LinkState.Handshaking && candidate.Channel!.SentMessage1(message1))
+                return candidate;
         return null;
     }
 
@@ -249,7 +266,7 @@ internal sealed partial class NodeCore
                     _effects.OnLinkClosed(link.Peer!, reason);
             }
         }
-        else if (!link.Outbound)
+        else if (!link.Outbound && reason.Kind != CloseKind.Self)
         {
             NoteStranger(link.Remote, reason, now);
         }

@@ -26,6 +26,14 @@ internal sealed class SecureChannel(bool initiator, NodeKeys keys)
     private readonly NoiseHandshake _handshake = new(initiator, Prologue, keys.Psk, keys.StaticPrivate, keys.Random);
     private NoiseTransport? _transport;
     private byte[] _outbox = [];
+    private byte[]? _sentEphemeral;
+
+    /// <summary>Message 1 is the initiator's ephemeral public key in the clear.</summary>
+    public const int EphemeralSize = 32;
+
+    /// <summary>Whether <paramref name="message1"/> is the message 1 this channel sent: a connection to ourselves.</summary>
+    public bool SentMessage1(ReadOnlySpan<byte> message1) =>
+        _sentEphemeral is not null && message1.Length >= EphemeralSize && message1[..EphemeralSize].SequenceEqual(_sentEphemeral);
     private int _outLength;
 
     public bool Initiator => initiator;
@@ -45,6 +53,8 @@ internal sealed class SecureChannel(bool initiator, NodeKeys keys)
     {
         int length = _handshake.WriteMessage([], record[Protocol.RecordHeaderSize..]);
         BinaryPrimitives.WriteUInt16BigEndian(record, (ushort)length);
+        if (initiator && _sentEphemeral is null)
+            _sentEphemeral = record.Slice(Protocol.RecordHeaderSize, EphemeralSize).ToArray();
         if (_handshake.IsComplete)
             _transport = _handshake.Split();
         return Protocol.RecordHeaderSize + length;

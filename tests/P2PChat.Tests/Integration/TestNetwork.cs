@@ -59,10 +59,10 @@ internal sealed class TestNetwork : IDisposable
         return network;
     }
 
-    public int Add(NodeOptions options)
+    public int Add(NodeOptions options, NodeKeys? keys = null)
     {
         var sink = new RecordingSink(options.Name);
-        var node = new ChatNode(options, sink);
+        var node = new ChatNode(options, sink, keys: keys);
         _nodes.Add(node);
         _sinks.Add(sink);
         node.Start();
