@@ -4,6 +4,9 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using P2PChat.Ui;
 
+// A Linux program (termios, getrandom, Unix file modes for the identity): the platform analyzer checks calls against that.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace P2PChat;
 
 internal static class Program
@@ -56,20 +59,16 @@ internal static class Program
                 await stderr.WriteLineAsync($"p2pchat: {error}");
                 return ExitUsage;
             }
-            if (OperatingSystem.IsWindows())
-            {
-                await stderr.WriteLineAsync("p2pchat: this build is for Linux");
-                return 1;
-            }
             options = options with { IdentityFile = result.GetValue(identity), RoomFile = result.GetValue(roomFile) };
-            if (KeyLoader.TryLoad(options, Environment.GetEnvironmentVariable, out P2PChat.Net.NodeKeys keys, out string? created) is { } keyError)
+            if (KeyLoader.TryLoad(options, Environment.GetEnvironmentVariable, out P2PChat.Net.NodeKeys keys, out P2PChat.Net.Identity.KnownPeers? known,
+                    out string? created) is { } keyError)
             {
                 await stderr.WriteLineAsync($"p2pchat: {keyError}");
                 return 1;
             }
             if (created is not null)
                 await stderr.WriteLineAsync($"p2pchat: made a new identity in {created}");
-            return await ChatApp.RunAsync(options with { Keys = keys }, cancel);
+            return await ChatApp.RunAsync(options with { Keys = keys, Known = known }, cancel);
         });
 
         ParseResult parsed = root.Parse(args);

@@ -21,4 +21,10 @@ internal sealed record ChatEvent(
     [JsonPropertyName("text")] public string? Text { get; init; }
     [JsonPropertyName("address")] public string? Address { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    /// <summary>The sender's identity: its public key in hex (names are labels; this is who it is).</summary>
+    [JsonPropertyName("key")] public string? Key { get; init; }
+
+    /// <summary>The name as this user's display shows it: name#fingerprint when another key uses a look-alike name.</summary>
+    [JsonPropertyName("label")] public string? Label { get; init; }
 }

@@ -17,12 +17,14 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
     private readonly ChatScreen _screen = new();
     private readonly string _name = TextSanitizer.Sanitize(options.Name);
     private ChatNode? _node;
+    private Net.Identity.NameBook? _names;
     private char _highSurrogate;
     private bool _quit;
 
     public async Task<int> RunAsync(CancellationToken cancel)
     {
-        using var node = new ChatNode(options.ToNodeOptions(), this, keys: options.Keys);
+        (NodeKeys keys, _names) = options.Identity();
+        using var node = new ChatNode(options.ToNodeOptions(), this, keys: keys);
         _node = node;
         // Listen and join before taking over the screen, so a failure is one plain line on stderr.
         if (await NodeStarter.StartAsync(node, options, text => Info(text), cancel) is { } failure)
@@ -108,9 +110,15 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         if (command == ":help")
         {
             Info("commands: :quit or :q (also Ctrl-C, or Ctrl-D on an empty line) leaves; :peers or :who lists who is online "
-                + "and who we are linked to; :help shows this; anything else is sent to everyone");
+                + "and who we are linked to; :whois NAME shows the keys behind a name; :help shows this; anything else is sent to everyone");
             Info("keys: Tab completes names and commands; Up/Down recall earlier lines; PgUp/PgDn (or the wheel) scroll, "
                 + "End returns; Ctrl-A/E, Alt-B/F, Ctrl-U/K/W edit; a pasted line is sent as one message per line");
+            return;
+        }
+        if (command.StartsWith(":whois ", StringComparison.Ordinal) && _names is not null)
+        {
+            foreach (string whois in _names.Whois(command[7..].Trim()))
+                Info(TextSanitizer.Sanitize(whois));
             return;
         }
         if (command is ":peers" or ":who")
@@ -217,6 +225,17 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 
     private void Post(UiEvent e) => _events.Writer.TryWrite(e);
 
+    /// <summary>A name as shown (with a fingerprint where keys share a look-alike name), and a trust warning said once.</summary>
+    private string Shown(string name, byte[] key)
+    {
+        if (_names is null || key.Length == 0)
+            return name;
+        string label = _names.Label(name, key, out string? notice);
+        if (notice is not null)
+            Info(TextSanitizer.Sanitize(notice));
+        return label;
+    }
+
     private void Info(string text) => Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(LineKind.Info, $"* {text}", Time: Now())));
 
     public void OnMessage(in ChatView message)
@@ -227,8 +246,12 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
             ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToLocalTime()
                 .ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)
             : Now();
+        string? notice = null;
+        string name = _names?.Label(message.Name, message.Key, out notice) ?? Encoding.UTF8.GetString(message.Name);
+        if (notice is not null)
+            Info(TextSanitizer.Sanitize(notice));
         Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(message.History ? LineKind.History : LineKind.Message, text,
-            TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Name)), time, Mention: !message.History && Mentions(text, _name))));
+            TextSanitizer.Sanitize(name), time, Mention: !message.History && Mentions(text, _name))));
     }
 
     /// <summary>True when <paramref name="text"/> has "@name" as a word (any case), not inside an address.</summary>
@@ -248,19 +271,19 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 
     public void OnLinkClosed(PeerInfo peer, LinkClose reason)
     {
-        Info($"link to {TextSanitizer.Sanitize(peer.Name)} closed ({reason})");
+        Info($"link to {TextSanitizer.Sanitize(Shown(peer.Name, peer.Key))} closed ({reason})");
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 
     public void OnMemberJoined(MemberInfo member, bool isNew)
     {
-        Info($"{TextSanitizer.Sanitize(member.Name)} {(isNew ? "joined" : "is online")}");
+        Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} {(isNew ? "joined" : "is online")}");
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 
     public void OnMemberLeft(MemberInfo member, Departure reason)
     {
-        Info($"{TextSanitizer.Sanitize(member.Name)} left ({reason})");
+        Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} left ({reason})");
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 

@@ -18,14 +18,16 @@ internal static class KeyLoader
     public const int MaxSecretBytes = 1024;
 
     /// <summary>The keys for <paramref name="options"/>, or the one-line reason they cannot be had.</summary>
-    public static string? TryLoad(LaunchOptions options, Func<string, string?> environment, out NodeKeys keys, out string? created)
+    public static string? TryLoad(LaunchOptions options, Func<string, string?> environment, out NodeKeys keys, out KnownPeers? known, out string? created)
     {
         keys = null!;
+        known = null;
         created = null;
         byte[] seed;
         try
         {
             string path = options.IdentityFile ?? IdentityStore.DefaultPath(environment);
+            known = new KnownPeers(IdentityStore.KnownPeersPath(path));
             LoadedIdentity identity = IdentityStore.LoadOrCreate(path, () =>
             {
                 var fresh = new byte[IdentityStore.SeedSize];

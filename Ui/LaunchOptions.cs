@@ -24,6 +24,18 @@ internal sealed record LaunchOptions(string Name)
     /// <summary>The user's keys, loaded by ChatApp before a session starts (null: a fresh identity, open room).</summary>
     public NodeKeys? Keys { get; init; }
 
+    /// <summary>Names and keys met before (trust on first use), beside the identity file; null in tests.</summary>
+    public Net.Identity.KnownPeers? Known { get; init; }
+
+    /// <summary>The user's keys (a fresh identity in an open room when none were loaded) and the NameBook that shows
+    /// names with fingerprints where keys share a look-alike name.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public (NodeKeys Keys, Net.Identity.NameBook Names) Identity()
+    {
+        NodeKeys keys = Keys ?? NodeKeys.Generate(Net.Crypto.OsRandom.Instance);
+        return (keys, new Net.Identity.NameBook(Name, keys.Identity.Public, Known));
+    }
+
     /// <summary>Node options for these launch options.</summary>
     public NodeOptions ToNodeOptions() => new(Name) { Port = ListenPort, BindAddress = Bind, TargetLinks = Links, History = History };
 

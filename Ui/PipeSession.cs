@@ -17,8 +17,9 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
         // them: one thread wake-up less per hop. Otherwise, and for everything else, by the event thread
         // (Net/Sockets/EventPump.cs). Not for JSON (a line can grow six-fold) nor a terminal (line mode).
         bool inline = !lineMode && !options.Json && Console.IsOutputRedirected;
-        var writer = new PipeWriter(stdout, stderr, options.Json, stdoutReady: inline ? () => LibC.CanWriteNow(1) : null);
-        using var node = new ChatNode(options.ToNodeOptions(), writer, keys: options.Keys);
+        (NodeKeys keys, Net.Identity.NameBook names) = options.Identity();
+        var writer = new PipeWriter(stdout, stderr, options.Json, stdoutReady: inline ? () => LibC.CanWriteNow(1) : null) { Names = names };
+        using var node = new ChatNode(options.ToNodeOptions(), writer, keys: keys);
         if (await NodeStarter.StartAsync(node, options, writer.Info, cancel) is { } failure)
         {
             stderr.WriteLine($"p2pchat: {failure}");
@@ -80,6 +81,12 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
     /// <summary>Line mode's commands; false for :quit.</summary>
     private static bool RunCommand(string command, ChatNode node, PipeWriter writer)
     {
+        if (command.StartsWith(":whois ", StringComparison.Ordinal) && writer.Names is { } names)
+        {
+            foreach (string line in names.Whois(command[7..].Trim()))
+                writer.Info(TextSanitizer.Sanitize(line));
+            return true;
+        }
         switch (command)
         {
             case ":quit" or ":q":
@@ -89,7 +96,8 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
                     writer.Info(report);
                 return true;
             case ":help":
-                writer.Info("plain line mode (TERM=dumb): each line you type is sent; :peers lists who is online; :quit or Ctrl-D leaves");
+                writer.Info("plain line mode (TERM=dumb): each line you type is sent; :peers lists who is online; :whois NAME shows "
+                    + "the keys behind a name; :quit or Ctrl-D leaves");
                 return true;
             default:
                 writer.Info($"unknown command {command} (:help lists the commands)");

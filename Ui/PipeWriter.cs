@@ -14,6 +14,20 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 {
     public bool ReadyForSmallWrite => stdoutReady?.Invoke() ?? false;
 
+    /// <summary>Who is who (names shown with a fingerprint where two keys share a look-alike name); null: names as sent.</summary>
+    public Net.Identity.NameBook? Names { get; init; }
+
+    /// <summary>A name as shown, and a trust-on-first-use warning said once.</summary>
+    private string Shown(string name, byte[] key)
+    {
+        if (Names is null || key.Length == 0)
+            return name;
+        string label = Names.Label(name, key, out string? notice);
+        if (notice is not null)
+            Info(TextSanitizer.Sanitize(notice));
+        return label;
+    }
+
     private static readonly ChatEventJson Json = new(new JsonSerializerOptions
     {
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
@@ -32,10 +46,16 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     public void OnMessage(in ChatView message)
     {
+        string? notice = null;
+        string? label = Names?.Label(message.Name, message.Key, out notice);
+        if (notice is not null)
+            Info(TextSanitizer.Sanitize(notice));
         if (json)
         {
             WriteJson(new ChatEvent("message", Encoding.UTF8.GetString(message.Name), message.Id.Origin.ToString("x16"))
             {
+                Key = message.Key.IsEmpty ? null : Convert.ToHexStringLower(message.Key),
+                Label = label,
                 Id = message.Id.ToString(),
                 Seq = message.Id.Seq,
                 Time = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToString("O"),
@@ -46,7 +66,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
         }
         lock (_lock)
         {
-            int length = TextSanitizer.Sanitize(message.Name, _line);
+            int length = label is null ? TextSanitizer.Sanitize(message.Name, _line) : TextSanitizer.Sanitize(Encoding.UTF8.GetBytes(label), _line);
             _line[length++] = (byte)':';
             _line[length++] = (byte)' ';
             length += TextSanitizer.Sanitize(message.Text, _line.AsSpan(length));
@@ -57,28 +77,28 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     public void OnLinkOpened(PeerInfo peer)
     {
-        Info($"linked to {TextSanitizer.Sanitize(peer.Name)} ({peer.RemoteEndPoint})");
+        Info($"linked to {TextSanitizer.Sanitize(Shown(peer.Name, peer.Key))} ({peer.RemoteEndPoint})");
         if (json)
             WriteJson(new ChatEvent("link", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString() });
     }
 
     public void OnLinkClosed(PeerInfo peer, LinkClose reason)
     {
-        Info($"link to {TextSanitizer.Sanitize(peer.Name)} closed ({reason})");
+        Info($"link to {TextSanitizer.Sanitize(Shown(peer.Name, peer.Key))} closed ({reason})");
         if (json)
             WriteJson(new ChatEvent("unlink", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString(), Reason = reason.ToString() });
     }
 
     public void OnMemberJoined(MemberInfo member, bool isNew)
     {
-        Info($"{TextSanitizer.Sanitize(member.Name)} {(isNew ? "joined" : "is online")}");
+        Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} {(isNew ? "joined" : "is online")}");
         if (json)
             WriteJson(new ChatEvent(isNew ? "join" : "online", member.Name, member.NodeHex));
     }
 
     public void OnMemberLeft(MemberInfo member, Departure reason)
     {
-        Info($"{TextSanitizer.Sanitize(member.Name)} left ({reason})");
+        Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} left ({reason})");
         if (json)
             WriteJson(new ChatEvent("leave", member.Name, member.NodeHex) { Reason = reason.ToString() });
     }

@@ -4,4 +4,7 @@ namespace P2PChat.Net;
 internal sealed record MemberInfo(ulong NodeId, string Name)
 {
     public string NodeHex => NodeId.ToString("x16");
+
+    /// <summary>Its identity: the key that signs its announcements.</summary>
+    public byte[] Key { get; init; } = [];
 }

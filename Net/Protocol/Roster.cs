@@ -63,7 +63,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
                 Refused++;
                 return PresenceOutcome.Stale; // full of members online: refused, and not passed on (no loop)
             }
-            entry = new Entry(new MemberInfo(presence.Origin, System.Text.Encoding.UTF8.GetString(presence.Name)));
+            entry = new Entry(new MemberInfo(presence.Origin, System.Text.Encoding.UTF8.GetString(presence.Name)) { Key = presence.Key.ToArray() });
             entry.Gone = true; // not online until the checks below say so
             _entries.Add(presence.Origin, entry);
         }

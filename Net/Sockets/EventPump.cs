@@ -17,7 +17,7 @@ internal sealed class EventPump : IDisposable
     public const int MaxPendingEvents = 1_000_000;
 
     /// <summary>A message: kind, history flag, origin, seq, time, name length, text length, then name and text.</summary>
-    private const int MessageHeader = 1 + 1 + 8 + 8 + 8 + 1 + 2;
+    private const int MessageHeader = 1 + 1 + 8 + 8 + 8 + 1 + 2 + Protocol.KeySize; // kind history origin seq time nameLen textLen key
 
     /// <summary>Any other event: kind, then nothing; the event itself waits in the objects list, in order.</summary>
     private const byte OtherKind = 0;
@@ -97,6 +97,10 @@ internal sealed class EventPump : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(record[18..], message.TimeMs);
         record[26] = (byte)message.Name.Length;
         BinaryPrimitives.WriteUInt16LittleEndian(record[27..], (ushort)message.Text.Length);
+        if (message.Key.Length == Protocol.KeySize)
+            message.Key.CopyTo(record[29..]);
+        else
+            record.Slice(29, Protocol.KeySize).Clear();
         message.Name.CopyTo(record[MessageHeader..]);
         message.Text.CopyTo(record[(MessageHeader + message.Name.Length)..]);
     }
@@ -286,7 +290,7 @@ internal sealed class EventPump : IDisposable
                 int textLength = BinaryPrimitives.ReadUInt16LittleEndian(record[27..]);
                 ReadOnlySpan<byte> name = record.Slice(MessageHeader, nameLength);
                 ReadOnlySpan<byte> text = record.Slice(MessageHeader + nameLength, textLength);
-                _sink.OnMessage(new ChatView(id, time, name, text, record[1] == 1));
+                _sink.OnMessage(new ChatView(id, time, name, text, record[1] == 1) { Key = record.Slice(29, Protocol.KeySize) });
                 at += MessageHeader + nameLength + textLength;
             }
             if (dropped > 0)
