@@ -59,10 +59,10 @@ internal static class Protocol
     public const int TreeHashSize = 16;
 
     /// <summary>Most lines one signature covers (a sender signs each batch it says at once, up to this many).</summary>
-    public const int MaxBatchLines = 32;
+    public const int MaxBatchLines = 128;
 
     /// <summary>Deepest Merkle path: log2(MaxBatchLines).</summary>
-    public const int MaxTreeDepth = 5;
+    public const int MaxTreeDepth = 7;
 
     /// <summary>A line's seal before its path: key + epoch + first + count + signature + depth.</summary>
     public const int SealFixedSize = KeySize + 8 + 8 + 1 + SignatureSize + 1;

@@ -1,0 +1,96 @@
+// Signed batches of lines (LineSigner, BatchTree, LineVerifier) as pure logic: every line of every batch size verifies
+// on its own and in any order, any altered byte is refused, and a verifier that has seen the batch (its cache of tree
+// nodes) accepts exactly what a fresh verifier accepts, so a relay never passes on a line its neighbour would refuse.
+using System.Text;
+using P2PChat.Net;
+using P2PChat.Net.Crypto;
+
+namespace P2PChat.Tests;
+
+public class LineSealTests
+{
+    private static readonly NodeKeys Alice = NodeKeys.Generate(new SeededRandomSource(new Random(1)));
+    private static readonly NodeKeys Mallory = NodeKeys.Generate(new SeededRandomSource(new Random(2)));
+
+    private static List<byte[]> Batch(NodeKeys author, int count, ulong first = 1)
+    {
+        var signer = new LineSigner(author, Encoding.UTF8.GetBytes("alice"));
+        for (int i = 0; i < count; i++)
+            signer.Add(new MessageId(author.NodeId, first + (ulong)i), 1000 + i, Encoding.UTF8.GetBytes($"line {i} of {count}"));
+        signer.Sign();
+        var frames = new List<byte[]>();
+        var buffer = new byte[Protocol.MaxFrameSize];
+        for (int i = 0; i < count; i++)
+            frames.Add(buffer[..signer.WriteFrame(i, buffer, out _)]);
+        return frames;
+    }
+
+    private static bool Verify(LineVerifier verifier, byte[] frame)
+    {
+        if (FrameReader.TryParseChat(frame.AsSpan(Protocol.LengthPrefixSize), out ChatView chat) is not null)
+            return false;
+        return verifier.Verify(chat);
+    }
+
+    [Test]
+    [Arguments(1)]
+    [Arguments(2)]
+    [Arguments(3)]
+    [Arguments(7)]
+    [Arguments(32)]
+    [Arguments(33)]
+    [Arguments(100)]
+    [Arguments(128)]
+    public async Task Every_line_of_a_batch_verifies_alone_and_in_any_order(int count)
+    {
+        List<byte[]> frames = Batch(Alice, count);
+        foreach (byte[] frame in frames)
+            await Assert.That(Verify(new LineVerifier(new SignatureMemo()), frame)).IsTrue();
+        var warm = new LineVerifier(new SignatureMemo());
+        foreach (byte[] frame in frames.OrderBy(_ => Random.Shared.Next()))
+            await Assert.That(Verify(warm, frame)).IsTrue();
+        await Assert.That(warm.SignaturesChecked).IsEqualTo(1);
+    }
+
+    [Test]
+    [Arguments(1)]
+    [Arguments(5)]
+    [Arguments(128)]
+    public async Task A_cached_verifier_refuses_exactly_what_a_fresh_one_refuses(int count)
+    {
+        var random = new Random(count);
+        List<byte[]> frames = Batch(Alice, count);
+        var warm = new LineVerifier(new SignatureMemo());
+        await Assert.That(Verify(warm, frames[0])).IsTrue();
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            byte[] frame = (byte[])frames[random.Next(count)].Clone();
+            int at = Protocol.LengthPrefixSize + 1 + random.Next(frame.Length - Protocol.LengthPrefixSize - 1);
+            frame[at] ^= (byte)(1 << random.Next(8));
+            bool fresh = Verify(new LineVerifier(new SignatureMemo()), frame);
+            bool cached = Verify(warm, frame);
+            await Assert.That(cached).IsEqualTo(fresh).Because($"trial {trial}: byte {at} of a {frame.Length}-byte frame flipped");
+            await Assert.That(fresh).IsFalse().Because($"trial {trial}: byte {at} flipped should break the seal or the line");
+        }
+    }
+
+    [Test]
+    public async Task A_line_signed_by_another_key_for_someone_elses_origin_is_refused()
+    {
+        byte[] frame = Batch(Mallory, 1)[0];
+        // Claim Alice's origin in the line (the key still is Mallory's).
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(Protocol.LengthPrefixSize + 1), Alice.NodeId);
+        await Assert.That(Verify(new LineVerifier(new SignatureMemo()), frame)).IsFalse();
+    }
+
+    [Test]
+    public async Task Lines_of_two_batches_verify_side_by_side()
+    {
+        List<byte[]> first = Batch(Alice, 10, first: 1);
+        List<byte[]> second = Batch(Alice, 20, first: 11);
+        var verifier = new LineVerifier(new SignatureMemo());
+        foreach (byte[] frame in first.Zip(second).SelectMany(p => new[] { p.First, p.Second }))
+            await Assert.That(Verify(verifier, frame)).IsTrue();
+        await Assert.That(verifier.SignaturesChecked).IsEqualTo(2);
+    }
+}
