@@ -18,7 +18,8 @@ internal sealed partial class ChatPeer : IDisposable
     private readonly List<(long Ticks, string Line)> _stderr = [];
     private readonly Stream _stdin;
 
-    public ChatPeer(string binary, IReadOnlyList<string> args, string configHome, LineHandler onStdout, int? nofile = null)
+    public ChatPeer(string binary, IReadOnlyList<string> args, string configHome, LineHandler onStdout, int? nofile = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo
         {
@@ -43,6 +44,8 @@ internal sealed partial class ChatPeer : IDisposable
             start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
         start.Environment["XDG_CONFIG_HOME"] = configHome;
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
         Name = args[0];
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
         _stdin = _process.StandardInput.BaseStream;

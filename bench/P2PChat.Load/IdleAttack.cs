@@ -12,6 +12,7 @@ internal sealed class IdleAttack(IPEndPoint victim, int slots) : IAttack
     private readonly CloseTimes _closed = new();
     private long _connects;
     private long _connectErrors;
+    private long _slowConnects;
     private long _open;
     private long _peakOpen;
     private string? _firstError;
@@ -34,7 +35,7 @@ internal sealed class IdleAttack(IPEndPoint victim, int slots) : IAttack
             while (!stop.IsCancellationRequested)
             {
                 using Socket socket = HostileClient.NewSocket(slot);
-                long started = Stopwatch.GetTimestamp();
+                long connecting = Stopwatch.GetTimestamp();
                 try
                 {
                     await socket.ConnectAsync(victim, stop);
@@ -47,6 +48,9 @@ internal sealed class IdleAttack(IPEndPoint victim, int slots) : IAttack
                     continue;
                 }
                 Interlocked.Increment(ref _connects);
+                long started = Stopwatch.GetTimestamp();
+                if (Stopwatch.GetElapsedTime(connecting, started).TotalSeconds >= 0.9)
+                    Interlocked.Increment(ref _slowConnects); // a SYN dropped (the victim's accept queue was full) and sent again
                 long open = Interlocked.Increment(ref _open);
                 long peak;
                 while (open > (peak = Interlocked.Read(ref _peakOpen)) && Interlocked.CompareExchange(ref _peakOpen, open, peak) != peak)
@@ -72,9 +76,11 @@ internal sealed class IdleAttack(IPEndPoint victim, int slots) : IAttack
     {
         List<double> closed = _closed.Snapshot();
         List<double> atOnce = [.. closed.Where(s => s < 1)];
-        List<double> later = [.. closed.Where(s => s >= 1)];
+        List<double> timedOut = [.. closed.Where(s => s is >= 4.5 and < 7)];
+        List<double> other = [.. closed.Where(s => s is >= 1 and (< 4.5 or >= 7))];
         string errors = _connectErrors == 0 ? "" : $"; connect errors {_connectErrors:N0} ({_firstError})";
-        return $"connects {_connects:N0} (peak {_peakOpen:N0} open at once); closed by victim within 1 s {CloseTimes.Describe(atOnce)}; " +
-               $"after 1 s {CloseTimes.Describe(later)}; open at end {Interlocked.Read(ref _open):N0}{errors}";
+        return $"connects {_connects:N0} ({_slowConnects:N0} took >= 0.9 s: SYN dropped and resent; peak {_peakOpen:N0} open at once); " +
+               $"closed by the victim within 1 s of connecting {CloseTimes.Describe(atOnce)}; after 4.5-7 s (handshake timeout) {CloseTimes.Describe(timedOut)}; " +
+               $"at other times {CloseTimes.Describe(other)}; open at end {Interlocked.Read(ref _open):N0}{errors}";
     }
 }

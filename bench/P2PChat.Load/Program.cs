@@ -1,6 +1,6 @@
 // Load test of one p2pchat peer under attack, over loopback only (see bench/README.md, "Load"). Usage:
 //   P2PChat.Load --binary ./p2pchat [--duration 20] [--rate 20] [--only baseline,idle,slow,flood,flood-keys]
-//                [--idle 5000] [--slow 200] [--keys 6000] [--grace 5] [--rss-bound 64] [--victim-nofile N]
+//                [--idle 5000] [--slow 200] [--keys 6000] [--grace 5] [--rss-bound 64] [--victim-nofile N] [--victim-env K=V]
 // The table goes to stdout (markdown), progress and details to stderr.
 using System.Globalization;
 using P2PChat.Bench;
@@ -12,12 +12,13 @@ internal sealed class LoadOptions
     public string Binary { get; set; } = "./p2pchat";
     public double DurationSeconds { get; set; } = 20;
     public double Rate { get; set; } = 20;
-    public int GraceSeconds { get; set; } = 5;
+    public int GraceSeconds { get; set; } = 25;
     public int Idle { get; set; } = 5000;
     public int Slow { get; set; } = 200;
     public int Keys { get; set; } = 6000;
     public int RssBoundMiB { get; set; } = 64;
     public int? VictimNofile { get; set; }
+    public Dictionary<string, string> VictimEnvironment { get; } = [];
     public List<string> Only { get; set; } = ["baseline", "idle", "slow", "flood", "flood-keys"];
 
     public static LoadOptions Parse(string[] args)
@@ -38,6 +39,10 @@ internal sealed class LoadOptions
                 case "--keys": options.Keys = Int(); break;
                 case "--rss-bound": options.RssBoundMiB = Int(); break;
                 case "--victim-nofile": options.VictimNofile = Int(); break;
+                case "--victim-env":
+                    string[] pair = Next().Split('=', 2);
+                    options.VictimEnvironment[pair[0]] = pair.Length > 1 ? pair[1] : "";
+                    break;
                 case "--only": options.Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
@@ -102,6 +107,8 @@ internal static class Program
         var problems = new List<string>();
         if (r.VictimFate != "alive")
             problems.Add($"victim {r.VictimFate}");
+        if (r.LatencyMs.Count(ms => ms > 1000) is > 0 and int late)
+            problems.Add($"{late} late");
         if (r.Lost > 0)
             problems.Add($"{r.Lost} lost");
         if (r.Duplicates > 0)
@@ -111,25 +118,25 @@ internal static class Program
         if (r.RssPeakKiB > options.RssBoundMiB * 1024L)
             problems.Add($"RSS > {options.RssBoundMiB} MiB");
         if (r.UserLinkEvents.Count > 0)
-            problems.Add($"{r.UserLinkEvents.Count} link events at the users");
+            problems.Add($"{r.UserLinkEvents.Count} notices at the users");
         return problems;
     }
 
     private static void PrintTable(List<ScenarioResult> results, LoadOptions options)
     {
-        Console.WriteLine($"{options.DurationSeconds:0} s per attack, alice -> victim -> bob at {options.Rate:0} lines/s; latency from the write to alice's stdin to the read of bob's stdout; " +
-                          $"bounds: p99 <= {LatencyBoundMs:0} ms, victim RSS <= {options.RssBoundMiB} MiB; CPU in % of one core over the window.");
+        Console.WriteLine($"{options.DurationSeconds:0} s per attack, alice -> victim -> bob at {options.Rate:0} lines/s; latency from the write to alice's stdin to the read of bob's stdout (lost: not printed {options.GraceSeconds} s after the window); " +
+                          $"bounds: p99 <= {LatencyBoundMs:0} ms, victim RSS <= {options.RssBoundMiB} MiB; CPU in % of one core over the window (others': every other process on the machine).");
         Console.WriteLine();
-        Console.WriteLine("| attack | lines sent / lost | p50 ms | p99 ms | max ms | victim RSS MiB idle / peak / after | victim CPU | alice / bob CPU | victim fds peak | joins ok (probe) | victim stderr lines | victim stdout lines | verdict |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| attack | lines sent / late (> 1 s) / lost | p50 ms | p99 ms | max ms | victim RSS MiB idle / peak / after | victim CPU | alice / bob CPU | others' CPU | victim fds peak | joins ok (probe) | victim stderr lines | victim stdout lines | verdict |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (ScenarioResult r in results)
         {
             List<string> problems = Problems(r, options);
             string joins = r.Joins.Split(';')[0].Split(',')[0];
             Console.WriteLine(
-                $"| {r.Attack} | {r.Sent} / {r.Lost} | {Ms(r.LatencyMs, 0.5)} | {Ms(r.LatencyMs, 0.99)} | {Ms(r.LatencyMs, 1)} | " +
+                $"| {r.Attack} | {r.Sent} / {r.LatencyMs.Count(ms => ms > 1000)} / {r.Lost} | {Ms(r.LatencyMs, 0.5)} | {Ms(r.LatencyMs, 0.99)} | {Ms(r.LatencyMs, 1)} | " +
                 $"{Stats.MiB(r.RssIdleKiB):0.0} / {Stats.MiB(r.RssPeakKiB):0.0} / {Stats.MiB(r.RssAfterKiB):0.0} | {r.VictimCpuPercent:0}% | " +
-                $"{r.AliceCpuPercent:0}% / {r.BobCpuPercent:0}% | {r.PeakFds} (limit {r.FdLimit}) | {joins} | {r.Notices.Sum(n => n.Count)} | {r.VictimLines:N0} | " +
+                $"{r.AliceCpuPercent:0}% / {r.BobCpuPercent:0}% | {r.OthersCpuPercent:0}% | {r.PeakFds} (limit {r.FdLimit}) | {joins} | {r.Notices.Sum(n => n.Count)} | {r.VictimLines:N0} | " +
                 $"{(problems.Count == 0 ? "ok" : string.Join(", ", problems))} |");
         }
     }
@@ -140,16 +147,17 @@ internal static class Program
         List<string> problems = Problems(r, options);
         e.WriteLine($"  {r.Attack}: sent {r.Sent}, lost {r.Lost}, dup {r.Duplicates}; latency p50 {Ms(r.LatencyMs, 0.5)} ms, p99 {Ms(r.LatencyMs, 0.99)} ms, max {Ms(r.LatencyMs, 1)} ms; " +
                     $"victim {r.VictimFate}, RSS {Stats.MiB(r.RssIdleKiB):0.0} / {Stats.MiB(r.RssPeakKiB):0.0} / {Stats.MiB(r.RssAfterKiB):0.0} MiB, CPU {r.VictimCpuPercent:0}%, " +
-                    $"fds peak {r.PeakFds} (limit {r.FdLimit}); alice CPU {r.AliceCpuPercent:0}%, bob {r.BobCpuPercent:0}%, harness {r.HarnessCpuPercent:0}%");
+                    $"fds peak {r.PeakFds} (limit {r.FdLimit}); alice CPU {r.AliceCpuPercent:0}%, bob {r.BobCpuPercent:0}%, harness {r.HarnessCpuPercent:0}%, other processes {r.OthersCpuPercent:0}%");
         e.WriteLine($"    verdict: {(problems.Count == 0 ? "ok" : string.Join(", ", problems))}");
         e.WriteLine($"    attack: {r.AttackSummary}");
         e.WriteLine($"    join probe: {r.Joins}");
-        e.WriteLine($"    stdout lines: victim {r.VictimLines:N0}, alice {r.AliceLines:N0}, bob {r.BobLines:N0}");
+        e.WriteLine($"    victim RSS MiB every 2 s from the window's start: {string.Join(' ', r.RssEverySecond.Where((_, i) => i % 2 == 0).Select(k => Stats.MiB(k).ToString("0", CultureInfo.InvariantCulture)))}");
+        e.WriteLine($"    stdout lines: victim {r.VictimLines:N0} (of them alice's measured lines {r.VictimAliceLines:N0}), alice {r.AliceLines:N0}, bob {r.BobLines:N0}");
         e.WriteLine($"    victim stderr ({r.Notices.Sum(n => n.Count)} lines):");
         foreach ((string pattern, int count) in r.Notices.Take(12))
             e.WriteLine($"      {count,6} x {pattern}");
-        e.WriteLine($"    alice/bob link events ({r.UserLinkEvents.Count}):");
-        foreach (string line in r.UserLinkEvents.Take(12))
+        e.WriteLine($"    alice/bob stderr during the window ({r.UserLinkEvents.Count}):");
+        foreach (string line in r.UserLinkEvents.Take(20))
             e.WriteLine($"      {line}");
     }
 }

@@ -10,6 +10,13 @@ internal sealed class Sampler(int pid)
     private int _peakFds;
     private Thread? _thread;
     private volatile bool _stop;
+    private readonly List<long> _everySecond = [];
+
+    /// <summary>VmRSS in KiB at each whole second since Start.</summary>
+    public List<long> RssEverySecond
+    {
+        get { lock (_everySecond) return [.. _everySecond]; }
+    }
 
     public long PeakRssKiB => Interlocked.Read(ref _peakRssKiB);
 
@@ -19,9 +26,12 @@ internal sealed class Sampler(int pid)
     {
         _thread = new Thread(() =>
         {
-            while (!_stop)
+            for (int tick = 0; !_stop; tick++)
             {
                 long rss = ProcStats.RssKiB(pid);
+                if (tick % 10 == 0)
+                    lock (_everySecond)
+                        _everySecond.Add(rss);
                 if (rss > _peakRssKiB)
                     Interlocked.Exchange(ref _peakRssKiB, rss);
                 int fds = Fds(pid);

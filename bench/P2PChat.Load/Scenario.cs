@@ -24,22 +24,25 @@ internal sealed record ScenarioResult(
     double AliceCpuPercent,
     double BobCpuPercent,
     double HarnessCpuPercent,
+    double OthersCpuPercent,
     int PeakFds,
     string FdLimit,
     string Joins,
     List<(string Pattern, int Count)> Notices,
     long VictimLines,
+    long VictimAliceLines,
     long AliceLines,
     long BobLines,
     List<string> UserLinkEvents,
     string VictimFate,
-    string AttackSummary);
+    string AttackSummary,
+    List<long> RssEverySecond);
 
 internal sealed partial class Scenario(LoadOptions options, string configHome)
 {
     public ScenarioResult Run(Func<IPEndPoint, IAttack> makeAttack)
     {
-        long victimLines = 0, aliceLines = 0, bobLines = 0;
+        long victimLines = 0, victimAliceLines = 0, aliceLines = 0, bobLines = 0;
         int capacity = (int)(options.DurationSeconds * options.Rate) + 16;
         var sentTicks = new long[capacity];
         var receivedTicks = new long[capacity];
@@ -48,7 +51,12 @@ internal sealed partial class Scenario(LoadOptions options, string configHome)
 
         using var victim = new ChatPeer(options.Binary,
             ["victim", "--bind", "127.0.0.1", "--port", "0", "--identity", Path.Combine(configHome, "victim.id")],
-            configHome, (_, _) => Interlocked.Increment(ref victimLines), options.VictimNofile);
+            configHome, (line, _) =>
+            {
+                Interlocked.Increment(ref victimLines);
+                if (line.StartsWith("alice: t"u8))
+                    Interlocked.Increment(ref victimAliceLines);
+            }, options.VictimNofile, options.VictimEnvironment);
         int port = WaitFor(() => victim.Port, p => p > 0, "the victim to listen", victim);
         var endPoint = new IPEndPoint(IPAddress.Loopback, port);
         string[] User(string name) =>
@@ -90,7 +98,7 @@ internal sealed partial class Scenario(LoadOptions options, string configHome)
         long rssIdle = ProcStats.RssKiB(victim.Pid);
         var sampler = new Sampler(victim.Pid);
         sampler.Start();
-        double[] cpuStart = [ProcStats.CpuSeconds(victim.Pid), ProcStats.CpuSeconds(alice.Pid), ProcStats.CpuSeconds(bob.Pid), Sampler.HarnessCpuSeconds()];
+        double[] cpuStart = [ProcStats.CpuSeconds(victim.Pid), ProcStats.CpuSeconds(alice.Pid), ProcStats.CpuSeconds(bob.Pid), Sampler.HarnessCpuSeconds(), ProcStats.MachineSeconds().Processes];
         long windowStart = Stopwatch.GetTimestamp();
         int noticesBefore = victim.Stderr.Count;
 
@@ -120,7 +128,7 @@ internal sealed partial class Scenario(LoadOptions options, string configHome)
             }
         }
         double windowSeconds = Stopwatch.GetElapsedTime(windowStart).TotalSeconds;
-        double[] cpuEnd = [ProcStats.CpuSeconds(victim.Pid), ProcStats.CpuSeconds(alice.Pid), ProcStats.CpuSeconds(bob.Pid), Sampler.HarnessCpuSeconds()];
+        double[] cpuEnd = [ProcStats.CpuSeconds(victim.Pid), ProcStats.CpuSeconds(alice.Pid), ProcStats.CpuSeconds(bob.Pid), Sampler.HarnessCpuSeconds(), ProcStats.MachineSeconds().Processes];
         stop.Cancel();
         Task.WhenAll(attackTask, probeTask).Wait(TimeSpan.FromSeconds(15));
 
@@ -150,15 +158,15 @@ internal sealed partial class Scenario(LoadOptions options, string configHome)
             .OrderByDescending(group => group.Count)
             .ToList();
         var linkEvents = alice.Stderr.Concat(bob.Stderr)
-            .Where(entry => entry.Ticks >= windowStart && (entry.Line.Contains("link", StringComparison.Ordinal) || entry.Line.Contains("not ", StringComparison.Ordinal)))
+            .Where(entry => entry.Ticks >= windowStart)
             .Select(entry => $"+{Stopwatch.GetElapsedTime(windowStart, entry.Ticks).TotalSeconds:0.0} s {entry.Line}")
             .ToList();
         double Percent(int i) => 100 * (cpuEnd[i] - cpuStart[i]) / windowSeconds;
 
         return new ScenarioResult(attack.Name, sent, lost, duplicates, latencies, rssIdle, Math.Max(sampler.PeakRssKiB, rssIdle), rssAfter,
-            Percent(0), Percent(1), Percent(2), Percent(3), sampler.PeakFds, fdLimit, probe.Summary(), notices,
-            Interlocked.Read(ref victimLines), Interlocked.Read(ref aliceLines), Interlocked.Read(ref bobLines),
-            linkEvents, fate, attack.Summary());
+            Percent(0), Percent(1), Percent(2), Percent(3), Percent(4) - Percent(0) - Percent(1) - Percent(2) - Percent(3), sampler.PeakFds, fdLimit, probe.Summary(), notices,
+            Interlocked.Read(ref victimLines), Interlocked.Read(ref victimAliceLines), Interlocked.Read(ref aliceLines), Interlocked.Read(ref bobLines),
+            linkEvents, fate, attack.Summary(), sampler.RssEverySecond);
     }
 
     private static T WaitFor<T>(Func<T> read, Func<T, bool> done, string what, ChatPeer victim)

@@ -44,7 +44,6 @@ internal sealed class SlowHandshakeAttack(IPEndPoint victim, int slots) : IAttac
             while (!stop.IsCancellationRequested)
             {
                 using Socket socket = HostileClient.NewSocket(slot);
-                long started = Stopwatch.GetTimestamp();
                 try
                 {
                     await socket.ConnectAsync(victim, stop);
@@ -55,6 +54,7 @@ internal sealed class SlowHandshakeAttack(IPEndPoint victim, int slots) : IAttac
                     await Task.Delay(1000, stop);
                     continue;
                 }
+                long started = Stopwatch.GetTimestamp();
                 Interlocked.Increment(ref _connects);
                 Interlocked.Increment(ref _open);
                 try
