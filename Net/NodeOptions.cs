@@ -46,4 +46,8 @@ internal sealed record NodeOptions(string Name)
 
     /// <summary>Links (in any state) beyond this are refused, so a flood of connections cannot exhaust descriptors.</summary>
     public int MaxConnections { get; init; } = 256;
+
+    /// <summary>Inbound connections still in their handshake, on top of MaxConnections: past it the oldest is closed to
+    /// make room, so strangers that connect and say nothing cannot keep a newcomer out.</summary>
+    public int MaxHandshakes { get; init; } = 64;
 }

@@ -12,10 +12,28 @@ internal sealed partial class NodeCore
     /// the socket). The driver then calls Connected.</summary>
     public int Accept(IPEndPoint remote, long now)
     {
-        if (_stopping || _links.Count >= Options.MaxConnections)
+        if (_stopping)
+            return -1;
+        // Strangers still in their handshake have a budget of their own, so idle or slow connections cannot take the
+        // places of peers: past it the oldest stranger makes room (it had its chance), and a newcomer still gets in.
+        CoreLink? oldest = null;
+        int strangers = 0;
+        foreach (CoreLink link in _links.All)
         {
-            if (!_stopping)
-                NoteStranger(remote, new LinkClose(CloseKind.TooManyLinks, $"already {Options.MaxConnections}"), now);
+            if (link.Outbound || link.Peer is not null || link.State is not (LinkState.Connecting or LinkState.Handshaking))
+                continue;
+            strangers++;
+            if (oldest is null || link.Id < oldest.Id)
+                oldest = link;
+        }
+        if (strangers >= Options.MaxHandshakes && oldest is not null)
+        {
+            CloseLink(oldest, new LinkClose(CloseKind.TooManyLinks, $"{Options.MaxHandshakes} handshakes already in progress; the oldest made room"), now);
+            Settle(now);
+        }
+        else if (_links.Count - strangers >= Options.MaxConnections)
+        {
+            NoteStranger(remote, new LinkClose(CloseKind.TooManyLinks, $"already {Options.MaxConnections}"), now);
             return -1;
         }
         return _links.Create(outbound: false, remote, now).Id;

@@ -8,11 +8,15 @@ namespace P2PChat.Net;
 
 internal sealed partial class PeerConnection
 {
-    /// <summary>Room for several whole frames, so one read can carry a burst and a max-size frame always fits.</summary>
+    /// <summary>Room for several whole frames, so one read can carry a burst and a max-size record always fits.</summary>
     private const int ReceiveBufferSize = 4 * Protocol.MaxFrameSize;
 
+    /// <summary>What a new connection starts with: handshake records are at most 256 bytes, so a stranger that never
+    /// finishes costs 4 KiB, not 64; the first read that fills it grows it to ReceiveBufferSize.</summary>
+    private const int InitialReceiveBufferSize = 4096;
+
     private readonly SocketAsyncEventArgs _receiveArgs;
-    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
+    private byte[] _receiveBuffer = new byte[InitialReceiveBufferSize];
 
     /// <summary>Bytes [0, _received) of _receiveBuffer hold the start of a frame not yet complete.</summary>
     private int _received;
@@ -103,10 +107,20 @@ internal sealed partial class PeerConnection
         int consumed = _node.OnReceived(this, _receiveBuffer.AsSpan(0, available));
         if (IsClosed)
             return false;
-        // Keep the partial frame for the next read.
+        // A read that filled the buffer: more is coming (a burst, or a record larger than the buffer). Grow once.
+        bool full = available == _receiveBuffer.Length && _receiveBuffer.Length < ReceiveBufferSize;
+        // Keep the partial record for the next read.
         _received = available - consumed;
-        if (_received > 0)
+        if (full)
+        {
+            byte[] larger = new byte[ReceiveBufferSize];
+            _receiveBuffer.AsSpan(consumed, _received).CopyTo(larger);
+            _receiveBuffer = larger;
+        }
+        else if (_received > 0)
+        {
             _receiveBuffer.AsSpan(consumed, _received).CopyTo(_receiveBuffer);
+        }
         return true;
     }
 }

@@ -11,7 +11,8 @@ internal sealed partial class PeerConnection
     /// <summary>Most bytes that may wait for a peer (besides the one send in flight, at most as large again).</summary>
     public const int DefaultMaxQueueBytes = 4 * 1024 * 1024;
 
-    private const int InitialQueueBytes = 16 * 1024;
+    /// <summary>Small at first (a connection still in its handshake sends a few hundred bytes); doubles as needed.</summary>
+    private const int InitialQueueBytes = 1024;
 
     private readonly int _maxQueueBytes;
     private readonly SocketAsyncEventArgs _sendArgs;
