@@ -199,4 +199,26 @@ public class HostilePeerTests
         await Assert.That(honest.Left).IsEmpty().Because(honest.ToString());
         await Assert.That(await network.EveryoneSaysOneMessage("after the sloth")).IsEmpty();
     }
+
+    [Test]
+    public async Task Strangers_that_never_finish_a_handshake_cannot_keep_a_newcomer_out()
+    {
+        using TestNetwork network = TestNetwork.Start(2, (i, options) => i == 0 ? options with { MaxHandshakes = 4, MaxConnections = 8, HandshakeTimeout = TimeSpan.FromSeconds(30) } : options);
+        var strangers = new List<RawPeer>();
+        try
+        {
+            for (int i = 0; i < 10; i++)
+                strangers.Add(await RawPeer.ConnectAsync(network.Nodes[0].ListenEndPoint));
+
+            // Ten silent connections hold more than the four handshake places, for far longer than a join takes.
+            await network.Connect(1, 0);
+
+            await Assert.That(network.Nodes[0].DirectPeerCount).IsEqualTo(1);
+            await Assert.That(await network.EveryoneSaysOneMessage("past the strangers")).IsEmpty();
+        }
+        finally
+        {
+            strangers.ForEach(s => s.Dispose());
+        }
+    }
 }
