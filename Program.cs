@@ -46,10 +46,11 @@ internal static class Program
         var json = new Option<bool>("--json") { Description = "Pipe mode: write one JSON object per event on stdout" };
         var identity = new Option<string?>("--identity") { Description = "Identity file (default: $XDG_CONFIG_HOME/p2pchat/identity, made on first run)" };
         var roomFile = new Option<string?>("--room-file") { Description = "File holding the room secret (or set P2PCHAT_ROOM_SECRET); peers without the same secret cannot join or read" };
+        var roomPrompt = new Option<bool>("--room-prompt") { Description = "Ask for the room secret on the terminal (typed without echo)" };
 
         var root = new RootCommand("p2pchat: serverless peer-to-peer chat. Interactive on a terminal; with a pipe, one message per line in and out.")
         {
-            name, host, port, listenPort, bind, peers, links, history, json, identity, roomFile,
+            name, host, port, listenPort, bind, peers, links, history, json, identity, roomFile, roomPrompt,
         };
         root.SetAction(async (result, cancel) =>
         {
@@ -59,7 +60,12 @@ internal static class Program
                 await stderr.WriteLineAsync($"p2pchat: {error}");
                 return ExitUsage;
             }
-            options = options with { IdentityFile = result.GetValue(identity), RoomFile = result.GetValue(roomFile) };
+            options = options with { IdentityFile = result.GetValue(identity), RoomFile = result.GetValue(roomFile), RoomPrompt = result.GetValue(roomPrompt) };
+            if (options.RoomFile is not null && options.RoomPrompt)
+            {
+                await stderr.WriteLineAsync("p2pchat: give --room-file or --room-prompt, not both");
+                return ExitUsage;
+            }
             if (KeyLoader.TryLoad(options, Environment.GetEnvironmentVariable, out P2PChat.Net.NodeKeys keys, out P2PChat.Net.Identity.KnownPeers? known,
                     out string? created) is { } keyError)
             {

@@ -1,6 +1,6 @@
 // Who the user is and which room they are in, read once at start: the identity seed from the identity file (made on
 // first run; Net/Identity/IdentityStore) and the room secret from a file (--room-file) or the environment
-// (P2PCHAT_ROOM_SECRET), never from the command line, where `ps` would show it to everyone on the machine.
+// (P2PCHAT_ROOM_SECRET) or a prompt on the terminal (--room-prompt), never from the command line, where `ps` would show it to everyone on the machine.
 using System.Runtime.Versioning;
 using System.Text;
 using P2PChat.Net;
@@ -61,6 +61,15 @@ internal static class KeyLoader
             }
             if (secret.Length == 0)
                 return $"room secret file '{roomFile}' is empty";
+        }
+        else if (options.RoomPrompt)
+        {
+            string? typed = SecretPrompt.Ask("room secret: ", out string? noTerminal);
+            if (typed is null)
+                return noTerminal;
+            if (typed.Length == 0)
+                return "no room secret was typed";
+            secret = Encoding.UTF8.GetBytes(typed);
         }
         else
         {

@@ -21,6 +21,9 @@ internal sealed record LaunchOptions(string Name)
     /// <summary>--room-file: a file holding the room secret.</summary>
     public string? RoomFile { get; init; }
 
+    /// <summary>--room-prompt: ask for the room secret on the terminal, without echo.</summary>
+    public bool RoomPrompt { get; init; }
+
     /// <summary>The user's keys, loaded by ChatApp before a session starts (null: a fresh identity, open room).</summary>
     public NodeKeys? Keys { get; init; }
 
