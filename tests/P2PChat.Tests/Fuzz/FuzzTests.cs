@@ -31,4 +31,24 @@ public class FuzzTests
 
     [Test]
     public Task A_peer_sending_fuzzed_frames_after_the_handshake_disturbs_nobody_else() => RunSlice(FuzzTarget.Session, 1, 120);
+
+    [Test]
+    // A record full of SYNCs: each SYNC was answered with the whole log even after the link's queue had overflowed
+    // (the link is only closed once the input is handled), so one 64 KiB record cost up to ~60 MB of sealing.
+    [Arguments(1)]
+    [Arguments(2)]
+    [Arguments(9)]
+    public async Task A_record_full_of_SYNCs_is_not_answered_past_a_full_queue(int seed)
+    {
+        FuzzFailure? failure = null;
+        try
+        {
+            FuzzCases.Run(FuzzTarget.Session, seed);
+        }
+        catch (FuzzFailure e)
+        {
+            failure = e;
+        }
+        await Assert.That(failure).IsNull().Because(failure?.Report ?? "");
+    }
 }
