@@ -77,8 +77,8 @@ internal sealed class LinkTable(ICoreEffects effects)
     /// up but whose HELLO has not arrived). False when it was not queued.</summary>
     public bool Send(CoreLink link, ReadOnlySpan<byte> frame, long now, bool handshake = false)
     {
-        if (link.State != LinkState.Open && !(handshake && link.State == LinkState.Handshaking))
-            return false;
+        if (link.State != LinkState.Open && !(handshake && link.State == LinkState.Handshaking) || IsOverflowed(link))
+            return false; // an overflowed link is closed once the input is handled: sealing more for it is wasted work
         SecureChannel channel = link.Channel!;
         if (!channel.TryQueue(frame))
         {
@@ -119,6 +119,9 @@ internal sealed class LinkTable(ICoreEffects effects)
             Flush(_unsealed[i]);
         _unsealed.Clear();
     }
+
+    /// <summary>The link's queue overflowed during this input (it is closed once the input is handled).</summary>
+    public bool IsOverflowed(CoreLink link) => _overflowed.Count > 0 && _overflowed.Contains(link);
 
     /// <summary>Links whose queue overflowed since the last call, for the core to close.</summary>
     public bool TakeOverflowed(out CoreLink link)

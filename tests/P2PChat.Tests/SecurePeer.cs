@@ -16,6 +16,9 @@ internal sealed class SecurePeer(NodeKeys keys, string name, bool initiator = tr
 
     public NodeKeys Keys => keys;
 
+    /// <summary>The Noise handshake is over: Seal works.</summary>
+    public bool Established => _channel.IsEstablished;
+
     /// <summary>The peer's HELLO arrived (and verified).</summary>
     public bool Open { get; private set; }
 
