@@ -27,4 +27,7 @@ internal sealed record ChatEvent(
 
     /// <summary>The name as this user's display shows it: name#fingerprint when another key uses a look-alike name.</summary>
     [JsonPropertyName("label")] public string? Label { get; init; }
+
+    /// <summary>True for a private message to us (`:msg`), end-to-end encrypted to our key.</summary>
+    [JsonPropertyName("private")] public bool? Private { get; init; }
 }

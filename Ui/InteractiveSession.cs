@@ -110,9 +110,19 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         if (command == ":help")
         {
             Info("commands: :quit or :q (also Ctrl-C, or Ctrl-D on an empty line) leaves; :peers or :who lists who is online "
-                + "and who we are linked to; :whois NAME shows the keys behind a name; :help shows this; anything else is sent to everyone");
+                + "and who we are linked to; :msg NAME text says it to NAME alone (end-to-end encrypted); :whois NAME shows the keys behind a name; "
+                + ":help shows this; anything else is sent to everyone");
             Info("keys: Tab completes names and commands; Up/Down recall earlier lines; PgUp/PgDn (or the wheel) scroll, "
                 + "End returns; Ctrl-A/E, Alt-B/F, Ctrl-U/K/W edit; a pasted line is sent as one message per line");
+            return;
+        }
+        if (PrivateCommand.Matches(command))
+        {
+            string result = PrivateCommand.Run(_node!, _names, command, out bool sent);
+            if (sent)
+                _screen.Add(new DisplayLine(LineKind.Own, result, _name, Now()));
+            else
+                Info(result);
             return;
         }
         if (command.StartsWith(":whois ", StringComparison.Ordinal) && _names is not null)
@@ -241,6 +251,8 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
     public void OnMessage(in ChatView message)
     {
         string text = TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Text));
+        if (message.Private)
+            text = "(private) " + text;
         // History shows when it was said (the sender's clock); a live line when it arrived (ours).
         string time = message.History
             ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToLocalTime()

@@ -38,6 +38,13 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
                     node.KickSends();
                     await node.WaitForRoomAsync(cancel); // stdin waits for the slowest neighbour; nothing is dropped
                 }
+                if (lines.Piece.StartsWith(":msg "u8))
+                {
+                    // A private message, in pipe mode too: `:msg NAME text` on a line of its own.
+                    node.KickSends();
+                    writer.Info(PrivateCommand.Run(node, names, Encoding.UTF8.GetString(lines.Piece).TrimEnd(), out _));
+                    continue;
+                }
                 if (lineMode && lines.Piece.TrimStart((byte)' ').StartsWith(":"u8))
                 {
                     if (!RunCommand(Encoding.UTF8.GetString(lines.Piece).Trim(), node, writer))
@@ -96,8 +103,8 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
                     writer.Info(report);
                 return true;
             case ":help":
-                writer.Info("plain line mode (TERM=dumb): each line you type is sent; :peers lists who is online; :whois NAME shows "
-                    + "the keys behind a name; :quit or Ctrl-D leaves");
+                writer.Info("plain line mode (TERM=dumb): each line you type is sent; :msg NAME text says it to NAME alone; :peers lists "
+                    + "who is online; :whois NAME shows the keys behind a name; :quit or Ctrl-D leaves");
                 return true;
             default:
                 writer.Info($"unknown command {command} (:help lists the commands)");

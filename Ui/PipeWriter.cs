@@ -42,7 +42,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
     private int _pendingLength;
 
     /// <summary>Room for the longest line: a sanitised name and text, ": " and the newline.</summary>
-    private readonly byte[] _line = new byte[TextSanitizer.MaxExpansion * (Protocol.MaxNameBytes + Protocol.MaxTextBytes) + 3];
+    private readonly byte[] _line = new byte[TextSanitizer.MaxExpansion * (Protocol.MaxNameBytes + 66 + Protocol.MaxTextBytes) + 16]; // 66: a fingerprint
 
     public void OnMessage(in ChatView message)
     {
@@ -56,6 +56,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
             {
                 Key = message.Key.IsEmpty ? null : Convert.ToHexStringLower(message.Key),
                 Label = label,
+                Private = message.Private ? true : null,
                 Id = message.Id.ToString(),
                 Seq = message.Id.Seq,
                 Time = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToString("O"),
@@ -67,6 +68,11 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
         lock (_lock)
         {
             int length = label is null ? TextSanitizer.Sanitize(message.Name, _line) : TextSanitizer.Sanitize(Encoding.UTF8.GetBytes(label), _line);
+            if (message.Private)
+            {
+                " (private)"u8.CopyTo(_line.AsSpan(length));
+                length += 10;
+            }
             _line[length++] = (byte)':';
             _line[length++] = (byte)' ';
             length += TextSanitizer.Sanitize(message.Text, _line.AsSpan(length));

@@ -22,4 +22,7 @@ internal readonly ref struct ChatView(MessageId id, long timeMs, ReadOnlySpan<by
     public ReadOnlySpan<byte> Head { get; init; }
 
     public SealView Seal { get; init; }
+
+    /// <summary>A private message to us, opened (PrivateLine): Text is what its author wrote to us alone.</summary>
+    public bool Private { get; init; }
 }

@@ -20,6 +20,7 @@ internal sealed class Flooding
     private readonly LinkTable _links;
     private readonly ICoreEffects _effects;
     private readonly ulong _self;
+    private readonly NodeKeys _keys;
     private readonly LineSigner _signer;
     private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize];
     private readonly Action<DeliveryOrder.Held> _showHeld;
@@ -32,6 +33,7 @@ internal sealed class Flooding
         _links = links;
         _effects = effects;
         _self = keys.NodeId;
+        _keys = keys;
         _signer = new LineSigner(keys, nameUtf8);
         Verifier = new LineVerifier(keys.Signatures);
         Filter = new DuplicateFilter();
@@ -119,8 +121,23 @@ internal sealed class Flooding
     private void Show(ReadOnlySpan<byte> frame, in ChatView chat, int fromLink, long now)
     {
         Log.Append(chat.Id, frame);
-        _effects.OnMessage(chat);
+        if (PrivateLine.IsPrivate(chat.Text))
+            ShowPrivate(chat);
+        else
+            _effects.OnMessage(chat);
         Forward(frame, chat.Id.Origin, fromLink, now);
+    }
+
+    /// <summary>Private lines that were for us but did not open (a sender that used a wrong key, or forged ones).</summary>
+    public long UnreadablePrivate { get; private set; }
+
+    /// <summary>A private line is shown only to its recipient, opened; everyone else just relays and logs it.</summary>
+    private void ShowPrivate(in ChatView chat)
+    {
+        if (PrivateLine.TryOpen(_keys, chat.Key, chat.Text, out byte[] text, out bool forMe))
+            _effects.OnMessage(new ChatView(chat.Id, chat.TimeMs, chat.Name, text, chat.History) { Key = chat.Key, Private = true });
+        else if (forMe)
+            UnreadablePrivate++;
     }
 
 

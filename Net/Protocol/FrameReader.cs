@@ -12,7 +12,7 @@
 //   REPLAY = 0x06 (the CHAT payload)
 //   PRUNE  = 0x08 origin:u64
 //   UNPRUNE = 0x09
-//   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 lastSeq:u64 nameLen:u8 name:nameLen key:32 epoch:u64 sig:64
+//   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 lastSeq:u64 nameLen:u8 name:nameLen key:32 epoch:u64 box:32 sig:64
 //   SYNCED = 0x0a
 // Frames travel inside encrypted records (SecureChannel); the signatures are checked by their owners (NodeCore for
 // HELLO, LineVerifier for CHAT, Presence), this file checks only shapes and limits.
@@ -190,6 +190,7 @@ internal static class FrameReader
         {
             Key = trailer[..Protocol.KeySize],
             Epoch = BinaryPrimitives.ReadUInt64BigEndian(trailer[Protocol.KeySize..]),
+            Box = trailer.Slice(Protocol.KeySize + 8, Protocol.KeySize),
             Signed = body[..^Protocol.SignatureSize],
             Signature = trailer[^Protocol.SignatureSize..],
         };

@@ -119,7 +119,7 @@ internal static class FrameWriter
 
     /// <summary>Writes a PRESENCE whose last SignatureSize bytes are left for the signature (Presence signs it).</summary>
     public static int WritePresence(Span<byte> destination, PresenceKind kind, ulong origin, ulong counter, uint intervalMs, ulong lastSeq,
-        ReadOnlySpan<byte> name, ReadOnlySpan<byte> key, ulong epoch)
+        ReadOnlySpan<byte> name, ReadOnlySpan<byte> key, ulong epoch, ReadOnlySpan<byte> box = default)
     {
         int size = PresenceSize(name);
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
@@ -136,6 +136,11 @@ internal static class FrameWriter
         at += name.Length;
         key.CopyTo(body[at..]);
         BinaryPrimitives.WriteUInt64BigEndian(body[(at + Protocol.KeySize)..], epoch);
+        Span<byte> boxField = body.Slice(at + Protocol.KeySize + 8, Protocol.KeySize);
+        if (box.Length == Protocol.KeySize)
+            box.CopyTo(boxField);
+        else
+            boxField.Clear();
         body[^Protocol.SignatureSize..].Clear();
         return size;
     }

@@ -7,4 +7,7 @@ internal sealed record MemberInfo(ulong NodeId, string Name)
 
     /// <summary>Its identity: the key that signs its announcements.</summary>
     public byte[] Key { get; init; } = [];
+
+    /// <summary>The key private messages to it are sealed to (from its signed PRESENCE).</summary>
+    public byte[] Box { get; init; } = [];
 }

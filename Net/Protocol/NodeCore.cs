@@ -195,6 +195,15 @@ internal sealed partial class NodeCore
         return id;
     }
 
+    /// <summary>Says <paramref name="utf8"/> to member <paramref name="to"/> alone: a line sealed to its key (PrivateLine),
+    /// relayed and kept like any other. Throws when that member is not online here or announced no key.</summary>
+    public MessageId SayPrivate(ulong to, ReadOnlySpan<byte> utf8, long timeMs, long now)
+    {
+        if (_presence.Online(to) is not { Box.Length: Protocol.KeySize } member)
+            throw new ArgumentException("that user is not online (or announced no key for private messages)", nameof(to));
+        return Say(PrivateLine.Seal(_keys, member.NodeId, member.Box, utf8), timeMs, now);
+    }
+
     /// <summary>Sends the lines said with "more" (and everything else queued).</summary>
     public void Flush(long now) => Settle(now);
 

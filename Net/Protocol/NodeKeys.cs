@@ -14,7 +14,11 @@ internal sealed class NodeKeys
     private static readonly byte[] OriginLabel = "p2pchat origin 2"u8.ToArray();
     private static readonly byte[] RoomLabel = "p2pchat room 2"u8.ToArray();
 
+    private static readonly byte[] BoxLabel = "p2pchat box 2"u8.ToArray();
+
     private readonly byte[] _staticPrivate = new byte[X25519Keys.Size];
+    private readonly byte[] _boxPrivate = new byte[X25519Keys.Size];
+    private readonly byte[] _boxPublic = new byte[X25519Keys.Size];
 
     public NodeKeys(IdentityKey identity, IRandomSource random, ReadOnlySpan<byte> roomSecret = default)
     {
@@ -29,6 +33,13 @@ internal sealed class NodeKeys
         }
         while (NodeId == 0);
         X25519Keys.GeneratePrivate(random, _staticPrivate);
+        // The key private messages are sealed to: derived from the identity, so it outlives a restart (a message kept
+        // in the peers' logs can still be read after one), and announced in our signed PRESENCE.
+        var hasher = new Sha256Hasher();
+        hasher.Append(BoxLabel);
+        hasher.Append(identity.Seed);
+        hasher.Finish(_boxPrivate);
+        X25519Keys.PublicFromPrivate(_boxPrivate, _boxPublic);
         Psk = RoomKey(roomSecret);
         HasRoomSecret = !roomSecret.IsEmpty;
     }
@@ -48,6 +59,10 @@ internal sealed class NodeKeys
     public SignatureMemo Signatures { get; init; } = new();
 
     public ReadOnlySpan<byte> StaticPrivate => _staticPrivate;
+
+    /// <summary>X25519 key pair for private messages to this user (PrivateLine).</summary>
+    public ReadOnlySpan<byte> BoxPrivate => _boxPrivate;
+    public ReadOnlySpan<byte> BoxPublic => _boxPublic;
 
     /// <summary>The node id a key and epoch stand for: the first 8 bytes of SHA-256("p2pchat origin 2" key epoch).</summary>
     public static ulong Origin(ReadOnlySpan<byte> key, ulong epoch)

@@ -12,7 +12,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
 {
     private static ReadOnlySpan<byte> Label => "p2pchat presence 2"u8;
 
-    private const int MaxSigned = 18 + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes + Protocol.KeySize + 8;
+    private const int MaxSigned = 18 + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes + Protocol.PresenceTrailerSize;
 
     private readonly ulong self = keys.NodeId;
     private readonly Roster _roster = new();
@@ -30,6 +30,9 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
     /// <summary>Users online elsewhere in the network (this node not included), ordered by name.</summary>
     public IReadOnlyList<MemberInfo> Members() => _roster.Online();
 
+    /// <summary>The member <paramref name="node"/> if the roster counts it as online.</summary>
+    public MemberInfo? Online(ulong node) => _roster.Find(node);
+
     /// <summary>Whether the roster counts <paramref name="node"/> as online.</summary>
     public bool IsOnline(ulong node) => _roster.IsOnline(node);
 
@@ -45,7 +48,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
     {
         uint interval = IntervalMs();
         _frame ??= new byte[FrameWriter.PresenceSize(nameUtf8)];
-        FrameWriter.WritePresence(_frame, kind, self, ++_counter, interval, flooding.LastSequence, nameUtf8, keys.Identity.Public, keys.Epoch);
+        FrameWriter.WritePresence(_frame, kind, self, ++_counter, interval, flooding.LastSequence, nameUtf8, keys.Identity.Public, keys.Epoch, keys.BoxPublic);
         ReadOnlySpan<byte> body = _frame.AsSpan(Protocol.LengthPrefixSize);
         keys.Identity.Sign(SignedBytes(body[..^Protocol.SignatureSize]), _frame.AsSpan(_frame.Length - Protocol.SignatureSize));
         _nextAnnounce = now + interval;

@@ -21,6 +21,9 @@ internal readonly ref struct PresenceView(PresenceKind kind, ulong origin, ulong
     /// <summary>The author's key and epoch (they give Origin) and its signature over Signed.</summary>
     public ReadOnlySpan<byte> Key { get; init; }
     public ulong Epoch { get; init; }
+
+    /// <summary>The X25519 key private messages to this member are sealed to.</summary>
+    public ReadOnlySpan<byte> Box { get; init; }
     public ReadOnlySpan<byte> Signed { get; init; }
     public ReadOnlySpan<byte> Signature { get; init; }
 }

@@ -42,8 +42,8 @@ internal static class Protocol
     /// <summary>type + kind + origin + counter + intervalMs + lastSeq + nameLen.</summary>
     public const int PresenceHeaderSize = 1 + 1 + 8 + 8 + 4 + 8 + 1;
 
-    /// <summary>After a PRESENCE's name: the author's key, epoch and signature.</summary>
-    public const int PresenceTrailerSize = KeySize + 8 + SignatureSize;
+    /// <summary>After a PRESENCE's name: the author's key, epoch, private-message key and signature.</summary>
+    public const int PresenceTrailerSize = KeySize + 8 + KeySize + SignatureSize;
 
     /// <summary>type + origin + seq + time + nameLen.</summary>
     public const int ChatHeaderSize = 1 + 8 + 8 + 8 + 1;

@@ -47,6 +47,9 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     /// <summary>An announcement not newer than the last one seen from its origin: a copy, dropped unchecked.</summary>
     public bool IsCopy(ulong origin, ulong counter) => _entries.TryGetValue(origin, out Entry? entry) && counter <= entry.Counter;
 
+    /// <summary>The member <paramref name="node"/> while online, else null.</summary>
+    public MemberInfo? Find(ulong node) => _entries.TryGetValue(node, out Entry? entry) && !entry.Gone ? entry.Member : null;
+
     public bool IsOnline(ulong node) => _entries.TryGetValue(node, out Entry? entry) && !entry.Gone;
 
     /// <summary>Applies one PRESENCE frame (<paramref name="frame"/> is the whole frame, kept for handing on).</summary>
@@ -63,7 +66,11 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
                 Refused++;
                 return PresenceOutcome.Stale; // full of members online: refused, and not passed on (no loop)
             }
-            entry = new Entry(new MemberInfo(presence.Origin, System.Text.Encoding.UTF8.GetString(presence.Name)) { Key = presence.Key.ToArray() });
+            entry = new Entry(new MemberInfo(presence.Origin, System.Text.Encoding.UTF8.GetString(presence.Name))
+            {
+                Key = presence.Key.ToArray(),
+                Box = presence.Box.ToArray(),
+            });
             entry.Gone = true; // not online until the checks below say so
             _entries.Add(presence.Origin, entry);
         }

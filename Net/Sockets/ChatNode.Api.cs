@@ -80,6 +80,26 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>Says <paramref name="text"/> to member <paramref name="to"/> alone (end-to-end encrypted to its key).
+    /// ArgumentException when that member is not online or the text is too long (PrivateLine.MaxTextBytes).</summary>
+    public MessageId SayPrivate(ulong to, string text, long timeMs)
+    {
+        lock (_lock)
+        {
+            _inInput = true;
+            try
+            {
+                MessageId id = _core.SayPrivate(to, Encoding.UTF8.GetBytes(text), timeMs, Now);
+                Settle(kick: true);
+                return id;
+            }
+            finally
+            {
+                _inInput = false;
+            }
+        }
+    }
+
     /// <summary>Says <paramref name="utf8"/>, which must be 1 to Protocol.MaxTextBytes of valid UTF-8 (pipe mode's
     /// stdin, straight from its read buffer: no string per line). With <paramref name="defer"/> the sends are not
     /// started: the caller says a batch, then calls KickSends, and the batch goes out in one send per link.</summary>

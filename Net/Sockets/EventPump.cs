@@ -91,7 +91,7 @@ internal sealed class EventPump : IDisposable
         }
         Span<byte> record = Reserve(size);
         record[0] = MessageKind;
-        record[1] = message.History ? (byte)1 : (byte)0;
+        record[1] = (byte)((message.History ? 1 : 0) | (message.Private ? 2 : 0));
         BinaryPrimitives.WriteUInt64LittleEndian(record[2..], message.Id.Origin);
         BinaryPrimitives.WriteUInt64LittleEndian(record[10..], message.Id.Seq);
         BinaryPrimitives.WriteInt64LittleEndian(record[18..], message.TimeMs);
@@ -290,7 +290,11 @@ internal sealed class EventPump : IDisposable
                 int textLength = BinaryPrimitives.ReadUInt16LittleEndian(record[27..]);
                 ReadOnlySpan<byte> name = record.Slice(MessageHeader, nameLength);
                 ReadOnlySpan<byte> text = record.Slice(MessageHeader + nameLength, textLength);
-                _sink.OnMessage(new ChatView(id, time, name, text, record[1] == 1) { Key = record.Slice(29, Protocol.KeySize) });
+                _sink.OnMessage(new ChatView(id, time, name, text, (record[1] & 1) != 0)
+                {
+                    Key = record.Slice(29, Protocol.KeySize),
+                    Private = (record[1] & 2) != 0,
+                });
                 at += MessageHeader + nameLength + textLength;
             }
             if (dropped > 0)

@@ -70,7 +70,7 @@ internal sealed class RecordingSink(string owner) : IChatSink
 
     public void OnMessage(in ChatView message)
     {
-        string line = $"{Encoding.UTF8.GetString(message.Name)}: {Encoding.UTF8.GetString(message.Text)}";
+        string line = $"{Encoding.UTF8.GetString(message.Name)}{(message.Private ? " (private)" : "")}: {Encoding.UTF8.GetString(message.Text)}";
         lock (_lock)
         {
             _messages.Add(line);
