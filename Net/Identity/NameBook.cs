@@ -22,6 +22,9 @@ internal sealed class NameBook
     private readonly byte[] _ownKey;
     private int _version;
 
+    // Skeletons already warned about this session: a flood of new keys under one name warns once, not once per key.
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
     public NameBook(string ownName, ReadOnlySpan<byte> ownKey, KnownPeers? known = null)
     {
         _ownKey = ownKey.ToArray();
@@ -131,7 +134,7 @@ internal sealed class NameBook
         {
             return null; // not a name the file can hold (the wire refuses those anyway)
         }
-        if (check.Trust != Trust.Changed || check.PreviousKey is null)
+        if (check.Trust != Trust.Changed || check.PreviousKey is null || _warned.Count >= MaxSkeletons || !_warned.Add(NameSkeleton.Of(name)))
             return null;
         return $"{LabelOf(name, key)} has a key this computer has not seen for that name before (it knew {check.PreviousName ?? name} as "
             + $"#{Convert.ToHexStringLower(check.PreviousKey)[..4]}): it may not be who you think; compare :whois {name} with them";

@@ -112,7 +112,7 @@ public sealed class PipeModeTests
 
         JsonElement message = ParseEachLine(a).Single(e => e.GetProperty("event").GetString() == "message");
         string fields = string.Join(',', message.EnumerateObject().Select(p => p.Name));
-        await Assert.That(fields).IsEqualTo("event,name,node,id,seq,time,text").Because(a.Describe());
+        await Assert.That(fields).IsEqualTo("event,name,node,id,seq,time,text,key").Because(a.Describe());
     }
 
     [Test]

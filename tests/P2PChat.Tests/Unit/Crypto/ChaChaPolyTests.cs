@@ -43,6 +43,12 @@ public class ChaChaPolyTests
     [Arguments(191)]
     [Arguments(320)]
     [Arguments(1000)]
+    [Arguments(511)]
+    [Arguments(512)]
+    [Arguments(513)]
+    [Arguments(1537)]
+    [Arguments(4166)]
+    [Arguments(65519)]
     public async Task The_keystream_of_any_length_is_the_blocks_one_after_another(int length)
     {
         var key = KeyWords(Hex.Bytes("1c9240a5eb55d38af333888604f6b5f0473917c1402b80099dca5cbc207075c0"));
