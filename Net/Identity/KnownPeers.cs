@@ -14,6 +14,10 @@ internal sealed class KnownPeers
     public const int MaxEntries = 10_000;
 
     private const int MaxMemoryEntries = 2 * MaxEntries;
+
+    /// <summary>Most keys remembered under one name: someone making up keys for a name (a flood of look-alikes) is
+    /// flagged all the same, but cannot fill the file.</summary>
+    public const int MaxKeysPerName = 8;
     private const int KeySize = Fingerprint.PublicKeySize;
     private const int HexLength = 2 * KeySize;
 
@@ -85,7 +89,7 @@ internal sealed class KnownPeers
             if (trust == Trust.Known)
                 return new TrustCheck(Trust.Known);
             byte[] key = publicKey.ToArray();
-            if (Count < MaxMemoryEntries)
+            if (Count < MaxMemoryEntries && (!_bySkeleton.TryGetValue(skeleton, out var under) || under.Count < MaxKeysPerName))
             {
                 Add(skeleton, name, key);
                 Append(name, key);

@@ -14,6 +14,10 @@ internal sealed partial class ChatProcess : IAsyncDisposable
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>XDG_CONFIG_HOME of every process a test run starts: their identity and known_peers stay out of the
+    /// user's own ~/.config (and known_peers does not grow with every run's made-up senders).</summary>
+    public static readonly string ConfigHome = Directory.CreateTempSubdirectory("p2pchat-tests-").FullName;
+
     private readonly Process _process;
     private readonly Lock _lock = new();
     private readonly List<string> _stdout = [];
@@ -47,6 +51,8 @@ internal sealed partial class ChatProcess : IAsyncDisposable
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
+        // The processes' identity and known_peers live in a directory of this test run, not the user's ~/.config.
+        start.Environment["XDG_CONFIG_HOME"] = ConfigHome;
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {NativeBinary.Path}");
         _process.StandardInput.AutoFlush = true;
         _process.StandardInput.NewLine = "\n";

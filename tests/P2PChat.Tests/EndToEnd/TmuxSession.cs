@@ -33,7 +33,7 @@ internal sealed partial class TmuxSession : IAsyncDisposable
     public static async Task<TmuxSession> StartAsync(string command, int width = 80, int height = 24)
     {
         var session = new TmuxSession(width, height);
-        string wrapped = $"exec /bin/sh -c {Quote($"{command}; echo \"[exited $?]\"; exec sleep 3600")}";
+        string wrapped = $"exec /bin/sh -c {Quote($"export XDG_CONFIG_HOME={Quote(ChatProcess.ConfigHome)}; {command}; echo \"[exited $?]\"; exec sleep 3600")}";
         try
         {
             await session.RunAsync("new-session", "-d", "-s", Target, "-x", $"{width}", "-y", $"{height}", wrapped);
