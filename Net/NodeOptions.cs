@@ -50,4 +50,8 @@ internal sealed record NodeOptions(string Name)
     /// <summary>Inbound connections still in their handshake, on top of MaxConnections: past it the oldest is closed to
     /// make room, so strangers that connect and say nothing cannot keep a newcomer out.</summary>
     public int MaxHandshakes { get; init; } = 64;
+
+    /// <summary>How long a stranger keeps its handshake place before a newcomer may take it (a handshake takes a few
+    /// round trips; evicting younger ones would turn a connection flood into handshake work for us).</summary>
+    public TimeSpan StrangerGrace { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -27,6 +27,9 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>Handshaking: when the HELLO must have arrived. Draining: when we stop waiting for the peer's FIN.</summary>
     public long Deadline { get; set; } = long.MaxValue;
 
+    /// <summary>When the link was made (connect started, or connection accepted).</summary>
+    public long CreatedAt { get; } = now;
+
     public long LastReceived { get; set; } = now;
     public long LastSent { get; set; } = now;
     public long OpenedAt { get; set; }

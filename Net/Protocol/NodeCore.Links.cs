@@ -8,6 +8,9 @@ namespace P2PChat.Net;
 
 internal sealed partial class NodeCore
 {
+    /// <summary>Handshakes in progress from one address (beyond it that address is refused until one finishes).</summary>
+    public const int MaxHandshakesPerAddress = 4;
+
     /// <summary>An inbound connection from <paramref name="remote"/>: its link id, or -1 when refused (the driver closes
     /// the socket). The driver then calls Connected.</summary>
     public int Accept(IPEndPoint remote, long now)
@@ -15,16 +18,32 @@ internal sealed partial class NodeCore
         if (_stopping)
             return -1;
         // Strangers still in their handshake have a budget of their own, so idle or slow connections cannot take the
-        // places of peers: past it the oldest stranger makes room (it had its chance), and a newcomer still gets in.
+        // places of peers: past it the oldest stranger makes room if it has had a second (a handshake takes a few
+        // round trips), and a newcomer still gets in; if all are younger, the newcomer is refused (no churn: evicting
+        // the young would let a connection flood turn every accept into handshake work).
         CoreLink? oldest = null;
         int strangers = 0;
+        int fromThere = 0;
         foreach (CoreLink link in _links.All)
         {
             if (link.Outbound || link.Peer is not null || link.State is not (LinkState.Connecting or LinkState.Handshaking))
                 continue;
             strangers++;
+            if (link.Remote.Address.Equals(remote.Address))
+                fromThere++;
             if (oldest is null || link.Id < oldest.Id)
                 oldest = link;
+        }
+        // One address (one machine) holds at most a few of those places, so one attacker never fills them all.
+        if (fromThere >= MaxHandshakesPerAddress)
+        {
+            NoteStranger(remote, new LinkClose(CloseKind.TooManyLinks, $"{fromThere} handshakes from that address already in progress"), now);
+            return -1;
+        }
+        if (strangers >= Options.MaxHandshakes && (oldest is null || now - oldest.CreatedAt < (long)Options.StrangerGrace.TotalMilliseconds))
+        {
+            NoteStranger(remote, new LinkClose(CloseKind.TooManyLinks, $"{Options.MaxHandshakes} handshakes already in progress"), now);
+            return -1;
         }
         if (strangers >= Options.MaxHandshakes && oldest is not null)
         {

@@ -203,18 +203,44 @@ public class HostilePeerTests
     [Test]
     public async Task Strangers_that_never_finish_a_handshake_cannot_keep_a_newcomer_out()
     {
-        using TestNetwork network = TestNetwork.Start(2, (i, options) => i == 0 ? options with { MaxHandshakes = 4, MaxConnections = 8, HandshakeTimeout = TimeSpan.FromSeconds(30) } : options);
+        // (StrangerGrace zero: a stranger's place is free to take at once, rather than after a second of waiting here.)
+        using TestNetwork network = TestNetwork.Start(2, (i, options) => i == 0
+            ? options with { MaxHandshakes = 4, MaxConnections = 8, HandshakeTimeout = TimeSpan.FromSeconds(30), StrangerGrace = TimeSpan.Zero }
+            : options);
         var strangers = new List<RawPeer>();
         try
         {
+            // Ten silent connections from ten other addresses (machines) want more than the four handshake places.
             for (int i = 0; i < 10; i++)
-                strangers.Add(await RawPeer.ConnectAsync(network.Nodes[0].ListenEndPoint));
-
-            // Ten silent connections hold more than the four handshake places, for far longer than a join takes.
+                strangers.Add(await RawPeer.ConnectAsync(network.Nodes[0].ListenEndPoint, from: new System.Net.IPAddress([127, 0, 0, (byte)(2 + i)])));
             await network.Connect(1, 0);
 
             await Assert.That(network.Nodes[0].DirectPeerCount).IsEqualTo(1);
             await Assert.That(await network.EveryoneSaysOneMessage("past the strangers")).IsEmpty();
+        }
+        finally
+        {
+            strangers.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Test]
+    public async Task One_address_cannot_hold_every_handshake_place()
+    {
+        using TestNetwork network = TestNetwork.Start(2, (i, options) => i == 0
+            ? options with { MaxHandshakes = 8, HandshakeTimeout = TimeSpan.FromSeconds(30) }
+            : options);
+        var strangers = new List<RawPeer>();
+        try
+        {
+            // One machine (127.0.0.2) opens twenty silent connections: only a few get a handshake place.
+            for (int i = 0; i < 20; i++)
+                strangers.Add(await RawPeer.ConnectAsync(network.Nodes[0].ListenEndPoint, from: new System.Net.IPAddress([127, 0, 0, 2])));
+            await Eventually.WaitUntil(() => network.Sinks[0].Notices.Any(n => n.Contains("from that address")), TestNetwork.Deadline,
+                "the node to refuse that address's extra connections", network.Sinks[0].ToString);
+            await network.Connect(1, 0);
+
+            await Assert.That(network.Nodes[0].DirectPeerCount).IsEqualTo(1);
         }
         finally
         {

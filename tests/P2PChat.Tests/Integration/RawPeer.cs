@@ -14,9 +14,11 @@ internal sealed class RawPeer : IDisposable
 
     private RawPeer(Socket socket) => _socket = socket;
 
-    public static async Task<RawPeer> ConnectAsync(IPEndPoint endPoint, int? receiveBufferSize = null)
+    public static async Task<RawPeer> ConnectAsync(IPEndPoint endPoint, int? receiveBufferSize = null, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (from is not null)
+            socket.Bind(new IPEndPoint(from, 0)); // another loopback address: another machine, as far as the node can tell
         if (receiveBufferSize is { } size)
             socket.ReceiveBufferSize = size; // before connecting, so the advertised window is small from the start
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, endPoint.Port)).WaitAsync(TestNetwork.Deadline);
