@@ -32,7 +32,8 @@ internal sealed partial class NodeHost : SimHost
 
     public List<ShownLine> Shown { get; } = [];
     public List<MessageId> Logged { get; } = [];
-    public List<(MessageId Id, long At)> Said { get; } = [];
+    /// <summary>Lines said here: To is the recipient of a private line, 0 for a line to everyone.</summary>
+    public List<(MessageId Id, long At, ulong To)> Said { get; } = [];
 
     /// <summary>When the first link opened (-1 before): the history wait starts then.</summary>
     public long FirstOpenedAt { get; private set; } = -1;
@@ -90,9 +91,21 @@ internal sealed partial class NodeHost : SimHost
         if (!Live || Paused)
             return;
         MessageId id = Core.Say(Encoding.UTF8.GetBytes(text), Net.Now, Net.Now);
-        Said.Add((id, Net.Now));
+        Said.Add((id, Net.Now, 0));
         Logged.Add(id);
         Net.Trace($"{Label} says {id.Seq}");
+        AfterCore();
+    }
+
+    /// <summary>:msg to <paramref name="to"/>, if this node's roster has it online (else nothing is said).</summary>
+    public void SayPrivate(NodeHost to, string text)
+    {
+        if (!Live || Paused || Core.Presence.Online(to.NodeId) is null)
+            return;
+        MessageId id = Core.SayPrivate(to.NodeId, Encoding.UTF8.GetBytes(text), Net.Now, Net.Now);
+        Said.Add((id, Net.Now, to.NodeId));
+        Logged.Add(id);
+        Net.Trace($"{Label} says {id.Seq} privately to {to.Label}");
         AfterCore();
     }
 

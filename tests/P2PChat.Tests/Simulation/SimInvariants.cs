@@ -34,6 +34,7 @@ internal static class SimInvariants
             CheckShown(seed, host);
             CheckHistory(seed, host, all);
         }
+        CheckPrivate(seed, all);
     }
 
     private static void CheckShown(int seed, NodeHost host)
@@ -54,6 +55,21 @@ internal static class SimInvariants
         }
     }
 
+    /// <summary>A private line is shown by its recipient alone, and there as private; every other line never as private.</summary>
+    private static void CheckPrivate(int seed, IReadOnlyList<NodeHost> all)
+    {
+        var to = all.SelectMany(h => h.Said).ToDictionary(s => s.Id, s => s.To);
+        foreach (NodeHost host in all)
+            foreach (ShownLine line in host.Shown)
+            {
+                ulong recipient = to.GetValueOrDefault(line.Id);
+                if (recipient != 0 && recipient != host.NodeId)
+                    throw new SimFailure(seed, "private line", $"{host.Label} showed {line.Id}, a private line to another node");
+                if (line.Private != (recipient != 0))
+                    throw new SimFailure(seed, "private line", $"{host.Label} showed {line.Id} {(line.Private ? "as private, but it was said to everyone" : "as public, but it was private to it")}");
+            }
+    }
+
     private static ulong Horizon(NodeHost host, ulong origin) => host.Core.Flooding.Filter.Find(origin)?.Horizon ?? 0;
 
     private static void CheckHistory(int seed, NodeHost host, IReadOnlyList<NodeHost> all)
@@ -67,8 +83,8 @@ internal static class SimInvariants
         for (int i = 0; i < host.Shown.Count; i++)
         {
             ShownLine line = host.Shown[i];
-            if (line.Id.Seq > Horizon(host, line.Id.Origin))
-                continue;
+            if (line.Id.Seq > Horizon(host, line.Id.Origin) || line.Private)
+                continue; // (a private line's source relayed it without showing it, so it is not in the source's record)
             if (!line.History)
                 throw new SimFailure(seed, "newcomer history", $"{host.Label} showed {line.Id}, at or below its horizon, as a live line");
             if (firstLive >= 0 && i > firstLive && host.Shown[firstLive].At < host.FirstOpenedAt + DeliveryOrder.HistoryWaitMs)
@@ -103,13 +119,13 @@ internal static class SimInvariants
 
     private static void CheckDelivered(int seed, IReadOnlyList<NodeHost> all, NodeHost[] live)
     {
-        var said = all.SelectMany(h => h.Said.Select(s => (Host: h, s.Id, s.At))).OrderBy(s => s.At).ToList();
+        var said = all.SelectMany(h => h.Said.Select(s => (Host: h, s.Id, s.At, s.To))).OrderBy(s => s.At).ToList();
         int capacity = live.Length == 0 ? 0 : live[0].Core.Options.LogCapacity;
         var recent = said.Skip(Math.Max(0, said.Count - capacity)).Where(s => s.Host.Live).ToList();
         foreach (NodeHost host in live)
         {
             var shown = host.Shown.Select(l => l.Id).ToHashSet();
-            var missing = recent.Where(s => s.Host != host && s.At >= host.FirstOpenedAt && s.Id.Seq > Horizon(host, s.Id.Origin) && !shown.Contains(s.Id)).ToList();
+            var missing = recent.Where(s => s.Host != host && (s.To == 0 || s.To == host.NodeId) && s.At >= host.FirstOpenedAt && s.Id.Seq > Horizon(host, s.Id.Origin) && !shown.Contains(s.Id)).ToList();
             if (missing.Count > 0)
             {
                 var first = missing[0];

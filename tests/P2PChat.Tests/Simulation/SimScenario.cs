@@ -110,7 +110,11 @@ internal sealed class SimScenario
     {
         if (host is null || !host.Live || host.Paused)
             return;
-        host.Say($"line {++_lines} from {host.Label}");
+        // One line in six goes to one member alone (:msg), if the sender knows another member online.
+        if (_rng.Next(6) == 0 && PickLive(announced: true) is { } to && to != host)
+            host.SayPrivate(to, $"private line {++_lines} from {host.Label}");
+        else
+            host.Say($"line {++_lines} from {host.Label}");
     }
 
     private void ScheduleFault(long at, long chaosEnd)
