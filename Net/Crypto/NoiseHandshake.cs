@@ -35,23 +35,25 @@ internal sealed class NoiseHandshake
     private bool _failed;    // a ReadMessage failed: nothing more will work
     private bool _split;
 
+    /// <param name="staticPublic32">The public half of the static key, when the caller has it: deriving it is a scalar
+    /// multiplication, which a node making one handshake per connection need not repeat.</param>
     public NoiseHandshake(bool initiator, ReadOnlySpan<byte> prologue, ReadOnlySpan<byte> psk32,
-        ReadOnlySpan<byte> staticPrivate32, IRandomSource random)
-        : this(initiator, prologue, psk32, staticPrivate32, random, default)
+        ReadOnlySpan<byte> staticPrivate32, IRandomSource random, ReadOnlySpan<byte> staticPublic32 = default)
+        : this(initiator, prologue, psk32, staticPrivate32, random, default, staticPublic32)
     {
     }
 
     /// <summary>With a fixed ephemeral private key, for the published test vectors only.</summary>
     internal NoiseHandshake(bool initiator, ReadOnlySpan<byte> prologue, ReadOnlySpan<byte> psk32,
         ReadOnlySpan<byte> staticPrivate32, ReadOnlySpan<byte> ephemeralPrivate32)
-        : this(initiator, prologue, psk32, staticPrivate32, null, ephemeralPrivate32)
+        : this(initiator, prologue, psk32, staticPrivate32, null, ephemeralPrivate32, default)
     {
         if (ephemeralPrivate32.Length != KeySize)
             throw new ArgumentException($"an X25519 key is {KeySize} bytes", nameof(ephemeralPrivate32));
     }
 
     private NoiseHandshake(bool initiator, ReadOnlySpan<byte> prologue, ReadOnlySpan<byte> psk32,
-        ReadOnlySpan<byte> staticPrivate32, IRandomSource? random, ReadOnlySpan<byte> ephemeralPrivate32)
+        ReadOnlySpan<byte> staticPrivate32, IRandomSource? random, ReadOnlySpan<byte> ephemeralPrivate32, ReadOnlySpan<byte> staticPublic32)
     {
         if (psk32.Length != _psk.Length)
             throw new ArgumentException("the pre-shared key is 32 bytes", nameof(psk32));
@@ -61,7 +63,10 @@ internal sealed class NoiseHandshake
         _random = random;
         psk32.CopyTo(_psk);
         staticPrivate32.CopyTo(_staticPrivate);
-        X25519Keys.PublicFromPrivate(_staticPrivate, _staticPublic);
+        if (staticPublic32.Length == KeySize)
+            staticPublic32.CopyTo(_staticPublic);
+        else
+            X25519Keys.PublicFromPrivate(_staticPrivate, _staticPublic);
         if (!ephemeralPrivate32.IsEmpty)
         {
             ephemeralPrivate32.CopyTo(_ephemeralPrivate);

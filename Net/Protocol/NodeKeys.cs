@@ -17,6 +17,7 @@ internal sealed class NodeKeys
     private static readonly byte[] BoxLabel = "p2pchat box 2"u8.ToArray();
 
     private readonly byte[] _staticPrivate = new byte[X25519Keys.Size];
+    private readonly byte[] _staticPublic = new byte[X25519Keys.Size];
     private readonly byte[] _boxPrivate = new byte[X25519Keys.Size];
     private readonly byte[] _boxPublic = new byte[X25519Keys.Size];
 
@@ -33,6 +34,7 @@ internal sealed class NodeKeys
         }
         while (NodeId == 0);
         X25519Keys.GeneratePrivate(random, _staticPrivate);
+        X25519Keys.PublicFromPrivate(_staticPrivate, _staticPublic);
         // The key private messages are sealed to: derived from the identity, so it outlives a restart (a message kept
         // in the peers' logs can still be read after one), and announced in our signed PRESENCE.
         var hasher = new Sha256Hasher();
@@ -59,6 +61,7 @@ internal sealed class NodeKeys
     public SignatureMemo Signatures { get; init; } = new();
 
     public ReadOnlySpan<byte> StaticPrivate => _staticPrivate;
+    public ReadOnlySpan<byte> StaticPublic => _staticPublic;
 
     /// <summary>X25519 key pair for private messages to this user (PrivateLine).</summary>
     public ReadOnlySpan<byte> BoxPrivate => _boxPrivate;

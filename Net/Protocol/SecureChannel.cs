@@ -23,7 +23,7 @@ internal sealed class SecureChannel(bool initiator, NodeKeys keys)
 
     private const int InitialOutbox = 4096;
 
-    private readonly NoiseHandshake _handshake = new(initiator, Prologue, keys.Psk, keys.StaticPrivate, keys.Random);
+    private readonly NoiseHandshake _handshake = new(initiator, Prologue, keys.Psk, keys.StaticPrivate, keys.Random, keys.StaticPublic);
     private NoiseTransport? _transport;
     private byte[] _outbox = [];
     private byte[]? _sentEphemeral;
