@@ -21,6 +21,10 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>Noise messages received so far (a responder's second one is the last, where a room secret shows).</summary>
     public int HandshakeMessages { get; set; }
 
+    /// <summary>LinkTable.Input when a SYNC from this link was last answered: at most one answer per input, so a record
+    /// full of SYNCs costs one scan of the log, not thousands (found by the fuzzer).</summary>
+    public long SyncAnsweredInput { get; set; } = -1;
+
     /// <summary>The peer as its HELLO introduced it; null until then.</summary>
     public PeerInfo? Peer { get; set; }
 

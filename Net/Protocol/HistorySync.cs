@@ -55,6 +55,9 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
             _deferred.Add((from, new Dictionary<ulong, ulong>(_summary), limit));
             return null;
         }
+        if (from.SyncAnsweredInput == links.Input)
+            return null; // a second SYNC in one read: only a misbehaving peer sends that; the first is answered
+        from.SyncAnsweredInput = links.Input;
         Answer(from, _summary, limit, now);
         return null;
     }

@@ -112,9 +112,13 @@ internal sealed class LinkTable(ICoreEffects effects)
         return SendRaw(link, _record.AsSpan(0, size));
     }
 
+    /// <summary>Counts inputs (one FlushAll each), so an owner can do something at most once per link per input.</summary>
+    public long Input { get; private set; }
+
     /// <summary>At the end of an input: every link with frames queued gets one record.</summary>
     public void FlushAll()
     {
+        Input++;
         for (int i = 0; i < _unsealed.Count; i++)
             Flush(_unsealed[i]);
         _unsealed.Clear();
