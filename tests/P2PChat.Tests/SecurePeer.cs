@@ -128,4 +128,41 @@ internal sealed class SecurePeer(NodeKeys keys, string name, bool initiator = tr
         int size = signer.WriteFrame(0, frame, out _);
         return frame[..size];
     }
+
+    /// <summary>A line signed by <paramref name="signer"/> that claims <paramref name="origin"/> (a batch of one): what a
+    /// forger sends to speak as someone else, or to silence them with a high sequence number.</summary>
+    public static byte[] ForgedLine(NodeKeys signer, ulong origin, string name, ulong seq, string text)
+    {
+        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
+        byte[] textUtf8 = Encoding.UTF8.GetBytes(text);
+        var head = new byte[25 + nameUtf8.Length];
+        BinaryPrimitives.WriteUInt64BigEndian(head, origin);
+        BinaryPrimitives.WriteUInt64BigEndian(head.AsSpan(8), seq);
+        head[24] = (byte)nameUtf8.Length;
+        nameUtf8.CopyTo(head, 25);
+        var hasher = new P2PChat.Net.Crypto.Sha256Hasher();
+        var root = new byte[Protocol.TreeHashSize];
+        BatchTree.Leaf(hasher, head, textUtf8, root);
+        var signed = new byte[LineVerifier.SignedSize];
+        LineVerifier.WriteSigned(signed, origin, seq, 1, root);
+        var signature = new byte[Protocol.SignatureSize];
+        signer.Identity.Sign(signed, signature);
+        var seal = new byte[FrameWriter.SealHeaderSize];
+        FrameWriter.WriteSealHeader(seal, signer.Identity.Public, signer.Epoch, seq, 1, signature);
+        var frame = new byte[FrameWriter.ChatSize(nameUtf8, textUtf8, 0)];
+        FrameWriter.WriteChat(frame, new MessageId(origin, seq), 0, nameUtf8, textUtf8, seal, []);
+        return frame;
+    }
+
+    /// <summary>A BYE for <paramref name="origin"/>, signed by <paramref name="signer"/> (whose key does not give that
+    /// origin): what a forger sends to make a live member "leave".</summary>
+    public static byte[] ForgedBye(NodeKeys signer, ulong origin, string name)
+    {
+        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
+        var bye = new byte[FrameWriter.PresenceSize(nameUtf8)];
+        FrameWriter.WritePresence(bye, PresenceKind.Bye, origin, ulong.MaxValue / 2, 1000, 0, nameUtf8, signer.Identity.Public, signer.Epoch);
+        signer.Identity.Sign(bye.AsSpan(Protocol.LengthPrefixSize, bye.Length - Protocol.LengthPrefixSize - Protocol.SignatureSize),
+            bye.AsSpan(bye.Length - Protocol.SignatureSize));
+        return bye;
+    }
 }

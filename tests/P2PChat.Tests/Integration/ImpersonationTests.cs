@@ -53,7 +53,7 @@ public class ImpersonationTests
         ulong victim = network.Nodes[0].NodeId;
 
         // Mallory's key, n0's origin and name: the key does not give that origin.
-        byte[] forged = ForgedLine(forger, victim, "n0", 1, "send me your password");
+        byte[] forged = SecurePeer.ForgedLine(forger, victim, "n0", 1, "send me your password");
         await mallory.SendFramesAsync(forged);
 
         await AssertMalloryWasCutOff(network, mallory);
@@ -71,7 +71,7 @@ public class ImpersonationTests
         ulong victim = network.Nodes[0].NodeId;
 
         // Were it believed, n0's lines 1..999,999 would all count as already seen everywhere.
-        await mallory.SendFramesAsync(ForgedLine(mallory.Session!.Keys, victim, "n0", 1_000_000, "x"));
+        await mallory.SendFramesAsync(SecurePeer.ForgedLine(mallory.Session!.Keys, victim, "n0", 1_000_000, "x"));
 
         await AssertMalloryWasCutOff(network, mallory);
         for (int i = 1; i <= 3; i++)
@@ -89,13 +89,7 @@ public class ImpersonationTests
         await Eventually.WaitUntil(() => network.Sinks[2].Presence.Any(p => p is "+n0" or "~n0"), TestNetwork.Deadline,
             "n2 to count n0 as online", network.Sinks[2].ToString);
 
-        NodeKeys forger = mallory.Session!.Keys;
-        byte[] name = "n0"u8.ToArray();
-        var bye = new byte[FrameWriter.PresenceSize(name)];
-        FrameWriter.WritePresence(bye, PresenceKind.Bye, network.Nodes[0].NodeId, ulong.MaxValue / 2, 1000, 0, name, forger.Identity.Public, forger.Epoch);
-        forger.Identity.Sign(bye.AsSpan(Protocol.LengthPrefixSize, bye.Length - Protocol.LengthPrefixSize - Protocol.SignatureSize),
-            bye.AsSpan(bye.Length - Protocol.SignatureSize));
-        await mallory.SendFramesAsync(bye);
+        await mallory.SendFramesAsync(SecurePeer.ForgedBye(mallory.Session!.Keys, network.Nodes[0].NodeId, "n0"));
 
         await AssertMalloryWasCutOff(network, mallory);
         await Assert.That(await network.EveryoneSaysOneMessage("after the forged bye")).IsEmpty();
@@ -155,30 +149,6 @@ public class ImpersonationTests
         await Eventually.WaitUntil(() => network.Sinks[0].CountOf("member: inside the room") == 1, TestNetwork.Deadline,
             "a member with the secret to chat", network.Sinks[0].ToString);
         await Assert.That(network.Sinks[1].MessageCount + network.Sinks[2].MessageCount).IsEqualTo(0);
-    }
-
-    /// <summary>A line signed by <paramref name="signer"/> that claims <paramref name="origin"/> (a batch of one).</summary>
-    private static byte[] ForgedLine(NodeKeys signer, ulong origin, string name, ulong seq, string text)
-    {
-        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
-        byte[] textUtf8 = Encoding.UTF8.GetBytes(text);
-        var head = new byte[25 + nameUtf8.Length];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(head, origin);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(head.AsSpan(8), seq);
-        head[24] = (byte)nameUtf8.Length;
-        nameUtf8.CopyTo(head, 25);
-        var hasher = new Sha256Hasher();
-        var root = new byte[Protocol.TreeHashSize];
-        BatchTree.Leaf(hasher, head, textUtf8, root);
-        var signed = new byte[LineVerifier.SignedSize];
-        LineVerifier.WriteSigned(signed, origin, seq, 1, root);
-        var signature = new byte[Protocol.SignatureSize];
-        signer.Identity.Sign(signed, signature);
-        var seal = new byte[FrameWriter.SealHeaderSize];
-        FrameWriter.WriteSealHeader(seal, signer.Identity.Public, signer.Epoch, seq, 1, signature);
-        var frame = new byte[FrameWriter.ChatSize(nameUtf8, textUtf8, 0)];
-        FrameWriter.WriteChat(frame, new MessageId(origin, seq), 0, nameUtf8, textUtf8, seal, []);
-        return frame;
     }
 
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);

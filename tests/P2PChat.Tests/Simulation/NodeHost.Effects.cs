@@ -71,7 +71,7 @@ internal sealed partial class NodeHost : ICoreEffects
 
     void IChatSink.OnMessage(in ChatView message)
     {
-        Shown.Add(new ShownLine(message.Id, message.History, Net.Now, message.Private));
+        Shown.Add(new ShownLine(message.Id, message.History, Net.Now, message.Private, System.Text.Encoding.UTF8.GetString(message.Text)));
         Logged.Add(message.Id);
         if (Net.Tracing)
             Net.Trace($"{Label} shows {message.Id.Origin:x4}:{message.Id.Seq}{(message.History ? " (history)" : "")}");

@@ -35,6 +35,9 @@ internal sealed partial class NodeHost : SimHost
     /// <summary>Lines said here: To is the recipient of a private line, 0 for a line to everyone.</summary>
     public List<(MessageId Id, long At, ulong To)> Said { get; } = [];
 
+    /// <summary>What each line said here read, so the invariants can tell a forged line that took its id.</summary>
+    public Dictionary<MessageId, string> SaidText { get; } = [];
+
     /// <summary>When the first link opened (-1 before): the history wait starts then.</summary>
     public long FirstOpenedAt { get; private set; } = -1;
 
@@ -92,6 +95,7 @@ internal sealed partial class NodeHost : SimHost
             return;
         MessageId id = Core.Say(Encoding.UTF8.GetBytes(text), Net.Now, Net.Now);
         Said.Add((id, Net.Now, 0));
+        SaidText[id] = text;
         Logged.Add(id);
         Net.Trace($"{Label} says {id.Seq}");
         AfterCore();
@@ -104,6 +108,7 @@ internal sealed partial class NodeHost : SimHost
             return;
         MessageId id = Core.SayPrivate(to.NodeId, Encoding.UTF8.GetBytes(text), Net.Now, Net.Now);
         Said.Add((id, Net.Now, to.NodeId));
+        SaidText[id] = text;
         Logged.Add(id);
         Net.Trace($"{Label} says {id.Seq} privately to {to.Label}");
         AfterCore();

@@ -4,4 +4,4 @@ using P2PChat.Net;
 
 namespace P2PChat.Tests.Simulation;
 
-internal readonly record struct ShownLine(MessageId Id, bool History, long At, bool Private = false);
+internal readonly record struct ShownLine(MessageId Id, bool History, long At, bool Private = false, string Text = "");

@@ -18,6 +18,7 @@ internal static class SimInvariants
     public static void Check(int seed, IReadOnlyList<NodeHost> all)
     {
         CheckSafety(seed, all);
+        CheckNothingForged(seed, all);
         NodeHost[] live = all.Where(h => h.Live).ToArray();
         CheckConnected(seed, live);
         CheckDelivered(seed, all, live);
@@ -53,6 +54,20 @@ internal static class SimInvariants
                 throw new SimFailure(seed, "sender order", $"{host.Label} showed {line.Id} after seq {before} of that sender ({(line.History ? "history" : "live")}, at {line.At} ms)");
             last[line.Id.Origin] = line.Id.Seq;
         }
+    }
+
+    /// <summary>Every line shown was said, as shown, by the node it names (a forger's lines, ForgerHost, are shown
+    /// nowhere, not even under the id of a real line).</summary>
+    private static void CheckNothingForged(int seed, IReadOnlyList<NodeHost> all)
+    {
+        var said = new Dictionary<MessageId, string>();
+        foreach (NodeHost host in all)
+            foreach ((MessageId id, string text) in host.SaidText)
+                said[id] = text;
+        foreach (NodeHost host in all)
+            foreach (ShownLine line in host.Shown)
+                if (!said.TryGetValue(line.Id, out string? text) || text != line.Text)
+                    throw new SimFailure(seed, "forgery", $"{host.Label} showed {line.Id} \"{line.Text}\", which {(text is null ? "nobody said" : $"was said as \"{text}\"")}");
     }
 
     /// <summary>A private line is shown by its recipient alone, and there as private; every other line never as private.</summary>

@@ -57,6 +57,10 @@ internal sealed class SimScenario
         for (int i = 0; i < faults; i++)
             ScheduleFault(3000 + _rng.Next((int)chaosEnd - 5000), chaosEnd);
 
+        // One run in four, a forger joins a live node and attacks a member (ForgerHost).
+        if (_rng.Next(4) == 0)
+            _net.Events.At(2000 + _rng.Next((int)chaosEnd - 2000), StartForger);
+
         int lines = _rng.Next(10, 150);
         for (int i = 0; i < lines; i++)
             _net.Events.At(500 + _rng.Next((int)chaosEnd), () => SayFrom(PickLive()));
@@ -69,6 +73,15 @@ internal sealed class SimScenario
 
         SimInvariants.Check(_seed, _all);
         return new SimResult(_seed, _all.Count, _all.Count(h => h.Live), _lines, _net.Events.Executed, _net.Now, Digest());
+    }
+
+    private void StartForger()
+    {
+        if (PickLive(announced: true) is not { } via || PickLive(announced: true) is not { } victim)
+            return;
+        var forger = new ForgerHost(_net, NewAddress(), victim, _rng.Next(3)) { LatencyMs = 1 + _rng.Next(20) };
+        _net.Trace($"forger starts, joins through {via.Label}, attacks {victim.Label}");
+        forger.Start(via.EndPoint);
     }
 
     private IPEndPoint NewAddress()
