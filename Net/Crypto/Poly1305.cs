@@ -38,12 +38,19 @@ internal struct Poly1305
         _h0 = _h1 = _h2 = _h3 = _h4 = 0;
     }
 
-    /// <summary>The AEAD's way (RFC 8439 section 2.8): data, then zeros up to a multiple of 16 bytes.</summary>
-    public void AppendZeroPadded(ReadOnlySpan<byte> data)
+    /// <summary>Every whole 16-byte block of <paramref name="data"/>; returns how many bytes that was.</summary>
+    private int AppendFullBlocks(ReadOnlySpan<byte> data)
     {
         int full = data.Length & ~(BlockSize - 1);
         for (int i = 0; i < full; i += BlockSize)
             ProcessBlock(data.Slice(i, BlockSize), 1u << 24);
+        return full;
+    }
+
+    /// <summary>The AEAD's way (RFC 8439 section 2.8): data, then zeros up to a multiple of 16 bytes.</summary>
+    public void AppendZeroPadded(ReadOnlySpan<byte> data)
+    {
+        int full = AppendFullBlocks(data);
         if (full < data.Length)
         {
             Span<byte> last = stackalloc byte[BlockSize];
@@ -57,9 +64,7 @@ internal struct Poly1305
     /// 2^128 bit (RFC 8439 section 2.5.1).</summary>
     public void AppendLast(ReadOnlySpan<byte> data)
     {
-        int full = data.Length & ~(BlockSize - 1);
-        for (int i = 0; i < full; i += BlockSize)
-            ProcessBlock(data.Slice(i, BlockSize), 1u << 24);
+        int full = AppendFullBlocks(data);
         if (full < data.Length)
         {
             Span<byte> last = stackalloc byte[BlockSize];
