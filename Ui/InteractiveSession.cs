@@ -236,15 +236,9 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
     private void Post(UiEvent e) => _events.Writer.TryWrite(e);
 
     /// <summary>A name as shown (with a fingerprint where keys share a look-alike name), and a trust warning said once.</summary>
-    private string Shown(string name, byte[] key)
-    {
-        if (_names is null || key.Length == 0)
-            return name;
-        string label = _names.Label(name, key, out string? notice);
-        if (notice is not null)
-            Info(TextSanitizer.Sanitize(notice));
-        return label;
-    }
+    private string Shown(string name, byte[] key) => _names?.Shown(name, key, Warn) ?? name;
+
+    private void Warn(string notice) => Info(TextSanitizer.Sanitize(notice));
 
     private void Info(string text) => Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(LineKind.Info, $"* {text}", Time: Now())));
 
@@ -261,7 +255,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         string? notice = null;
         string name = _names?.Label(message.Name, message.Key, out notice) ?? Encoding.UTF8.GetString(message.Name);
         if (notice is not null)
-            Info(TextSanitizer.Sanitize(notice));
+            Warn(notice);
         Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(message.History ? LineKind.History : LineKind.Message, text,
             TextSanitizer.Sanitize(name), time, Mention: !message.History && Mentions(text, _name))));
     }

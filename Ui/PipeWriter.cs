@@ -18,15 +18,9 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
     public Net.Identity.NameBook? Names { get; init; }
 
     /// <summary>A name as shown, and a trust-on-first-use warning said once.</summary>
-    private string Shown(string name, byte[] key)
-    {
-        if (Names is null || key.Length == 0)
-            return name;
-        string label = Names.Label(name, key, out string? notice);
-        if (notice is not null)
-            Info(TextSanitizer.Sanitize(notice));
-        return label;
-    }
+    private string Shown(string name, byte[] key) => Names?.Shown(name, key, Warn) ?? name;
+
+    private void Warn(string notice) => Info(TextSanitizer.Sanitize(notice));
 
     private static readonly ChatEventJson Json = new(new JsonSerializerOptions
     {
@@ -49,7 +43,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
         string? notice = null;
         string? label = Names?.Label(message.Name, message.Key, out notice);
         if (notice is not null)
-            Info(TextSanitizer.Sanitize(notice));
+            Warn(notice);
         if (json)
         {
             WriteJson(new ChatEvent("message", Encoding.UTF8.GetString(message.Name), message.Id.Origin.ToString("x16"))

@@ -62,6 +62,18 @@ internal sealed class NameBook
     public string Label(string name, ReadOnlySpan<byte> key, out string? notice) =>
         Label(System.Text.Encoding.UTF8.GetBytes(name), key, out notice) ?? name;
 
+    /// <summary>A name as a display shows it (Label), with the trust-on-first-use warning, if any, handed to
+    /// <paramref name="warn"/>.</summary>
+    public string Shown(string name, byte[] key, Action<string> warn)
+    {
+        if (key.Length == 0)
+            return name;
+        string label = Label(name, key, out string? notice);
+        if (notice is not null)
+            warn(notice);
+        return label;
+    }
+
     /// <summary>:whois: everyone seen with a name like <paramref name="name"/>, with full fingerprints.</summary>
     public IReadOnlyList<string> Whois(string name)
     {
