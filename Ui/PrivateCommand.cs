@@ -26,7 +26,7 @@ internal static class PrivateCommand
         foreach (MemberInfo member in node.Members())
         {
             string label = names?.Label(member.Name, member.Key, out _) ?? member.Name;
-            if (member.Name == who || label == who || label.StartsWith(who + "#", StringComparison.Ordinal) && names is not null && who.Contains('#'))
+            if (member.Name == who || label == who)
                 matches.Add(member);
         }
         if (matches.Count == 0)

@@ -104,7 +104,7 @@ internal sealed partial class NodeCore
             CloseLink(link, new LinkClose(CloseKind.Self), now);
             return null;
         }
-        bool last = !channel.Initiator && channel.IsEstablished == false && link.HandshakeMessages == 1;
+        bool last = !channel.Initiator && link.HandshakeMessages == 1; // a responder's message 3
         link.HandshakeMessages++;
         if (!channel.ReadHandshake(record))
         {
