@@ -73,6 +73,7 @@ internal sealed class Flooding
             return null; // our own line came back round a cycle
         if (!Verifier.Verify(chat))
             return "a line whose signature does not verify (forged or altered)";
+        from.LastLineAt = now;
         _now = now;
         Admission admission = Filter.Admit(chat.Id, now, chat.History, fromHistorySource);
         bool fromOrigin = from.Peer!.NodeId == origin;

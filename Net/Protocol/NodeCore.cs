@@ -111,6 +111,7 @@ internal sealed partial class NodeCore
         if (_links.Find(id) is not { Channel: not null } link || link.State is LinkState.Connecting or LinkState.Closed)
             return data.Length;
         link.LastReceived = now;
+        long checkedBefore = _keys.Signatures.Checked;
         int consumed = 0;
         while (link.State != LinkState.Closed && data.Length - consumed >= Protocol.RecordHeaderSize)
         {
@@ -131,9 +132,45 @@ internal sealed partial class NodeCore
         }
         if (link.State == LinkState.Closed)
             consumed = data.Length;
+        else
+            ChargeVerifies(link, _keys.Signatures.Checked - checkedBefore, now);
         Settle(now);
         return consumed;
     }
+
+    /// <summary>Moves the link's verification clock on by <paramref name="count"/> checks (CoreLink.VerifyClockMicros).</summary>
+    private void ChargeVerifies(CoreLink link, long count, long now)
+    {
+        if (count <= 0)
+            return;
+        long nowMicros = now * 1000;
+        long floor = nowMicros - Options.VerifyBurst * 1_000_000L / Options.VerifyRate;
+        link.VerifyClockMicros = Math.Max(link.VerifyClockMicros, floor) + count * 1_000_000L / Options.VerifyRate;
+        if (link.VerifyClockMicros > nowMicros)
+            VerifyHolds++;
+    }
+
+    /// <summary>When the driver may read link <paramref name="id"/> again: later than <paramref name="now"/> while it is
+    /// over its signature-check budget (NodeOptions.VerifyRate) and another link carries lines, which its flood would
+    /// delay. A link alone is never held (nobody else is waiting; holding it would only slow the lines it relays, and
+    /// a node downstream of a throttled flood would hold it again). Advisory: a driver that reads anyway is served.</summary>
+    public long ReadableAt(int id, long now)
+    {
+        if (_links.Find(id) is not { } link || link.VerifyClockMicros <= now * 1000 || !OthersCarryLines(link, now))
+            return now;
+        return (link.VerifyClockMicros + 999) / 1000;
+    }
+
+    private bool OthersCarryLines(CoreLink link, long now)
+    {
+        foreach (CoreLink other in _links.Open)
+            if (other != link && now - other.LastLineAt < 1000)
+                return true;
+        return false;
+    }
+
+    /// <summary>Reads after which a link was over its signature-check budget (each one a pause in reading it).</summary>
+    public long VerifyHolds { get; private set; }
 
     /// <summary>A transport record: opened, then each whole frame in it handled in order. Null or the protocol error.</summary>
     private string? OnRecord(CoreLink link, ReadOnlySpan<byte> record, long now)

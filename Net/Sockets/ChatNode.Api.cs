@@ -260,6 +260,7 @@ internal sealed partial class ChatNode
     /// <summary>A connection just handed its queue to the socket: a sender waiting for room may go on.</summary>
     internal void OnQueueSent()
     {
+        ReleaseHeld(Now);
         if (Volatile.Read(ref _roomWaiter) is not null)
             Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
     }

@@ -269,7 +269,9 @@ internal sealed partial class ChatNode : IDisposable
             _inInput = true;
             try
             {
-                int consumed = _core.Receive(connection.Id, data, Now);
+                long now = Now;
+                int consumed = _core.Receive(connection.Id, data, now);
+                connection.ReadableAt = _core.ReadableAt(connection.Id, now);
                 Settle(wakeEvents: false);
                 return consumed;
             }
@@ -294,6 +296,7 @@ internal sealed partial class ChatNode : IDisposable
         if (_paused || _stopping && _leaving is null)
             return; // a stopped process does nothing (ChatNode.Faults.cs)
         Input(() => _core.Tick(Now));
+        ReleaseHeld(Now);
     }
 
     /// <summary>Signs and starts the sends of lines said with defer.</summary>
@@ -320,6 +323,8 @@ internal sealed partial class ChatNode : IDisposable
     {
         _stopping = true;
         _timer?.Dispose();
+        lock (_holdLock)
+            _holdTimer?.Dispose();
         _listener?.Dispose();
         lock (_lock)
         {

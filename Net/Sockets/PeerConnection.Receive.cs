@@ -121,6 +121,30 @@ internal sealed partial class PeerConnection
         {
             _receiveBuffer.AsSpan(consumed, _received).CopyTo(_receiveBuffer);
         }
-        return true;
+        // Last: once held, another thread may arm the next read at any moment (Release).
+        return !_node.TryHold(this);
+    }
+
+    /// <summary>When the core will take more from this link (NodeCore.ReadableAt), set after each read under the node's
+    /// lock and read by the holding logic (ChatNode.Pressure.cs) without it.</summary>
+    public long ReadableAt
+    {
+        get => Volatile.Read(ref _readableAt);
+        set => Volatile.Write(ref _readableAt, value);
+    }
+
+    private long _readableAt;
+
+    // 1 while the next read is held back (ChatNode.Pressure.cs).
+    private int _held;
+
+    /// <summary>The next read is not armed until Release.</summary>
+    public void Hold() => Volatile.Write(ref _held, 1);
+
+    /// <summary>Arms the read that Hold held back, off the caller's thread (it may hold the node's locks).</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _held, 0) == 1 && !IsClosed)
+            ThreadPool.UnsafeQueueUserWorkItem(static link => link.ReceiveLoop(), this, preferLocal: false);
     }
 }

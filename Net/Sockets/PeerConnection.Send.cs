@@ -31,6 +31,9 @@ internal sealed partial class PeerConnection
     /// <summary>Bytes waiting for the peer right now (read without the lock: a momentary value is all callers need).</summary>
     public int QueuedBytes => Volatile.Read(ref _queued);
 
+    /// <summary>Bytes queued plus those of the send in flight not yet taken by the kernel (momentary, without the lock).</summary>
+    public int BacklogBytes => Math.Max(0, Volatile.Read(ref _queued) + Volatile.Read(ref _inFlightLength) - Volatile.Read(ref _inFlightSent));
+
     /// <summary>Queues one whole frame without starting a send (Kick does). False when the queue is full.</summary>
     public bool Enqueue(ReadOnlySpan<byte> frame)
     {

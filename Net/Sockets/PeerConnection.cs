@@ -25,6 +25,19 @@ internal sealed partial class PeerConnection
         _sendArgs.Completed += OnSendCompleted;
     }
 
+    /// <summary>Unsent bytes the kernel may hold for one link (TCP_NOTSENT_LOWAT): past it a send waits, so what waits
+    /// for a slow peer stays in our queue, where back-pressure can see it (ChatNode.Pressure.cs), not in megabytes
+    /// of socket buffer that every later line would queue behind.</summary>
+    public const int KernelUnsentBytes = 16 * 1024;
+
+    /// <summary>The receive buffer of every link (SO_RCVBUF; Linux doubles it and advertises about half): bytes a
+    /// peer can have in flight to us before it must wait for us to read. Without it the kernel grows the buffer to
+    /// megabytes behind a busy reader, and a line would wait behind all of them.</summary>
+    public const int KernelReceiveBytes = 64 * 1024;
+
+    private const int IpProtoTcp = 6;
+    private const int TcpNotSentLowat = 25;
+
     /// <summary>The core's link id.</summary>
     public int Id { get; }
 
@@ -41,6 +54,8 @@ internal sealed partial class PeerConnection
         try
         {
             _socket.NoDelay = true;
+            _socket.ReceiveBufferSize = KernelReceiveBytes;
+            _socket.SetRawSocketOption(IpProtoTcp, TcpNotSentLowat, BitConverter.GetBytes(KernelUnsentBytes));
         }
         catch (Exception e) when (e is ObjectDisposedException or SocketException)
         {
