@@ -18,6 +18,10 @@ internal sealed partial class ChatNode
     /// <summary>Held reads resume once every other link has less than this waiting.</summary>
     public const int RelayLowWater = 16 * 1024;
 
+    /// <summary>A link whose socket has taken nothing for this long is stuck, not slow: it holds nobody back (a peer that
+    /// stopped reading must not slow everyone else until its queue overflows and it is cut).</summary>
+    public static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(1);
+
     /// <summary>Longest a read is held for congestion before it is armed anyway.</summary>
     public static readonly TimeSpan MaxHold = TimeSpan.FromMilliseconds(500);
 
@@ -45,7 +49,7 @@ internal sealed partial class ChatNode
     {
         long now = Now;
         bool budget = connection.ReadableAt > now;
-        if (!budget && !IsCongestedFor(connection, RelayHighWater))
+        if (!budget && !IsCongestedFor(connection, RelayHighWater, now))
             return false;
         lock (_holdLock)
         {
@@ -85,11 +89,13 @@ internal sealed partial class ChatNode
         ReleaseHeld(Now);
     }
 
-    /// <summary>True while a link other than <paramref name="connection"/> has more than <paramref name="bytes"/> waiting.</summary>
-    private bool IsCongestedFor(PeerConnection connection, int bytes)
+    /// <summary>True while a link other than <paramref name="connection"/> has more than <paramref name="bytes"/> waiting
+    /// and is still taking them.</summary>
+    private bool IsCongestedFor(PeerConnection connection, int bytes, long now)
     {
+        long stuck = (long)StuckAfter.TotalMilliseconds;
         foreach (PeerConnection other in _connectionList)
-            if (other != connection && other.BacklogBytes > bytes)
+            if (other != connection && other.BacklogBytes > bytes && other.StalledFor(now) < stuck)
                 return true;
         return false;
     }
@@ -107,7 +113,7 @@ internal sealed partial class ChatNode
             {
                 (PeerConnection connection, long since) = _held[i];
                 bool due = connection.IsClosed || connection.ReadableAt <= now
-                    && (now - since >= MaxHold.TotalMilliseconds || !IsCongestedFor(connection, RelayLowWater));
+                    && (now - since >= MaxHold.TotalMilliseconds || !IsCongestedFor(connection, RelayLowWater, now));
                 if (!due)
                     continue;
                 _held.RemoveAt(i);

@@ -60,6 +60,9 @@ internal sealed partial class ChatNode : IDisposable
         ? _time.GetTimestamp() - _epoch
         : (long)_time.GetElapsedTime(_epoch).TotalMilliseconds;
 
+    /// <summary>Now, for the connections (which keep their own times in the node's clock).</summary>
+    internal long NowMs => Now;
+
     /// <summary>Binds and starts accepting. Throws ChatNetworkException with a user-facing reason.</summary>
     public void Start()
     {

@@ -31,6 +31,16 @@ internal sealed partial class PeerConnection
     /// <summary>Bytes waiting for the peer right now (read without the lock: a momentary value is all callers need).</summary>
     public int QueuedBytes => Volatile.Read(ref _queued);
 
+    /// <summary>Largest piece handed to one send call, so a completion (progress, seen by StalledFor) comes at least
+    /// every this many bytes even when megabytes wait.</summary>
+    private const int MaxSendPiece = 64 * 1024;
+
+    /// <summary>When the socket last took bytes from us, or a send started from idle (node milliseconds).</summary>
+    private long _lastProgress;
+
+    /// <summary>How long bytes have waited without the socket taking any (0 when nothing waits or it moves).</summary>
+    public long StalledFor(long now) => BacklogBytes == 0 ? 0 : Math.Max(0, now - Volatile.Read(ref _lastProgress));
+
     /// <summary>Bytes queued plus those of the send in flight not yet taken by the kernel (momentary, without the lock).</summary>
     public int BacklogBytes => Math.Max(0, Volatile.Read(ref _queued) + Volatile.Read(ref _inFlightLength) - Volatile.Read(ref _inFlightSent));
 
@@ -62,6 +72,7 @@ internal sealed partial class PeerConnection
             if (_sending || _queued == 0 || IsClosed)
                 return;
             _sending = true;
+            Volatile.Write(ref _lastProgress, _node.NowMs);
             TakeQueue();
         }
         SendLoop();
@@ -83,7 +94,7 @@ internal sealed partial class PeerConnection
             bool pending;
             try
             {
-                _sendArgs.SetBuffer(_inFlight, _inFlightSent, _inFlightLength - _inFlightSent);
+                _sendArgs.SetBuffer(_inFlight, _inFlightSent, Math.Min(MaxSendPiece, _inFlightLength - _inFlightSent));
                 pending = _socket.SendAsync(_sendArgs);
             }
             catch (ObjectDisposedException)
@@ -121,8 +132,9 @@ internal sealed partial class PeerConnection
         }
 
         _inFlightSent += _sendArgs.BytesTransferred;
+        Volatile.Write(ref _lastProgress, _node.NowMs);
         if (_inFlightSent < _inFlightLength)
-            return true; // short send: continue with the rest
+            return true; // a short send or one piece of many: continue with the rest
 
         bool leaving;
         lock (_sendLock)

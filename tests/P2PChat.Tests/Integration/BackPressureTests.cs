@@ -1,0 +1,134 @@
+// A member flooding the room as fast as its socket takes lines, against a node in the middle (n0 - n1 - n2, the
+// flooder linked to n1): n1 must pace the flood to what its slowest neighbour takes (holding the flooder's reads),
+// never pile it up until that neighbour is cut as "not reading", and the others' lines must keep arriving.
+using System.Text;
+using P2PChat.Net;
+
+namespace P2PChat.Tests;
+
+[ParallelLimiter<IntegrationParallelLimit>]
+public class BackPressureTests
+{
+    private const int Victim = 1;
+
+    /// <summary>n1 keeps at most 1 MiB for a neighbour (4 MiB by default), so a flood that is not paced overflows it
+    /// well within the test.</summary>
+    private static async Task<TestNetwork> LineOfThree(Func<NodeOptions, NodeOptions>? victim = null)
+    {
+        TestNetwork network = TestNetwork.Start(3, (i, options) => i == Victim ? (victim ?? (o => o))(options with { MaxQueueBytes = 1024 * 1024 }) : options);
+        try
+        {
+            await network.ConnectAll([(0, 1), (2, 1)]);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        return network;
+    }
+
+    /// <summary>Sends <paramref name="lines"/> lines signed by the flooder's own key in batches of
+    /// <paramref name="batch"/> (one signature each), packed into full records, as fast as the socket takes them.</summary>
+    private static async Task FloodAsync(RawPeer flooder, SecurePeer session, int lines, int batch, CancellationToken cancel)
+    {
+        var record = new byte[Protocol.MaxRecordPlaintext];
+        var frame = new byte[Protocol.MaxFrameSize + 64];
+        int used = 0;
+        ulong seq = 0;
+        byte[] name = Encoding.UTF8.GetBytes("flood");
+        while (seq < (ulong)lines && !cancel.IsCancellationRequested)
+        {
+            var signer = new LineSigner(session.Keys, name);
+            int count = Math.Min(batch, lines - (int)seq);
+            for (int i = 0; i < count; i++)
+                signer.Add(new MessageId(session.Keys.NodeId, ++seq), TestNetwork.Now, Encoding.ASCII.GetBytes($"flood {seq} {new string('x', 200)}"));
+            signer.Sign();
+            for (int i = 0; i < count; i++)
+            {
+                int size = signer.WriteFrame(i, frame, out _);
+                if (used + size > record.Length)
+                {
+                    await flooder.SendAsync(session.Seal(record.AsSpan(0, used)));
+                    used = 0;
+                }
+                frame.AsSpan(0, size).CopyTo(record.AsSpan(used));
+                used += size;
+            }
+        }
+        if (used > 0)
+            await flooder.SendAsync(session.Seal(record.AsSpan(0, used)));
+    }
+
+    private static string Summary(TestNetwork network) => string.Join("; ", network.Sinks.Select(s =>
+        $"{s.Owner}: {s.MessageCount} messages, left [{string.Join(", ", s.Left)}], notices [{string.Join(", ", s.Notices)}]"));
+
+    private static int FloodLinesAt(RecordingSink sink) => sink.Messages.Count(m => m.StartsWith("flood: flood ", StringComparison.Ordinal));
+
+    [Test]
+    public async Task A_flood_is_paced_by_a_neighbour_that_falls_behind_and_nobody_is_cut()
+    {
+        using TestNetwork network = await LineOfThree();
+        ChatNode victim = network.Nodes[Victim];
+        using RawPeer flooder = await RawPeer.ConnectAsync(victim.ListenEndPoint);
+        SecurePeer session = await flooder.HandshakeAsync("flood");
+        const int lines = 40_000; // about 10 MiB: ten times what n1 may keep for n2
+
+        // n2 stops reading (SIGSTOP) while the flood runs; n1 must hold the flooder rather than queue it all for n2.
+        network.Nodes[2].Pause();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Task flood = Task.Run(() => FloodAsync(flooder, session, lines, Protocol.MaxBatchLines, cancel.Token));
+        try
+        {
+            await Eventually.WaitUntil(() => victim.CongestionHolds > 0, TimeSpan.FromSeconds(10),
+                "n1 to hold the flooder's reads while n2 is stopped", () => Summary(network));
+        }
+        finally
+        {
+            network.Nodes[2].Resume();
+        }
+        await flood.WaitAsync(TimeSpan.FromSeconds(60));
+
+        await Eventually.WaitUntil(() => FloodLinesAt(network.Sinks[2]) == lines && FloodLinesAt(network.Sinks[0]) == lines,
+            TimeSpan.FromSeconds(60), $"n0 and n2 to show all {lines} flood lines",
+            () => $"n0 {FloodLinesAt(network.Sinks[0])}, n2 {FloodLinesAt(network.Sinks[2])}");
+        foreach (int honest in new[] { 0, 2 })
+        {
+            await Assert.That(network.Sinks[honest].Left).IsEmpty().Because(network.Sinks[honest].ToString());
+            await Assert.That(network.Sinks[Victim].Notices.Any(n => n.Contains("not reading"))).IsFalse();
+        }
+        await Assert.That(victim.DirectPeerCount).IsEqualTo(3);
+        await Assert.That(await network.EveryoneSaysOneMessage("after the flood", speakers: [0, 2], listeners: [0, 2])).IsEmpty();
+    }
+
+    [Test]
+    public async Task Lines_signed_one_at_a_time_past_the_signature_budget_are_held_while_others_talk_on()
+    {
+        // A budget of 200 checks a second (burst 100) instead of 2,000, so a few hundred lines, signed beforehand, are
+        // enough to exceed it.
+        using TestNetwork network = await LineOfThree(options => options with { VerifyRate = 200, VerifyBurst = 100 });
+        ChatNode victim = network.Nodes[Victim];
+        using RawPeer flooder = await RawPeer.ConnectAsync(victim.ListenEndPoint);
+        SecurePeer session = await flooder.HandshakeAsync("flood");
+        const int lines = 600;
+        byte[][] frames = [.. Enumerable.Range(1, lines).Select(seq => SecurePeer.Line(session.Keys, "flood", (ulong)seq, $"flood {seq}", TestNetwork.Now))];
+
+        // n0 talks (a link that carries lines is what makes n1 hold a flood on another).
+        network.Nodes[0].Say("before", TestNetwork.Now);
+        await Eventually.WaitUntil(() => network.Sinks[2].CountOf("n0: before") == 1, TestNetwork.Deadline, "n2 to show n0's first line",
+            network.Sinks[2].ToString);
+        await flooder.SendFramesAsync(frames);
+        await Eventually.WaitUntil(() => victim.BudgetHolds > 0, TimeSpan.FromSeconds(10), "n1 to hold the flooder's reads");
+
+        // While the flood waits, n0's next line goes ahead of it.
+        network.Nodes[0].Say("during", TestNetwork.Now);
+        await Eventually.WaitUntil(() => network.Sinks[2].CountOf("n0: during") == 1, TestNetwork.Deadline, "n2 to show n0's line",
+            network.Sinks[2].ToString);
+        await Assert.That(FloodLinesAt(network.Sinks[2])).IsLessThan(lines);
+
+        await Eventually.WaitUntil(() => FloodLinesAt(network.Sinks[2]) == lines, TimeSpan.FromSeconds(30),
+            $"n2 to show all {lines} flood lines in the end", () => $"n2 {FloodLinesAt(network.Sinks[2])}");
+        await Assert.That(network.Sinks[2].Left).IsEmpty();
+        await Assert.That(victim.DirectPeerCount).IsEqualTo(3);
+    }
+}
