@@ -138,6 +138,14 @@ internal sealed partial class NodeCore
         return consumed;
     }
 
+    /// <summary>The driver knows link <paramref name="id"/> has bytes waiting that it does not read yet (it holds the
+    /// link): a sign of life, though not yet processed.</summary>
+    public void Heard(int id, long now)
+    {
+        if (_links.Find(id) is { } link)
+            link.LastReceived = Math.Max(link.LastReceived, now);
+    }
+
     /// <summary>Moves the link's verification clock on by <paramref name="count"/> checks (CoreLink.VerifyClockMicros).</summary>
     private void ChargeVerifies(CoreLink link, long count, long now)
     {

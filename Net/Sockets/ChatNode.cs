@@ -298,7 +298,13 @@ internal sealed partial class ChatNode : IDisposable
     {
         if (_paused || _stopping && _leaving is null)
             return; // a stopped process does nothing (ChatNode.Faults.cs)
-        Input(() => _core.Tick(Now));
+        PeerConnection[] held = HeldWithBytesWaiting();
+        Input(() =>
+        {
+            foreach (PeerConnection connection in held)
+                _core.Heard(connection.Id, Now); // we hold its reads, so its silence is ours: not a dead peer
+            _core.Tick(Now);
+        });
         ReleaseHeld(Now);
     }
 

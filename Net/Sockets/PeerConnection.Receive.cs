@@ -21,10 +21,20 @@ internal sealed partial class PeerConnection
     /// <summary>Bytes [0, _received) of _receiveBuffer hold the start of a frame not yet complete.</summary>
     private int _received;
 
+    /// <summary>Reads that complete at once are handled in this loop; after this many in a row the loop goes back to the
+    /// thread pool, so a link that always has data (a flood) does not keep this thread, and the node's lock, from the
+    /// others (the lock is not fair: a thread that releases and takes it again at once usually wins).</summary>
+    private const int MaxInlineReads = 8;
+
     private void ReceiveLoop()
     {
-        while (true)
+        for (int inline = 0; ; inline++)
         {
+            if (inline == MaxInlineReads)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static link => link.ReceiveLoop(), this, preferLocal: false);
+                return;
+            }
             bool pending;
             try
             {
@@ -137,6 +147,22 @@ internal sealed partial class PeerConnection
 
     // 1 while the next read is held back (ChatNode.Pressure.cs).
     private int _held;
+
+    /// <summary>Held with bytes waiting in the socket: the peer is alive even though we do not read it now.</summary>
+    public bool HasUnreadBytes
+    {
+        get
+        {
+            try
+            {
+                return Volatile.Read(ref _held) == 1 && !IsClosed && _socket.Available > 0;
+            }
+            catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }
+    }
 
     /// <summary>The next read is not armed until Release.</summary>
     public void Hold() => Volatile.Write(ref _held, 1);
