@@ -2,6 +2,9 @@
 // 2007): learned from HELLOs and PEERS frames, used to reconnect when links are lost. Bounded: at most Capacity
 // entries; the addresses given on the command line are never dropped. Each address carries its own jittered
 // exponential backoff, so a dead peer is retried less and less often and a restarted one is found again.
+// What a neighbour tells us (second-hand) is trusted less than what we saw ourselves: it never displaces or evicts an
+// address we shook hands at, never resets an address's backoff, and one host gets only a few such addresses, so a
+// member cannot turn every node into a scanner of some third party's ports (Membership bounds the rate of dials).
 // Pure logic (randomness is handed in), owned by Membership.cs.
 using System.Net;
 
@@ -15,8 +18,15 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
     public const int FirstBackoffMs = 250;
     public const int MaxBackoffMs = 8000;
 
-    /// <summary>A learned (not command-line) address that failed this many times in a row is forgotten.</summary>
+    /// <summary>A learned (not command-line) address that failed this many times in a row is forgotten: about a minute
+    /// of backoff (250 ms + 500 ms + ... + 8 s x 7), long enough to outlast a short split or a restart.</summary>
     public const int ForgetAfterFailures = 12;
+
+    /// <summary>Addresses of one host (one IP) that only neighbours vouch for (not pinned, no handshake of ours there
+    /// since its last failure). A PEERS frame listing one host with 1,000 ports therefore costs that host at most 4 of
+    /// our dials at a time, not a port scan; 4 still covers a few chat peers sharing one machine, and each one we reach
+    /// is verified and makes room for the next, so a whole test network on 127.0.0.1 is still found.</summary>
+    public const int MaxUnverifiedPortsPerHost = 4;
 
     public sealed class Entry(IPEndPoint endPoint, bool pinned)
     {
@@ -49,38 +59,52 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
             _entries[endPoint] = new Entry(endPoint, pinned: true);
     }
 
-    /// <summary>Records that <paramref name="node"/> listens at <paramref name="endPoint"/>. Second-hand news (a PEERS
-    /// frame) never overrides what we saw ourselves (a handshake at that address) until an attempt there fails: a
-    /// neighbour's stale entry for a peer that restarted would otherwise turn the address back into the dead node's
-    /// after every PEERS, and it would be connected to again and again (simulator seed 2002157).</summary>
-    public void Learn(IPEndPoint endPoint, ulong node, bool firstHand = true)
+    /// <summary>True when <paramref name="endPoint"/> has an entry.</summary>
+    public bool Knows(IPEndPoint endPoint) => _entries.ContainsKey(endPoint);
+
+    /// <summary>Records that <paramref name="node"/> listens at <paramref name="endPoint"/>; true when that made a new
+    /// entry. Second-hand news (a PEERS frame) never overrides what we saw ourselves (a handshake at that address) until
+    /// an attempt there fails: a neighbour's stale entry for a peer that restarted would otherwise turn the address back
+    /// into the dead node's after every PEERS, and it would be connected to again and again (simulator seed 2002157).</summary>
+    public bool Learn(IPEndPoint endPoint, ulong node, bool firstHand = true)
     {
         if (endPoint.Port == 0)
-            return;
+            return false;
         if (_entries.TryGetValue(endPoint, out Entry? entry))
         {
             if (!firstHand && entry.Verified)
-                return;
+                return false;
             entry.Verified |= firstHand;
             if (entry.NodeId != node)
             {
-                // A new process at a known address (a restarted peer): give it a fresh start.
                 entry.NodeId = node;
-                entry.Failures = 0;
-                entry.NextAttempt = 0;
+                // A new process at a known address (a restarted peer) gets a fresh start, but only once we saw it
+                // ourselves: a neighbour naming a new node id there with every PEERS would otherwise reset the backoff
+                // of a dead address each time, and it would be dialled at full speed and never forgotten.
+                if (firstHand)
+                {
+                    entry.Failures = 0;
+                    entry.NextAttempt = 0;
+                }
             }
-            return;
+            return false;
         }
-        // Another address of a node we know (it moved, or is reachable two ways): keep only the newest.
+        if (!firstHand && UnverifiedAt(endPoint.Address) >= MaxUnverifiedPortsPerHost)
+            return false;
+        // Another address of a node we know (it moved, or is reachable two ways): keep only the newest. Not on a
+        // neighbour's word against our own handshake, though: anyone can name a node id beside any address.
         foreach (Entry other in _entries.Values)
             if (other.NodeId == node && !other.Pinned)
             {
+                if (!firstHand && other.Verified)
+                    return false;
                 _entries.Remove(other.EndPoint);
                 break;
             }
-        if (_entries.Count >= capacity && !EvictOne())
-            return;
+        if (_entries.Count >= capacity && !EvictOne(firstHand))
+            return false;
         _entries[endPoint] = new Entry(endPoint, pinned: false) { NodeId = node, Verified = firstHand };
+        return true;
     }
 
     /// <summary>The address to try next: due, not a node we are linked to, fewest failures first.</summary>
@@ -127,16 +151,32 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
         return (long)(baseMs * (0.5 + random.NextDouble()));
     }
 
-    /// <summary>Drops the learned entry with the most failures to make room; false if every entry is pinned.</summary>
-    private bool EvictOne()
+    /// <summary>Drops the learned entry with the most failures to make room; false if there is none to drop.
+    /// Second-hand news only takes the place of another address nobody verified, so a member streaming PEERS can churn
+    /// its own junk but never push out the peers we know answer.</summary>
+    private bool EvictOne(bool firstHand)
     {
         Entry? worst = null;
         foreach (Entry entry in _entries.Values)
-            if (!entry.Pinned && (worst is null || entry.Failures > worst.Failures))
+            if (!entry.Pinned && (firstHand || !entry.Verified) && (worst is null || entry.Failures > worst.Failures))
                 worst = entry;
         if (worst is null)
             return false;
         _entries.Remove(worst.EndPoint);
         return true;
     }
+
+    /// <summary>Entries at <paramref name="host"/> that count against MaxUnverifiedPortsPerHost. An IPv4 address and
+    /// its IPv6-mapped form are one host (both reach it).</summary>
+    private int UnverifiedAt(IPAddress host)
+    {
+        host = Host(host);
+        int count = 0;
+        foreach (Entry entry in _entries.Values)
+            if (!entry.Pinned && !entry.Verified && Host(entry.EndPoint.Address).Equals(host))
+                count++;
+        return count;
+    }
+
+    private static IPAddress Host(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

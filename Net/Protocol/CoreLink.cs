@@ -47,6 +47,10 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>The address-book entry this outbound link tries, if any (Membership reports the outcome to it).</summary>
     public AddressBook.Entry? Attempt { get; set; }
 
+    /// <summary>New address-book entries this link's PEERS may still add (Membership); null until its HELLO verified,
+    /// so a link that is not a peer can teach us no address.</summary>
+    public TokenBucket? NewAddresses { get; set; }
+
     /// <summary>Open when we started leaving: LeftCleanly counts whether its drain was confirmed.</summary>
     public bool CarriedAtLeave { get; set; }
 

@@ -7,6 +7,9 @@
 // can keep its target inside itself and never look across. So even at its target a node probes, every
 // ProbeIntervalMs, one known address of a peer that presence says is gone: dead ones refuse (and are forgotten after
 // a while), live ones on the other side of the split answer, and the halves are one again.
+// Addresses come only from peers whose HELLO verified (a PEERS frame needs the link's budget, made when it opened), and
+// what a member says can cost a third party little: each link adds few new addresses per second, one host gets few
+// unverified ports (AddressBook), and dials to addresses we have not shaken hands at draw on a small token bucket.
 using System.Net;
 
 namespace P2PChat.Net;
@@ -23,6 +26,25 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
     /// hold up the others.</summary>
     public const int MaxConnecting = 3;
 
+    /// <summary>Dials to learned addresses we have not shaken hands at (since their last failure) that may start at
+    /// once, and one more per DialIntervalMs. A node that lost its links makes its first three attempts as fast as
+    /// before (one per 250 ms tick: 3 is the default --links and MaxConnecting), then one a second; so whatever a member
+    /// puts in everyone's address book, each node dials strangers' addresses at most once a second. Pinned addresses
+    /// (the user's) and verified ones (a chat peer answered there) are free: dialling them scans nobody.</summary>
+    public const int DialBurst = 3;
+
+    /// <inheritdoc cref="DialBurst"/>
+    public const long DialIntervalMs = 1000;
+
+    /// <summary>New address-book entries one link may add: a whole PEERS frame at once (a newcomer learns its
+    /// neighbour's view in one go), then one a second. Honest news is a handful of new peers now and then; a member
+    /// streaming PEERS of fresh addresses fills our book (and so our dials) no faster than that.</summary>
+    public const int NewAddressesBurst = Protocol.MaxPeersPerFrame;
+
+    /// <inheritdoc cref="NewAddressesBurst"/>
+    public const long NewAddressIntervalMs = 1000;
+
+    private readonly TokenBucket _dials = new(DialBurst, DialIntervalMs);
     private readonly List<(ulong Node, IPEndPoint EndPoint)> _parsed = [];
     private long _nextProbe;
     private long _peersSentAt;
@@ -30,15 +52,25 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
 
     public AddressBook Book { get; } = new(random);
 
-    public string? OnPeers(ReadOnlySpan<byte> body, ulong self)
+    /// <summary>A PEERS frame from <paramref name="from"/>. Only an open link has an address budget (made once its HELLO
+    /// verified), so a stranger can never add an address; NodeCore hands it no frame before its HELLO anyway.</summary>
+    public string? OnPeers(CoreLink from, ReadOnlySpan<byte> body, ulong self, long now)
     {
+        if (from.NewAddresses is not { } budget)
+            return "PEERS before a verified HELLO";
         _parsed.Clear();
         string? error = FrameReader.TryParsePeers(body, _parsed);
         if (error is not null)
             return error;
         foreach ((ulong node, IPEndPoint endPoint) in _parsed)
-            if (node != self)
-                Book.Learn(endPoint, node, firstHand: false);
+        {
+            // Over budget, news of known addresses is still taken (it refreshes node ids); new ones are dropped, and
+            // come again with the next PEERS if they are real.
+            if (node == self || !Book.Knows(endPoint) && budget.Available(now) == 0)
+                continue;
+            if (Book.Learn(endPoint, node, firstHand: false))
+                budget.TryTake(now);
+        }
         return null;
     }
 
@@ -46,6 +78,7 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
     public void OnLinkOpened(CoreLink link, long now)
     {
         PeerInfo peer = link.Peer!;
+        link.NewAddresses = new TokenBucket(NewAddressesBurst, NewAddressIntervalMs);
         var listen = new IPEndPoint(link.Remote.Address, peer.ListenPort);
         if (link.UserJoin)
             Book.AddPinned(link.Remote); // rejoined whenever links are lost, even after it restarts
@@ -78,7 +111,7 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
             return null;
         foreach (AddressBook.Entry entry in Book.Entries)
         {
-            if (entry.NodeId != node || entry.NextAttempt > now)
+            if (entry.NodeId != node || entry.NextAttempt > now || !Free(entry) && !_dials.TryTake(now))
                 continue;
             _connecting++;
             entry.NextAttempt = now + (long)options.ConnectTimeout.TotalMilliseconds;
@@ -104,22 +137,30 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
             return null;
         bool Linked(AddressBook.Entry e) => e.NodeId != 0 && links.IsLinkedTo(e.NodeId);
         bool Unreachable(AddressBook.Entry e) => e.NodeId != 0 && !presence.IsOnline(e.NodeId);
+        bool broke = _dials.Available(now) == 0;
+        bool Skip(AddressBook.Entry e) => Linked(e) || broke && !Free(e);
         AddressBook.Entry? candidate;
         if (below)
         {
-            candidate = Book.NextCandidate(now, e => Linked(e) || !Unreachable(e)) ?? Book.NextCandidate(now, Linked);
+            candidate = Book.NextCandidate(now, e => Skip(e) || !Unreachable(e)) ?? Book.NextCandidate(now, Skip);
         }
         else
         {
             _nextProbe = now + ProbeIntervalMs;
-            candidate = Book.NextCandidate(now, e => Linked(e) || !Unreachable(e));
+            candidate = Book.NextCandidate(now, e => Skip(e) || !Unreachable(e));
         }
         if (candidate is null)
             return null;
+        if (!Free(candidate))
+            _dials.TryTake(now);
         _connecting++;
         candidate.NextAttempt = now + (long)options.ConnectTimeout.TotalMilliseconds; // not again meanwhile
         return candidate;
     }
+
+    /// <summary>Dialling this address needs no token: the user gave it, or a chat peer answered there and nothing failed
+    /// since (one free try per handshake, so a verified address that dies costs tokens from its first failure on).</summary>
+    private static bool Free(AddressBook.Entry entry) => entry.Pinned || entry.Verified;
 
     private void SendPeers(long now)
     {

@@ -220,7 +220,7 @@ internal sealed partial class NodeCore
             FrameType.Unprune => Flooding.OnUnprune(from, body),
             FrameType.Sync => _history.OnSync(from, body, now),
             FrameType.Synced => _history.OnSynced(from, body, now),
-            FrameType.Peers => _membership.OnPeers(body, NodeId),
+            FrameType.Peers => _membership.OnPeers(from, body, NodeId, now),
             FrameType.Presence => _presence.OnPresence(from, body, frame, now),
             FrameType.Ping => body.Length == 1 ? null : "malformed PING",
             FrameType.Hello => "a second HELLO",

@@ -22,6 +22,9 @@ internal sealed class SecurePeer(NodeKeys keys, string name, bool initiator = tr
     /// <summary>The peer's HELLO arrived (and verified).</summary>
     public bool Open { get; private set; }
 
+    /// <summary>False: the Noise handshake is done but no HELLO is sent (a stranger that sends other frames first).</summary>
+    public bool SendsHello { get; init; } = true;
+
     public ulong PeerNode { get; private set; }
     public string PeerName { get; private set; } = "";
 
@@ -63,7 +66,7 @@ internal sealed class SecurePeer(NodeKeys keys, string name, bool initiator = tr
                     throw new InvalidOperationException("record failed authentication");
                 ReadFrames(_plain.AsSpan(0, plain), frames);
             }
-            if (_channel.IsEstablished && !_helloSent)
+            if (_channel.IsEstablished && !_helloSent && SendsHello)
             {
                 _helloSent = true;
                 reply.AddRange(Seal(Hello()));

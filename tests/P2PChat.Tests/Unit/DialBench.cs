@@ -1,0 +1,140 @@
+// One NodeCore on simulated time for the dial-limit tests: peers that join it through the real encrypted handshake
+// (SecurePeer) and send it frames, the 250 ms timer run for N simulated seconds, and every connection the core starts
+// recorded with its address and time, then answered by a test (refused at once, or a peer that completes the handshake).
+using System.Net;
+using P2PChat.Net;
+using P2PChat.Tests.Fuzz;
+
+namespace P2PChat.Tests;
+
+internal sealed class DialBench
+{
+    public const long TickMs = 250;
+
+    /// <summary>A PING frame: what a peer sends to stay alive.</summary>
+    public static readonly byte[] Ping = [0, 0, 0, 1, (byte)FrameType.Ping];
+
+    private readonly Random _r;
+    private readonly List<(SecurePeer Peer, int Link)> _joined = [];
+
+    public DialBench(int targetLinks = 3, int seed = 1)
+    {
+        _r = new Random(seed);
+        Fuzz = new CoreUnderFuzz(new NodeOptions("me") { TargetLinks = targetLinks }, FuzzKeys.For(0, _r), _r, _ => { });
+    }
+
+    public CoreUnderFuzz Fuzz { get; }
+
+    public NodeCore Core => Fuzz.Core;
+
+    public AddressBook Book => Core.Membership.Book;
+
+    public long Now => Fuzz.Now;
+
+    /// <summary>Every connection the core started: when, where, and its link.</summary>
+    public List<(long At, IPEndPoint To, int Link)> Dials { get; } = [];
+
+    /// <summary>Fresh keys for a peer (identity 1-7 of the fuzz pool, a new epoch each time: a new node).</summary>
+    public NodeKeys Keys(int identity) => FuzzKeys.For(identity, _r);
+
+    /// <summary>A peer connects to the core and completes the handshake; returns it with its link.</summary>
+    public (SecurePeer Peer, int Link) Join(int identity, string name, ushort listenPort, bool sendsHello = true)
+    {
+        var peer = new SecurePeer(Keys(identity), name, initiator: true, listenPort) { SendsHello = sendsHello };
+        int link = Fuzz.Accept(listenPort);
+        Converse(peer, link, peer.Start());
+        _joined.Add((peer, link));
+        return (peer, link);
+    }
+
+    /// <summary>The core's dial <paramref name="link"/> reaches a p2pchat peer with <paramref name="keys"/>, which
+    /// completes the handshake.</summary>
+    public void Answer(int link, NodeKeys keys, string name, ushort listenPort)
+    {
+        var peer = new SecurePeer(keys, name, initiator: false, listenPort);
+        Fuzz.Input(core => core.Connected(link, Now));
+        Converse(peer, link, []);
+        _joined.Add((peer, link));
+    }
+
+    /// <summary>The core's dial <paramref name="link"/> is refused at once (nobody listens there).</summary>
+    public void Refuse(int link) => Fuzz.Input(core => core.Lost(link, new LinkClose(CloseKind.Refused), Now));
+
+    /// <summary>The link to a peer is lost (reset).</summary>
+    public void Lose(int link) => Fuzz.Input(core => core.Lost(link, new LinkClose(CloseKind.Reset), Now));
+
+    /// <summary>One sealed record of <paramref name="frames"/> from <paramref name="from"/>.</summary>
+    public void Send((SecurePeer Peer, int Link) from, byte[] frames)
+    {
+        byte[] record = from.Peer.Seal(frames);
+        Fuzz.Deliver(from.Link, record, [record.Length]);
+    }
+
+    /// <summary>The user joins through <paramref name="to"/>; the dial is recorded like the others.</summary>
+    public int UserJoin(IPEndPoint to)
+    {
+        int link = -1;
+        Fuzz.Input(core => link = core.Join(to, Now));
+        Dials.Add((Now, to, link));
+        return link;
+    }
+
+    /// <summary>Runs the timer every 250 ms until <paramref name="until"/>; each new dial is handed to
+    /// <paramref name="dialled"/> (which answers it, or not: then it times out), and <paramref name="everyTick"/> runs
+    /// after each tick (a peer that keeps talking).</summary>
+    public void RunUntil(long until, Action<int, IPEndPoint>? dialled = null, Action? everyTick = null)
+    {
+        while (Fuzz.Now + TickMs <= until)
+        {
+            Fuzz.Now += TickMs;
+            int before = Fuzz.Effects.Connects.Count;
+            Fuzz.Input(core => core.Tick(Now));
+            foreach (int link in Fuzz.Effects.Connects.Skip(before).ToList())
+            {
+                IPEndPoint to = Core.Links.Find(link)!.Remote;
+                Dials.Add((Now, to, link));
+                dialled?.Invoke(link, to);
+            }
+            everyTick?.Invoke();
+            foreach ((SecurePeer _, int link) in _joined)
+                Fuzz.Effects.Take(link); // what the core sends its peers is read (and not needed here)
+        }
+    }
+
+    /// <summary>PEERS frames (32 addresses each) naming a fresh node at each of <paramref name="addresses"/>.</summary>
+    public byte[] Peers(IEnumerable<IPEndPoint> addresses)
+    {
+        var frames = new List<byte>();
+        foreach (IPEndPoint[] chunk in addresses.Chunk(Protocol.MaxPeersPerFrame))
+        {
+            var frame = new byte[FrameWriter.MaxPeersSize];
+            int size = FrameWriter.WritePeers(frame, chunk.Select(a => ((ulong)_r.NextInt64(1, long.MaxValue), a)));
+            frames.AddRange(frame.AsSpan(0, size).ToArray());
+        }
+        return [.. frames];
+    }
+
+    /// <summary>One PEERS frame naming the given nodes at the given addresses.</summary>
+    public static byte[] Peers(IEnumerable<(ulong Node, IPEndPoint At)> entries)
+    {
+        var frame = new byte[FrameWriter.MaxPeersSize];
+        return frame[..FrameWriter.WritePeers(frame, entries.Select(e => (e.Node, e.At)))];
+    }
+
+    /// <summary>Handshake bytes back and forth until neither side has more to say.</summary>
+    private void Converse(SecurePeer peer, int link, byte[] first)
+    {
+        var tail = new List<byte>();
+        byte[] outgoing = first;
+        for (int i = 0; i < 6; i++)
+        {
+            if (outgoing.Length > 0)
+                Fuzz.Deliver(link, outgoing, [outgoing.Length]);
+            tail.AddRange(Fuzz.Effects.Take(link));
+            outgoing = peer.Feed([.. tail], out int used);
+            tail.RemoveRange(0, used);
+            if (outgoing.Length == 0 && tail.Count == 0 && i > 0)
+                break;
+        }
+    }
+}
