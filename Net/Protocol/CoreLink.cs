@@ -25,6 +25,9 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// full of SYNCs costs one scan of the log, not thousands (found by the fuzzer).</summary>
     public long SyncAnsweredInput { get; set; } = -1;
 
+    /// <summary>When a SYNC from this link may be answered again (HistorySync.AnswerIntervalMs after the last answer).</summary>
+    public long NextSyncAnswer { get; set; } = long.MinValue;
+
     /// <summary>The peer as its HELLO introduced it; null until then.</summary>
     public PeerInfo? Peer { get; set; }
 

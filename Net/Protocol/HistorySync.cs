@@ -20,6 +20,15 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
     /// <summary>True once a first SYNC arrived (our horizon is set).</summary>
     public bool HasHorizon { get; private set; }
 
+    /// <summary>Least time between two answers on one link. An answer replays up to the whole log (1,000 lines, about
+    /// 300 KB sealed) for a SYNC of a few bytes: without a pace, a member sending SYNCs would make us do that work as
+    /// often as it likes. Honest peers send one when a link opens and one per repair; a SYNC that comes sooner waits
+    /// (the latest one per link) and is answered on the timer.</summary>
+    public const long AnswerIntervalMs = 500;
+
+    /// <summary>Answers held back by AnswerIntervalMs so far.</summary>
+    public long AnswersPaced { get; private set; }
+
     /// <summary>Sends our summary on a link that just opened (or that a repair asks again).</summary>
     public void SendSync(CoreLink link, long now)
     {
@@ -51,32 +60,50 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
             // Our summary already claimed our horizon, but our own history is still on its way: a newcomer that joined
             // through us would take a horizon over lines we do not have yet. Answer once they are here (seed 18).
             // One per link, the latest: a peer that sends SYNC in a loop costs one entry.
-            _deferred.RemoveAll(d => d.Link == from);
-            _deferred.Add((from, new Dictionary<ulong, ulong>(_summary), limit));
+            Defer(from, limit);
             return null;
         }
         if (from.SyncAnsweredInput == links.Input)
             return null; // a second SYNC in one read: only a misbehaving peer sends that; the first is answered
-        from.SyncAnsweredInput = links.Input;
+        if (now < from.NextSyncAnswer)
+        {
+            AnswersPaced++;
+            Defer(from, limit);
+            return null;
+        }
         Answer(from, _summary, limit, now);
         return null;
     }
 
+    /// <summary>Keeps the latest SYNC of <paramref name="from"/> (in _summary) to answer later: one entry per link.</summary>
+    private void Defer(CoreLink from, int limit)
+    {
+        _deferred.RemoveAll(d => d.Link == from);
+        _deferred.Add((from, new Dictionary<ulong, ulong>(_summary), limit));
+    }
+
     private void Answer(CoreLink to, Dictionary<ulong, ulong> summary, int limit, long now)
     {
+        to.SyncAnsweredInput = links.Input;
+        to.NextSyncAnswer = now + AnswerIntervalMs;
         flooding.Replay(to, summary, limit, now);
         links.Send(to, SyncedFrame, now);
     }
 
-    /// <summary>On the timer and after our history came: answers the SYNCs that waited for it.</summary>
+    /// <summary>On the timer and after our history came: answers the SYNCs that waited for it, or for their link's pace.</summary>
     public void AnswerDeferred(long now)
     {
-        if (_deferred.Count == 0 || flooding.Order.AwaitingHistory)
+        if (_deferred.Count == 0)
             return;
-        foreach ((CoreLink link, Dictionary<ulong, ulong> summary, int limit) in _deferred)
+        for (int i = 0; i < _deferred.Count; i++)
+        {
+            (CoreLink link, Dictionary<ulong, ulong> summary, int limit) = _deferred[i];
+            if (link.State == LinkState.Open && (now < link.NextSyncAnswer || flooding.Order.AwaitingHistory && link != Source))
+                continue; // paced, or waiting for our history: a later call
             if (link.State == LinkState.Open)
                 Answer(link, summary, limit, now);
-        _deferred.Clear();
+            _deferred.RemoveAt(i--);
+        }
     }
 
     public string? OnSynced(CoreLink from, ReadOnlySpan<byte> body, long now)
