@@ -24,6 +24,9 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
 
     public Roster Roster => _roster;
 
+    /// <summary>Announcements dropped because their member announced too soon before (Roster.TooSoon).</summary>
+    public long Paced { get; private set; }
+
     /// <summary>Announcements refused because their signature did not verify.</summary>
     public long Forged { get; private set; }
 
@@ -108,6 +111,11 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
             return null; // our own announcement came back round a cycle
         if (_roster.IsCopy(presence.Origin, presence.Counter))
             return null;
+        if (presence.Kind != PresenceKind.Bye && _roster.TooSoon(presence.Origin, now))
+        {
+            Paced++; // before the signature check: that is the work a flood of announcements would buy
+            return null;
+        }
         if (NodeKeys.Origin(presence.Key, presence.Epoch) != presence.Origin
             || !keys.Signatures.Verify(presence.Key, SignedBytes(presence.Signed), presence.Signature))
         {

@@ -21,6 +21,9 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         public ulong Counter { get; set; }
         public uint IntervalMs { get; set; }
 
+        /// <summary>When its latest announcement was applied (TooSoon).</summary>
+        public long AppliedAt { get; set; }
+
         /// <summary>Live: when it is declared gone without news. Gone: when the tombstone is dropped.</summary>
         public long ExpiresAt { get; set; }
 
@@ -45,6 +48,15 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     public IEnumerable<Entry> Entries => _entries.Values;
 
     /// <summary>An announcement not newer than the last one seen from its origin: a copy, dropped unchecked.</summary>
+    /// <summary>An announcement from a member online here comes sooner than half the interval it declared last time
+    /// (50 ms at least): an honest member announces once per interval, so this is a member flooding announcements,
+    /// which every node would check and pass on. Dropped here (a later one, or a copy by a slower path, is taken).</summary>
+    public bool TooSoon(ulong origin, long now) =>
+        _entries.TryGetValue(origin, out Entry? entry) && !entry.Gone && now - entry.AppliedAt < Math.Max(MinGapMs, entry.IntervalMs / 2);
+
+    /// <summary>The least gap TooSoon allows, whatever interval a member declares.</summary>
+    public const long MinGapMs = 50;
+
     public bool IsCopy(ulong origin, ulong counter) => _entries.TryGetValue(origin, out Entry? entry) && counter <= entry.Counter;
 
     /// <summary>The member <paramref name="node"/> while online, else null.</summary>
@@ -78,6 +90,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         bool wasOnline = !entry.Gone;
         entry.Counter = presence.Counter;
         entry.IntervalMs = presence.IntervalMs;
+        entry.AppliedAt = now;
 
         if (presence.Kind == PresenceKind.Bye)
         {

@@ -1,10 +1,11 @@
-// A SYNC of a few bytes can be answered with the whole log: a member that sends them one after another must not get
-// an answer each time. One core on simulated time (DialBench), a peer joined through the real handshake.
+// Control frames that cost us (or everyone) more than they cost the sender are paced per link or per member: a SYNC
+// of a few bytes can be answered with the whole log, and an announcement is checked and passed on by every node. One
+// core on simulated time (DialBench), a peer joined through the real handshake.
 using P2PChat.Net;
 
 namespace P2PChat.Tests;
 
-public class SyncPaceTests
+public class ControlFramePaceTests
 {
     private static byte[] Sync()
     {
@@ -51,5 +52,25 @@ public class SyncPaceTests
             now += SyncedAnswers(bench, peer, tail);
         }
         await Assert.That(now).IsEqualTo(5);
+    }
+
+    [Test]
+    public async Task A_member_announcing_itself_twenty_times_at_once_is_heard_once_and_again_after_its_interval()
+    {
+        var bench = new DialBench(targetLinks: 0);
+        var peer = bench.Join(1, "chatty", 5001);
+        const uint interval = 1000;
+        byte[] Announcement(ulong counter) => P2PChat.Tests.Fuzz.FrameGen.Presence(new Random(1), peer.Peer.Keys, PresenceKind.Alive, counter, interval, 0);
+
+        bench.Send(peer, Announcement(1));
+        for (ulong counter = 2; counter <= 20; counter++)
+            bench.Send(peer, Announcement(counter));
+        await Assert.That(bench.Core.Presence.Paced).IsEqualTo(19);
+        await Assert.That(bench.Core.Presence.Forged).IsEqualTo(0);
+
+        bench.RunUntil(bench.Now + interval / 2);
+        bench.Send(peer, Announcement(21));
+        await Assert.That(bench.Core.Presence.Paced).IsEqualTo(19);
+        await Assert.That(bench.Core.Presence.Online(peer.Peer.Keys.NodeId)).IsNotNull();
     }
 }
