@@ -44,14 +44,21 @@ internal sealed record NodeOptions(string Name)
 
     public int MaxQueueBytes { get; init; } = PeerConnection.DefaultMaxQueueBytes;
 
-    /// <summary>Ed25519 checks per second that one link may make us run (line batches, announcements), and how many it
-    /// may run at once beyond that rate. Past it the driver stops reading that link until the budget is back, so a
-    /// member flooding lines signed one at a time (or from thousands of fresh keys) costs us at most this much CPU
-    /// (2,000 checks a second are about a tenth of a core) while everyone else's lines go on. Honest traffic stays far
-    /// below: a pipe of 100,000 lines a second signs them in batches of up to 128, under 800 checks a second.</summary>
+    /// <summary>Ed25519 checks per second that one link may make us run (line batches, announcements) while another link
+    /// carries lines. Past it the driver stops reading that link until the budget is back, so a member flooding lines
+    /// signed one at a time (or from thousands of fresh keys) costs us at most this much CPU (2,000 checks a second are
+    /// about a tenth of a core) while everyone else's lines go on. Honest traffic stays far below: a pipe of 100,000
+    /// lines a second signs them in batches of up to 128, under 800 checks a second.</summary>
     public int VerifyRate { get; init; } = 2000;
 
-    /// <inheritdoc cref="VerifyRate"/>
+    /// <summary>Lines per second one link may bring while another link carries lines, on the same budget as VerifyRate
+    /// (a link that brings both gets less of each). A member flooding well-batched lines is held to this, so a user's
+    /// line waits behind at most a fraction of a second of them at a neighbour that shows them all; a paste of
+    /// 100,000 lines into a quiet room still goes at full speed.</summary>
+    public int LineRate { get; init; } = 10_000;
+
+    /// <summary>How far behind the present a link's budget clock may fall: VerifyBurst checks (or the same time's worth
+    /// of lines) may come at once.</summary>
     public int VerifyBurst { get; init; } = 1000;
 
     /// <summary>Links (in any state) beyond this are refused, so a flood of connections cannot exhaust descriptors.</summary>

@@ -57,10 +57,10 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>Open when we started leaving: LeftCleanly counts whether its drain was confirmed.</summary>
     public bool CarriedAtLeave { get; set; }
 
-    /// <summary>Signature checks this link made us run, as a GCRA clock in microseconds: each check moves it on by the
-    /// cost of one at the allowed rate, never from before now minus the burst. Ahead of now: the link is over budget
-    /// and is not read until then (NodeCore.ReadableAt).</summary>
-    public long VerifyClockMicros { get; set; } = long.MinValue;
+    /// <summary>The work this link made us do (signature checks, lines), as a GCRA clock in microseconds: each unit
+    /// moves it on by its cost at the allowed rate, never from before now minus the burst. Ahead of now: the link is
+    /// over budget and is not read until then, if others are talking (NodeCore.ReadableAt).</summary>
+    public long BudgetClockMicros { get; set; } = long.MinValue;
 
     /// <summary>When a line (valid, new or not) last arrived on this link: a link that carried one in the last second is
     /// someone a flood on another link would delay (NodeCore.ReadableAt).</summary>

@@ -59,12 +59,16 @@ internal sealed class Flooding
     /// <summary>CHAT and REPLAY frames queued on links, counted per link (the simulator watches the network go quiet).</summary>
     public long ChatFramesQueued { get; private set; }
 
+    /// <summary>CHAT and REPLAY frames received (each costs the link's budget: NodeCore.ReadableAt).</summary>
+    public long ChatFramesReceived { get; private set; }
+
     /// <summary>Lines said while this node had no open link, so nobody received them.</summary>
     public long SentAlone { get; private set; }
 
     /// <summary>Handles a CHAT or REPLAY. Null, or the protocol error that closes the link.</summary>
     public string? OnChat(CoreLink from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, bool fromHistorySource, long now)
     {
+        ChatFramesReceived++;
         string? error = FrameReader.TryParseChat(body, out ChatView chat);
         if (error is not null)
             return error;

@@ -111,7 +111,7 @@ internal sealed partial class NodeCore
         if (_links.Find(id) is not { Channel: not null } link || link.State is LinkState.Connecting or LinkState.Closed)
             return data.Length;
         link.LastReceived = now;
-        long checkedBefore = _keys.Signatures.Checked;
+        long checkedBefore = _keys.Signatures.Checked, linesBefore = _flooding.ChatFramesReceived;
         int consumed = 0;
         while (link.State != LinkState.Closed && data.Length - consumed >= Protocol.RecordHeaderSize)
         {
@@ -133,7 +133,7 @@ internal sealed partial class NodeCore
         if (link.State == LinkState.Closed)
             consumed = data.Length;
         else
-            ChargeVerifies(link, _keys.Signatures.Checked - checkedBefore, now);
+            Charge(link, _keys.Signatures.Checked - checkedBefore, _flooding.ChatFramesReceived - linesBefore, now);
         Settle(now);
         return consumed;
     }
@@ -146,27 +146,29 @@ internal sealed partial class NodeCore
             link.LastReceived = Math.Max(link.LastReceived, now);
     }
 
-    /// <summary>Moves the link's verification clock on by <paramref name="count"/> checks (CoreLink.VerifyClockMicros).</summary>
-    private void ChargeVerifies(CoreLink link, long count, long now)
+    /// <summary>Moves the link's budget clock (CoreLink.BudgetClockMicros) on by what this read cost: each signature check
+    /// 1/VerifyRate s, each line 1/LineRate s.</summary>
+    private void Charge(CoreLink link, long verifies, long lines, long now)
     {
-        if (count <= 0)
+        if (verifies <= 0 && lines <= 0)
             return;
         long nowMicros = now * 1000;
         long floor = nowMicros - Options.VerifyBurst * 1_000_000L / Options.VerifyRate;
-        link.VerifyClockMicros = Math.Max(link.VerifyClockMicros, floor) + count * 1_000_000L / Options.VerifyRate;
-        if (link.VerifyClockMicros > nowMicros)
-            VerifyHolds++;
+        link.BudgetClockMicros = Math.Max(link.BudgetClockMicros, floor)
+            + verifies * 1_000_000L / Options.VerifyRate + lines * 1_000_000L / Options.LineRate;
+        if (link.BudgetClockMicros > nowMicros)
+            OverBudget++;
     }
 
     /// <summary>When the driver may read link <paramref name="id"/> again: later than <paramref name="now"/> while it is
-    /// over its signature-check budget (NodeOptions.VerifyRate) and another link carries lines, which its flood would
+    /// over its budget (NodeOptions.VerifyRate, LineRate) and another link carries lines, which its flood would
     /// delay. A link alone is never held (nobody else is waiting; holding it would only slow the lines it relays, and
     /// a node downstream of a throttled flood would hold it again). Advisory: a driver that reads anyway is served.</summary>
     public long ReadableAt(int id, long now)
     {
-        if (_links.Find(id) is not { } link || link.VerifyClockMicros <= now * 1000 || !OthersCarryLines(link, now))
+        if (_links.Find(id) is not { } link || link.BudgetClockMicros <= now * 1000 || !OthersCarryLines(link, now))
             return now;
-        return (link.VerifyClockMicros + 999) / 1000;
+        return (link.BudgetClockMicros + 999) / 1000;
     }
 
     private bool OthersCarryLines(CoreLink link, long now)
@@ -177,8 +179,8 @@ internal sealed partial class NodeCore
         return false;
     }
 
-    /// <summary>Reads after which a link was over its signature-check budget (each one a pause in reading it).</summary>
-    public long VerifyHolds { get; private set; }
+    /// <summary>Reads after which a link was over its budget (NodeOptions.VerifyRate, LineRate).</summary>
+    public long OverBudget { get; private set; }
 
     /// <summary>A transport record: opened, then each whole frame in it handled in order. Null or the protocol error.</summary>
     private string? OnRecord(CoreLink link, ReadOnlySpan<byte> record, long now)

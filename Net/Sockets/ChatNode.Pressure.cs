@@ -4,7 +4,8 @@
 //     that queue): held until every other link is under RelayLowWater, so a flooding member is paced by the slowest
 //     neighbour instead of filling our memory and cutting that neighbour as "not reading", and a user's line waits
 //     behind at most ~RelayHighWater of someone else's, not megabytes; or
-//   - the link is over its budget of signature checks (NodeCore.ReadableAt): held until the budget is back.
+//   - the link is over its budget of work, signature checks and lines, while others talk (NodeCore.ReadableAt):
+//     held until the budget is back.
 // A link's own queue never holds it (two peers flooding each other would wait for each other for ever), and no hold
 // lasts longer than MaxHold: a cycle of congested links then degrades to reading on, never to a stall. The kernel's
 // buffers are kept small on every link (PeerConnection.Start), so the queues seen here are most of what waits.
@@ -38,7 +39,7 @@ internal sealed partial class ChatNode
     /// <summary>_held.Count, readable without the lock by the send completions that may end a hold.</summary>
     private volatile int _heldCount;
 
-    /// <summary>Reads held so far, for congestion and for the signature budget (`:peers`, tests, the load bench).</summary>
+    /// <summary>Reads held so far, for congestion and for the budget (tests, the load bench).</summary>
     public long CongestionHolds { get; private set; }
 
     public long BudgetHolds { get; private set; }

@@ -101,17 +101,36 @@ public class BackPressureTests
         await Assert.That(await network.EveryoneSaysOneMessage("after the flood", speakers: [0, 2], listeners: [0, 2])).IsEmpty();
     }
 
-    [Test]
-    public async Task Lines_signed_one_at_a_time_past_the_signature_budget_are_held_while_others_talk_on()
+    /// <summary><paramref name="lines"/> lines by <paramref name="author"/>, <paramref name="batch"/> to a signature.</summary>
+    private static byte[][] Signed(NodeKeys author, int lines, int batch)
     {
-        // A budget of 200 checks a second (burst 100) instead of 2,000, so a few hundred lines, signed beforehand, are
-        // enough to exceed it.
-        using TestNetwork network = await LineOfThree(options => options with { VerifyRate = 200, VerifyBurst = 100 });
+        var frames = new List<byte[]>();
+        var frame = new byte[Protocol.MaxFrameSize + 64];
+        byte[] name = Encoding.UTF8.GetBytes("flood");
+        for (int first = 1; first <= lines; first += batch)
+        {
+            var signer = new LineSigner(author, name);
+            int count = Math.Min(batch, lines - first + 1);
+            for (int i = 0; i < count; i++)
+                signer.Add(new MessageId(author.NodeId, (ulong)(first + i)), TestNetwork.Now, Encoding.ASCII.GetBytes($"flood {first + i}"));
+            signer.Sign();
+            for (int i = 0; i < count; i++)
+                frames.Add(frame[..signer.WriteFrame(i, frame, out _)]);
+        }
+        return [.. frames];
+    }
+
+    [Test]
+    [Arguments(1, 600)]      // every line its own signature: the signature budget (200 checks a second here) binds
+    [Arguments(128, 3000)]   // batches of 128: the line budget (1,000 lines a second here) binds
+    public async Task A_flood_past_the_links_budget_is_held_while_others_talk_and_their_lines_go_ahead(int batch, int lines)
+    {
+        // Budgets a tenth of the defaults, so a few seconds' worth is quick to make.
+        using TestNetwork network = await LineOfThree(options => options with { VerifyRate = 200, LineRate = 1000, VerifyBurst = 100 });
         ChatNode victim = network.Nodes[Victim];
         using RawPeer flooder = await RawPeer.ConnectAsync(victim.ListenEndPoint);
         SecurePeer session = await flooder.HandshakeAsync("flood");
-        const int lines = 600;
-        byte[][] frames = [.. Enumerable.Range(1, lines).Select(seq => SecurePeer.Line(session.Keys, "flood", (ulong)seq, $"flood {seq}", TestNetwork.Now))];
+        byte[][] frames = Signed(session.Keys, lines, batch);
 
         // n0 talks (a link that carries lines is what makes n1 hold a flood on another).
         network.Nodes[0].Say("before", TestNetwork.Now);
