@@ -168,6 +168,18 @@ internal sealed partial class ChatNode
             return _core.DirectPeers();
     }
 
+    /// <summary>Neighbours whose reads were held for going over their budget (ChatNode.Pressure.cs), with how often:
+    /// who is flooding, for `:peers`.</summary>
+    public IReadOnlyList<(PeerInfo Peer, long Holds)> HeldPeers()
+    {
+        var held = new List<(PeerInfo, long)>();
+        lock (_lock)
+            foreach (CoreLink link in _core.Links.Open)
+                if (_connections.TryGetValue(link.Id, out PeerConnection? connection) && connection.BudgetHolds > 0)
+                    held.Add((link.Peer!, connection.BudgetHolds));
+        return held;
+    }
+
     /// <summary>Users online elsewhere in the network (this node not included), by name.</summary>
     public IReadOnlyList<MemberInfo> Members()
     {

@@ -60,6 +60,7 @@ internal sealed partial class ChatNode
             if (budget)
             {
                 BudgetHolds++;
+                connection.BudgetHolds++;
                 WakeAt(connection.ReadableAt, now);
             }
             else

@@ -164,6 +164,9 @@ internal sealed partial class PeerConnection
         }
     }
 
+    /// <summary>Reads held because this link was over its budget (ChatNode.Pressure.cs).</summary>
+    public long BudgetHolds { get; set; }
+
     /// <summary>The next read is not armed until Release.</summary>
     public void Hold() => Volatile.Write(ref _held, 1);
 

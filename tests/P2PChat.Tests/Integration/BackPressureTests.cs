@@ -149,5 +149,9 @@ public class BackPressureTests
             $"n2 to show all {lines} flood lines in the end", () => $"n2 {FloodLinesAt(network.Sinks[2])}");
         await Assert.That(network.Sinks[2].Left).IsEmpty();
         await Assert.That(victim.DirectPeerCount).IsEqualTo(3);
+        // The user of n1 can see who was held back, and nobody else is named.
+        string held = P2PChat.Ui.PeerReport.Lines(victim)[^1];
+        await Assert.That(held).StartsWith("held back for sending more than their share: flood (");
+        await Assert.That(held).DoesNotContain("n0").And.DoesNotContain("n2");
     }
 }
