@@ -89,4 +89,31 @@ public class Poly1305Tests
 
         await Assert.That(Hex.Of(ours)).IsEqualTo(Hex.Of(theirs));
     }
+
+    [Test]
+    public async Task Long_messages_of_all_ones_bytes_under_extreme_keys_get_the_tag_BouncyCastle_gives()
+    {
+        // The two-lane path (long inputs) at its limb bounds: every message limb at its maximum, over many pairs, with
+        // odd and even block counts and a partial last block.
+        var reference = new Org.BouncyCastle.Crypto.Macs.Poly1305();
+        var ours = new byte[16];
+        var theirs = new byte[16];
+        string? firstMismatch = null;
+        foreach (byte keyByte in new byte[] { 0xff, 0x00, 0x80 })
+        {
+            var key = Enumerable.Repeat(keyByte, 32).ToArray();
+            for (int length = 100; length <= 1200 && firstMismatch is null; length += 7)
+            {
+                var message = Enumerable.Repeat((byte)0xff, length).ToArray();
+                Poly1305.Mac(key, message, ours);
+                reference.Init(new KeyParameter(key));
+                reference.BlockUpdate(message);
+                reference.DoFinal(theirs);
+                if (!ours.AsSpan().SequenceEqual(theirs))
+                    firstMismatch = $"key bytes {keyByte:x2}, length {length}";
+            }
+        }
+
+        await Assert.That(firstMismatch).IsNull();
+    }
 }
