@@ -135,4 +135,25 @@ public class LineSealTests
         foreach (byte[] frame in frames)
             await Assert.That(Verify(warm, frame)).IsTrue();
     }
+
+    [Test]
+    [Arguments(5)]
+    [Arguments(37)]
+    [Arguments(128)]
+    public async Task A_batch_of_short_and_long_lines_mixed_verifies_line_by_line(int count)
+    {
+        // The signer hashes four short lines' leaves at once and longer ones alone; the verifier one at a time.
+        var random = new Random(count);
+        var signer = new LineSigner(Alice, Encoding.UTF8.GetBytes("alice"));
+        for (int i = 0; i < count; i++)
+            signer.Add(new MessageId(Alice.NodeId, 1 + (ulong)i), 1000 + i, Encoding.UTF8.GetBytes(new string('x', random.Next(4) == 0 ? 20 + random.Next(200) : 1 + random.Next(28))));
+        signer.Sign();
+        var buffer = new byte[Protocol.MaxFrameSize];
+
+        for (int i = 0; i < count; i++)
+        {
+            byte[] frame = buffer[..signer.WriteFrame(i, buffer, out _)];
+            await Assert.That(Verify(new LineVerifier(new SignatureMemo()), frame)).IsTrue().Because($"line {i}, frame {frame.Length} bytes");
+        }
+    }
 }
