@@ -1,6 +1,7 @@
-// SHA-256 over BouncyCastle's managed Sha256Digest (the BCL's SHA256 is OpenSSL). One instance is reused for many
-// hashes and allocates nothing after construction.
-using Org.BouncyCastle.Crypto.Digests;
+// SHA-256 (FIPS 180-4) over our own compression function (Sha256Block): the BCL's SHA256 is OpenSSL, and
+// BouncyCastle's managed Sha256Digest was the largest cost per chat line (each line is a Merkle leaf and about one node
+// per hop). One instance is reused for many hashes and allocates nothing after construction.
+using System.Buffers.Binary;
 
 namespace P2PChat.Net.Crypto;
 
@@ -8,21 +9,62 @@ internal sealed class Sha256Hasher
 {
     public const int Size = 32;
 
-    public const int BlockSize = 64;
+    public const int BlockSize = Sha256Block.Size;
 
     [ThreadStatic]
     private static Sha256Hasher? t_shared;
 
-    private readonly Sha256Digest _digest = new();
+    private readonly uint[] _state = new uint[8];
+    // A partial block waiting for more input; _buffered bytes of it are in use.
+    private readonly byte[] _buffer = new byte[BlockSize];
+    private int _buffered;
+    private ulong _length; // bytes appended since the last Finish
 
-    public void Append(ReadOnlySpan<byte> data) => _digest.BlockUpdate(data);
+    public Sha256Hasher() => Reset();
+
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        _length += (ulong)data.Length;
+        if (_buffered > 0)
+        {
+            int take = Math.Min(BlockSize - _buffered, data.Length);
+            data[..take].CopyTo(_buffer.AsSpan(_buffered));
+            _buffered += take;
+            data = data[take..];
+            if (_buffered < BlockSize)
+                return;
+            Sha256Block.Compress(_state, _buffer);
+            _buffered = 0;
+        }
+        int done = Sha256Block.Compress(_state, data);
+        data[done..].CopyTo(_buffer);
+        _buffered = data.Length - done;
+    }
 
     /// <summary>Writes the hash of everything appended since the last Finish and starts over.</summary>
     public void Finish(Span<byte> hash32)
     {
         if (hash32.Length < Size)
             throw new ArgumentException($"the hash needs {Size} bytes", nameof(hash32));
-        _digest.DoFinal(hash32);
+        // Padding (FIPS 180-4 section 5.1.1): a 1 bit, zeros up to 56 bytes into a block, the length in bits.
+        Span<byte> buffer = _buffer;
+        buffer[_buffered] = 0x80;
+        if (_buffered + 1 > BlockSize - 8)
+        {
+            buffer[(_buffered + 1)..].Clear();
+            Sha256Block.Compress(_state, buffer);
+            buffer[..(BlockSize - 8)].Clear();
+        }
+        else
+        {
+            buffer[(_buffered + 1)..(BlockSize - 8)].Clear();
+        }
+        BinaryPrimitives.WriteUInt64BigEndian(buffer[(BlockSize - 8)..], _length * 8);
+        Sha256Block.Compress(_state, buffer);
+        for (int i = 0; i < 8; i++)
+            BinaryPrimitives.WriteUInt32BigEndian(hash32[(4 * i)..], _state[i]);
+        buffer.Clear(); // the message's last bytes (an HMAC key pad, say) do not outlive the hash
+        Reset();
     }
 
     public static void Hash(ReadOnlySpan<byte> data, Span<byte> hash32)
@@ -32,5 +74,14 @@ internal sealed class Sha256Hasher
         var hasher = t_shared ??= new Sha256Hasher();
         hasher.Append(data);
         hasher.Finish(hash32);
+    }
+
+    private void Reset()
+    {
+        // The initial hash value H(0) (FIPS 180-4 section 5.3.3).
+        _state[0] = 0x6a09e667; _state[1] = 0xbb67ae85; _state[2] = 0x3c6ef372; _state[3] = 0xa54ff53a;
+        _state[4] = 0x510e527f; _state[5] = 0x9b05688c; _state[6] = 0x1f83d9ab; _state[7] = 0x5be0cd19;
+        _buffered = 0;
+        _length = 0;
     }
 }

@@ -32,8 +32,25 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
     /// <summary>Signs the batch: afterwards WriteFrame gives each line's CHAT frame.</summary>
     public void Sign()
     {
-        for (int i = 0; i < Count; i++)
-            BatchTree.Leaf(_hasher, Head(i), Text(i), _levels.AsSpan(i * Protocol.TreeHashSize, Protocol.TreeHashSize));
+        // Four leaves at a time while four lines in a row each make a one-block leaf message (a short line); any
+        // other line alone.
+        Span<byte> blocks = stackalloc byte[Sha256x4.Lanes * Sha256Block.Size];
+        for (int i = 0; i < Count;)
+        {
+            if (Sha256x4.IsAccelerated && i + Sha256x4.Lanes <= Count && FitsOneBlock(i, Sha256x4.Lanes))
+            {
+                for (int lane = 0; lane < Sha256x4.Lanes; lane++)
+                    Sha256x4.Pad(blocks.Slice(lane * Sha256Block.Size, Sha256Block.Size), [0], Head(i + lane), Text(i + lane));
+                Sha256x4.HashPadded(blocks, _levels.AsSpan(i * Protocol.TreeHashSize, Sha256x4.Lanes * Protocol.TreeHashSize),
+                    Protocol.TreeHashSize);
+                i += Sha256x4.Lanes;
+            }
+            else
+            {
+                BatchTree.Leaf(_hasher, Head(i), Text(i), _levels.AsSpan(i * Protocol.TreeHashSize, Protocol.TreeHashSize));
+                i++;
+            }
+        }
         ReadOnlySpan<byte> root = BatchTree.Build(_hasher, _levels, Count);
         Span<byte> signed = stackalloc byte[LineVerifier.SignedSize];
         ulong first = _lines[0].Id.Seq;
@@ -56,6 +73,15 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
     {
         Count = 0;
         _textLength = 0;
+    }
+
+    /// <summary>Whether lines first .. first + n - 1 each make a leaf message of one block.</summary>
+    private bool FitsOneBlock(int first, int n)
+    {
+        for (int i = first; i < first + n; i++)
+            if (1 + 25 + name.Length + _lines[i].Length > Sha256x4.MaxOneBlockMessage) // leaf byte, Head(), text
+                return false;
+        return true;
     }
 
     private ReadOnlySpan<byte> Text(int index) => _texts.AsSpan(_lines[index].Offset, _lines[index].Length);
