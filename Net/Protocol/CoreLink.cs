@@ -62,9 +62,12 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// over budget and is not read until then, if others are talking (NodeCore.ReadableAt).</summary>
     public long BudgetClockMicros { get; set; } = long.MinValue;
 
-    /// <summary>When a line (valid, new or not) last arrived on this link: a link that carried one in the last second is
-    /// someone a flood on another link would delay (NodeCore.ReadableAt).</summary>
+    /// <summary>When this link last brought a line we did not have, and whose: a link that brought one in the last second,
+    /// from another sender than a link over its budget, is someone that link's flood would delay (NodeCore.ReadableAt).
+    /// Copies of the same sender's lines on two paths are not "someone else talking".</summary>
     public long LastLineAt { get; set; } = long.MinValue / 2;
+
+    public ulong LastLineOrigin { get; set; }
 
     /// <summary>Made by the user (JoinAsync): its address is pinned in the book once it opens.</summary>
     public bool UserJoin { get; set; }

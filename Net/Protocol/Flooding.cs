@@ -77,9 +77,13 @@ internal sealed class Flooding
             return null; // our own line came back round a cycle
         if (!Verifier.Verify(chat))
             return "a line whose signature does not verify (forged or altered)";
-        from.LastLineAt = now;
         _now = now;
         Admission admission = Filter.Admit(chat.Id, now, chat.History, fromHistorySource);
+        if (admission is Admission.New or Admission.History)
+        {
+            from.LastLineAt = now;
+            from.LastLineOrigin = origin;
+        }
         bool fromOrigin = from.Peer!.NodeId == origin;
         // A relayed copy we already had, or one from an origin we hear directly anyway: this neighbour is a second path
         // for that origin. Ask it to stop relaying the origin to us (never the origin itself: it sends its own lines on

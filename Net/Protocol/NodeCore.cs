@@ -161,8 +161,8 @@ internal sealed partial class NodeCore
     }
 
     /// <summary>When the driver may read link <paramref name="id"/> again: later than <paramref name="now"/> while it is
-    /// over its budget (NodeOptions.VerifyRate, LineRate) and another link carries lines, which its flood would
-    /// delay. A link alone is never held (nobody else is waiting; holding it would only slow the lines it relays, and
+    /// over its budget (NodeOptions.VerifyRate, LineRate) and another link brings someone else's lines, which its
+    /// flood would delay. A link alone is never held (nobody else is waiting; holding it would only slow the lines it relays, and
     /// a node downstream of a throttled flood would hold it again). Advisory: a driver that reads anyway is served.</summary>
     public long ReadableAt(int id, long now)
     {
@@ -174,7 +174,7 @@ internal sealed partial class NodeCore
     private bool OthersCarryLines(CoreLink link, long now)
     {
         foreach (CoreLink other in _links.Open)
-            if (other != link && now - other.LastLineAt < 1000)
+            if (other != link && now - other.LastLineAt < 1000 && other.LastLineOrigin != link.LastLineOrigin)
                 return true;
         return false;
     }
