@@ -125,7 +125,7 @@ public class BackPressureTests
     [Arguments(128, 3000)]   // batches of 128: the line budget (1,000 lines a second here) binds
     public async Task A_flood_past_the_links_budget_is_held_while_others_talk_and_their_lines_go_ahead(int batch, int lines)
     {
-        // Budgets a tenth of the defaults, so a few seconds' worth is quick to make.
+        // Budgets below the defaults (200 checks, 1,000 lines a second), so a few seconds' worth is quick to make.
         using TestNetwork network = await LineOfThree(options => options with { VerifyRate = 200, LineRate = 1000, VerifyBurst = 100 });
         ChatNode victim = network.Nodes[Victim];
         using RawPeer flooder = await RawPeer.ConnectAsync(victim.ListenEndPoint);
