@@ -10,9 +10,12 @@ namespace P2PChat.Net;
 
 internal sealed class Flooding
 {
-    /// <summary>A sender's PRESENCE said it had said more than we have for this long: some relay path to us is pruned
-    /// around a break we did not see. Longer than a line takes to catch up with a presence frame on another path.</summary>
-    public const long RepairAfterMs = 2000;
+    /// <summary>A sender's PRESENCE, or a later line of it, said it had said more than we have for this long: some relay
+    /// path to us is pruned around a break we did not see, or two neighbours pruned each other's copies at once (a
+    /// race of PRUNE frames in flight: bench/run.sh's line of 8 with self-healed links lost an early line in about
+    /// one run in six, and every later line of that sender waited in order for the repair). Longer than a line
+    /// takes to catch up on another path; it was 2 s, and the whole conversation of that sender stalled that long.</summary>
+    public const long RepairAfterMs = 500;
 
     /// <summary>At most one repair (UNPRUNE and SYNC on every link) this often.</summary>
     public const long RepairIntervalMs = 5000;
@@ -119,6 +122,7 @@ internal sealed class Flooding
                 break;
             case DeliveryOrder.Verdict.Hold:
                 Order.Hold(state, chat.Id, frame, from.Id, now, _showHeld);
+                NoteAdvertised(origin, chat.Id.Seq); // a line after a gap: the sender said what we lack (Tick repairs)
                 break;
             default:
                 Forward(frame, origin, from.Id, now); // too late to show here; a neighbour may still want it
