@@ -132,12 +132,30 @@ public class BackPressureTests
         SecurePeer session = await flooder.HandshakeAsync("flood");
         byte[][] frames = Signed(session.Keys, lines, batch);
 
-        // n0 talks (a link that carries lines is what makes n1 hold a flood on another).
+        // n0 talks all along, a line every 100 ms (a link that brought someone else's line in the last second is what
+        // makes n1 hold a flood on another; on a busy machine the flood may come more than a second after one line).
         network.Nodes[0].Say("before", TestNetwork.Now);
         await Eventually.WaitUntil(() => network.Sinks[2].CountOf("n0: before") == 1, TestNetwork.Deadline, "n2 to show n0's first line",
             network.Sinks[2].ToString);
-        await flooder.SendFramesAsync(frames);
-        await Eventually.WaitUntil(() => victim.BudgetHolds > 0, TimeSpan.FromSeconds(10), "n1 to hold the flooder's reads");
+        using var chatter = new CancellationTokenSource();
+        Task talking = Task.Run(async () =>
+        {
+            for (int i = 0; !chatter.IsCancellationRequested; i++)
+            {
+                network.Nodes[0].Say($"chatter {i}", TestNetwork.Now);
+                await Task.Delay(100, CancellationToken.None); // the pace of a person typing, not a wait for a condition
+            }
+        });
+        try
+        {
+            await flooder.SendFramesAsync(frames);
+            await Eventually.WaitUntil(() => victim.BudgetHolds > 0, TimeSpan.FromSeconds(10), "n1 to hold the flooder's reads");
+        }
+        finally
+        {
+            chatter.Cancel();
+            await talking;
+        }
 
         // While the flood waits, n0's next line goes ahead of it.
         network.Nodes[0].Say("during", TestNetwork.Now);

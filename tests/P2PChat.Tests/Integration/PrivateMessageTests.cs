@@ -37,6 +37,9 @@ public class PrivateMessageTests
         await Eventually.WaitUntil(() => network.Sinks[2].CountOf("n0: a line for everyone") == 1, TestNetwork.Deadline,
             "n2 to get the public line after the private one", network.Sinks[2].ToString);
         await Assert.That(network.Sinks[2].CountOf("n0 (private): the key is under the mat")).IsEqualTo(1);
+        // The relay's display runs on a thread of its own: it may show the line a moment after n2 does.
+        await Eventually.WaitUntil(() => network.Sinks[1].CountOf("n0: a line for everyone") == 1, TestNetwork.Deadline,
+            "n1 to show the public line", network.Sinks[1].ToString);
         await Assert.That(network.Sinks[1].Messages).IsEquivalentTo(["n0: a line for everyone"]);
         // The relay logged and passed it on (it is an ordinary signed line to n1) without being able to open it.
         await Assert.That(network.Sinks[1].Messages.Any(m => m.Contains("mat"))).IsFalse();
