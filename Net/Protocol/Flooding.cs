@@ -123,7 +123,7 @@ internal sealed class Flooding
                 break;
             case DeliveryOrder.Verdict.Hold:
                 Order.Hold(state, chat.Id, frame, from.Id, now, _showHeld);
-                NoteAdvertised(origin, chat.Id.Seq); // a line after a gap: the sender said what we lack (Tick repairs)
+                state.Advertised = Math.Max(state.Advertised, chat.Id.Seq); // a line after a gap: the sender said what we lack (Tick repairs)
                 break;
             default:
                 Forward(frame, origin, from.Id, now); // too late to show here; a neighbour may still want it

@@ -140,11 +140,10 @@ public class BackPressureTests
         using var chatter = new CancellationTokenSource();
         Task talking = Task.Run(async () =>
         {
-            for (int i = 0; !chatter.IsCancellationRequested; i++)
-            {
+            // The pace of a person typing (a rate, not a wait for something to happen).
+            using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            for (int i = 0; !chatter.IsCancellationRequested && await pace.WaitForNextTickAsync(CancellationToken.None); i++)
                 network.Nodes[0].Say($"chatter {i}", TestNetwork.Now);
-                await Task.Delay(100, CancellationToken.None); // the pace of a person typing, not a wait for a condition
-            }
         });
         try
         {

@@ -15,14 +15,8 @@ public class ControlFramePaceTests
     }
 
     /// <summary>The SYNCED frames the core sent <paramref name="peer"/> since the last call.</summary>
-    private static int SyncedAnswers(DialBench bench, (SecurePeer Peer, int Link) peer, List<byte> tail)
-    {
-        tail.AddRange(bench.Fuzz.Effects.Take(peer.Link));
-        var frames = new List<byte[]>();
-        peer.Peer.Feed([.. tail], out int used, frames);
-        tail.RemoveRange(0, used);
-        return frames.Count(f => f.Length > 4 && f[4] == (byte)FrameType.Synced);
-    }
+    private static int SyncedAnswers(DialBench bench, (SecurePeer Peer, int Link) peer, List<byte> tail) =>
+        bench.FramesSent(peer, tail, FrameType.Synced);
 
     [Test]
     public async Task Twenty_SYNCs_in_a_burst_get_one_answer_now_and_one_for_the_latest_when_the_pace_allows()

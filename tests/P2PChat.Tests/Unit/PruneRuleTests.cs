@@ -9,14 +9,8 @@ namespace P2PChat.Tests;
 public class PruneRuleTests
 {
     /// <summary>The PRUNE frames the core sent <paramref name="peer"/> since the last call.</summary>
-    private static int Prunes(DialBench bench, (SecurePeer Peer, int Link) peer, List<byte> tail)
-    {
-        tail.AddRange(bench.Fuzz.Effects.Take(peer.Link));
-        var frames = new List<byte[]>();
-        peer.Peer.Feed([.. tail], out int used, frames);
-        tail.RemoveRange(0, used);
-        return frames.Count(f => f.Length > 4 && f[4] == (byte)FrameType.Prune);
-    }
+    private static int Prunes(DialBench bench, (SecurePeer Peer, int Link) peer, List<byte> tail) =>
+        bench.FramesSent(peer, tail, FrameType.Prune);
 
     [Test]
     public async Task A_relay_bringing_new_lines_of_an_origin_we_also_link_to_is_not_pruned_until_it_brings_a_duplicate()
