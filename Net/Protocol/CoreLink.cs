@@ -69,6 +69,10 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     public ulong LastLineOrigin { get; set; }
 
+    /// <summary>This link passed on a forged line it had not checked (CHAT_UNCHECKED): from now on its lines are checked
+    /// before we pass them on, so a forger behind it reaches our neighbours no more (Flooding.OnChat).</summary>
+    public bool CheckFirst { get; set; }
+
     /// <summary>Made by the user (JoinAsync): its address is pinned in the book once it opens.</summary>
     public bool UserJoin { get; set; }
 

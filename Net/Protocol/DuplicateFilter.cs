@@ -133,6 +133,18 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// <summary>The state of the origin Admit judged last (null when refused): saves the caller a second lookup.</summary>
     internal OriginState? LastAdmitted { get; private set; }
 
+    /// <summary>Whether Admit would call <paramref name="seq"/> of this tracked sender new (live, not yet seen), without
+    /// recording it.</summary>
+    internal static bool IsUnseen(OriginState state, ulong seq)
+    {
+        if (seq <= state.Base || seq <= state.Horizon)
+            return false;
+        foreach ((ulong start, ulong end) in state.Ranges)
+            if (seq >= start && seq <= end)
+                return false;
+        return true;
+    }
+
     /// <summary>The state of a tracked origin, or null.</summary>
     internal OriginState? Find(ulong origin) => _origins.GetValueOrDefault(origin);
 

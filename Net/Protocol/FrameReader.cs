@@ -120,7 +120,7 @@ internal static class FrameReader
     public static string? TryParseChat(ReadOnlySpan<byte> body, out ChatView chat)
     {
         chat = default;
-        if (body.Length < Protocol.ChatHeaderSize || body[0] is not ((byte)FrameType.Chat or (byte)FrameType.Replay))
+        if (body.Length < Protocol.ChatHeaderSize || body[0] is not ((byte)FrameType.Chat or (byte)FrameType.Replay or (byte)FrameType.ChatUnchecked))
             return "malformed CHAT";
         ulong origin = BinaryPrimitives.ReadUInt64BigEndian(body[1..]);
         ulong seq = BinaryPrimitives.ReadUInt64BigEndian(body[9..]);

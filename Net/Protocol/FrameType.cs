@@ -31,4 +31,9 @@ internal enum FrameType : byte
     /// <summary>Empty: the end of the REPLAY frames that answer a SYNC. A newcomer shows live lines only after its
     /// history source's SYNCED, so history comes first.</summary>
     Synced = 10,
+
+    /// <summary>A CHAT passed on before this hop checked its signature (cut-through: a relay forwards a line that needs a
+    /// signature check first and checks it after, so a line crosses a hop in the time of a copy, not of an Ed25519
+    /// verification). Same payload; the receiver checks it as any line, but a forgery in it is not the sender's fault.</summary>
+    ChatUnchecked = 11,
 }

@@ -9,6 +9,10 @@ internal interface ICoreEffects : IChatSink
     /// closes the link (CloseKind.PeerNotReading). Queued frames go out when the current input is handled.</summary>
     bool Send(int link, ReadOnlySpan<byte> frame);
 
+    /// <summary>Starts the sends queued so far now, not when the input is handled: the core is about to spend a while
+    /// (an Ed25519 check) on a line it has already passed on.</summary>
+    void Push();
+
     /// <summary>Opens a connection to <paramref name="to"/> for the core's <paramref name="link"/>; answer with
     /// NodeCore.Connected, or NodeCore.Lost with the reason it failed.</summary>
     void Connect(int link, System.Net.IPEndPoint to);

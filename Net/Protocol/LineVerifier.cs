@@ -1,9 +1,9 @@
-// Checks that a line was said by the key it names, before it is shown, logged or passed on: the key and epoch must
-// give the line's origin, and the line's Merkle path (BatchTree) must lead to a root its author signed. One Ed25519
-// verification per batch, not per line: a batch once verified is cached by (origin, first) with its seal's bytes and
-// the tree nodes learned so far, so the next line of it (or another copy of the same line) costs its leaf hash, about
-// one node hash, and comparisons. A line accepted from the cache has exactly the bytes a fresh check would accept (a
-// relay never passes on a line its neighbour would refuse). Bounded: the oldest batch is forgotten first.
+// Checks that a line was said by the key it names, before it is shown or logged (or passed on as CHAT): the key and
+// epoch must give the line's origin, and the line's Merkle path (BatchTree) must lead to a root its author signed. One
+// Ed25519 verification per batch, not per line: a batch once verified is cached by (origin, first) with its seal's
+// bytes and the tree nodes learned so far, so the next line of it (or another copy of the same line) costs its leaf
+// hash, about one node hash, and comparisons. A line accepted from the cache has exactly the bytes a fresh check would
+// accept (a relay never vouches for a line its neighbour would refuse). Bounded: the oldest batch is forgotten first.
 using System.Buffers.Binary;
 using P2PChat.Net.Crypto;
 
@@ -51,6 +51,10 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
 
     /// <summary>Lines refused: wrong key for the origin, a path to nowhere, or a signature that does not verify.</summary>
     public long Forged { get; private set; }
+
+    /// <summary>Whether the line's batch was verified already, so Verify costs a hash or two, not a signature check.</summary>
+    public bool IsCached(in ChatView chat) =>
+        _batches.TryGetValue((chat.Id.Origin, chat.Seal.First), out Batch? cached) && chat.Seal.Header.SequenceEqual(cached.Header);
 
     public bool Verify(in ChatView chat)
     {

@@ -119,6 +119,13 @@ internal sealed class LinkTable(ICoreEffects effects)
     public void FlushAll()
     {
         Input++;
+        FlushPending();
+    }
+
+    /// <summary>Seals what is queued on every link now, in the middle of an input (Flooding passes a line on before a
+    /// slow check: what it queued must leave first).</summary>
+    public void FlushPending()
+    {
         for (int i = 0; i < _unsealed.Count; i++)
             Flush(_unsealed[i]);
         _unsealed.Clear();

@@ -217,7 +217,7 @@ internal sealed partial class NodeCore
             return OnHello(from, body, now);
         return (FrameType)body[0] switch
         {
-            FrameType.Chat or FrameType.Replay => _flooding.OnChat(from, body, frame, from == _history.Source, now),
+            FrameType.Chat or FrameType.Replay or FrameType.ChatUnchecked => _flooding.OnChat(from, body, frame, from == _history.Source, now),
             FrameType.Prune => _flooding.OnPrune(from, body),
             FrameType.Unprune => Flooding.OnUnprune(from, body),
             FrameType.Sync => _history.OnSync(from, body, now),

@@ -207,6 +207,16 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>Lines passed on before their signature was checked, and those of them that were forged, for tests.</summary>
+    internal (long Passed, long Forged) UncheckedLines
+    {
+        get
+        {
+            lock (_lock)
+                return (_core.Flooding.PassedUnchecked, _core.Flooding.ForgedUnchecked);
+        }
+    }
+
     /// <summary>Messages said while this node had no open link, so nobody received them.</summary>
     public long SentWithoutPeers
     {

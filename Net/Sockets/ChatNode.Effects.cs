@@ -8,6 +8,14 @@ namespace P2PChat.Net;
 
 internal sealed partial class ChatNode : ICoreEffects
 {
+    // Under _lock, in the middle of an input: the core passed a line on and is about to check its signature.
+    void ICoreEffects.Push()
+    {
+        for (int i = 0; i < _dirty.Count; i++)
+            _dirty[i].Kick();
+        _dirty.Clear();
+    }
+
     bool ICoreEffects.Send(int link, ReadOnlySpan<byte> frame)
     {
         if (!_connections.TryGetValue(link, out PeerConnection? connection))

@@ -108,7 +108,7 @@ internal static class FrameFuzz
         if (chat is null)
         {
             int depth = c.Seal.Path.Length / Protocol.TreeHashSize;
-            PropertyViolation.Unless(type is FrameType.Chat or FrameType.Replay && c.History == (type == FrameType.Replay)
+            PropertyViolation.Unless(type is FrameType.Chat or FrameType.Replay or FrameType.ChatUnchecked && c.History == (type == FrameType.Replay)
                 && TextRules.IsValidName(c.Name) && TextRules.IsValidText(c.Text) && c.Id.Seq > 0
                 && c.Seal.Count is >= 1 and <= Protocol.MaxBatchLines && c.Seal.First > 0 && c.Id.Seq >= c.Seal.First
                 && c.Id.Seq - c.Seal.First < (ulong)c.Seal.Count && depth == BatchTree.PathLength(c.Seal.Count, (int)(c.Id.Seq - c.Seal.First))

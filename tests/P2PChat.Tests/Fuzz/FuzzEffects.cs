@@ -44,6 +44,10 @@ internal sealed class FuzzEffects(int maxQueueBytes) : ICoreEffects
         return bytes;
     }
 
+    void ICoreEffects.Push()
+    {
+    }
+
     bool ICoreEffects.Send(int link, ReadOnlySpan<byte> frame)
     {
         long offered = _offered.GetValueOrDefault(link) + frame.Length;

@@ -100,7 +100,7 @@ internal static class SessionFuzz
         n is not null && c.Fuzz.Core.Links.Find(n.Link) is { State: LinkState.Open } && !c.Fuzz.Effects.Closed.ContainsKey(n.Link);
 
     private static bool IsChat(byte[] frame, MessageId id) =>
-        frame.Length > 21 && frame[4] is (byte)FrameType.Chat && BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(5)) == id.Origin
+        frame.Length > 21 && frame[4] is (byte)FrameType.Chat or (byte)FrameType.ChatUnchecked && BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(5)) == id.Origin
         && BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(13)) == id.Seq;
 
     /// <summary>An honest peer connects and completes the handshake.</summary>

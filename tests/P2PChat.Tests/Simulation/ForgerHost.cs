@@ -1,8 +1,8 @@
 // A hostile peer for the simulation: it completes the handshake with keys of its own (so it is a member as far as
 // the protocol goes), then tries one of issue 10's attacks on a live member: a line under that member's origin, a
 // line with a sequence far above the member's (which would make its next lines look like duplicates everywhere), or
-// a BYE that would make it "leave". The invariants must not notice: nothing shown that nobody said, every member's
-// lines delivered, every roster complete.
+// a BYE that would make it "leave". Lines go as CHAT or as CHAT_UNCHECKED. The invariants must not notice: nothing
+// shown that nobody said, every member's lines delivered, every roster complete.
 using System.Net;
 using P2PChat.Net;
 
@@ -22,7 +22,13 @@ internal sealed class ForgerHost(SimNetwork net, IPEndPoint endPoint, NodeHost v
             1 => SecurePeer.ForgedLine(keys, victim.NodeId, victim.Core.Name, next + 1_000_000, "forged"),
             _ => SecurePeer.ForgedBye(keys, victim.NodeId, victim.Core.Name),
         };
-        Net.Trace($"forger sends a {(attack switch { 0 => "line as", 1 => "high sequence as", _ => "BYE for" })} {victim.Label}");
+        // Half the forgers send their line as CHAT_UNCHECKED, as if passing on someone else's line before checking it:
+        // it is then not their fault at the first hop, which passes it on before its own check. Chosen by the victim's
+        // id, not by a draw, so the scenario's random draws, and the seeds kept as tests, stay as they were.
+        bool asUnchecked = attack < 2 && (victim.NodeId & 1) == 1;
+        if (asUnchecked)
+            frame[Protocol.LengthPrefixSize] = (byte)FrameType.ChatUnchecked;
+        Net.Trace($"forger sends a {(attack switch { 0 => "line as", 1 => "high sequence as", _ => "BYE for" })} {victim.Label}{(asUnchecked ? ", unchecked" : "")}");
         Send(Peer.Seal(frame));
     }
 }
