@@ -111,32 +111,46 @@ internal sealed partial class NodeCore
         if (_links.Find(id) is not { Channel: not null } link || link.State is LinkState.Connecting or LinkState.Closed)
             return data.Length;
         link.LastReceived = now;
-        long checkedBefore = _keys.Signatures.Checked, linesBefore = _flooding.ChatFramesReceived;
         int consumed = 0;
         while (link.State != LinkState.Closed && data.Length - consumed >= Protocol.RecordHeaderSize)
         {
             int length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(data[consumed..]);
-            if (length == 0 || length > MaxHandshakeRecord && !link.Channel.IsEstablished)
+            if (length == 0 || length > Protocol.MaxRecord || length > MaxHandshakeRecord && !link.Channel.IsEstablished)
             {
-                CloseLink(link, new LinkClose(CloseKind.ProtocolError,
-                    length == 0 ? "empty record" : $"handshake record larger than {MaxHandshakeRecord} bytes: not a p2pchat peer"), now);
+                CloseLink(link, new LinkClose(CloseKind.ProtocolError, length == 0 ? "empty record"
+                    : link.Channel.IsEstablished ? $"record larger than {Protocol.MaxRecord} bytes"
+                    : $"handshake record larger than {MaxHandshakeRecord} bytes: not a p2pchat peer"), now);
                 break;
             }
             if (data.Length - consumed < Protocol.RecordHeaderSize + length)
                 break;
             ReadOnlySpan<byte> record = data.Slice(consumed + Protocol.RecordHeaderSize, length);
             consumed += Protocol.RecordHeaderSize + length;
+            long checkedBefore = _keys.Signatures.Checked, linesBefore = _flooding.ChatFramesReceived;
             string? error = link.Channel.IsEstablished ? OnRecord(link, record, now) : OnHandshake(link, record, now);
             if (error is not null)
+            {
                 CloseLink(link, new LinkClose(CloseKind.ProtocolError, error), now);
+                break;
+            }
+            // Over budget while others talk: the rest waits for ReadableAt, unopened (the driver keeps it and hands it
+            // back before it reads more). A read of a flood of lines said alone would otherwise be checked in one go,
+            // and someone else's line behind it with it.
+            if (Charge(link, _keys.Signatures.Checked - checkedBefore, _flooding.ChatFramesReceived - linesBefore, now)
+                && consumed < data.Length && OthersCarryLines(link, now))
+            {
+                StoppedEarly++;
+                break;
+            }
         }
         if (link.State == LinkState.Closed)
             consumed = data.Length;
-        else
-            Charge(link, _keys.Signatures.Checked - checkedBefore, _flooding.ChatFramesReceived - linesBefore, now);
         Settle(now);
         return consumed;
     }
+
+    /// <summary>Reads the core stopped handling before their end, the link being over its budget (Receive).</summary>
+    public long StoppedEarly { get; private set; }
 
     /// <summary>The driver knows link <paramref name="id"/> has bytes waiting that it does not read yet (it holds the
     /// link): a sign of life, though not yet processed.</summary>
@@ -146,18 +160,20 @@ internal sealed partial class NodeCore
             link.LastReceived = Math.Max(link.LastReceived, now);
     }
 
-    /// <summary>Moves the link's budget clock (CoreLink.BudgetClockMicros) on by what this read cost: each signature check
-    /// 1/VerifyRate s, each line 1/LineRate s.</summary>
-    private void Charge(CoreLink link, long verifies, long lines, long now)
+    /// <summary>Moves the link's budget clock (CoreLink.BudgetClockMicros) on by what a record cost: each signature check
+    /// 1/VerifyRate s, each line 1/LineRate s. True when the link is now over its budget.</summary>
+    private bool Charge(CoreLink link, long verifies, long lines, long now)
     {
         if (verifies <= 0 && lines <= 0)
-            return;
+            return false;
         long nowMicros = now * 1000;
         long floor = nowMicros - Options.VerifyBurst * 1_000_000L / Options.VerifyRate;
         link.BudgetClockMicros = Math.Max(link.BudgetClockMicros, floor)
             + verifies * 1_000_000L / Options.VerifyRate + lines * 1_000_000L / Options.LineRate;
-        if (link.BudgetClockMicros > nowMicros)
-            OverBudget++;
+        if (link.BudgetClockMicros <= nowMicros)
+            return false;
+        OverBudget++;
+        return true;
     }
 
     /// <summary>When the driver may read link <paramref name="id"/> again: later than <paramref name="now"/> while it is
@@ -179,7 +195,7 @@ internal sealed partial class NodeCore
         return false;
     }
 
-    /// <summary>Reads after which a link was over its budget (NodeOptions.VerifyRate, LineRate).</summary>
+    /// <summary>Records after which a link was over its budget (NodeOptions.VerifyRate, LineRate).</summary>
     public long OverBudget { get; private set; }
 
     /// <summary>A transport record: opened, then each whole frame in it handled in order. Null or the protocol error.</summary>

@@ -69,9 +69,13 @@ internal static class Protocol
 
     public const int MaxSealSize = SealFixedSize + MaxTreeDepth * TreeHashSize;
 
-    /// <summary>Encrypted records: length:u16 then the record (a Noise message), at most 65,535 bytes.</summary>
+    /// <summary>Encrypted records: length:u16 then the record (a Noise message).</summary>
     public const int RecordHeaderSize = 2;
-    public const int MaxRecord = 65535;
+
+    /// <summary>Largest record: one largest frame and the AEAD tag, with a little room. Not the 65,535 the length allows:
+    /// a record is opened whole and its frames handled in one go, so it is the unit a link over its budget can be
+    /// stopped at (NodeCore.Receive); 64 KiB of lines said alone is ~240 signature checks, 50 ms or more here.</summary>
+    public const int MaxRecord = MaxFrameSize + 16 + 44;
 
     /// <summary>Most plaintext one transport record carries (the rest of MaxRecord is the AEAD tag).</summary>
     public const int MaxRecordPlaintext = MaxRecord - 16;

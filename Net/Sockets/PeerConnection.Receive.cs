@@ -35,6 +35,14 @@ internal sealed partial class PeerConnection
                 ThreadPool.UnsafeQueueUserWorkItem(static link => link.ReceiveLoop(), this, preferLocal: false);
                 return;
             }
+            if (!_node.IsPaused && HasWholeRecord())
+            {
+                // Left by a read the core stopped in, its link over budget (NodeCore.Receive): handled before reading
+                // more, which may never come.
+                if (!Consume(_received))
+                    return;
+                continue;
+            }
             bool pending;
             try
             {
@@ -113,7 +121,18 @@ internal sealed partial class PeerConnection
             return false;
         }
 
-        int available = _received + _receiveArgs.BytesTransferred;
+        return Consume(_received + _receiveArgs.BytesTransferred);
+    }
+
+    /// <summary>Whether the bytes kept from the last read start with a whole record.</summary>
+    private bool HasWholeRecord() =>
+        _received >= Protocol.RecordHeaderSize
+        && _received >= Protocol.RecordHeaderSize + System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(_receiveBuffer);
+
+    /// <summary>Hands the first <paramref name="available"/> bytes of the buffer to the node and keeps what it left;
+    /// false when the loop must stop.</summary>
+    private bool Consume(int available)
+    {
         int consumed = _node.OnReceived(this, _receiveBuffer.AsSpan(0, available));
         if (IsClosed)
             return false;

@@ -1,6 +1,7 @@
 // A NodeCore driven the way the socket driver drives it (Net/Sockets/PeerConnection.Receive.cs): bytes appended to a
 // per-link receive buffer, handed to Receive, the unconsumed tail kept for the next read; every input followed by
 // the checks of the case. Owns the core, its FuzzEffects and the links' receive tails.
+using System.Buffers.Binary;
 using System.Net;
 using P2PChat.Net;
 
@@ -72,13 +73,21 @@ internal sealed class CoreUnderFuzz
             Array.Resize(ref buffer, Math.Max(length + piece.Length, buffer.Length * 2));
         piece.CopyTo(buffer.AsSpan(length));
         length += piece.Length;
-        int consumed = -1;
-        byte[] data = buffer;
-        int available = length;
-        Input(core => consumed = core.Receive(link, data.AsSpan(0, available), Now));
-        PropertyViolation.Unless(consumed >= 0 && consumed <= length, $"Receive consumed {consumed} of {length} bytes");
-        buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
-        length -= consumed;
+        // As the driver: what the core left, it gets again at once while it is a whole record (a core stops in a read
+        // when the link goes over budget, and must take at least one record each time).
+        do
+        {
+            int consumed = -1;
+            byte[] data = buffer;
+            int available = length;
+            Input(core => consumed = core.Receive(link, data.AsSpan(0, available), Now));
+            PropertyViolation.Unless(consumed >= 0 && consumed <= length, $"Receive consumed {consumed} of {length} bytes");
+            buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
+            length -= consumed;
+            if (consumed == 0)
+                break;
+        }
+        while (length >= Protocol.RecordHeaderSize && length >= Protocol.RecordHeaderSize + BinaryPrimitives.ReadUInt16BigEndian(buffer));
         _tails[link] = (buffer, length);
         bool established = Core.Links.Find(link) is { Channel.IsEstablished: true };
         int bound = Protocol.RecordHeaderSize + (established ? Protocol.MaxRecord : NodeCore.MaxHandshakeRecord);

@@ -103,7 +103,7 @@ internal abstract class SimHost(SimNetwork net, IPEndPoint endPoint, string labe
         if (!Alive || Paused || socket.Closed)
             return;
         Span<byte> data = socket.Read(out int read);
-        if (read > 0)
+        if (read > 0 || socket.HasWholeRecord)
         {
             socket.Peer!.Out!.Acknowledge(read);
             int consumed = Consume(socket, data);
@@ -112,7 +112,7 @@ internal abstract class SimHost(SimNetwork net, IPEndPoint endPoint, string labe
             if (socket.Closed)
                 return;
         }
-        if (socket.HasUnread)
+        if (socket.HasUnread || socket.HasWholeRecord)
         {
             Readable(socket);
         }

@@ -5,7 +5,9 @@
 // queue; bytes already on the wire still arrive, then the peer sees RST (always when unread bytes were left, as
 // Linux does, otherwise half of the time) or FIN, and anything it sends to the closed end afterwards is answered
 // with RST.
+using System.Buffers.Binary;
 using System.Net;
+using P2PChat.Net;
 
 namespace P2PChat.Tests.Simulation;
 
@@ -44,6 +46,11 @@ internal sealed class SimSocket(SimHost host, IPEndPoint remote)
     public int Queued => _queued;
 
     public bool HasUnread => _inboxLength > 0;
+
+    /// <summary>Read but not consumed, a whole record: left by a core that stopped in a read, its link over budget
+    /// (NodeCore.Receive). Handed back, as the real driver does, before more is read.</summary>
+    public bool HasWholeRecord =>
+        _appLength >= Protocol.RecordHeaderSize && _appLength >= Protocol.RecordHeaderSize + BinaryPrimitives.ReadUInt16BigEndian(_app);
 
     /// <summary>Queues a frame for the peer; false when the queue would exceed <paramref name="max"/> bytes.</summary>
     public bool Enqueue(ReadOnlySpan<byte> frame, int max)
