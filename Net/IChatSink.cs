@@ -20,6 +20,10 @@ internal interface IChatSink
     /// <summary>A user left the network: said BYE, or nobody has heard from it for a while.</summary>
     void OnMemberLeft(MemberInfo member, Departure reason);
 
+    /// <summary>Lines of a sender were given up for good (GapReports: at once for a sender's first gap, summed per
+    /// second beyond that). Comes before the lines shown without them; tell the user, never drop it.</summary>
+    void OnLinesLost(LostLines lost);
+
     /// <summary>Called after each batch of events: a sink that gathers output (one write for a burst instead of one
     /// per message) must write it out now.</summary>
     void Flush()
@@ -41,6 +45,7 @@ internal interface IChatSink
         LinkClosed,
         MemberJoined,
         MemberLeft,
+        LinesLost,
         Notice,
     }
 }

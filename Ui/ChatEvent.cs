@@ -1,13 +1,13 @@
 // One line of --json output: a message; a user joining, already online or leaving the network; a direct link
-// opening or closing. Null fields are left out.
+// opening or closing; lines of a sender lost for good. Null fields are left out.
 using System.Text.Json.Serialization;
 
 namespace P2PChat.Ui;
 
 internal sealed record ChatEvent(
     [property: JsonPropertyName("event")] string Event,
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("node")] string Node)
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("node")] string? Node)
 {
     [JsonPropertyName("id")] public string? Id { get; init; }
     [JsonPropertyName("seq")] public ulong? Seq { get; init; }
@@ -27,6 +27,12 @@ internal sealed record ChatEvent(
 
     /// <summary>The name as this user's display shows it: name#fingerprint when another key uses a look-alike name.</summary>
     [JsonPropertyName("label")] public string? Label { get; init; }
+
+    /// <summary>"lost": how many lines of the sender were given up for good (they never arrived).</summary>
+    [JsonPropertyName("count")] public ulong? Count { get; init; }
+
+    /// <summary>"lost" summing several senders (a burst of gaps): how many; name and node are then left out.</summary>
+    [JsonPropertyName("senders")] public int? Senders { get; init; }
 
     /// <summary>True for a private message to us (`:msg`), end-to-end encrypted to our key.</summary>
     [JsonPropertyName("private")] public bool? Private { get; init; }

@@ -235,6 +235,9 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
 
     private void Post(UiEvent e) => _events.Writer.TryWrite(e);
 
+    /// <summary>What was posted for the UI loop: tests read what a network event becomes without running the loop.</summary>
+    internal ChannelReader<UiEvent> Posted => _events.Reader;
+
     /// <summary>A name as shown (with a fingerprint where keys share a look-alike name), and a trust warning said once.</summary>
     private string Shown(string name, byte[] key) => _names?.Shown(name, key, Warn) ?? name;
 
@@ -292,6 +295,8 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
         Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} left ({reason})");
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
+
+    public void OnLinesLost(LostLines lost) => Info(LossNotice.Text(lost, lost.Senders > 1 ? "" : Shown(lost.Name, lost.Key)));
 
     public void OnNotice(string text) => Info(text);
 }

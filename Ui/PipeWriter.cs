@@ -1,6 +1,8 @@
 // Pipe-mode output: each event becomes one line on stdout, written as soon as the read that brought it is handled
 // (one write for a burst, not one per line). Plain lines are `NAME: TEXT`, built as bytes straight from the receive
-// buffer with controls made visible (no string per message); with --json, one JSON object per line. Joins, leaves, links and notices go to stderr as INFO lines.
+// buffer with controls made visible (no string per message); with --json, one JSON object per line. Joins, leaves,
+// links, lines lost and notices go to stderr as INFO lines: plain stdout carries `NAME: TEXT` lines only (bench/
+// parses them); --json adds an object for each of those events.
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -101,6 +103,23 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
         Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} left ({reason})");
         if (json)
             WriteJson(new ChatEvent("leave", member.Name, member.NodeHex) { Reason = reason.ToString() });
+    }
+
+    public void OnLinesLost(LostLines lost)
+    {
+        bool summary = lost.Senders > 1;
+        string shown = summary ? "" : Shown(lost.Name, lost.Key);
+        Info(LossNotice.Text(lost, shown));
+        if (json)
+        {
+            WriteJson(new ChatEvent("lost", summary ? null : lost.Name, summary ? null : lost.NodeHex)
+            {
+                Key = lost.Key.Length == 0 ? null : Convert.ToHexStringLower(lost.Key),
+                Label = summary || shown == lost.Name ? null : shown,
+                Count = lost.Count,
+                Senders = summary ? lost.Senders : null,
+            });
+        }
     }
 
     public void OnNotice(string text) => Info(text);

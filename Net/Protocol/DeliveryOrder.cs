@@ -1,14 +1,15 @@
 // Shows each sender's lines in the order they were said, and a newcomer's history before anything live. A line
 // that arrives ahead of an earlier one of its sender (a path changed, a replay races a live copy after a split) is
 // held until the earlier ones arrive, or until GapWaitMs passes with the paths unchanged and at least one link open
-// (they are then given up, and not shown if they come later).
+// (they are then given up, and not shown if they come later). A gap given up is reported once, with its exact
+// count, through GapReports (the user is told; nothing is lost in silence).
 // Until the peer we joined through has replayed our history, live lines are held too, so history comes first.
 // Held lines are kept in arrival order and released in it (subject to each sender's order), so holding never
 // regroups a conversation by sender. Bounded: at most MaxHeld lines; past that the oldest gap is given up at once.
 // Relaying follows showing (Flooding.cs): a node passes a sender's lines on in that sender's order too.
 namespace P2PChat.Net;
 
-internal sealed class DeliveryOrder(DuplicateFilter filter)
+internal sealed class DeliveryOrder(DuplicateFilter filter, GapReports reports)
 {
     /// <summary>How long a later line waits for a missing earlier one, counted from the last change of links. Long: a
     /// live sender's own log always has the missing line, so a gap lasts only until a repair (presence shows we are
@@ -45,7 +46,7 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
     /// <summary>History that arrived after our history wait was over: not shown (it would come after live lines).</summary>
     public long LateHistory { get; set; }
 
-    /// <summary>Gaps given up: a later line was shown without the earlier ones.</summary>
+    /// <summary>Gaps given up: a later line was shown without the earlier ones (each reported: GapReports).</summary>
     public long GapsSkipped { get; private set; }
 
     /// <summary>No open link: no gap can be filled now, so none is given up (its wait starts again with the next link).</summary>
@@ -73,8 +74,6 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
     /// <summary>Whether a new (not history) line can be shown now; Late lines are counted and must not be shown.</summary>
     public Verdict Judge(DuplicateFilter.OriginState state, ulong seq)
     {
-        if (state.Shown == ulong.MaxValue)
-            state.Shown = 0; // a sender met mid-stream: wait a little for its earlier lines
         if (seq <= state.Shown)
         {
             Late++;
@@ -139,7 +138,7 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
                 {
                     if (now < state.GapDeadline || _cutOff)
                         continue;
-                    SkipGap(held.Id.Origin, state);
+                    SkipGap(held.Id.Origin, state, now);
                     progress = true;
                     break;
                 }
@@ -156,16 +155,24 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
                 state.GapDeadline = now + GapWaitMs;
     }
 
-    /// <summary>Gives up what is missing below the lowest held line of <paramref name="origin"/>.</summary>
-    private void SkipGap(ulong origin, DuplicateFilter.OriginState state)
+    /// <summary>Gives up what is missing below the lowest held line of <paramref name="origin"/>, and reports it: the
+    /// lines after Shown and before that one, which will not be shown even if they come later (Release drops them).</summary>
+    private void SkipGap(ulong origin, DuplicateFilter.OriginState state, long now)
     {
-        ulong lowest = ulong.MaxValue;
-        foreach (Held held in _held)
-            if (held.Id.Origin == origin && held.Id.Seq < lowest)
-                lowest = held.Id.Seq;
-        state.Shown = lowest - 1;
+        int lowestAt = -1;
+        for (int i = 0; i < _held.Count; i++)
+            if (_held[i].Id.Origin == origin && (lowestAt < 0 || _held[i].Id.Seq < _held[lowestAt].Id.Seq))
+                lowestAt = i;
+        Held lowest = _held[lowestAt];
+        // Held lines are all above Shown (it moves only to a line shown, or here to below the lowest held one); the
+        // lowest is Shown + 1 only when the history wait held lines in order (GiveUpOldest): then nothing is missing.
+        if (lowest.Id.Seq > state.Shown + 1)
+        {
+            reports.Lost(origin, lowest.Frame.AsSpan(0, lowest.Length), lowest.Id.Seq - 1 - state.Shown, now);
+            GapsSkipped++;
+        }
+        state.Shown = lowest.Id.Seq - 1;
         state.GapDeadline = long.MaxValue;
-        GapsSkipped++;
     }
 
     private void GiveUpOldest(long now, Action<Held> show)
@@ -174,7 +181,7 @@ internal sealed class DeliveryOrder(DuplicateFilter filter)
         Held oldest = _held[0];
         if (filter.Find(oldest.Id.Origin) is { } state)
         {
-            SkipGap(oldest.Id.Origin, state);
+            SkipGap(oldest.Id.Origin, state, now);
             bool cutOff = _cutOff;
             _cutOff = false;
             Release(now, show);

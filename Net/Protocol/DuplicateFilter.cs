@@ -51,9 +51,14 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         /// <summary>Time of the last accepted message, for least-recent eviction and the quarantine.</summary>
         public long LastUsed;
 
-        /// <summary>Highest sequence shown (DeliveryOrder); lines at or below it that arrive later are not shown.
-        /// Unknown (ulong.MaxValue) until the first line of a sender we met mid-stream.</summary>
-        public ulong Shown = horizon;
+        /// <summary>Where our view of the sender starts: its horizon (said before we joined), or for a sender met
+        /// otherwise the floor below its first line (LiveSlack) or its retired highest. Nothing at or below it is
+        /// wanted, so nothing there is ever reported lost.</summary>
+        public readonly ulong Start = Math.Max(floor, horizon);
+
+        /// <summary>Highest sequence shown or given up (DeliveryOrder); lines at or below it that arrive later are not
+        /// shown. Starts at Start.</summary>
+        public ulong Shown = Math.Max(floor, horizon);
 
         /// <summary>While a later line waits for a missing earlier one: when to give the gap up. MaxValue: no gap.</summary>
         public long GapDeadline = long.MaxValue;
@@ -115,7 +120,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
             }
             if (retired)
                 _retired.Remove(id.Origin); // its place in _retiredOrder is skipped when reached
-            state = new OriginState(id.Origin, floor, horizon: 0) { Shown = retired ? highest : ulong.MaxValue };
+            state = new OriginState(id.Origin, floor, horizon: 0);
             _origins.Add(id.Origin, state);
         }
         LastAdmitted = state;

@@ -41,7 +41,8 @@ internal sealed class Flooding
         _signer = new LineSigner(keys, nameUtf8);
         Verifier = new LineVerifier(keys.Signatures);
         Filter = new DuplicateFilter();
-        Order = new DeliveryOrder(Filter);
+        Gaps = new GapReports(effects);
+        Order = new DeliveryOrder(Filter, Gaps);
         Log = new MessageLog(options.LogCapacity);
         _showHeld = ShowHeld;
         _maxQueueBytes = options.MaxQueueBytes;
@@ -50,6 +51,7 @@ internal sealed class Flooding
     public DuplicateFilter Filter { get; }
     public LineVerifier Verifier { get; }
     public DeliveryOrder Order { get; }
+    public GapReports Gaps { get; }
     public MessageLog Log { get; }
 
     /// <summary>Sequence number of the last line said here and sent (0 before the first): what PRESENCE advertises.</summary>
@@ -300,11 +302,14 @@ internal sealed class Flooding
     {
         _now = now;
         Order.Tick(now, _showHeld);
+        Gaps.Tick(now);
         bool behind = false;
         foreach (DuplicateFilter.OriginState state in Filter.States)
         {
-            if (state.GapDeadline == long.MaxValue && state.Shown != ulong.MaxValue && state.Shown > DuplicateFilter.Contiguous(state))
-                DuplicateFilter.GiveUpBelow(state, state.Shown); // a gap given up: stop asking for it
+            // A gap DeliveryOrder gave up (and reported): the filter stops asking for it. Only a gap given up there puts
+            // Shown above the contiguous prefix, so this is the same loss, not a new one.
+            if (state.GapDeadline == long.MaxValue && state.Shown > DuplicateFilter.Contiguous(state))
+                DuplicateFilter.GiveUpBelow(state, state.Shown);
             ulong contiguous = DuplicateFilter.Contiguous(state);
             if (contiguous >= state.Advertised)
             {

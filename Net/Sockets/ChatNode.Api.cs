@@ -227,6 +227,16 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>Lines of other senders given up for good since the start (each one reported: GapReports).</summary>
+    public ulong LinesLost
+    {
+        get
+        {
+            lock (_lock)
+                return _core.Flooding.Gaps.Total;
+        }
+    }
+
     /// <summary>Sequence number of the last message said here (0 before the first).</summary>
     public ulong LastSequence
     {

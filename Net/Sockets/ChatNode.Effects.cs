@@ -122,5 +122,7 @@ internal sealed partial class ChatNode : ICoreEffects
 
     void IChatSink.OnMemberLeft(MemberInfo member, Departure reason) => _events.MemberLeft(member, reason);
 
+    void IChatSink.OnLinesLost(LostLines lost) => _events.LinesLost(lost);
+
     void IChatSink.OnNotice(string text) => _events.Notice(text);
 }

@@ -2,8 +2,8 @@
 // stuck terminal) never stops the network: the core appends events under the node's lock, the pump thread takes
 // them in batches and calls the sink outside it. Bounded: messages beyond MaxPendingBytes waiting for the sink are
 // dropped and counted, and the sink is told how many once it catches up ("N messages were not shown"). Other events
-// (joins, leaves, links) are few and always kept, up to MaxPendingEvents. Steady state allocates nothing: each
-// message is one record in one of two byte buffers that swap between producer and consumer.
+// (joins, leaves, links, lines lost) are few and always kept, up to MaxPendingEvents. Steady state allocates nothing:
+// each message is one record in one of two byte buffers that swap between producer and consumer.
 using System.Buffers.Binary;
 
 namespace P2PChat.Net;
@@ -112,6 +112,8 @@ internal sealed class EventPump : IDisposable
     public void MemberJoined(MemberInfo member, bool isNew) => Add(new Other(IChatSink.EventKind.MemberJoined, member, Flag: isNew));
 
     public void MemberLeft(MemberInfo member, Departure reason) => Add(new Other(IChatSink.EventKind.MemberLeft, member, Departure: reason));
+
+    public void LinesLost(LostLines lost) => Add(new Other(IChatSink.EventKind.LinesLost, lost));
 
     /// <summary>A notice; unlike the other calls, any thread may make it (it is published at once).</summary>
     public void Notice(string text)
@@ -325,6 +327,9 @@ internal sealed class EventPump : IDisposable
                 break;
             case IChatSink.EventKind.MemberLeft:
                 _sink.OnMemberLeft((MemberInfo)other.Subject, other.Departure);
+                break;
+            case IChatSink.EventKind.LinesLost:
+                _sink.OnLinesLost((LostLines)other.Subject);
                 break;
             default:
                 _sink.OnNotice((string)other.Subject);

@@ -1,7 +1,8 @@
 // The core's outputs in a fuzz case (ICoreEffects), kept for the properties: every byte sent per link (a queue that
 // refuses past MaxQueueBytes, as the socket driver's does, and that the case drains after each input, as a fast
 // reader would), the bytes offered per link during the current input (refused ones too: that is what the core
-// spent), closes with their reasons (at most one per link, nothing sent after it), connects, drains, lines shown.
+// spent), closes with their reasons (at most one per link, nothing sent after it), connects, drains, lines shown and
+// lines reported lost.
 using System.Net;
 using P2PChat.Net;
 
@@ -100,6 +101,12 @@ internal sealed class FuzzEffects(int maxQueueBytes) : ICoreEffects
     void IChatSink.OnMemberLeft(MemberInfo member, Departure reason)
     {
     }
+
+    /// <summary>Lines given up for good, as the core reported them (GapReports), each with how many lines had been
+    /// shown before it (so a test can tell the report came before the lines shown without the lost ones).</summary>
+    public List<(LostLines Lines, int ShownBefore)> Lost { get; } = [];
+
+    void IChatSink.OnLinesLost(LostLines lost) => Lost.Add((lost, Shown.Count));
 
     void IChatSink.OnNotice(string text)
     {

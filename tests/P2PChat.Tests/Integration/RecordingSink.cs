@@ -128,6 +128,24 @@ internal sealed class RecordingSink(string owner) : IChatSink
             _presence.Add($"-{member.Name} ({reason})");
     }
 
+    private readonly List<LostLines> _lost = [];
+
+    /// <summary>Lines given up for good, as the node reported them.</summary>
+    public LostLines[] Lost
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _lost];
+        }
+    }
+
+    public void OnLinesLost(LostLines lost)
+    {
+        lock (_lock)
+            _lost.Add(lost);
+    }
+
     public void OnNotice(string text)
     {
         lock (_lock)

@@ -91,5 +91,12 @@ internal sealed partial class NodeHost : ICoreEffects
 
     void IChatSink.OnMemberLeft(MemberInfo member, Departure reason) => Net.Trace($"{Label} member {member.Name} left ({reason})");
 
+    void IChatSink.OnLinesLost(LostLines lost)
+    {
+        LostReports.Add(lost);
+        if (Net.Tracing)
+            Net.Trace($"{Label} lost {lost.Count} line(s) of {(lost.Senders > 1 ? $"{lost.Senders} senders" : $"{lost.Origin:x4}")}");
+    }
+
     void IChatSink.OnNotice(string text) => Net.Trace($"{Label} notice: {text}");
 }

@@ -3,7 +3,8 @@
 // increasing sequence, and its history lines too among themselves; a newcomer's history (lines at or below its
 // horizon, which only its history source may give) all flagged History, shown before any live line unless the
 // history wait (DeliveryOrder.HistoryWaitMs) ran out first, and in the order its source logged them (a subsequence:
-// the source replays its log oldest first, skipping what we had). Caps, checked on every tick (NodeHost.CheckCaps).
+// the source replays its log oldest first, skipping what we had); every line given up reported, once, and every
+// report a real loss (CheckLosses). Caps, checked on every tick (NodeHost.CheckCaps).
 // Liveness, for the nodes alive at the end of the quiet period: one connected network over open links; every line
 // said by a node that is still alive shown by every other live node, except lines said before it joined: at or
 // below its horizon for the sender, or said before its first link opened (its history source may not have had them
@@ -36,6 +37,61 @@ internal static class SimInvariants
             CheckHistory(seed, host, all);
         }
         CheckPrivate(seed, all);
+        var privateTo = all.SelectMany(h => h.Said).Where(s => s.To != 0).ToDictionary(s => s.Id, s => s.To);
+        foreach (NodeHost host in all)
+            CheckLosses(seed, host, privateTo);
+    }
+
+    /// <summary>No silent loss, no false alarm. Per sender, a node's view runs from the filter's Start to Shown (the last
+    /// line shown or given up); every line in it that the node did not show must have been given up and reported
+    /// (GapReports), and no more than that may be: reported plus not yet reported (a window still summing) lies between
+    /// the public lines not shown and those plus the private lines to others (which pass through unshown, but may have
+    /// been in a gap too). Per sender for the reports that name one; in total with the summaries of several.</summary>
+    private static void CheckLosses(int seed, NodeHost host, Dictionary<MessageId, ulong> privateTo)
+    {
+        var reported = new Dictionary<ulong, ulong>();
+        ulong reportedTotal = 0;
+        foreach (LostLines lost in host.LostReports)
+        {
+            if (lost.Count == 0)
+                throw new SimFailure(seed, "loss report", $"{host.Label} reported 0 lines lost ({lost})");
+            if (lost.Senders == 1)
+                reported[lost.Origin] = reported.GetValueOrDefault(lost.Origin) + lost.Count;
+            reportedTotal += lost.Count;
+        }
+        var shown = host.Shown.Select(l => l.Id).ToHashSet();
+        ulong unshownTotal = 0, privateTotal = 0;
+        var tracked = new HashSet<ulong>();
+        foreach (DuplicateFilter.OriginState state in host.Core.Flooding.Filter.States)
+        {
+            tracked.Add(state.Origin);
+            if (state.Shown - state.Start > 1_000_000)
+                throw new SimFailure(seed, "loss report", $"{host.Label} views {state.Origin:x16} from {state.Start} to {state.Shown}");
+            ulong unshown = 0, elsewhere = 0;
+            for (ulong seq = state.Start + 1; seq <= state.Shown; seq++)
+            {
+                var id = new MessageId(state.Origin, seq);
+                if (shown.Contains(id))
+                    continue;
+                if (privateTo.TryGetValue(id, out ulong to) && to != host.NodeId)
+                    elsewhere++;
+                else
+                    unshown++;
+            }
+            ulong named = reported.GetValueOrDefault(state.Origin);
+            if (named > unshown + elsewhere)
+                throw new SimFailure(seed, "loss report", $"{host.Label} reported {named} lines of {state.Origin:x16} lost; only {unshown + elsewhere} "
+                    + $"between {state.Start} and {state.Shown} were not shown");
+            unshownTotal += unshown;
+            privateTotal += elsewhere;
+        }
+        if (reported.Keys.Any(origin => !tracked.Contains(origin)))
+            return; // a sender the filter forgot since: its view can no longer be judged
+        ulong accounted = reportedTotal + host.Core.Flooding.Gaps.Unreported;
+        if (accounted < unshownTotal)
+            throw new SimFailure(seed, "silent loss", $"{host.Label} did not show {unshownTotal} lines it moved past, but reported only {accounted} lost");
+        if (accounted > unshownTotal + privateTotal)
+            throw new SimFailure(seed, "loss report", $"{host.Label} reported {accounted} lines lost, more than the {unshownTotal + privateTotal} it did not show");
     }
 
     private static void CheckShown(int seed, NodeHost host)

@@ -1,6 +1,7 @@
 // The simulator in the suite: a fixed campaign of random small networks with faults (every invariant of
-// SimInvariants), determinism (one seed, one run), and the injector scenario. A failure names the seed, the
-// invariant and the command that replays it; with P2PCHAT_SIM_TRACE=path the failing seed's trace is written there.
+// SimInvariants), determinism (one seed, one run), the injector scenario and the lost-lines scenario. A failure names
+// the seed, the invariant and the command that replays it; with P2PCHAT_SIM_TRACE=path the failing seed's trace is
+// written there.
 using P2PChat.Tests.Simulation;
 
 namespace P2PChat.Tests;
@@ -56,6 +57,20 @@ public class SimulationCampaignTests
             await Assert.That(count).IsLessThanOrEqualTo(origins);
             await Assert.That(count).IsGreaterThanOrEqualTo(P2PChat.Net.DuplicateFilter.DefaultMaxOrigins - 3)
                 .Because($"each node showed [{string.Join(", ", shown)}] of {origins} injected lines; {frames} CHAT frames");
+        }
+    }
+
+    [Test]
+    public async Task Lines_a_sender_never_sent_are_reported_lost_once_by_every_node_of_a_line_of_three()
+    {
+        // Lines 3-4 never exist: every node, relays included, holds 5 and 6 for them, then gives them up and says so.
+        (ulong sender, List<P2PChat.Net.LostLines>[] reports) = LostLinesScenario.Run(43, [1, 2, 5, 6]);
+        for (int i = 0; i < reports.Length; i++)
+        {
+            string told = string.Join(", ", reports[i].Select(r => $"{r.Count} of {r.Name} ({r.Origin:x16})"));
+            await Assert.That(reports[i].Count).IsEqualTo(1).Because($"t{i} reported [{told}]");
+            await Assert.That((reports[i][0].Origin, reports[i][0].Name, reports[i][0].Count)).IsEqualTo((sender, "skipper", 2UL))
+                .Because($"t{i} reported [{told}]");
         }
     }
 
