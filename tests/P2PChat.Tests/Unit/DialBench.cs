@@ -63,11 +63,23 @@ internal sealed class DialBench
     /// <summary>The link to a peer is lost (reset).</summary>
     public void Lose(int link) => Fuzz.Input(core => core.Lost(link, new LinkClose(CloseKind.Reset), Now));
 
-    /// <summary>One sealed record of <paramref name="frames"/> from <paramref name="from"/>.</summary>
+    /// <summary><paramref name="frames"/> from <paramref name="from"/>, sealed into as few records as hold them, in one read.</summary>
     public void Send((SecurePeer Peer, int Link) from, byte[] frames)
     {
-        byte[] record = from.Peer.Seal(frames);
-        Fuzz.Deliver(from.Link, record, [record.Length]);
+        var records = new List<byte>();
+        int start = 0, at = 0;
+        while (at < frames.Length)
+        {
+            int size = Protocol.LengthPrefixSize + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frames.AsSpan(at));
+            if (at + size - start > Protocol.MaxRecordPlaintext)
+            {
+                records.AddRange(from.Peer.Seal(frames.AsSpan(start, at - start)));
+                start = at;
+            }
+            at += size;
+        }
+        records.AddRange(from.Peer.Seal(frames.AsSpan(start, at - start)));
+        Fuzz.Deliver(from.Link, [.. records], [records.Count]);
     }
 
     /// <summary>The frames of <paramref name="type"/> the core sent <paramref name="peer"/> since the last call;
