@@ -69,6 +69,10 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     public ulong LastLineOrigin { get; set; }
 
+    /// <summary>Since when this link has not been read because it runs ahead of another path (NodeCore.RunsAhead);
+    /// MaxValue while it does not.</summary>
+    public long AheadSince { get; set; } = long.MaxValue;
+
     /// <summary>This link passed on a forged line it had not checked (CHAT_UNCHECKED): from now on its lines are checked
     /// before we pass them on, so a forger behind it reaches our neighbours no more (Flooding.OnChat).</summary>
     public bool CheckFirst { get; set; }
@@ -93,6 +97,9 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     /// <summary>True the first time we decide to ask the peer to prune <paramref name="origin"/>.</summary>
     public bool AskToPrune(ulong origin) => _prunedByUs.Count < DuplicateFilter.DefaultMaxOrigins && _prunedByUs.Add(origin);
+
+    /// <summary>Whether we asked the peer to stop relaying <paramref name="origin"/> to us.</summary>
+    public bool AskedToPrune(ulong origin) => _prunedByUs.Count > 0 && _prunedByUs.Contains(origin);
 
     public void ForgetAskedPrunes() => _prunedByUs.Clear();
 

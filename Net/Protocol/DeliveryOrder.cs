@@ -40,6 +40,16 @@ internal sealed class DeliveryOrder(DuplicateFilter filter, GapReports reports)
 
     public int HeldCount => _held.Count;
 
+    /// <summary>Held lines that came on link <paramref name="link"/> (a scan: asked only when many are held).</summary>
+    public int HeldFrom(int link)
+    {
+        int count = 0;
+        foreach (Held held in _held)
+            if (held.FromLink == link)
+                count++;
+        return count;
+    }
+
     /// <summary>Lines that arrived after later lines of their sender were shown: passed on, not shown.</summary>
     public long Late { get; private set; }
 

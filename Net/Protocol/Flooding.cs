@@ -101,19 +101,30 @@ internal sealed class Flooding
             return null;
         }
         _now = now;
+        if (chat.History && !fromHistorySource && WouldCrowdHeld(chat.Id))
+        {
+            RepliesDeferred++;
+            return null; // not admitted: the live copy, or a later repair, brings it
+        }
         Admission admission = Filter.Admit(chat.Id, now, chat.History, fromHistorySource);
         if (admission is Admission.New or Admission.History)
         {
             from.LastLineAt = now;
             from.LastLineOrigin = origin;
+            if (admission == Admission.New)
+                HeardFrom?.Invoke(origin, now);
         }
         bool fromOrigin = from.Peer!.NodeId == origin;
         // A relayed copy we already had: this neighbour is a second path for that origin. Ask it to stop relaying the
         // origin to us (never the origin itself: it sends its own lines on every link). Only a duplicate proves the
         // other path: a new line from a relay is never a reason, even when we also link to its origin, because lines
         // said before that link opened come only by relays, and a relay that is behind would drop them on the PRUNE
-        // (a 300,000-line paste into a self-healed mesh of four lost 10-40% at two readers that way).
-        if (!chat.History && !fromOrigin && admission == Admission.Seen && from.AskToPrune(origin))
+        // (a 300,000-line paste into a self-healed mesh of four lost 10-40% at two readers that way). Nor while we
+        // lack earlier lines of that origin than some we have (a gap: seen ranges above the base): a direct link opened
+        // in the middle of its flood brings only what was said after it opened, and the rest still comes by this
+        // relay, after this copy. And never the last path (KeepsAPath).
+        if (!chat.History && !fromOrigin && admission == Admission.Seen && Filter.LastAdmitted is { Ranges.Count: 0 }
+            && KeepsAPath(from, origin) && from.AskToPrune(origin))
             _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
 
         switch (admission)
@@ -151,6 +162,30 @@ internal sealed class Flooding
                 break;
         }
         return null;
+    }
+
+    /// <summary>Repair answers (REPLAY) dropped unread because they would have crowded the held lines (WouldCrowdHeld).</summary>
+    public long RepliesDeferred { get; private set; }
+
+    /// <summary>Whether a REPLAY of <paramref name="id"/> would have to be held (its sender has earlier lines we lack)
+    /// while half the room for held lines is taken. A repair answers with the newest 1,000 lines of the log; behind a
+    /// relay in the middle of a flood, those are all ahead of what we have, and holding them filled the 1,024 places
+    /// at once: the oldest gap was given up, though the relay was still bringing it (a 300,000-line paste lost 47,000
+    /// lines at two readers that way). Dropped unadmitted, such a line still comes live, or with a later repair.</summary>
+    private bool WouldCrowdHeld(MessageId id) =>
+        Order.HeldCount >= DeliveryOrder.MaxHeld / 2 && Filter.Find(id.Origin) is { } state
+        && id.Seq > state.Shown + 1 && DuplicateFilter.IsUnseen(state, id.Seq);
+
+    /// <summary>Whether pruning <paramref name="origin"/> on <paramref name="from"/> leaves us a path for its lines: a link
+    /// to the origin itself, or another link we have not asked to prune it. Two duplicates in flight at once, one on each
+    /// relay, made a node prune both (each had been first once), and the origin's lines reached it by nobody until a
+    /// repair: a 300,000-line paste into a self-healed mesh of four lost tens of thousands of lines at two readers.</summary>
+    private bool KeepsAPath(CoreLink from, ulong origin)
+    {
+        foreach (CoreLink link in _links.Open)
+            if (link != from && (link.Peer!.NodeId == origin || !link.AskedToPrune(origin)))
+                return true;
+        return false;
     }
 
     /// <summary>Lines passed on before their signature was checked (cut-through), and those of them that turned out
@@ -288,6 +323,9 @@ internal sealed class Flooding
 
     /// <summary>Asks for a direct link to a sender whose lines nobody around us has (NodeCore: Membership.ConnectTo).</summary>
     public Action<ulong>? WantSender { get; set; }
+
+    /// <summary>A new line of a sender arrived and checked (NodeCore: Roster.HeardFrom, a sign of life).</summary>
+    public Action<ulong, long>? HeardFrom { get; set; }
 
     /// <summary>A sender's PRESENCE says it has said <paramref name="seq"/> lines.</summary>
     public void NoteAdvertised(ulong origin, ulong seq)

@@ -35,6 +35,9 @@ internal sealed partial class NodeCore
                     _links.Send(link, PingFrame, now);
                     break;
             }
+            // Not read while it runs ahead (RunsAhead), its announcements wait unread with its lines: its peer is alive.
+            if (link.AheadSince != long.MaxValue && link.Peer is { } peer)
+                _presence.Roster.HeardFrom(peer.NodeId, now);
         }
         if (!_stopping)
         {

@@ -114,6 +114,15 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         return !known && presence.Kind == PresenceKind.Alive && presence.Counter == 1 ? PresenceOutcome.Joined : PresenceOutcome.Online;
     }
 
+    /// <summary>A line of <paramref name="origin"/> arrived (checked): an online member that is still talking is alive,
+    /// whether or not its announcements get through. Under a flood they wait behind its lines in the same queues, and
+    /// a member pasting 300,000 lines was declared gone everywhere while its lines were still arriving.</summary>
+    public void HeardFrom(ulong origin, long now)
+    {
+        if (_entries.TryGetValue(origin, out Entry? entry) && !entry.Gone)
+            entry.ExpiresAt = Math.Max(entry.ExpiresAt, now + 3L * entry.IntervalMs + ExpirySlackMs);
+    }
+
     /// <summary>Declares silent members gone (returned, for the user to be told) and drops old tombstones.</summary>
     public List<Entry>? Expire(long now)
     {

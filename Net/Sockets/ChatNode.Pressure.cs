@@ -5,7 +5,8 @@
 //     neighbour instead of filling our memory and cutting that neighbour as "not reading", and a user's line waits
 //     behind at most ~RelayHighWater of someone else's, not megabytes; or
 //   - the link is over its budget of work, signature checks and lines, while others talk (NodeCore.ReadableAt):
-//     held until the budget is back.
+//     held until the budget is back; or it runs ahead of another path, its lines held for their sender's order
+//     while earlier ones still come by a relay (NodeCore.RunsAhead): asked again every few milliseconds.
 // A link's own queue never holds it (two peers flooding each other would wait for each other for ever), and no hold
 // lasts longer than MaxHold: a cycle of congested links then degrades to reading on, never to a stall. The kernel's
 // buffers are kept small on every link (PeerConnection.Start), so the queues seen here are most of what waits.
@@ -44,6 +45,9 @@ internal sealed partial class ChatNode
 
     public long BudgetHolds { get; private set; }
 
+    /// <summary>Reads held because the link ran ahead of another path (NodeCore.RunsAhead).</summary>
+    public long OrderHolds { get; private set; }
+
     /// <summary>After a read on <paramref name="connection"/>: true when its next read must wait (the connection is then
     /// held, and Release arms it later). On the connection's receive thread, outside the node's lock.</summary>
     internal bool TryHold(PeerConnection connection)
@@ -59,8 +63,15 @@ internal sealed partial class ChatNode
             _heldCount = _held.Count;
             if (budget)
             {
-                BudgetHolds++;
-                connection.BudgetHolds++;
+                if (connection.HeldForOrder)
+                {
+                    OrderHolds++;
+                }
+                else
+                {
+                    BudgetHolds++;
+                    connection.BudgetHolds++;
+                }
                 WakeAt(connection.ReadableAt, now);
             }
             else

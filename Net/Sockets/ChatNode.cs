@@ -275,6 +275,7 @@ internal sealed partial class ChatNode : IDisposable
                 long now = Now;
                 int consumed = _core.Receive(connection.Id, data, now);
                 connection.ReadableAt = _core.ReadableAt(connection.Id, now);
+                connection.HeldForOrder = _core.HeldForOrder(connection.Id);
                 Settle(wakeEvents: false);
                 return consumed;
             }

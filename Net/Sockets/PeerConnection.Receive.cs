@@ -164,17 +164,28 @@ internal sealed partial class PeerConnection
 
     private long _readableAt;
 
+    /// <summary>ReadableAt is later than now because the link runs ahead of another path (NodeCore.RunsAhead), not
+    /// because it is over its budget.</summary>
+    public bool HeldForOrder
+    {
+        get => Volatile.Read(ref _heldForOrder);
+        set => Volatile.Write(ref _heldForOrder, value);
+    }
+
+    private bool _heldForOrder;
+
     // 1 while the next read is held back (ChatNode.Pressure.cs).
     private int _held;
 
-    /// <summary>Held with bytes waiting in the socket: the peer is alive even though we do not read it now.</summary>
+    /// <summary>Held with bytes waiting, in the socket or in our buffer (a read the core stopped in): the peer is alive
+    /// even though we do not read it now. The buffer is not touched while the connection is held.</summary>
     public bool HasUnreadBytes
     {
         get
         {
             try
             {
-                return Volatile.Read(ref _held) == 1 && !IsClosed && _socket.Available > 0;
+                return Volatile.Read(ref _held) == 1 && !IsClosed && (HasWholeRecord() || _socket.Available > 0);
             }
             catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException)
             {

@@ -91,6 +91,7 @@ internal sealed class CoreUnderFuzz
         _tails[link] = (buffer, length);
         bool established = Core.Links.Find(link) is { Channel.IsEstablished: true };
         int bound = Protocol.RecordHeaderSize + (established ? Protocol.MaxRecord : NodeCore.MaxHandshakeRecord);
-        PropertyViolation.Unless(length < bound, $"{length} bytes left unread on link #{link} (a record is at most {bound})");
+        PropertyViolation.Unless(length < bound || Core.ReadableAt(link, Now) > Now,
+            $"{length} bytes left unread on link #{link} (a record is at most {bound}), and the core says it is readable");
     }
 }

@@ -184,6 +184,8 @@ internal sealed partial class NodeHost : SimHost
         return consumed;
     }
 
+    protected override long ReadableAt(SimSocket socket) => Core.ReadableAt(socket.LinkId, Net.Now);
+
     protected override void Finished(SimSocket socket)
     {
         if (Net.Tracing)

@@ -33,6 +33,9 @@ internal abstract class SimHost(SimNetwork net, IPEndPoint endPoint, string labe
     protected abstract bool Accept(SimSocket socket);
     protected abstract void Connected(SimSocket socket);
     protected abstract int Consume(SimSocket socket, ReadOnlySpan<byte> data);
+
+    /// <summary>When the process will take more from <paramref name="socket"/> (NodeCore.ReadableAt); now by default.</summary>
+    protected virtual long ReadableAt(SimSocket socket) => net.Now;
     protected abstract void Finished(SimSocket socket);
     public abstract void Lost(SimSocket socket, LinkClose reason);
 
@@ -112,7 +115,14 @@ internal abstract class SimHost(SimNetwork net, IPEndPoint endPoint, string labe
             if (socket.Closed)
                 return;
         }
-        if (socket.HasUnread || socket.HasWholeRecord)
+        if (socket.HasWholeRecord && !socket.HasUnread && ReadableAt(socket) > net.Now)
+        {
+            // Left by a core that stopped in a read (a link over budget, or running ahead of another path): handed
+            // back when the core says it will take it, as the driver's hold does.
+            socket.ReadScheduled = true;
+            net.Events.At(ReadableAt(socket), () => Read(socket));
+        }
+        else if (socket.HasUnread || socket.HasWholeRecord)
         {
             Readable(socket);
         }
