@@ -1,10 +1,11 @@
-// The message path. A line is checked against its author's signature (LineVerifier) before it is shown or logged:
-// a forged or altered line is never shown, and closes the link it came on unless that link passed it on unchecked
-// (CHAT_UNCHECKED: a live line that needs an Ed25519 check is passed on first and checked after, see PassesOnFirst). A line seen for the first time is shown once, in its sender's order (DeliveryOrder), logged for
-// anti-entropy, and passed on, byte for byte, to every open link except the one it came from and those that pruned
-// its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own
-// sequence. The steady state allocates nothing: an in-order line goes from the receive buffer straight into each
-// neighbour's send queue.
+// The message path. A line is checked against its author's signature (LineVerifier) before it is shown or logged: a
+// forged or altered line is never shown, and closes the link it came on unless that link passed it on unchecked
+// (CHAT_UNCHECKED: a live line that needs an Ed25519 check is passed on first and checked after, see PassesOnFirst). A
+// line seen for the first time is shown once, in its sender's order (DeliveryOrder), logged for anti-entropy, and
+// passed on, byte for byte but for its frame type, to every open link except the one it came from and those that pruned
+// its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own sequence.
+// The steady state allocates nothing: an in-order line goes from the receive buffer straight into each neighbour's send
+// queue.
 using System.Buffers.Binary;
 
 namespace P2PChat.Net;
@@ -205,7 +206,7 @@ internal sealed class Flooding
     {
         if (chat.History || from.CheckFirst || Order.AwaitingHistory || _links.Open.Length < 2)
             return false;
-        if (Filter.Find(chat.Id.Origin) is not { } state || state.Shown == ulong.MaxValue || chat.Id.Seq != state.Shown + 1)
+        if (Filter.Find(chat.Id.Origin) is not { } state || chat.Id.Seq != state.Shown + 1)
             return false;
         return DuplicateFilter.IsUnseen(state, chat.Id.Seq) && !Verifier.IsCached(chat);
     }
