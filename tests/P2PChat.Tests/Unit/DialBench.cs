@@ -66,6 +66,13 @@ internal sealed class DialBench
     /// <summary><paramref name="frames"/> from <paramref name="from"/>, sealed into as few records as hold them, in one read.</summary>
     public void Send((SecurePeer Peer, int Link) from, byte[] frames)
     {
+        byte[] records = Records(from.Peer, frames);
+        Fuzz.Deliver(from.Link, records, [records.Length]);
+    }
+
+    /// <summary>Whole frames sealed by <paramref name="peer"/> into as few records as hold them.</summary>
+    public static byte[] Records(SecurePeer peer, byte[] frames)
+    {
         var records = new List<byte>();
         int start = 0, at = 0;
         while (at < frames.Length)
@@ -73,13 +80,13 @@ internal sealed class DialBench
             int size = Protocol.LengthPrefixSize + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frames.AsSpan(at));
             if (at + size - start > Protocol.MaxRecordPlaintext)
             {
-                records.AddRange(from.Peer.Seal(frames.AsSpan(start, at - start)));
+                records.AddRange(peer.Seal(frames.AsSpan(start, at - start)));
                 start = at;
             }
             at += size;
         }
-        records.AddRange(from.Peer.Seal(frames.AsSpan(start, at - start)));
-        Fuzz.Deliver(from.Link, [.. records], [records.Count]);
+        records.AddRange(peer.Seal(frames.AsSpan(start, at - start)));
+        return [.. records];
     }
 
     /// <summary>The frames of <paramref name="type"/> the core sent <paramref name="peer"/> since the last call;

@@ -49,25 +49,6 @@ public class RunAheadTests
         return consumed;
     }
 
-    /// <summary>Frames sealed into records, as DialBench.Send makes them, but handed over by the test.</summary>
-    private static byte[] Records(SecurePeer peer, byte[] frames)
-    {
-        var records = new List<byte>();
-        int start = 0, at = 0;
-        while (at < frames.Length)
-        {
-            int size = Protocol.LengthPrefixSize + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frames.AsSpan(at));
-            if (at + size - start > Protocol.MaxRecordPlaintext)
-            {
-                records.AddRange(peer.Seal(frames.AsSpan(start, at - start)));
-                start = at;
-            }
-            at += size;
-        }
-        records.AddRange(peer.Seal(frames.AsSpan(start, at - start)));
-        return [.. records];
-    }
-
     [Test]
     public async Task A_direct_link_that_runs_ahead_of_the_relay_waits_until_the_relay_fills_the_gap_and_nothing_is_lost()
     {
@@ -80,7 +61,7 @@ public class RunAheadTests
         await Assert.That(ShownOf(bench, origin)).IsEqualTo(10);
 
         // The origin floods on over its direct link: 1,100 lines from 311, past the 1,024 places for held lines.
-        byte[] ahead = Records(direct.Peer, Lines(origin, 311, 1410));
+        byte[] ahead = DialBench.Records(direct.Peer, Lines(origin, 311, 1410));
         int consumed = Receive(bench, direct.Link, ahead);
         await Assert.That(consumed).IsLessThan(ahead.Length);
         await Assert.That(bench.Core.StoppedAhead).IsGreaterThan(0);
