@@ -37,8 +37,8 @@ internal sealed partial class PeerConnection
             }
             if (!_node.IsPaused && HasWholeRecord())
             {
-                // Left by a read the core stopped in, its link over budget (NodeCore.Receive): handled before reading
-                // more, which may never come.
+                // Left by a read the core stopped in, its link over budget or running ahead of another path
+                // (NodeCore.Receive): handled before reading more, which may never come.
                 if (!Consume(_received))
                     return;
                 continue;
