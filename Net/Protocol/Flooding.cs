@@ -6,11 +6,9 @@
 // its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own sequence.
 // The steady state allocates nothing: an in-order line goes from the receive buffer straight into each neighbour's send
 // queue.
-using System.Buffers.Binary;
-
 namespace P2PChat.Net;
 
-internal sealed class Flooding
+internal sealed partial class Flooding
 {
     /// <summary>A sender's PRESENCE, or a later line of it, said it had said more than we have for this long: some relay
     /// path to us is pruned around a break we did not see, or two neighbours pruned each other's copies at once (a
@@ -177,40 +175,6 @@ internal sealed class Flooding
         Order.HeldCount >= DeliveryOrder.MaxHeld / 2 && Filter.Find(id.Origin) is { } state
         && id.Seq > state.Shown + 1 && DuplicateFilter.IsUnseen(state, id.Seq);
 
-    /// <summary>Whether pruning <paramref name="origin"/> on <paramref name="from"/> leaves us a path for its lines: a link
-    /// to the origin itself, or another link we have not asked to prune it. Two duplicates in flight at once, one on each
-    /// relay, made a node prune both (each had been first once), and the origin's lines reached it by nobody until a
-    /// repair: a 300,000-line paste into a self-healed mesh of four lost tens of thousands of lines at two readers.</summary>
-    private bool KeepsAPath(CoreLink from, ulong origin)
-    {
-        foreach (CoreLink link in _links.Open)
-            if (link != from && (link.Peer!.NodeId == origin || !link.AskedToPrune(origin)))
-                return true;
-        return false;
-    }
-
-    /// <summary>Lines passed on before their signature was checked (cut-through), and those of them that turned out
-    /// forged (dropped here; the link they came on is checked first from then on).</summary>
-    public long PassedUnchecked { get; private set; }
-
-    public long ForgedUnchecked { get; private set; }
-
-    /// <summary>Whether to pass <paramref name="chat"/> on before checking it: a live line that would be shown now (the
-    /// next of its sender, not seen yet) and whose check is an Ed25519 verification, not a cached batch's hash or two.
-    /// Each hop then costs a copy, not ~100 µs of verification (a line said alone is a batch of its own: a line of 8
-    /// peers took ~1 ms where it took ~160 µs before lines were signed). Dedup and order are judged again after the
-    /// check, which alone decides what is shown, logged or counted as seen: a forgery passed on is dropped by every
-    /// receiver, and records nothing that could make the real line look like a copy. Not for a link that has passed
-    /// on a forgery before.</summary>
-    private bool PassesOnFirst(CoreLink from, in ChatView chat)
-    {
-        if (chat.History || from.CheckFirst || Order.AwaitingHistory || _links.Open.Length < 2)
-            return false;
-        if (Filter.Find(chat.Id.Origin) is not { } state || chat.Id.Seq != state.Shown + 1)
-            return false;
-        return DuplicateFilter.IsUnseen(state, chat.Id.Seq) && !Verifier.IsCached(chat);
-    }
-
     private void Show(ReadOnlySpan<byte> frame, in ChatView chat, int fromLink, long now, bool passedOn = false)
     {
         Log.Append(chat.Id, frame);
@@ -258,22 +222,6 @@ internal sealed class Flooding
         foreach (CoreLink link in _links.Open)
             if (link.Id != fromLink && !link.IsPruned(origin) && _links.Send(link, frame, now))
                 ChatFramesQueued++;
-    }
-
-    public string? OnPrune(CoreLink from, ReadOnlySpan<byte> body)
-    {
-        if (body.Length != 9)
-            return "malformed PRUNE";
-        from.Prune(BinaryPrimitives.ReadUInt64BigEndian(body[1..]));
-        return null;
-    }
-
-    public static string? OnUnprune(CoreLink from, ReadOnlySpan<byte> body)
-    {
-        if (body.Length != 1)
-            return "malformed UNPRUNE";
-        from.Unprune();
-        return null;
     }
 
     /// <summary>Says <paramref name="utf8"/> (1 to Protocol.MaxTextBytes of valid UTF-8) to every peer: the line joins
@@ -429,15 +377,5 @@ internal sealed class Flooding
                 return;
             ChatFramesQueued++;
         }
-    }
-
-    public const int PruneFrameSize = Protocol.LengthPrefixSize + 9;
-
-    private static ReadOnlySpan<byte> PruneFrame(ulong origin, Span<byte> frame)
-    {
-        BinaryPrimitives.WriteUInt32BigEndian(frame, 9);
-        frame[Protocol.LengthPrefixSize] = (byte)FrameType.Prune;
-        BinaryPrimitives.WriteUInt64BigEndian(frame[(Protocol.LengthPrefixSize + 1)..], origin);
-        return frame;
     }
 }

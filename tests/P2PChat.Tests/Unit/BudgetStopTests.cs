@@ -24,14 +24,6 @@ public class BudgetStopTests
         return ([.. records.SelectMany(r => r)], records[0].Length);
     }
 
-    private static int Receive(DialBench bench, int link, ReadOnlySpan<byte> bytes)
-    {
-        int consumed = 0;
-        byte[] copy = bytes.ToArray();
-        bench.Fuzz.Input(core => consumed = core.Receive(link, copy, bench.Now));
-        return consumed;
-    }
-
     [Test]
     public async Task A_link_over_its_budget_while_another_talks_is_stopped_after_the_record_that_took_it_over()
     {
@@ -41,7 +33,7 @@ public class BudgetStopTests
         bench.Send(talker, RawPeer.Chat(talker.Peer.Keys, 1, "talker", "hi"u8.ToArray()));
 
         (byte[] flood, int recordSize) = FreshKeyFlood(bench, flooder.Peer);
-        int consumed = Receive(bench, flooder.Link, flood);
+        int consumed = bench.Receive(flooder.Link, flood);
 
         // 60 checks are within the burst, 120 are not: two records taken, two left for later.
         await Assert.That(consumed).IsEqualTo(2 * recordSize);
@@ -51,7 +43,7 @@ public class BudgetStopTests
 
         // Given back once the budget allows, the rest is taken and nothing is lost.
         bench.Fuzz.Now = readableAt + 1000;
-        await Assert.That(Receive(bench, flooder.Link, flood.AsSpan(consumed))).IsGreaterThan(0);
+        await Assert.That(bench.Receive(flooder.Link, flood.AsSpan(consumed))).IsGreaterThan(0);
         await Assert.That(bench.Core.Flooding.ChatFramesReceived).IsGreaterThanOrEqualTo(1 + 3 * LinesPerRecord);
     }
 
@@ -63,7 +55,7 @@ public class BudgetStopTests
         var flooder = bench.Join(2, "flood", 5002);
 
         (byte[] flood, _) = FreshKeyFlood(bench, flooder.Peer);
-        await Assert.That(Receive(bench, flooder.Link, flood)).IsEqualTo(flood.Length);
+        await Assert.That(bench.Receive(flooder.Link, flood)).IsEqualTo(flood.Length);
         await Assert.That(bench.Core.StoppedEarly).IsEqualTo(0);
     }
 }

@@ -70,6 +70,16 @@ internal sealed class DialBench
         Fuzz.Deliver(from.Link, records, [records.Length]);
     }
 
+    /// <summary>Bytes arrive on <paramref name="link"/> in one read, handed to the core as they are (no driver hands back
+    /// what it leaves); returns what it consumed.</summary>
+    public int Receive(int link, ReadOnlySpan<byte> bytes)
+    {
+        int consumed = 0;
+        byte[] copy = bytes.ToArray();
+        Fuzz.Input(core => consumed = core.Receive(link, copy, Now));
+        return consumed;
+    }
+
     /// <summary>Whole frames sealed by <paramref name="peer"/> into as few records as hold them.</summary>
     public static byte[] Records(SecurePeer peer, byte[] frames)
     {

@@ -42,13 +42,6 @@ public class RunAheadTests
 
     private static int ShownOf(DialBench bench, NodeKeys author) => bench.Fuzz.Effects.Shown.Count(id => id.Origin == author.NodeId);
 
-    private static int Receive(DialBench bench, int link, byte[] bytes)
-    {
-        int consumed = 0;
-        bench.Fuzz.Input(core => consumed = core.Receive(link, bytes, bench.Now));
-        return consumed;
-    }
-
     [Test]
     public async Task A_direct_link_that_runs_ahead_of_the_relay_waits_until_the_relay_fills_the_gap_and_nothing_is_lost()
     {
@@ -62,7 +55,7 @@ public class RunAheadTests
 
         // The origin floods on over its direct link: 1,100 lines from 311, past the 1,024 places for held lines.
         byte[] ahead = DialBench.Records(direct.Peer, Lines(origin, 311, 1410));
-        int consumed = Receive(bench, direct.Link, ahead);
+        int consumed = bench.Receive(direct.Link, ahead);
         await Assert.That(consumed).IsLessThan(ahead.Length);
         await Assert.That(bench.Core.StoppedAhead).IsGreaterThan(0);
         await Assert.That(bench.Core.ReadableAt(direct.Link, bench.Now)).IsGreaterThan(bench.Now);
@@ -72,7 +65,7 @@ public class RunAheadTests
         // gap is open, or it would drop the rest); then the direct link is read on.
         bench.Send(relay, Lines(origin, 11, 310));
         await Assert.That(bench.Core.ReadableAt(direct.Link, bench.Now)).IsEqualTo(bench.Now);
-        await Assert.That(Receive(bench, direct.Link, ahead[consumed..])).IsEqualTo(ahead.Length - consumed);
+        await Assert.That(bench.Receive(direct.Link, ahead[consumed..])).IsEqualTo(ahead.Length - consumed);
 
         await Assert.That(ShownOf(bench, origin)).IsEqualTo(1410);
         await Assert.That(bench.Core.Flooding.Order.GapsSkipped).IsEqualTo(0);
