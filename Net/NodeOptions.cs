@@ -62,6 +62,10 @@ internal sealed record NodeOptions(string Name)
     /// of lines) may come at once.</summary>
     public int VerifyBurst { get; init; } = 100;
 
+    /// <summary>Whether a line said alone also carries per-reader tags (LineTags), so its readers need not check its
+    /// signature. Off only in tests of the signature path.</summary>
+    public bool TagLines { get; init; } = true;
+
     /// <summary>Links (in any state) beyond this are refused, so a flood of connections cannot exhaust descriptors.</summary>
     public int MaxConnections { get; init; } = 256;
 

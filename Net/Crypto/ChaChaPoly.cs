@@ -30,6 +30,23 @@ internal sealed class ChaChaPoly
         out int written) =>
         Open(0, (uint)nonce, (uint)(nonce >> 32), associatedData, ciphertext, output, out written);
 
+    /// <summary>A tag over <paramref name="first"/> and <paramref name="second"/> with nothing encrypted: the AEAD's
+    /// tag with the first as associated data and the second in the ciphertext's place (lengths included, so the split
+    /// between them is bound). A one-time Poly1305 key per nonce, as in Seal: never tag two messages under one nonce.</summary>
+    public void Mac(ulong nonce, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<byte> tag)
+    {
+        var mac = OneTimeMac(0, (uint)nonce, (uint)(nonce >> 32));
+        Authenticate(ref mac, first, second, tag[..TagSize]);
+    }
+
+    /// <summary>Whether <paramref name="tag"/> is Mac's tag of the two parts, compared in fixed time.</summary>
+    public bool CheckMac(ulong nonce, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> tag)
+    {
+        Span<byte> expected = stackalloc byte[TagSize];
+        Mac(nonce, first, second, expected);
+        return FixedTimeEquals(expected, tag);
+    }
+
     /// <summary>RFC 8439's general 96-bit nonce as three little-endian words (for its test vectors).</summary>
     internal int Seal(uint nonce0, uint nonce1, uint nonce2, ReadOnlySpan<byte> associatedData,
         ReadOnlySpan<byte> plaintext, Span<byte> output)

@@ -23,6 +23,9 @@ internal readonly ref struct ChatView(MessageId id, long timeMs, ReadOnlySpan<by
 
     public SealView Seal { get; init; }
 
+    /// <summary>Per-reader tags (LineTags), Protocol.LineTagSize bytes each; empty on most lines.</summary>
+    public ReadOnlySpan<byte> Tags { get; init; }
+
     /// <summary>A private message to us, opened (PrivateLine): Text is what its author wrote to us alone.</summary>
     public bool Private { get; init; }
 }

@@ -26,8 +26,10 @@ internal sealed partial class Flooding
     private readonly NodeKeys _keys;
     private readonly LineSigner _signer;
     private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize];
+    private readonly byte[] _retyped = new byte[Protocol.MaxFrameSize];
     private readonly Action<DeliveryOrder.Held> _showHeld;
     private readonly int _maxQueueBytes;
+    private readonly bool _tagLines;
     private long _now;
     private long _nextRepair;
 
@@ -45,6 +47,7 @@ internal sealed partial class Flooding
         Log = new MessageLog(options.LogCapacity);
         _showHeld = ShowHeld;
         _maxQueueBytes = options.MaxQueueBytes;
+        _tagLines = options.TagLines;
     }
 
     public DuplicateFilter Filter { get; }
@@ -52,6 +55,10 @@ internal sealed partial class Flooding
     public DeliveryOrder Order { get; }
     public GapReports Gaps { get; }
     public MessageLog Log { get; }
+
+    /// <summary>Per-reader tags: checked on lines that come, written on lines said alone (NodeCore sets it, once the
+    /// roster it reads keys from exists).</summary>
+    public LineTags? Tags { get; set; }
 
     /// <summary>Sequence number of the last line said here and sent (0 before the first): what PRESENCE advertises.</summary>
     public ulong LastSequence { get; private set; }
@@ -80,7 +87,11 @@ internal sealed partial class Flooding
         ulong origin = chat.Id.Origin;
         if (origin == _self)
             return null; // our own line came back round a cycle
-        bool passedOn = PassesOnFirst(from, chat);
+        // A valid tag for us (LineTags) proves the line to us alone: it is shown, and passed on as CHAT_UNCHECKED (we
+        // never checked its signature, so we never vouch for it). Otherwise the signature decides, as before.
+        bool tagged = Tags is not null && Tags.Check(chat);
+        FrameType passAs = tagged ? FrameType.ChatUnchecked : FrameType.Chat;
+        bool passedOn = !tagged && PassesOnFirst(from, chat);
         if (passedOn)
         {
             Forward(frame, origin, from.Id, now, FrameType.ChatUnchecked);
@@ -88,7 +99,7 @@ internal sealed partial class Flooding
             _effects.Push();
             PassedUnchecked++;
         }
-        if (!Verifier.Verify(chat))
+        if (!tagged && !Verifier.Verify(chat))
         {
             // A line the sender vouched for (CHAT: it checked it, or said it), or one that names the sender itself as
             // its author, is the sender's forgery. An unchecked one may be someone else's that it passed on before its
@@ -137,7 +148,7 @@ internal sealed partial class Flooding
                 // The history source's replay, in the order it showed it; only while live lines still wait for it, so
                 // history never comes after them (simulator seed 18).
                 if (Order.AwaitingHistory)
-                    Show(frame, chat, from.Id, now);
+                    Show(frame, chat, from.Id, now, FrameType.Chat);
                 else
                     Order.LateHistory++;
                 return null;
@@ -147,17 +158,18 @@ internal sealed partial class Flooding
         {
             case DeliveryOrder.Verdict.ShowNow:
                 state.Shown = chat.Id.Seq;
-                Show(frame, chat, from.Id, now, passedOn);
+                Show(frame, chat, from.Id, now, passAs, passedOn);
                 if (state.Held > 0)
                     Order.Release(now, _showHeld); // this line may be the one a held line of its sender waits for
                 break;
             case DeliveryOrder.Verdict.Hold:
-                Order.Hold(state, chat.Id, frame, from.Id, now, _showHeld);
+                // The held copy's type says how it is passed on once shown (ShowHeld).
+                Order.Hold(state, chat.Id, Retyped(frame, passAs), from.Id, now, _showHeld);
                 state.Advertised = Math.Max(state.Advertised, chat.Id.Seq); // a line after a gap: the sender said what we lack (Tick repairs)
                 break;
             default:
                 if (!passedOn)
-                    Forward(frame, origin, from.Id, now); // too late to show here; a neighbour may still want it
+                    Forward(frame, origin, from.Id, now, passAs); // too late to show here; a neighbour may still want it
                 break;
         }
         return null;
@@ -175,15 +187,17 @@ internal sealed partial class Flooding
         Order.HeldCount >= DeliveryOrder.MaxHeld / 2 && Filter.Find(id.Origin) is { } state
         && id.Seq > state.Shown + 1 && DuplicateFilter.IsUnseen(state, id.Seq);
 
-    private void Show(ReadOnlySpan<byte> frame, in ChatView chat, int fromLink, long now, bool passedOn = false)
+    /// <summary>Shows, logs and passes on a line that checked: <paramref name="passAs"/> CHAT when its signature did,
+    /// CHAT_UNCHECKED when only its tag for us did (the log then checks its signature before replaying it).</summary>
+    private void Show(ReadOnlySpan<byte> frame, in ChatView chat, int fromLink, long now, FrameType passAs, bool passedOn = false)
     {
-        Log.Append(chat.Id, frame);
+        Log.Append(chat.Id, frame, signatureChecked: passAs == FrameType.Chat);
         if (PrivateLine.IsPrivate(chat.Text))
             ShowPrivate(chat);
         else
             _effects.OnMessage(chat);
         if (!passedOn)
-            Forward(frame, chat.Id.Origin, fromLink, now);
+            Forward(frame, chat.Id.Origin, fromLink, now, passAs);
     }
 
     /// <summary>Private lines that were for us but did not open (a sender that used a wrong key, or forged ones).</summary>
@@ -203,7 +217,17 @@ internal sealed partial class Flooding
     {
         ReadOnlySpan<byte> frame = held.Frame.AsSpan(0, held.Length);
         FrameReader.TryParseChat(frame[Protocol.LengthPrefixSize..], out ChatView chat);
-        Show(frame, chat, held.FromLink, _now);
+        Show(frame, chat, held.FromLink, _now, (FrameType)frame[Protocol.LengthPrefixSize]);
+    }
+
+    /// <summary><paramref name="frame"/> with its type byte set to <paramref name="type"/> (a copy when it differs).</summary>
+    private ReadOnlySpan<byte> Retyped(ReadOnlySpan<byte> frame, FrameType type)
+    {
+        if (frame[Protocol.LengthPrefixSize] == (byte)type)
+            return frame;
+        frame.CopyTo(_retyped);
+        _retyped[Protocol.LengthPrefixSize] = (byte)type;
+        return _retyped.AsSpan(0, frame.Length);
     }
 
     /// <summary>Queues <paramref name="frame"/> on every open link but the one it came from and those that pruned its
@@ -247,7 +271,7 @@ internal sealed partial class Flooding
         CoreLink[] open = _links.Open;
         for (int i = 0; i < _signer.Count; i++)
         {
-            int size = _signer.WriteFrame(i, _scratch, out MessageId id);
+            int size = _signer.WriteFrame(i, _scratch, out MessageId id, _tagLines ? Tags : null);
             ReadOnlySpan<byte> frame = _scratch.AsSpan(0, size);
             Log.Append(id, frame);
             if (open.Length == 0)
@@ -345,6 +369,25 @@ internal sealed partial class Flooding
         return true;
     }
 
+    /// <summary>Logged lines whose signature failed when checked for a replay: their author tagged them for us but
+    /// signed something else. Shown here (the tag proved them to us), never replayed (nobody else could check them).</summary>
+    public long ForgedSignatures { get; private set; }
+
+    /// <summary>Checks the signature of a line logged on its tag alone, before it is replayed: a REPLAY vouches for
+    /// it. Lines are tagged only when said alone, so this is one verification per typed line at most, and only for
+    /// lines someone asks for.</summary>
+    private bool CheckLogged(int index)
+    {
+        ReadOnlySpan<byte> frame = Log.FrameAt(index);
+        if (FrameReader.TryParseChat(frame[Protocol.LengthPrefixSize..], out ChatView chat) is null && Verifier.Verify(chat))
+        {
+            Log.MarkSignatureChecked(index);
+            return true;
+        }
+        ForgedSignatures++;
+        return false;
+    }
+
     /// <summary>Replays to <paramref name="to"/> every logged line above what its SYNC summary says it has; for origins it
     /// never heard of, only the newest <paramref name="limit"/> (its --history, or all when it is not new).</summary>
     public void Replay(CoreLink to, Dictionary<ulong, ulong> summary, int limit, long now)
@@ -368,6 +411,8 @@ internal sealed partial class Flooding
             {
                 continue;
             }
+            if (!Log.IsSignatureChecked(i) && !CheckLogged(i))
+                continue;
             ReadOnlySpan<byte> frame = Log.FrameAt(i);
             if ((budget -= frame.Length) < 0)
                 return; // the rest comes with the next SYNC (a repair asks again when presence says we are behind)

@@ -143,9 +143,15 @@ internal static class FrameReader
             return "malformed CHAT (batch)";
         if (depth != BatchTree.PathLength(count, (int)(seq - first)))
             return "malformed CHAT (path length)";
-        int textAt = Protocol.SealFixedSize + depth * Protocol.TreeHashSize;
-        if (seal.Length < textAt)
+        int tagsAt = Protocol.SealFixedSize + depth * Protocol.TreeHashSize;
+        if (seal.Length <= tagsAt)
             return "malformed CHAT (path)";
+        int tagCount = seal[tagsAt++];
+        if (tagCount > Protocol.MaxLineTags)
+            return "malformed CHAT (too many tags)";
+        int textAt = tagsAt + tagCount * Protocol.LineTagSize;
+        if (seal.Length < textAt)
+            return "malformed CHAT (tags)";
         ReadOnlySpan<byte> text = seal[textAt..];
         if (!TextRules.IsValidName(name))
             return "invalid sender name in CHAT";
@@ -158,6 +164,7 @@ internal static class FrameReader
             Key = sealView.Key,
             Head = body[1..sealAt],
             Seal = sealView,
+            Tags = seal[tagsAt..textAt],
         };
         return null;
     }

@@ -74,15 +74,17 @@ internal static class FrameWriter
         return size;
     }
 
-    public static int ChatSize(ReadOnlySpan<byte> name, ReadOnlySpan<byte> text, int pathBytes) =>
-        Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + name.Length + Protocol.SealFixedSize + pathBytes + text.Length;
+    public static int ChatSize(ReadOnlySpan<byte> name, ReadOnlySpan<byte> text, int pathBytes, int tagBytes = 0) =>
+        Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + name.Length + Protocol.SealFixedSize + pathBytes + 1 + tagBytes
+        + text.Length;
 
     /// <summary>Writes a CHAT: the line, then its seal (<paramref name="sealHeader"/>: key, epoch, first, count and
-    /// signature; then the path's length in hashes and the path), then the text.</summary>
+    /// signature; then the path's length in hashes and the path), the number of per-reader tags and the tags
+    /// (LineTags), then the text.</summary>
     public static int WriteChat(Span<byte> destination, MessageId id, long timeMs, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text,
-        ReadOnlySpan<byte> sealHeader, ReadOnlySpan<byte> path)
+        ReadOnlySpan<byte> sealHeader, ReadOnlySpan<byte> path, ReadOnlySpan<byte> tags = default)
     {
-        int size = ChatSize(name, text, path.Length);
+        int size = ChatSize(name, text, path.Length, tags.Length);
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
         Span<byte> body = destination[Protocol.LengthPrefixSize..size];
         body[0] = (byte)FrameType.Chat;
@@ -98,6 +100,9 @@ internal static class FrameWriter
         body[at++] = (byte)(path.Length / Protocol.TreeHashSize);
         path.CopyTo(body[at..]);
         at += path.Length;
+        body[at++] = (byte)(tags.Length / Protocol.LineTagSize);
+        tags.CopyTo(body[at..]);
+        at += tags.Length;
         text.CopyTo(body[at..]);
         return size;
     }

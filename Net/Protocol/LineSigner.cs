@@ -60,13 +60,23 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
         FrameWriter.WriteSealHeader(_sealHeader, keys.Identity.Public, keys.Epoch, first, Count, signature);
     }
 
-    /// <summary>The frame of line <paramref name="index"/> of the signed batch. Returns its size.</summary>
-    public int WriteFrame(int index, Span<byte> destination, out MessageId id)
+    /// <summary>The frame of line <paramref name="index"/> of the signed batch. Returns its size. A line said alone also
+    /// gets <paramref name="tags"/>' per-reader tags, as many as the frame has room for: its readers then need not
+    /// check its signature (a batch of more lines costs them one check for all).</summary>
+    public int WriteFrame(int index, Span<byte> destination, out MessageId id, LineTags? tags = null)
     {
         id = _lines[index].Id;
         Span<byte> path = stackalloc byte[Protocol.MaxTreeDepth * Protocol.TreeHashSize];
         int pathLength = BatchTree.WritePath(_levels, Count, index, path);
-        return FrameWriter.WriteChat(destination, id, _lines[index].TimeMs, name, Text(index), _sealHeader, path[..pathLength]);
+        Span<byte> tagBytes = stackalloc byte[Protocol.MaxLineTags * Protocol.LineTagSize];
+        int tagLength = 0;
+        if (tags is not null && Count == 1)
+        {
+            int room = Protocol.MaxFrameSize - FrameWriter.ChatSize(name, Text(index), pathLength);
+            tagLength = tags.Write(id, Head(index), Text(index), tagBytes, room);
+        }
+        return FrameWriter.WriteChat(destination, id, _lines[index].TimeMs, name, Text(index), _sealHeader, path[..pathLength],
+            tagBytes[..tagLength]);
     }
 
     public void Clear()

@@ -11,6 +11,7 @@ internal sealed class MessageLog(int capacity = MessageLog.DefaultCapacity)
     private readonly MessageId[] _ids = new MessageId[capacity];
     private readonly byte[][] _frames = new byte[capacity][];
     private readonly int[] _lengths = new int[capacity];
+    private readonly bool[] _signatureChecked = new bool[capacity];
 
     /// <summary>Index of the oldest entry; entries are [_start, _start + Count) modulo capacity.</summary>
     private int _start;
@@ -19,8 +20,9 @@ internal sealed class MessageLog(int capacity = MessageLog.DefaultCapacity)
 
     public int Capacity => capacity;
 
-    /// <summary>Appends a whole CHAT frame, dropping the oldest entry when full.</summary>
-    public void Append(MessageId id, ReadOnlySpan<byte> frame)
+    /// <summary>Appends a whole CHAT frame, dropping the oldest entry when full. <paramref name="signatureChecked"/> is
+    /// false for a line taken on its tag for us alone (LineTags): its signature is checked before it is replayed.</summary>
+    public void Append(MessageId id, ReadOnlySpan<byte> frame, bool signatureChecked = true)
     {
         if (capacity == 0)
             return;
@@ -40,7 +42,12 @@ internal sealed class MessageLog(int capacity = MessageLog.DefaultCapacity)
         frame.CopyTo(buffer);
         _ids[slot] = id;
         _lengths[slot] = frame.Length;
+        _signatureChecked[slot] = signatureChecked;
     }
+
+    public bool IsSignatureChecked(int index) => _signatureChecked[(_start + index) % capacity];
+
+    public void MarkSignatureChecked(int index) => _signatureChecked[(_start + index) % capacity] = true;
 
     public MessageId IdAt(int index) => _ids[(_start + index) % capacity];
 

@@ -65,6 +65,7 @@ internal sealed partial class NodeCore
         _membership = new Membership(options, _links, _presence, random);
         _flooding.WantSender = node => _wantedSenders.Add(node);
         _flooding.HeardFrom = _presence.Roster.HeardFrom;
+        _flooding.Tags = new LineTags(keys, _presence.Roster);
     }
 
     public NodeOptions Options { get; }

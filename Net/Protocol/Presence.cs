@@ -52,21 +52,29 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
         uint interval = IntervalMs();
         _frame ??= new byte[FrameWriter.PresenceSize(nameUtf8)];
         FrameWriter.WritePresence(_frame, kind, self, ++_counter, interval, flooding.LastSequence, nameUtf8, keys.Identity.Public, keys.Epoch, keys.BoxPublic);
-        ReadOnlySpan<byte> body = _frame.AsSpan(Protocol.LengthPrefixSize);
-        keys.Identity.Sign(SignedBytes(body[..^Protocol.SignatureSize]), _frame.AsSpan(_frame.Length - Protocol.SignatureSize));
+        Sign(keys, _frame);
         _nextAnnounce = now + interval;
         return _frame;
     }
 
+    /// <summary>Signs a PRESENCE that FrameWriter.WritePresence wrote (into its last SignatureSize bytes) with
+    /// <paramref name="keys"/>' identity: ours, or a member a test plays.</summary>
+    public static void Sign(NodeKeys keys, Span<byte> frame)
+    {
+        Span<byte> signed = stackalloc byte[MaxSigned];
+        ReadOnlySpan<byte> body = frame[Protocol.LengthPrefixSize..];
+        keys.Identity.Sign(SignedBytes(body[..^Protocol.SignatureSize], signed), frame[^Protocol.SignatureSize..]);
+    }
+
     /// <summary>What a PRESENCE signature covers: a label and the body up to the signature, with "present" read as
     /// "alive" (a node hands a member's announcement on to a new neighbour as "present", and must not break it).</summary>
-    private ReadOnlySpan<byte> SignedBytes(ReadOnlySpan<byte> signed)
+    private static ReadOnlySpan<byte> SignedBytes(ReadOnlySpan<byte> signed, Span<byte> destination)
     {
-        Label.CopyTo(_signed);
-        signed.CopyTo(_signed.AsSpan(Label.Length));
-        if (_signed[Label.Length + 1] == (byte)PresenceKind.Present)
-            _signed[Label.Length + 1] = (byte)PresenceKind.Alive;
-        return _signed.AsSpan(0, Label.Length + signed.Length);
+        Label.CopyTo(destination);
+        signed.CopyTo(destination[Label.Length..]);
+        if (destination[Label.Length + 1] == (byte)PresenceKind.Present)
+            destination[Label.Length + 1] = (byte)PresenceKind.Alive;
+        return destination[..(Label.Length + signed.Length)];
     }
 
     /// <summary>On the timer: announce ourselves when due, and tell the user who fell silent.</summary>
@@ -117,7 +125,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
             return null;
         }
         if (NodeKeys.Origin(presence.Key, presence.Epoch) != presence.Origin
-            || !keys.Signatures.Verify(presence.Key, SignedBytes(presence.Signed), presence.Signature))
+            || !keys.Signatures.Verify(presence.Key, SignedBytes(presence.Signed, _signed), presence.Signature))
         {
             Forged++;
             return "a PRESENCE whose signature does not verify (forged or altered)";

@@ -4,7 +4,7 @@ namespace P2PChat.Net;
 
 internal static class Protocol
 {
-    public const byte Version = 3;
+    public const byte Version = 4;
 
     /// <summary>"P2PC": the first bytes of a HELLO body, so a stray client is told apart from a peer at once.</summary>
     public const uint Magic = 0x50325043;
@@ -68,6 +68,11 @@ internal static class Protocol
     public const int SealFixedSize = KeySize + 8 + 8 + 1 + SignatureSize + 1;
 
     public const int MaxSealSize = SealFixedSize + MaxTreeDepth * TreeHashSize;
+
+    /// <summary>Most per-reader tags on one line (LineTags): each is the reader's tag id (4 bytes) and a Poly1305 tag.</summary>
+    public const int MaxLineTags = 16;
+
+    public const int LineTagSize = 4 + 16;
 
     /// <summary>Encrypted records: length:u16 then the record (a Noise message).</summary>
     public const int RecordHeaderSize = 2;

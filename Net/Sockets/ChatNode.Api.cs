@@ -207,6 +207,22 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>Per-reader tags (LineTags), for tests: lines taken on a valid tag for us, tags for us that did not
+    /// check, how many readers our own lines are tagged for now, line signatures checked, and lines taken on their tag
+    /// whose signature failed when checked for a replay.</summary>
+    internal (long Accepted, long Refused, int Readers, long SignatureChecks, long ForgedSignatures) TaggedLines
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Flooding flooding = _core.Flooding;
+                return (flooding.Tags!.Accepted, flooding.Tags.Refused, flooding.Tags.Readers, flooding.Verifier.SignaturesChecked,
+                    flooding.ForgedSignatures);
+            }
+        }
+    }
+
     /// <summary>Lines passed on before their signature was checked, and those of them that were forged, for tests.</summary>
     internal (long Passed, long Forged) UncheckedLines
     {

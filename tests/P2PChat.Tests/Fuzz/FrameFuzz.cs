@@ -113,7 +113,8 @@ internal static class FrameFuzz
                 && c.Seal.Count is >= 1 and <= Protocol.MaxBatchLines && c.Seal.First > 0 && c.Id.Seq >= c.Seal.First
                 && c.Id.Seq - c.Seal.First < (ulong)c.Seal.Count && depth == BatchTree.PathLength(c.Seal.Count, (int)(c.Id.Seq - c.Seal.First))
                 && depth <= Protocol.MaxTreeDepth && c.Head.Length == Protocol.ChatHeaderSize - 1 + c.Name.Length
-                && 1 + c.Head.Length + Protocol.SealFixedSize + c.Seal.Path.Length + c.Text.Length == body.Length,
+                && c.Tags.Length % Protocol.LineTagSize == 0 && c.Tags.Length <= Protocol.MaxLineTags * Protocol.LineTagSize
+                && 1 + c.Head.Length + Protocol.SealFixedSize + c.Seal.Path.Length + 1 + c.Tags.Length + c.Text.Length == body.Length,
                 "an accepted CHAT does not add up");
         }
         string? presence = FrameReader.TryParsePresence(body, out PresenceView p);

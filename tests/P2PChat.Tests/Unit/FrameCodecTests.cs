@@ -274,7 +274,7 @@ public class FrameCodecTests
 
     [Test]
     [Arguments(Protocol.MaxTextBytes + 1)]
-    [Arguments(Protocol.MaxFrameBody - Protocol.ChatHeaderSize - Protocol.SealFixedSize - 3)] // the most a frame could carry
+    [Arguments(Protocol.MaxFrameBody - Protocol.ChatHeaderSize - Protocol.SealFixedSize - 4)] // the most a frame could carry (name "bob", no tags)
     public async Task Chat_text_longer_than_the_cap_is_refused(int textBytes)
     {
         byte[] body = ChatBody(1, "bob"u8.ToArray(), Encoding.UTF8.GetBytes(new string('x', textBytes)));

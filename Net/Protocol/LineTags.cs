@@ -1,0 +1,156 @@
+// Per-reader tags on a line said alone: the fast path of authentication (docs/PROTOCOL.md, Line tags). A line typed
+// alone is a batch of one, so its signature saved nothing: every reader paid one Ed25519 verification (~100 µs under
+// native AOT), and on a line of 8 peers on 2 cores those checks were most of the latency. So the author also tags the
+// line for up to MaxLineTags readers, each tag a Poly1305 MAC under a key only the author and that reader can compute
+// (X25519 of their private-message keys, which signed PRESENCE announces, and both node ids). A reader that finds a
+// valid tag for itself knows the author said exactly this line and shows it after a fraction of a microsecond; any
+// other reader, or one whose tag is missing or altered, checks the signature as before, which still travels with the
+// line (for history, and for readers without a tag). A tag proves the line to its reader only, so a relay that took
+// a line on its tag passes it on as CHAT_UNCHECKED and never vouches for the signature.
+using System.Buffers.Binary;
+using P2PChat.Net.Crypto;
+
+namespace P2PChat.Net;
+
+internal sealed class LineTags(NodeKeys keys, Roster roster)
+{
+    /// <summary>Most pair keys computed in one tick for the readers of our own lines (~100 µs each).</summary>
+    public const int PairsPerTick = 8;
+
+    /// <summary>How often the readers our lines are tagged for are chosen again from the roster.</summary>
+    public const long ReadersEveryMs = 1000;
+
+    private static ReadOnlySpan<byte> KeyLabel => "p2pchat line tag 4"u8;
+
+    /// <summary>Keys shared with one member: Out tags our lines for it, In checks its lines' tags for us.</summary>
+    private sealed class Pair(ChaChaPoly sent, ChaChaPoly received)
+    {
+        public ChaChaPoly Out { get; } = sent;
+        public ChaChaPoly In { get; } = received;
+    }
+
+    private readonly ulong _self = keys.NodeId;
+    private readonly Dictionary<ulong, Pair?> _pairs = [];
+    private readonly Queue<ulong> _age = new();
+    private readonly List<(ulong Node, Pair Pair)> _readers = [];
+    private long _readersAt = long.MinValue;
+
+    /// <summary>Lines shown on a valid tag, without a signature check.</summary>
+    public long Accepted { get; private set; }
+
+    /// <summary>Lines whose tag for us did not check (altered on the way, or forged): their signature decided.</summary>
+    public long Refused { get; private set; }
+
+    /// <summary>Tags written on our own lines.</summary>
+    public long Written { get; private set; }
+
+    /// <summary>The readers our lines are tagged for now.</summary>
+    public int Readers => _readers.Count;
+
+    /// <summary>The tag id of a node: the high 32 bits of its id (a collision only costs that reader a signature check).</summary>
+    public static uint TagId(ulong node) => (uint)(node >> 32);
+
+    public static int MaxTagBytes => Protocol.MaxLineTags * Protocol.LineTagSize;
+
+    /// <summary>Writes a tag for each reader (at most <paramref name="room"/> bytes of them); returns the bytes written.</summary>
+    public int Write(MessageId id, ReadOnlySpan<byte> head, ReadOnlySpan<byte> text, Span<byte> destination, int room)
+    {
+        int n = Math.Min(_readers.Count, Math.Min(room, destination.Length) / Protocol.LineTagSize);
+        for (int i = 0; i < n; i++)
+        {
+            Span<byte> entry = destination.Slice(i * Protocol.LineTagSize, Protocol.LineTagSize);
+            BinaryPrimitives.WriteUInt32BigEndian(entry, TagId(_readers[i].Node));
+            _readers[i].Pair.Out.Mac(id.Seq, head, text, entry[4..]);
+        }
+        Written += n;
+        return n * Protocol.LineTagSize;
+    }
+
+    /// <summary>Whether <paramref name="chat"/> carries a valid tag for us: true when it does; false when it has none we
+    /// can check (no tag for us, or its author's key is unknown here) or only bad ones. Either way a false means: check
+    /// the signature.</summary>
+    public bool Check(in ChatView chat)
+    {
+        ReadOnlySpan<byte> tags = chat.Tags;
+        if (tags.IsEmpty || chat.History)
+            return false;
+        uint me = TagId(_self);
+        Pair? pair = null;
+        for (int at = 0; at + Protocol.LineTagSize <= tags.Length; at += Protocol.LineTagSize)
+        {
+            if (BinaryPrimitives.ReadUInt32BigEndian(tags[at..]) != me)
+                continue;
+            pair ??= PairWith(chat.Id.Origin);
+            if (pair is null)
+                return false;
+            if (pair.In.CheckMac(chat.Id.Seq, chat.Head, chat.Text, tags.Slice(at + 4, Poly1305.TagSize)))
+            {
+                Accepted++;
+                return true;
+            }
+        }
+        if (pair is not null)
+            Refused++;
+        return false;
+    }
+
+    /// <summary>On the timer: who our lines are tagged for (online members with a private-message key, those whose
+    /// pair key is ready), and a few missing pair keys computed, so saying a line never waits for an X25519.</summary>
+    public void Tick(long now)
+    {
+        if (now - _readersAt < ReadersEveryMs && _readers.Count > 0)
+            return;
+        _readersAt = now;
+        _readers.Clear();
+        int computed = 0;
+        foreach (Roster.Entry entry in roster.Entries)
+        {
+            MemberInfo member = entry.Member;
+            if (entry.Gone || member.NodeId == _self || member.Box.Length != Protocol.KeySize)
+                continue;
+            if (!_pairs.ContainsKey(member.NodeId) && computed++ >= PairsPerTick)
+                continue;
+            if (PairWith(member.NodeId) is { } pair && _readers.Count < Protocol.MaxLineTags)
+                _readers.Add((member.NodeId, pair));
+        }
+        if (computed > PairsPerTick)
+            _readersAt = long.MinValue; // more to compute: again next tick
+    }
+
+    /// <summary>The keys shared with <paramref name="node"/>, computed once (null when it is not an online member with a
+    /// usable private-message key). Bounded like the roster: the oldest pair is forgotten first.</summary>
+    private Pair? PairWith(ulong node)
+    {
+        if (_pairs.TryGetValue(node, out Pair? known))
+            return known;
+        if (roster.Find(node) is not { Box.Length: Protocol.KeySize } member)
+            return null;
+        Span<byte> shared = stackalloc byte[X25519Keys.Size];
+        Pair? pair = null;
+        if (X25519Keys.Agree(keys.BoxPrivate, member.Box, shared))
+            pair = new Pair(new ChaChaPoly(Key(shared, _self, node)), new ChaChaPoly(Key(shared, node, _self)));
+        shared.Clear();
+        if (_pairs.Count >= Protocol.MaxMembers)
+            _pairs.Remove(_age.Dequeue());
+        _pairs.Add(node, pair);
+        _age.Enqueue(node);
+        return pair;
+    }
+
+    /// <summary>The key of tags from <paramref name="author"/> to <paramref name="reader"/>: SHA-256 of the label, the
+    /// shared secret and both ids in that order, so each direction has its own key and a sequence number is a nonce
+    /// used once under it (an author never says two lines under one sequence number).</summary>
+    private static byte[] Key(ReadOnlySpan<byte> shared, ulong author, ulong reader)
+    {
+        var hasher = new Sha256Hasher();
+        Span<byte> ids = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(ids, author);
+        BinaryPrimitives.WriteUInt64BigEndian(ids[8..], reader);
+        hasher.Append(KeyLabel);
+        hasher.Append(shared);
+        hasher.Append(ids);
+        var key = new byte[Sha256Hasher.Size];
+        hasher.Finish(key);
+        return key;
+    }
+}
