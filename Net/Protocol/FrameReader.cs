@@ -4,8 +4,9 @@
 //   frame  = length:u32 body                     ; 1 <= length <= MaxFrameBody
 //   body   = type:u8 payload
 //   HELLO  = 0x01 magic:u32 version:u8 key:32 epoch:u64 listenPort:u16 nameLen:u8 name:nameLen sig:64
-//   CHAT   = 0x02 origin:u64 seq:u64 timeMs:i64 nameLen:u8 name:nameLen seal text:rest
-//   seal   = key:32 epoch:u64 first:u64 count:u8 sig:64 depth:u8 path:16*depth  ; first <= seq < first+count <= ..+32
+//   CHAT   = 0x02 origin:u64 seq:u64 timeMs:i64 nameLen:u8 name:nameLen seal tags text:rest
+//   seal   = key:32 epoch:u64 first:u64 count:u8 sig:64 depth:u8 path:16*depth  ; first <= seq < first+count <= ..+128
+//   tags   = tagCount:u8 (readerId:u32 tag:16)*tagCount                         ; tagCount <= 16 (LineTags)
 //   PING   = 0x03
 //   PEERS  = 0x04 count:u8 (node:u64 port:u16 family:u8 address:4|16)*count    ; count <= 32, family 4 or 6
 //   SYNC   = 0x05 limit:u16 count:u16 (origin:u64 contiguous:u64)*count         ; count <= 256
@@ -14,6 +15,7 @@
 //   UNPRUNE = 0x09
 //   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 lastSeq:u64 nameLen:u8 name:nameLen key:32 epoch:u64 box:32 sig:64
 //   SYNCED = 0x0a
+//   CHAT_UNCHECKED = 0x0b (the CHAT payload)
 // Frames travel inside encrypted records (SecureChannel); the signatures are checked by their owners (NodeCore for
 // HELLO, LineVerifier for CHAT, Presence), this file checks only shapes and limits.
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control

@@ -33,7 +33,7 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
     private readonly Dictionary<ulong, Pair?> _pairs = [];
     private readonly Queue<ulong> _age = new();
     private readonly List<(ulong Node, Pair Pair)> _readers = [];
-    private long _readersAt = long.MinValue;
+    private long _readersAt;
 
     /// <summary>Lines shown on a valid tag, without a signature check.</summary>
     public long Accepted { get; private set; }
@@ -99,7 +99,7 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
     public void Tick(long now)
     {
         if (now - _readersAt < ReadersEveryMs && _readers.Count > 0)
-            return;
+            return; // (a node that has no readers yet looks every tick)
         _readersAt = now;
         _readers.Clear();
         int computed = 0;
@@ -114,7 +114,7 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
                 _readers.Add((member.NodeId, pair));
         }
         if (computed > PairsPerTick)
-            _readersAt = long.MinValue; // more to compute: again next tick
+            _readersAt = now - ReadersEveryMs; // more to compute: again next tick
     }
 
     /// <summary>The keys shared with <paramref name="node"/>, computed once (null when it is not an online member with a

@@ -157,6 +157,18 @@ internal sealed class SecurePeer(NodeKeys keys, string name, bool initiator = tr
         return frame;
     }
 
+    /// <summary>A signed PRESENCE "alive" of <paramref name="keys"/>' member, with its private-message key: what a
+    /// member announces (its counter 1).</summary>
+    public static byte[] Announcement(NodeKeys keys, string name, ulong counter = 1)
+    {
+        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
+        var frame = new byte[FrameWriter.PresenceSize(nameUtf8)];
+        FrameWriter.WritePresence(frame, PresenceKind.Alive, keys.NodeId, counter, 1000, 0, nameUtf8, keys.Identity.Public, keys.Epoch,
+            keys.BoxPublic);
+        Presence.Sign(keys, frame);
+        return frame;
+    }
+
     /// <summary>A BYE for <paramref name="origin"/>, signed by <paramref name="signer"/> (whose key does not give that
     /// origin): what a forger sends to make a live member "leave".</summary>
     public static byte[] ForgedBye(NodeKeys signer, ulong origin, string name)

@@ -38,7 +38,7 @@ public class LineTagTests
         try
         {
             await peer.HandshakeAsync("mallory", mallory);
-            await peer.SendFramesAsync(Announcement(mallory, "mallory"));
+            await peer.SendFramesAsync(SecurePeer.Announcement(mallory, "mallory"));
             foreach (int node in new[] { Relay, 2 })
                 await Eventually.WaitUntil(() => network.Sinks[node].Presence.Contains("+mallory"), TestNetwork.Deadline,
                     $"n{node} to know mallory's keys from her announcement", network.Sinks[node].ToString);
@@ -51,24 +51,13 @@ public class LineTagTests
         }
     }
 
-    /// <summary>A signed PRESENCE "alive" of <paramref name="keys"/>' member, with its private-message key.</summary>
-    private static byte[] Announcement(NodeKeys keys, string name)
-    {
-        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
-        var frame = new byte[FrameWriter.PresenceSize(nameUtf8)];
-        FrameWriter.WritePresence(frame, PresenceKind.Alive, keys.NodeId, 1, 1000, 0, nameUtf8, keys.Identity.Public, keys.Epoch,
-            keys.BoxPublic);
-        Presence.Sign(keys, frame);
-        return frame;
-    }
-
     /// <summary>Mallory's line <paramref name="seq"/>, tagged for n1 only (her roster knows n1 alone), with its
     /// signature or its tag spoilt on request.</summary>
     private static byte[] MalloryLine(NodeKeys mallory, NodeKeys reader, ulong seq, string text, bool spoilSignature = false,
         bool spoilTag = false)
     {
         var roster = new Roster();
-        byte[] announcement = Announcement(reader, "n1");
+        byte[] announcement = SecurePeer.Announcement(reader, "n1");
         FrameReader.TryParsePresence(announcement.AsSpan(Protocol.LengthPrefixSize), out PresenceView view);
         roster.Apply(view, announcement, TestNetwork.Now, out _);
         var tags = new LineTags(mallory, roster);
