@@ -267,6 +267,8 @@ internal sealed partial class Flooding
     {
         if (_signer.Count == 0)
             return;
+        _typing |= _signer.Count == 1;
+        _nonceWanted |= _signer.Count == 1;
         _signer.Sign();
         CoreLink[] open = _links.Open;
         for (int i = 0; i < _signer.Count; i++)
@@ -283,6 +285,28 @@ internal sealed partial class Flooding
         }
         _signer.Clear();
     }
+
+    private bool _typing;
+    private bool _nonceWanted;
+
+    /// <summary>Whether a line said alone was just sent, and the signer should make a nonce for the next one (once
+    /// the line has left: NodeCore.Settle).</summary>
+    public bool TakeNonceWanted()
+    {
+        bool wanted = _nonceWanted;
+        _nonceWanted = false;
+        return wanted;
+    }
+
+    /// <summary>Makes one nonce ahead of time (~250 µs), if this node says lines alone at all and has room for one.</summary>
+    public void MakeNonce()
+    {
+        if (_typing)
+            _signer.Presigner.MakeOne();
+    }
+
+    /// <summary>Lines said alone that were signed with a nonce made ahead of time.</summary>
+    public long Presigned => _signer.Presigner.Presigned;
 
     /// <summary>Our history source finished its replay: live lines held meanwhile are shown.</summary>
     public void HistoryDone(long now)

@@ -207,6 +207,16 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>Lines said alone that were signed with a nonce made ahead of time (Ed25519Presigner), for tests.</summary>
+    internal long PresignedLines
+    {
+        get
+        {
+            lock (_lock)
+                return _core.Flooding.Presigned;
+        }
+    }
+
     /// <summary>Per-reader tags (LineTags), for tests: lines taken on a valid tag for us, tags for us that did not
     /// check, how many readers our own lines are tagged for now, line signatures checked, and lines taken on their tag
     /// whose signature failed when checked for a replay.</summary>

@@ -155,4 +155,25 @@ public class LineTagTests
         await Assert.That(network.Sinks[newcomer].Messages.Any(m => m.Contains("two faces") && m.StartsWith("mallory"))).IsFalse();
         await Assert.That(network.Nodes[Relay].TaggedLines.ForgedSignatures).IsEqualTo(1);
     }
+
+    [Test]
+    public async Task A_typed_line_signed_with_a_nonce_made_ahead_of_time_verifies_at_a_reader_that_checks_its_signature()
+    {
+        using TestNetwork network = TestNetwork.Start(2, (_, options) => options with { TagLines = false });
+        await network.Connect(1, 0);
+        long checks = network.Nodes[1].TaggedLines.SignatureChecks;
+
+        // The first line said alone is signed as RFC 8032 signs; a nonce is made once it has left, for the next.
+        foreach (string text in new[] { "first", "second", "third" })
+        {
+            network.Nodes[0].Say(text, TestNetwork.Now);
+            await Eventually.WaitUntil(() => network.Sinks[1].CountOf($"n0: {text}") == 1, TestNetwork.Deadline,
+                $"n1 to show \"{text}\"", network.Sinks[1].ToString);
+        }
+
+        await Assert.That(network.Nodes[0].PresignedLines).IsEqualTo(2);
+        await Assert.That(network.Nodes[1].TaggedLines.SignatureChecks).IsEqualTo(checks + 3);
+        await Assert.That(network.Nodes[1].UncheckedLines.Forged).IsEqualTo(0);
+        await Assert.That(network.Sinks[1].Left).IsEmpty();
+    }
 }

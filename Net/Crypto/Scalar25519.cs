@@ -1,0 +1,135 @@
+// Arithmetic modulo L = 2^252 + 27742317777372353535851937790883648493, the order of Ed25519's base point: what a
+// signature's S = r + h * a (mod L) needs (Ed25519Presigner). Numbers are 32-byte little-endian, as in RFC 8032.
+// Constant time: fixed loops over 32-bit limbs, Barrett reduction (HAC 14.42) with its corrections done as masked
+// selects, so neither the secret scalar nor the nonce changes how long it takes.
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace P2PChat.Net.Crypto;
+
+internal static class Scalar25519
+{
+    public const int Size = 32;
+
+    private const int K = 8; // limbs of L (2^253 > L: it fits 8 limbs of 32 bits)
+
+    private static readonly BigInteger OrderValue = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493");
+
+    /// <summary>L in limbs, with a ninth zero limb (for the 9-limb remainders of Barrett's reduction).</summary>
+    private static readonly uint[] Order = Limbs(OrderValue, K + 1);
+
+    /// <summary>Barrett's mu = floor(2^512 / L), 9 limbs.</summary>
+    private static readonly uint[] Mu = Limbs(BigInteger.Pow(2, 2 * 32 * K) / OrderValue, K + 1);
+
+    /// <summary>L as a number (for tests).</summary>
+    internal static BigInteger OrderNumber => OrderValue;
+
+    /// <summary>The 64-byte little-endian <paramref name="wide"/> (a SHA-512 output) modulo L.</summary>
+    public static void Reduce(ReadOnlySpan<byte> wide, Span<byte> result)
+    {
+        Span<uint> x = stackalloc uint[2 * K];
+        for (int i = 0; i < 2 * K; i++)
+            x[i] = BinaryPrimitives.ReadUInt32LittleEndian(wide[(4 * i)..]);
+        BarrettReduce(x, result);
+    }
+
+    /// <summary>(<paramref name="a"/> * <paramref name="b"/> + <paramref name="c"/>) modulo L; each input below L.</summary>
+    public static void MulAdd(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, Span<byte> result)
+    {
+        Span<uint> x = stackalloc uint[2 * K];
+        Span<uint> left = stackalloc uint[K];
+        Span<uint> right = stackalloc uint[K];
+        for (int i = 0; i < K; i++)
+        {
+            left[i] = BinaryPrimitives.ReadUInt32LittleEndian(a[(4 * i)..]);
+            right[i] = BinaryPrimitives.ReadUInt32LittleEndian(b[(4 * i)..]);
+            x[i] = BinaryPrimitives.ReadUInt32LittleEndian(c[(4 * i)..]);
+        }
+        // x = c + a * b, schoolbook: below L^2 + L < 2^512.
+        for (int i = 0; i < K; i++)
+        {
+            ulong carry = 0;
+            for (int j = 0; j < K; j++)
+            {
+                ulong t = (ulong)left[i] * right[j] + x[i + j] + carry;
+                x[i + j] = (uint)t;
+                carry = t >> 32;
+            }
+            for (int j = i + K; j < 2 * K; j++)
+            {
+                ulong t = x[j] + carry;
+                x[j] = (uint)t;
+                carry = t >> 32;
+            }
+        }
+        BarrettReduce(x, result);
+    }
+
+    /// <summary>x (16 limbs, below 2^512) modulo L, as 32 bytes.</summary>
+    private static void BarrettReduce(ReadOnlySpan<uint> x, Span<byte> result)
+    {
+        // q3 = floor(floor(x / b^(k-1)) * mu / b^(k+1)): within 2 of floor(x / L).
+        ReadOnlySpan<uint> q1 = x.Slice(K - 1, K + 1);
+        Span<uint> q2 = stackalloc uint[2 * (K + 1)];
+        Multiply(q1, Mu, q2);
+        ReadOnlySpan<uint> q3 = q2.Slice(K + 1, K + 1);
+
+        // r = (x - q3 * L) mod b^(k+1), then at most two subtractions of L.
+        Span<uint> product = stackalloc uint[2 * (K + 1)];
+        Multiply(q3, Order, product);
+        Span<uint> r = stackalloc uint[K + 1];
+        long borrow = 0;
+        for (int i = 0; i <= K; i++)
+        {
+            long t = (long)x[i] - product[i] + borrow;
+            r[i] = (uint)t;
+            borrow = t >> 32;
+        }
+        SubtractIfNotBelow(r);
+        SubtractIfNotBelow(r);
+        for (int i = 0; i < K; i++)
+            BinaryPrimitives.WriteUInt32LittleEndian(result[(4 * i)..], r[i]);
+    }
+
+    /// <summary>r = r - L when r >= L, chosen with a mask rather than a branch.</summary>
+    private static void SubtractIfNotBelow(Span<uint> r)
+    {
+        Span<uint> t = stackalloc uint[K + 1];
+        long borrow = 0;
+        for (int i = 0; i <= K; i++)
+        {
+            long d = (long)r[i] - Order[i] + borrow;
+            t[i] = (uint)d;
+            borrow = d >> 32;
+        }
+        uint keep = (uint)borrow; // all ones when r < L (the subtraction borrowed): keep r
+        for (int i = 0; i <= K; i++)
+            r[i] = (r[i] & keep) | (t[i] & ~keep);
+    }
+
+    /// <summary>Full product of two equal-length limb strings into twice their length.</summary>
+    private static void Multiply(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, Span<uint> product)
+    {
+        product.Clear();
+        for (int i = 0; i < a.Length; i++)
+        {
+            ulong carry = 0;
+            for (int j = 0; j < b.Length; j++)
+            {
+                ulong t = (ulong)a[i] * b[j] + product[i + j] + carry;
+                product[i + j] = (uint)t;
+                carry = t >> 32;
+            }
+            product[i + b.Length] = (uint)carry;
+        }
+    }
+
+    private static uint[] Limbs(BigInteger value, int count)
+    {
+        var limbs = new uint[count];
+        byte[] bytes = value.ToByteArray(isUnsigned: true, isBigEndian: false);
+        for (int i = 0; i < bytes.Length; i++)
+            limbs[i / 4] |= (uint)bytes[i] << (8 * (i % 4));
+        return limbs;
+    }
+}
