@@ -13,13 +13,15 @@ namespace P2PChat.Net.Crypto;
 internal sealed class Ed25519Presigner
 {
     /// <summary>Nonces kept ready: a burst of lines said alone this quick gets fast signatures.</summary>
-    public const int Capacity = 4;
+    public const int Capacity = 8;
 
     private readonly byte[] _scalar = new byte[Scalar25519.Size];
     private readonly byte[] _prefix = new byte[32];
     private readonly byte[] _public;
     private readonly IRandomSource _random;
     private readonly Sha512Digest _sha512 = new();
+    private readonly Sha512Digest _makeDigest = new();
+    private readonly byte[] _makeHash = new byte[64];
     private readonly byte[][] _nonces = new byte[Capacity][];
     private readonly byte[][] _points = new byte[Capacity][];
     private readonly byte[] _hash = new byte[64];
@@ -52,21 +54,39 @@ internal sealed class Ed25519Presigner
     /// <summary>Signatures made with a nonce made ahead of time.</summary>
     public long Presigned { get; private set; }
 
-    /// <summary>Makes one nonce and its point (~250 µs), unless Capacity are ready.</summary>
+    /// <summary>Makes one nonce and its point here and now (~250 µs), unless Capacity are ready.</summary>
     public void MakeOne()
     {
         if (Ready == Capacity)
             return;
+        MakeInto(_nonces[Ready], _points[Ready]);
+        Ready++;
+    }
+
+    /// <summary>Makes a nonce and its point into the caller's buffers, for Offer. Touches nothing TrySign uses, so one
+    /// other thread may call it while the owner signs (ChatNode's NonceMaker, outside the node's lock).</summary>
+    public void MakeInto(Span<byte> nonce, Span<byte> point)
+    {
         Span<byte> fresh = stackalloc byte[32];
         _random.Fill(fresh);
-        _sha512.BlockUpdate(_prefix);
-        _sha512.BlockUpdate(fresh);
-        _sha512.DoFinal(_hash, 0);
+        _makeDigest.BlockUpdate(_prefix);
+        _makeDigest.BlockUpdate(fresh);
+        _makeDigest.DoFinal(_makeHash, 0);
         fresh.Clear();
-        Scalar25519.Reduce(_hash, _nonces[Ready]);
-        Array.Clear(_hash);
-        Edwards25519.MultiplyBase(_nonces[Ready], _points[Ready]);
+        Scalar25519.Reduce(_makeHash, nonce);
+        Array.Clear(_makeHash);
+        Edwards25519.MultiplyBase(nonce, point);
+    }
+
+    /// <summary>Takes a nonce MakeInto made (and nobody else will use) into the pool; false when the pool is full.</summary>
+    public bool Offer(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> point)
+    {
+        if (Ready == Capacity)
+            return false;
+        nonce.CopyTo(_nonces[Ready]);
+        point.CopyTo(_points[Ready]);
         Ready++;
+        return true;
     }
 
     /// <summary>Signs <paramref name="message"/> with a ready nonce; false (nothing written) when none is ready.</summary>

@@ -6,6 +6,8 @@
 // its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own sequence.
 // The steady state allocates nothing: an in-order line goes from the receive buffer straight into each neighbour's send
 // queue.
+using P2PChat.Net.Crypto;
+
 namespace P2PChat.Net;
 
 internal sealed partial class Flooding
@@ -268,7 +270,6 @@ internal sealed partial class Flooding
         if (_signer.Count == 0)
             return;
         _typing |= _signer.Count == 1;
-        _nonceWanted |= _signer.Count == 1;
         _signer.Sign();
         CoreLink[] open = _links.Open;
         for (int i = 0; i < _signer.Count; i++)
@@ -287,23 +288,13 @@ internal sealed partial class Flooding
     }
 
     private bool _typing;
-    private bool _nonceWanted;
 
-    /// <summary>Whether a line said alone was just sent, and the signer should make a nonce for the next one (once
-    /// the line has left: NodeCore.Settle).</summary>
-    public bool TakeNonceWanted()
-    {
-        bool wanted = _nonceWanted;
-        _nonceWanted = false;
-        return wanted;
-    }
+    /// <summary>Where nonces for lines said alone are made ahead of time (Ed25519Presigner.MakeInto, by the driver off
+    /// the node's lock; ChatNode's NonceMaker) and taken (OfferNonce).</summary>
+    public Ed25519Presigner Presigner => _signer.Presigner;
 
-    /// <summary>Makes one nonce ahead of time (~250 µs), if this node says lines alone at all and has room for one.</summary>
-    public void MakeNonce()
-    {
-        if (_typing)
-            _signer.Presigner.MakeOne();
-    }
+    /// <summary>Whether this node says lines alone at all and has room for another nonce made ahead of time.</summary>
+    public bool WantsNonce => _typing && _signer.Presigner.Ready < Ed25519Presigner.Capacity;
 
     /// <summary>Lines said alone that were signed with a nonce made ahead of time.</summary>
     public long Presigned => _signer.Presigner.Presigned;

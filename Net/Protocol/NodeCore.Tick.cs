@@ -44,7 +44,6 @@ internal sealed partial class NodeCore
             ReportDueLeaves(now);
             _presence.Tick(now);
             _flooding.Tags?.Tick(now);
-            _flooding.MakeNonce();
             if (_flooding.Tick(now))
                 RepairLinks(now);
             foreach (ulong sender in _wantedSenders)

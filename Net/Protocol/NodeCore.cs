@@ -267,11 +267,5 @@ internal sealed partial class NodeCore
                 CloseLink(link, new LinkClose(CloseKind.PeerNotReading, $"more than {Options.MaxQueueBytes / 1024} KiB waiting for it"), now);
             _links.FlushAll();
         }
-        // A line said alone has just been queued: send it now, then make the nonce that signs the next one quickly.
-        if (_flooding.TakeNonceWanted())
-        {
-            _effects.Push();
-            _flooding.MakeNonce();
-        }
     }
 }

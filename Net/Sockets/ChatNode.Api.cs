@@ -91,6 +91,8 @@ internal sealed partial class ChatNode
             {
                 MessageId id = _core.SayPrivate(to, Encoding.UTF8.GetBytes(text), timeMs, Now);
                 Settle(kick: true);
+                if (_core.Flooding.WantsNonce)
+                    _nonces.Wake();
                 return id;
             }
             finally
@@ -116,6 +118,8 @@ internal sealed partial class ChatNode
         {
             MessageId id = _core.Say(utf8, timeMs, Now, more: defer);
             Settle(kick: !defer);
+            if (_core.Flooding.WantsNonce)
+                _nonces.Wake(); // the line has left (or waits for KickSends): make the next one's nonce when a CPU idles
             return id;
         }
         finally
@@ -207,13 +211,14 @@ internal sealed partial class ChatNode
         }
     }
 
-    /// <summary>Lines said alone that were signed with a nonce made ahead of time (Ed25519Presigner), for tests.</summary>
-    internal long PresignedLines
+    /// <summary>Lines said alone that were signed with a nonce made ahead of time (Ed25519Presigner), and nonces ready
+    /// now, for tests.</summary>
+    internal (long Signed, int Ready) PresignedLines
     {
         get
         {
             lock (_lock)
-                return _core.Flooding.Presigned;
+                return (_core.Flooding.Presigned, _core.Flooding.Presigner.Ready);
         }
     }
 

@@ -28,6 +28,7 @@ internal sealed partial class ChatNode : IDisposable
     private Socket? _listener;
     private SocketAsyncEventArgs? _acceptArgs;
     private ITimer? _timer;
+    private readonly NonceMaker _nonces;
     private volatile bool _stopping;
 
     /// <summary>Connections, replaced whole on change so HasBacklog can read it without the lock.</summary>
@@ -43,6 +44,7 @@ internal sealed partial class ChatNode : IDisposable
         // The core's Random only picks addresses and timings (not secrets: those come from keys.Random, the kernel's
         // getrandom). Random.Shared is seeded from the kernel's entropy.
         _core = new NodeCore(options, keys, new Random(Random.Shared.Next()), this);
+        _nonces = new NonceMaker(_lock, _core.Flooding);
         _events = new EventPump(sink);
     }
 
@@ -333,6 +335,7 @@ internal sealed partial class ChatNode : IDisposable
     {
         _stopping = true;
         _timer?.Dispose();
+        _nonces.Dispose();
         lock (_holdLock)
             _holdTimer?.Dispose();
         _listener?.Dispose();
