@@ -56,7 +56,7 @@ internal sealed class NonceMaker : IDisposable
             }
         }
         nonce.Clear();
-        _wake.Dispose();
+        // _wake is not disposed: Wake and Dispose may still set it from other threads (one event per node).
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -95,7 +95,7 @@ public class SelfHealingTests
             network.Nodes[3].Say($"right {m}", TestNetwork.Now);
         }
         await Eventually.WaitUntil(() => network.Sinks[1].MessageCount == 3 && network.Sinks[2].MessageCount == 3,
-            TestNetwork.Deadline, "each side to hear its own side");
+            TestNetwork.Deadline, "each side to hear its own side", () => network.ToString());
 
         await network.Connect(2, 1); // the heal
 
