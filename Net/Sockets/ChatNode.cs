@@ -309,6 +309,7 @@ internal sealed partial class ChatNode : IDisposable
             _core.Tick(Now);
         });
         ReleaseHeld(Now);
+        YoungCollections.Check();
     }
 
     /// <summary>Signs and starts the sends of lines said with defer.</summary>
