@@ -269,7 +269,8 @@ internal sealed partial class Flooding
     {
         if (_signer.Count == 0)
             return;
-        _typing |= _signer.Count == 1;
+        if (_signer.Count == 1)
+            _typing = _saidAlone = true;
         _signer.Sign();
         CoreLink[] open = _links.Open;
         for (int i = 0; i < _signer.Count; i++)
@@ -288,6 +289,16 @@ internal sealed partial class Flooding
     }
 
     private bool _typing;
+    private bool _saidAlone;
+
+    /// <summary>Whether a line said alone was signed since the last call (it used a nonce, or found none ready): the
+    /// driver then wakes its nonce maker. Not on every line: a paste signs batches and needs none.</summary>
+    public bool TakeSaidAlone()
+    {
+        bool said = _saidAlone;
+        _saidAlone = false;
+        return said;
+    }
 
     /// <summary>Where nonces for lines said alone are made ahead of time (Ed25519Presigner.MakeInto, by the driver off
     /// the node's lock; ChatNode's NonceMaker) and taken (OfferNonce).</summary>

@@ -91,8 +91,6 @@ internal sealed partial class ChatNode
             {
                 MessageId id = _core.SayPrivate(to, Encoding.UTF8.GetBytes(text), timeMs, Now);
                 Settle(kick: true);
-                if (_core.Flooding.WantsNonce)
-                    _nonces.Wake();
                 return id;
             }
             finally
@@ -118,8 +116,6 @@ internal sealed partial class ChatNode
         {
             MessageId id = _core.Say(utf8, timeMs, Now, more: defer);
             Settle(kick: !defer);
-            if (_core.Flooding.WantsNonce)
-                _nonces.Wake(); // the line has left (or waits for KickSends): make the next one's nonce when a CPU idles
             return id;
         }
         finally

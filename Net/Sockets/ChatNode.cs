@@ -204,6 +204,8 @@ internal sealed partial class ChatNode : IDisposable
         }
         CheckLeft();
         _events.Publish(wakeEvents);
+        if (_core.Flooding.TakeSaidAlone())
+            _nonces.Wake(); // a line said alone has left: make the next one's nonce when a CPU would idle
         if (_toStart.Count > 0 && !_inInputWrapper)
         {
             // Registered by an input that is not Input() (a read, a line said): start them off this thread and lock.

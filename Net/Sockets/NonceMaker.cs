@@ -15,19 +15,28 @@ internal sealed class NonceMaker : IDisposable
     private readonly Lock _nodeLock;
     private readonly Flooding _flooding;
     private readonly AutoResetEvent _wake = new(false);
-    private readonly Thread _thread;
+    private Thread? _thread;
     private volatile bool _stopped;
 
     public NonceMaker(Lock nodeLock, Flooding flooding)
     {
         _nodeLock = nodeLock;
         _flooding = flooding;
-        _thread = new Thread(Run) { IsBackground = true, Name = "p2pchat nonces" };
-        _thread.Start();
     }
 
-    /// <summary>Our user said something: make nonces if the pool has room.</summary>
-    public void Wake() => _wake.Set();
+    /// <summary>Our user said a line alone: make nonces if the pool has room. The thread starts on the first call (under
+    /// the node's lock), so a peer that only relays, or only pastes, never has one.</summary>
+    public void Wake()
+    {
+        if (_stopped)
+            return;
+        if (_thread is null)
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = "p2pchat nonces" };
+            _thread.Start();
+        }
+        _wake.Set();
+    }
 
     public void Dispose()
     {
