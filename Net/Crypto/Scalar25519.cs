@@ -3,7 +3,6 @@
 // Constant time: fixed loops over 32-bit limbs, Barrett reduction (HAC 14.42) with its corrections done as masked
 // selects, so neither the secret scalar nor the nonce changes how long it takes.
 using System.Buffers.Binary;
-using System.Numerics;
 
 namespace P2PChat.Net.Crypto;
 
@@ -13,16 +12,15 @@ internal static class Scalar25519
 
     private const int K = 8; // limbs of L (2^253 > L: it fits 8 limbs of 32 bits)
 
-    private static readonly BigInteger OrderValue = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493");
-
-    /// <summary>L in limbs, with a ninth zero limb (for the 9-limb remainders of Barrett's reduction).</summary>
-    private static readonly uint[] Order = Limbs(OrderValue, K + 1);
+    /// <summary>L in 32-bit limbs, least significant first, with a ninth zero limb (for the 9-limb remainders of
+    /// Barrett's reduction). Constants rather than BigInteger arithmetic at startup (tests check both against
+    /// BigInteger).</summary>
+    internal static ReadOnlySpan<uint> Order =>
+        [0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de, 0x00000000, 0x00000000, 0x00000000, 0x10000000, 0x00000000];
 
     /// <summary>Barrett's mu = floor(2^512 / L), 9 limbs.</summary>
-    private static readonly uint[] Mu = Limbs(BigInteger.Pow(2, 2 * 32 * K) / OrderValue, K + 1);
-
-    /// <summary>L as a number (for tests).</summary>
-    internal static BigInteger OrderNumber => OrderValue;
+    internal static ReadOnlySpan<uint> Mu =>
+        [0x0a2c131b, 0xed9ce5a3, 0x086329a7, 0x2106215d, 0xffffffeb, 0xffffffff, 0xffffffff, 0xffffffff, 0x0000000f];
 
     /// <summary>The 64-byte little-endian <paramref name="wide"/> (a SHA-512 output) modulo L.</summary>
     public static void Reduce(ReadOnlySpan<byte> wide, Span<byte> result)
@@ -122,14 +120,5 @@ internal static class Scalar25519
             }
             product[i + b.Length] = (uint)carry;
         }
-    }
-
-    private static uint[] Limbs(BigInteger value, int count)
-    {
-        var limbs = new uint[count];
-        byte[] bytes = value.ToByteArray(isUnsigned: true, isBigEndian: false);
-        for (int i = 0; i < bytes.Length; i++)
-            limbs[i / 4] |= (uint)bytes[i] << (8 * (i % 4));
-        return limbs;
     }
 }

@@ -18,10 +18,27 @@ public class Ed25519PresignerTests
         return bytes;
     }
 
+    private static readonly BigInteger Order = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493");
+
+    private static BigInteger FromLimbs(ReadOnlySpan<uint> limbs)
+    {
+        BigInteger value = 0;
+        for (int i = limbs.Length - 1; i >= 0; i--)
+            value = (value << 32) + limbs[i];
+        return value;
+    }
+
+    [Test]
+    public async Task The_constants_are_L_and_Barrett_s_mu_for_it()
+    {
+        await Assert.That(FromLimbs(Scalar25519.Order)).IsEqualTo(Order);
+        await Assert.That(FromLimbs(Scalar25519.Mu)).IsEqualTo(BigInteger.Pow(2, 512) / Order);
+    }
+
     [Test]
     public async Task Reduction_and_multiply_add_modulo_L_agree_with_big_integers_on_random_and_extreme_inputs()
     {
-        BigInteger order = Scalar25519.OrderNumber;
+        BigInteger order = Order;
         var random = new Random(7);
         var wides = new List<byte[]> { new byte[64], Enumerable.Repeat((byte)0xff, 64).ToArray(), Bytes(order, 64),
             Bytes(order - 1, 64), Bytes(order + 1, 64), Bytes(order * order - 1, 64) };
