@@ -12,7 +12,7 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
     private readonly (MessageId Id, long TimeMs, int Offset, int Length)[] _lines = new (MessageId, long, int, int)[Protocol.MaxBatchLines];
     private readonly byte[] _levels = new byte[2 * Protocol.MaxBatchLines * Protocol.TreeHashSize];
     private readonly byte[] _sealHeader = new byte[FrameWriter.SealHeaderSize];
-    private readonly Ed25519Presigner _presigner = new(keys.Identity, keys.Random);
+    private Ed25519Presigner? _presigner;
     private readonly byte[] _head = new byte[Protocol.ChatHeaderSize - 1 + Protocol.MaxNameBytes];
     private byte[] _texts = new byte[1024];
     private int _textLength;
@@ -23,7 +23,7 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
 
     /// <summary>Nonces made ahead of time for lines said alone (a typed line is then signed in microseconds, not the
     /// ~50 µs of a whole Ed25519 signature): made by MakeNonce, off the path of a line.</summary>
-    public Ed25519Presigner Presigner => _presigner;
+    public Ed25519Presigner Presigner => _presigner ??= new Ed25519Presigner(keys.Identity, keys.Random);
 
     public void Add(MessageId id, long timeMs, ReadOnlySpan<byte> text)
     {
@@ -61,7 +61,7 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
         ulong first = _lines[0].Id.Seq;
         LineVerifier.WriteSigned(signed, keys.NodeId, first, Count, root);
         Span<byte> signature = stackalloc byte[Protocol.SignatureSize];
-        if (Count > 1 || !_presigner.TrySign(signed, signature))
+        if (Count > 1 || _presigner is not { Ready: > 0 } || !_presigner.TrySign(signed, signature))
             keys.Identity.Sign(signed, signature);
         FrameWriter.WriteSealHeader(_sealHeader, keys.Identity.Public, keys.Epoch, first, Count, signature);
     }

@@ -50,7 +50,9 @@ internal sealed class NonceMaker : IDisposable
         _ = sched_setscheduler(0, SchedIdle, ref param); // where it fails (not Linux), the thread keeps normal priority
         Span<byte> nonce = stackalloc byte[Scalar25519.Size];
         Span<byte> point = stackalloc byte[Edwards25519.PointSize];
-        Ed25519Presigner presigner = _flooding.Presigner;
+        Ed25519Presigner presigner;
+        lock (_nodeLock)
+            presigner = _flooding.Presigner; // made on first use, under the lock like every other use
         while (!_stopped)
         {
             _wake.WaitOne();
