@@ -76,13 +76,7 @@ internal static class Scalar25519
         Span<uint> product = stackalloc uint[2 * (K + 1)];
         Multiply(q3, Order, product);
         Span<uint> r = stackalloc uint[K + 1];
-        long borrow = 0;
-        for (int i = 0; i <= K; i++)
-        {
-            long t = (long)x[i] - product[i] + borrow;
-            r[i] = (uint)t;
-            borrow = t >> 32;
-        }
+        Subtract(x[..(K + 1)], product[..(K + 1)], r);
         SubtractIfNotBelow(r);
         SubtractIfNotBelow(r);
         for (int i = 0; i < K; i++)
@@ -93,16 +87,22 @@ internal static class Scalar25519
     private static void SubtractIfNotBelow(Span<uint> r)
     {
         Span<uint> t = stackalloc uint[K + 1];
+        uint keep = (uint)Subtract(r, Order, t); // all ones when r < L (the subtraction borrowed): keep r
+        for (int i = 0; i <= K; i++)
+            r[i] = (r[i] & keep) | (t[i] & ~keep);
+    }
+
+    /// <summary>result = a - b over their K + 1 limbs, modulo b^(k+1); returns the last borrow: -1 when a < b, else 0.</summary>
+    private static long Subtract(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, Span<uint> result)
+    {
         long borrow = 0;
         for (int i = 0; i <= K; i++)
         {
-            long d = (long)r[i] - Order[i] + borrow;
-            t[i] = (uint)d;
+            long d = (long)a[i] - b[i] + borrow;
+            result[i] = (uint)d;
             borrow = d >> 32;
         }
-        uint keep = (uint)borrow; // all ones when r < L (the subtraction borrowed): keep r
-        for (int i = 0; i <= K; i++)
-            r[i] = (r[i] & keep) | (t[i] & ~keep);
+        return borrow;
     }
 
     /// <summary>Full product of two equal-length limb strings into twice their length.</summary>

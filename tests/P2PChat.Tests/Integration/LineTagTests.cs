@@ -32,21 +32,26 @@ public class LineTagTests
         }
     }
 
-    private static async Task<RawPeer> MalloryJoinsTheRelay(TestNetwork network, NodeKeys mallory)
+    /// <summary>The line of three, and mallory (keys of her own) linked to the relay, announced to everyone.</summary>
+    private static async Task<(TestNetwork Network, NodeKeys RelayKeys, NodeKeys Mallory, RawPeer Peer)> LineOfThreeWithMallory()
     {
-        RawPeer peer = await RawPeer.ConnectAsync(network.Nodes[Relay].ListenEndPoint);
+        (TestNetwork network, NodeKeys relayKeys) = await LineOfThree();
+        NodeKeys mallory = NodeKeys.Generate(OsRandom.Instance);
+        RawPeer? peer = null;
         try
         {
+            peer = await RawPeer.ConnectAsync(network.Nodes[Relay].ListenEndPoint);
             await peer.HandshakeAsync("mallory", mallory);
             await peer.SendFramesAsync(SecurePeer.Announcement(mallory, "mallory"));
             foreach (int node in new[] { Relay, 2 })
                 await Eventually.WaitUntil(() => network.Sinks[node].Presence.Contains("+mallory"), TestNetwork.Deadline,
                     $"n{node} to know mallory's keys from her announcement", network.Sinks[node].ToString);
-            return peer;
+            return (network, relayKeys, mallory, peer);
         }
         catch
         {
-            peer.Dispose();
+            peer?.Dispose();
+            network.Dispose();
             throw;
         }
     }
@@ -109,10 +114,9 @@ public class LineTagTests
     [Test]
     public async Task A_spoilt_tag_sends_its_reader_to_the_signature_and_the_line_is_still_shown_once()
     {
-        (TestNetwork network, NodeKeys relayKeys) = await LineOfThree();
+        (TestNetwork network, NodeKeys relayKeys, NodeKeys mallory, RawPeer peer) = await LineOfThreeWithMallory();
         using TestNetwork _ = network;
-        NodeKeys mallory = NodeKeys.Generate(OsRandom.Instance);
-        using RawPeer peer = await MalloryJoinsTheRelay(network, mallory);
+        using RawPeer __ = peer;
         long checks = network.Nodes[Relay].TaggedLines.SignatureChecks;
 
         await peer.SendFramesAsync(MalloryLine(mallory, relayKeys, 1, "my tag was bent", spoilTag: true));
@@ -130,10 +134,9 @@ public class LineTagTests
     [Test]
     public async Task An_author_whose_tag_holds_but_whose_signature_does_not_reaches_only_its_tagged_reader_and_is_never_replayed()
     {
-        (TestNetwork network, NodeKeys relayKeys) = await LineOfThree();
+        (TestNetwork network, NodeKeys relayKeys, NodeKeys mallory, RawPeer peer) = await LineOfThreeWithMallory();
         using TestNetwork _ = network;
-        NodeKeys mallory = NodeKeys.Generate(OsRandom.Instance);
-        using RawPeer peer = await MalloryJoinsTheRelay(network, mallory);
+        using RawPeer __ = peer;
 
         // n1 has a valid tag and shows it: only mallory could have made that tag, so she did say it. n1 passes it on
         // unchecked; n2 has no tag, checks the signature, and drops the line without blaming n1, which is honest.
