@@ -1,6 +1,6 @@
 // Ed25519 signatures whose expensive half is done ahead of time. An Ed25519 signature is (R, S) with R = [r]B and
 // S = r + H(R || A || M) * a mod L; verifiers check [S]B = R + [H(R || A || M)]A and never learn how r was chosen.
-// RFC 8032 derives r from the message, so R (a scalar multiplication, ~50 µs of BouncyCastle's ~50 µs sign) can only
+// RFC 8032 derives r from the message, so R (a scalar multiplication, most of BouncyCastle's ~50 µs sign) can only
 // be computed once the message is known; here r is drawn before, as SHA-512(prefix || 32 random bytes) mod L with the
 // key's secret nonce prefix (so r stays unpredictable even if the random source were weak, and uniform mod L), and
 // [r]B is computed off the path of a line (Edwards25519). Signing a line is then one SHA-512 and a multiply-add mod L,

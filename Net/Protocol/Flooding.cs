@@ -1,6 +1,8 @@
-// The message path. A line is checked against its author's signature (LineVerifier) before it is shown or logged: a
-// forged or altered line is never shown, and closes the link it came on unless that link passed it on unchecked
-// (CHAT_UNCHECKED: a live line that needs an Ed25519 check is passed on first and checked after, see PassesOnFirst). A
+// The message path. A line is checked before it is shown or logged: against its author's signature (LineVerifier), or
+// a tag only its author and we can make (LineTags; such a line is passed on as CHAT_UNCHECKED, and its signature is
+// checked before any replay). A forged or altered line is never shown, and closes the link it came on unless that link
+// passed it on unchecked (CHAT_UNCHECKED: a live line that needs an Ed25519 check is passed on first and checked after,
+// see PassesOnFirst). A
 // line seen for the first time is shown once, in its sender's order (DeliveryOrder), logged for anti-entropy, and
 // passed on, byte for byte but for its frame type, to every open link except the one it came from and those that pruned
 // its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own sequence.
@@ -32,6 +34,8 @@ internal sealed partial class Flooding
     private readonly Action<DeliveryOrder.Held> _showHeld;
     private readonly int _maxQueueBytes;
     private readonly bool _tagLines;
+    private bool _typing;    // some line was said alone: nonces are worth making (WantsNonce)
+    private bool _saidAlone; // since the driver last asked (TakeSaidAlone)
     private long _now;
     private long _nextRepair;
 
@@ -288,9 +292,6 @@ internal sealed partial class Flooding
         _signer.Clear();
     }
 
-    private bool _typing;
-    private bool _saidAlone;
-
     /// <summary>Whether a line said alone was signed since the last call (it used a nonce, or found none ready): the
     /// driver then wakes its nonce maker. Not on every line: a paste signs batches and needs none.</summary>
     public bool TakeSaidAlone()
@@ -300,8 +301,8 @@ internal sealed partial class Flooding
         return said;
     }
 
-    /// <summary>Where nonces for lines said alone are made ahead of time (Ed25519Presigner.MakeInto, by the driver off
-    /// the node's lock; ChatNode's NonceMaker) and taken (OfferNonce).</summary>
+    /// <summary>Where nonces for lines said alone are made ahead of time (MakeInto, by the driver's NonceMaker off the
+    /// node's lock) and handed in (Offer, under it).</summary>
     public Ed25519Presigner Presigner => _signer.Presigner;
 
     /// <summary>Whether this node says lines alone at all and has room for another nonce made ahead of time.</summary>

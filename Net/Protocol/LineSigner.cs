@@ -22,7 +22,8 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
     public bool IsFull => Count == Protocol.MaxBatchLines;
 
     /// <summary>Nonces made ahead of time for lines said alone (a typed line is then signed in microseconds, not the
-    /// ~50 µs of a whole Ed25519 signature): made by MakeNonce, off the path of a line.</summary>
+    /// ~50 µs of a whole Ed25519 signature): made by the driver's NonceMaker, off the path of a line, at the first line
+    /// said alone (not at startup).</summary>
     public Ed25519Presigner Presigner => _presigner ??= new Ed25519Presigner(keys.Identity, keys.Random);
 
     public void Add(MessageId id, long timeMs, ReadOnlySpan<byte> text)

@@ -2,7 +2,7 @@
 // has (SCHED_IDLE): it runs only when a CPU would otherwise idle, so the ~250 µs a nonce costs never delays a line,
 // ours or one we relay. Made on the node's own thread right after a line, the same work took a core from the relays
 // while the line was still on its way (bench/run.sh: latency p50 237 -> 274 µs, fan-out p50 482 -> 894 µs). Woken
-// when our user says something; each nonce is made outside the node's lock and handed in under it.
+// when a line said alone has left (ChatNode.Settle); each nonce is made outside the node's lock and handed in under it.
 using System.Runtime.InteropServices;
 using P2PChat.Net.Crypto;
 
