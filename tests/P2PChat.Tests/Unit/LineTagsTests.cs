@@ -89,6 +89,9 @@ public class LineTagsTests
         await Assert.That(tags.Readers).IsEqualTo(LineTags.PairsPerTick);
         tags.Tick(250);
         await Assert.That(tags.Readers).IsEqualTo(Protocol.MaxLineTags);
+        tags.Tick(500);
+        tags.Tick(5000);
+        await Assert.That(tags.PairKeys).IsEqualTo(Protocol.MaxLineTags).Because("keys only for the readers it tags");
 
         byte[] line = TaggedLine(alice, tags, 1, "to all");
         int checks = members.Count(m => Checks(new LineTags(m, RosterOf(alice)), line));
