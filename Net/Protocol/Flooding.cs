@@ -8,8 +8,6 @@
 // its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own sequence.
 // The steady state allocates nothing: an in-order line goes from the receive buffer straight into each neighbour's send
 // queue.
-using P2PChat.Net.Crypto;
-
 namespace P2PChat.Net;
 
 internal sealed partial class Flooding
@@ -29,13 +27,11 @@ internal sealed partial class Flooding
     private readonly ulong _self;
     private readonly NodeKeys _keys;
     private readonly LineSigner _signer;
-    private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize];
+    private readonly byte[] _scratch = new byte[Protocol.MaxFrameSize]; // our own lines' frames (FlushSaid)
     private readonly byte[] _retyped = new byte[Protocol.MaxFrameSize];
     private readonly Action<DeliveryOrder.Held> _showHeld;
     private readonly int _maxQueueBytes;
     private readonly bool _tagLines;
-    private bool _typing;    // some line was said alone: nonces are worth making (WantsNonce)
-    private bool _saidAlone; // since the driver last asked (TakeSaidAlone)
     private long _now;
     private long _nextRepair;
 
@@ -226,7 +222,9 @@ internal sealed partial class Flooding
         Show(frame, chat, held.FromLink, _now, (FrameType)frame[Protocol.LengthPrefixSize]);
     }
 
-    /// <summary><paramref name="frame"/> with its type byte set to <paramref name="type"/> (a copy when it differs).</summary>
+    /// <summary><paramref name="frame"/> with its type byte set to <paramref name="type"/> (a copy in _retyped when it
+    /// differs): how a line is held (ShowHeld passes it on as it was checked), passed on and replayed. _retyped is free
+    /// again once the caller's sends or hold have copied it.</summary>
     private ReadOnlySpan<byte> Retyped(ReadOnlySpan<byte> frame, FrameType type)
     {
         if (frame[Protocol.LengthPrefixSize] == (byte)type)
@@ -242,74 +240,11 @@ internal sealed partial class Flooding
     /// answer, in our log's order, simulator seed 1000092), or CHAT_UNCHECKED when passed on before the check.</summary>
     private void Forward(ReadOnlySpan<byte> frame, ulong origin, int fromLink, long now, FrameType type = FrameType.Chat)
     {
-        if (frame[Protocol.LengthPrefixSize] != (byte)type)
-        {
-            // _scratch is free here: Say and Replay, its other users, never forward.
-            frame.CopyTo(_scratch);
-            _scratch[Protocol.LengthPrefixSize] = (byte)type;
-            frame = _scratch.AsSpan(0, frame.Length);
-        }
+        frame = Retyped(frame, type);
         foreach (CoreLink link in _links.Open)
             if (link.Id != fromLink && !link.IsPruned(origin) && _links.Send(link, frame, now))
                 ChatFramesQueued++;
     }
-
-    /// <summary>Says <paramref name="utf8"/> (1 to Protocol.MaxTextBytes of valid UTF-8) to every peer: the line joins
-    /// the batch being signed, which goes out with FlushSaid (at the end of the input, or once it is full).</summary>
-    public MessageId Say(ReadOnlySpan<byte> utf8, long timeMs, long now)
-    {
-        if (!TextRules.IsValidText(utf8))
-            throw new ArgumentException($"message text must be 1 to {Protocol.MaxTextBytes} bytes of UTF-8", nameof(utf8));
-        var id = new MessageId(_self, ++_lastSaid);
-        Filter.Admit(id, now);
-        _signer.Add(id, timeMs, utf8);
-        if (_signer.IsFull)
-            FlushSaid(now);
-        return id;
-    }
-
-    /// <summary>Signs the lines said since the last call and sends them to every open link (and into our log).</summary>
-    public void FlushSaid(long now)
-    {
-        if (_signer.Count == 0)
-            return;
-        if (_signer.Count == 1)
-            _typing = _saidAlone = true;
-        _signer.Sign();
-        CoreLink[] open = _links.Open;
-        for (int i = 0; i < _signer.Count; i++)
-        {
-            int size = _signer.WriteFrame(i, _scratch, out MessageId id, _tagLines ? Tags : null);
-            ReadOnlySpan<byte> frame = _scratch.AsSpan(0, size);
-            Log.Append(id, frame);
-            if (open.Length == 0)
-                SentAlone++;
-            foreach (CoreLink link in open)
-                if (_links.Send(link, frame, now))
-                    ChatFramesQueued++;
-            LastSequence = id.Seq;
-        }
-        _signer.Clear();
-    }
-
-    /// <summary>Whether a line said alone was signed since the last call (it used a nonce, or found none ready): the
-    /// driver then wakes its nonce maker. Not on every line: a paste signs batches and needs none.</summary>
-    public bool TakeSaidAlone()
-    {
-        bool said = _saidAlone;
-        _saidAlone = false;
-        return said;
-    }
-
-    /// <summary>Where nonces for lines said alone are made ahead of time (MakeInto, by the driver's NonceMaker off the
-    /// node's lock) and handed in (Offer, under it).</summary>
-    public Ed25519Presigner Presigner => _signer.Presigner;
-
-    /// <summary>Whether this node says lines alone at all and has room for another nonce made ahead of time.</summary>
-    public bool WantsNonce => _typing && _signer.Presigner.Ready < Ed25519Presigner.Capacity;
-
-    /// <summary>Lines said alone that were signed with a nonce made ahead of time.</summary>
-    public long Presigned => _signer.Presigner.Presigned;
 
     /// <summary>Our history source finished its replay: live lines held meanwhile are shown.</summary>
     public void HistoryDone(long now)
@@ -394,60 +329,5 @@ internal sealed partial class Flooding
             state.BehindSince = long.MaxValue;
         }
         return true;
-    }
-
-    /// <summary>Logged lines whose signature failed when checked for a replay: their author tagged them for us but
-    /// signed something else. Shown here (the tag proved them to us), never replayed (nobody else could check them).</summary>
-    public long ForgedSignatures { get; private set; }
-
-    /// <summary>Checks the signature of a line logged on its tag alone, before it is replayed: a REPLAY vouches for
-    /// it. Lines are tagged only when said alone, so this is one verification per typed line at most, and only for
-    /// lines someone asks for.</summary>
-    private bool CheckLogged(int index)
-    {
-        ReadOnlySpan<byte> frame = Log.FrameAt(index);
-        if (FrameReader.TryParseChat(frame[Protocol.LengthPrefixSize..], out ChatView chat) is null && Verifier.Verify(chat))
-        {
-            Log.MarkSignatureChecked(index);
-            return true;
-        }
-        ForgedSignatures++;
-        return false;
-    }
-
-    /// <summary>Replays to <paramref name="to"/> every logged line above what its SYNC summary says it has; for origins it
-    /// never heard of, only the newest <paramref name="limit"/> (its --history, or all when it is not new).</summary>
-    public void Replay(CoreLink to, Dictionary<ulong, ulong> summary, int limit, long now)
-    {
-        int unknown = 0;
-        for (int i = 0; i < Log.Count; i++)
-            if (!summary.ContainsKey(Log.IdAt(i).Origin))
-                unknown++;
-        int skipUnknown = limit == Protocol.SyncAll ? 0 : Math.Max(0, unknown - limit);
-        // One answer must not fill the link's queue (a log of long lines is 8 MiB; the queue closes the link at 4 MiB).
-        long budget = _maxQueueBytes / 2;
-        for (int i = 0; i < Log.Count; i++)
-        {
-            MessageId id = Log.IdAt(i);
-            if (summary.TryGetValue(id.Origin, out ulong has))
-            {
-                if (id.Seq <= has)
-                    continue;
-            }
-            else if (skipUnknown-- > 0)
-            {
-                continue;
-            }
-            if (!Log.IsSignatureChecked(i) && !CheckLogged(i))
-                continue;
-            ReadOnlySpan<byte> frame = Log.FrameAt(i);
-            if ((budget -= frame.Length) < 0)
-                return; // the rest comes with the next SYNC (a repair asks again when presence says we are behind)
-            frame.CopyTo(_scratch);
-            _scratch[Protocol.LengthPrefixSize] = (byte)FrameType.Replay;
-            if (!_links.Send(to, _scratch.AsSpan(0, frame.Length), now))
-                return;
-            ChatFramesQueued++;
-        }
     }
 }
