@@ -1,11 +1,11 @@
-// The message path. A line is checked before it is shown or logged: against its author's signature (LineVerifier), or
-// a tag only its author and we can make (LineTags; such a line is passed on as CHAT_UNCHECKED, and its signature is
-// checked before any replay). A forged or altered line is never shown, and closes the link it came on unless that link
-// passed it on unchecked (CHAT_UNCHECKED: a live line that needs an Ed25519 check is passed on first and checked after,
-// see PassesOnFirst). A
-// line seen for the first time is shown once, in its sender's order (DeliveryOrder), logged for anti-entropy, and
-// passed on, byte for byte but for its frame type, to every open link except the one it came from and those that pruned
-// its sender; every later copy is dropped (DuplicateFilter). Owns the filter, the order, the log and our own sequence.
+// The message path. A line is checked before it is shown or logged (LineVerifier): against its author's signature, or
+// a tag on its batch only its author and we can make (LineTags; such a line is passed on as CHAT_UNCHECKED, and its
+// signature is checked before any replay). A forged or altered line is never shown, and closes the link it came on
+// unless that link passed it on unchecked (CHAT_UNCHECKED: a live line that needs an Ed25519 check is passed on first
+// and checked after, see PassesOnFirst). A line seen for the first time is shown once, in its sender's order
+// (DeliveryOrder), logged for anti-entropy, and passed on, byte for byte but for its frame type, to every open link
+// except the one it came from and those that pruned its sender; every later copy is dropped (DuplicateFilter). Owns the
+// filter, the order, the log and our own sequence.
 // The steady state allocates nothing: an in-order line goes from the receive buffer straight into each neighbour's send
 // queue.
 namespace P2PChat.Net;
@@ -89,11 +89,7 @@ internal sealed partial class Flooding
         ulong origin = chat.Id.Origin;
         if (origin == _self)
             return null; // our own line came back round a cycle
-        // A valid tag for us (LineTags) proves the line to us alone: it is shown, and passed on as CHAT_UNCHECKED (we
-        // never checked its signature, so we never vouch for it). Otherwise the signature decides, as before.
-        bool tagged = Tags is not null && Tags.Check(chat);
-        FrameType passAs = tagged ? FrameType.ChatUnchecked : FrameType.Chat;
-        bool passedOn = !tagged && PassesOnFirst(from, chat);
+        bool passedOn = PassesOnFirst(from, chat);
         if (passedOn)
         {
             Forward(frame, origin, from.Id, now, FrameType.ChatUnchecked);
@@ -101,7 +97,11 @@ internal sealed partial class Flooding
             _effects.Push();
             PassedUnchecked++;
         }
-        if (!tagged && !Verifier.Verify(chat))
+        // A valid tag for us on the line's batch (LineTags) proves it to us alone: it is shown, and passed on as
+        // CHAT_UNCHECKED (we never checked its signature, so we never vouch for it). History needs the signature.
+        LineCheck check = Verifier.Check(chat, chat.History ? null : Tags);
+        FrameType passAs = check == LineCheck.Tagged ? FrameType.ChatUnchecked : FrameType.Chat;
+        if (check == LineCheck.Forged)
         {
             // A line the sender vouched for (CHAT: it checked it, or said it), or one that names the sender itself as
             // its author, is the sender's forgery. An unchecked one may be someone else's that it passed on before its

@@ -12,6 +12,7 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
     private readonly (MessageId Id, long TimeMs, int Offset, int Length)[] _lines = new (MessageId, long, int, int)[Protocol.MaxBatchLines];
     private readonly byte[] _levels = new byte[2 * Protocol.MaxBatchLines * Protocol.TreeHashSize];
     private readonly byte[] _sealHeader = new byte[FrameWriter.SealHeaderSize];
+    private readonly byte[] _signed = new byte[LineVerifier.SignedSize]; // what the signature (and each tag) covers
     private Ed25519Presigner? _presigner;
     private readonly byte[] _head = new byte[Protocol.ChatHeaderSize - 1 + Protocol.MaxNameBytes];
     private byte[] _texts = new byte[1024];
@@ -58,18 +59,17 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
             }
         }
         ReadOnlySpan<byte> root = BatchTree.Build(_hasher, _levels, Count);
-        Span<byte> signed = stackalloc byte[LineVerifier.SignedSize];
         ulong first = _lines[0].Id.Seq;
-        LineVerifier.WriteSigned(signed, keys.NodeId, first, Count, root);
+        LineVerifier.WriteSigned(_signed, keys.NodeId, first, Count, root);
         Span<byte> signature = stackalloc byte[Protocol.SignatureSize];
-        if (Count > 1 || _presigner is not { Ready: > 0 } || !_presigner.TrySign(signed, signature))
-            keys.Identity.Sign(signed, signature);
+        if (Count > 1 || _presigner is not { Ready: > 0 } || !_presigner.TrySign(_signed, signature))
+            keys.Identity.Sign(_signed, signature);
         FrameWriter.WriteSealHeader(_sealHeader, keys.Identity.Public, keys.Epoch, first, Count, signature);
     }
 
-    /// <summary>The frame of line <paramref name="index"/> of the signed batch. Returns its size. A line said alone also
-    /// gets <paramref name="tags"/>' per-reader tags, as many as the frame has room for: its readers then need not
-    /// check its signature (a batch of more lines costs them one check for all).</summary>
+    /// <summary>The frame of line <paramref name="index"/> of the signed batch. Returns its size. The first line also
+    /// gets <paramref name="tags"/>' per-reader tags over the batch, as many as the frame has room for: its readers then
+    /// need not check the signature.</summary>
     public int WriteFrame(int index, Span<byte> destination, out MessageId id, LineTags? tags = null)
     {
         id = _lines[index].Id;
@@ -77,10 +77,10 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
         int pathLength = BatchTree.WritePath(_levels, Count, index, path);
         Span<byte> tagBytes = stackalloc byte[Protocol.MaxLineTags * Protocol.LineTagSize];
         int tagLength = 0;
-        if (tags is not null && Count == 1)
+        if (tags is not null && index == 0)
         {
             int room = Protocol.MaxFrameSize - FrameWriter.ChatSize(name, Text(index), pathLength);
-            tagLength = tags.Write(id, Head(index), Text(index), tagBytes, room);
+            tagLength = tags.Write(id.Seq, _signed, tagBytes, room);
         }
         return FrameWriter.WriteChat(destination, id, _lines[index].TimeMs, name, Text(index), _sealHeader, path[..pathLength],
             tagBytes[..tagLength]);

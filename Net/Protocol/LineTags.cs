@@ -1,12 +1,14 @@
-// Per-reader tags on a line said alone: the fast path of authentication (docs/PROTOCOL.md, Line tags). A line typed
-// alone is a batch of one, so its signature saved nothing: every reader paid one Ed25519 verification (~100 µs under
-// native AOT), and on a line of 8 peers on 2 cores those checks were most of the latency. So the author also tags the
-// line for up to MaxLineTags readers, each tag a Poly1305 MAC under a key only the author and that reader can compute
-// (X25519 of their private-message keys, which signed PRESENCE announces, and both node ids). A reader that finds a
-// valid tag for itself knows the author said exactly this line and shows it after a fraction of a microsecond; any
-// other reader, or one whose tag is missing or altered, checks the signature as before, which still travels with the
-// line (for history, and for readers without a tag). A tag proves the line to its reader only, so a relay that took
-// a line on its tag passes it on as CHAT_UNCHECKED and never vouches for the signature.
+// Per-reader tags on a batch of lines: the fast path of authentication (docs/PROTOCOL.md, Line tags). A signature
+// costs each reader one Ed25519 verification per batch (~100-130 µs under native AOT): on a line of 8 peers typing, where
+// each line is a batch of its own, those checks were most of the latency, and in a paste they were a quarter of every
+// reader's CPU. So the author also tags what the signature signs (origin, first, count and the batch's Merkle root) for
+// up to MaxLineTags readers, each tag a Poly1305 MAC under a key only the author and that reader can compute (X25519 of
+// their private-message keys, which signed PRESENCE announces, and both node ids). The tags ride on the first line of
+// the batch. A reader that finds a valid tag for itself knows the author made this batch and takes every line whose
+// path leads to its root, after a fraction of a microsecond; any other reader, or one whose tag is missing or altered,
+// checks the signature as before, which still travels with every line (for history, and for readers without a tag). A
+// tag proves the batch to its reader only, so a relay that took a line on its tag passes it on as CHAT_UNCHECKED and
+// never vouches for the signature.
 using System.Buffers.Binary;
 using P2PChat.Net.Crypto;
 
@@ -20,7 +22,7 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
     /// <summary>How often the readers our lines are tagged for are chosen again from the roster.</summary>
     public const long ReadersEveryMs = 1000;
 
-    private static ReadOnlySpan<byte> KeyLabel => "p2pchat line tag 4"u8;
+    private static ReadOnlySpan<byte> KeyLabel => "p2pchat line tag 5"u8;
 
     /// <summary>Keys shared with one member: Out tags our lines for it, In checks its lines' tags for us.</summary>
     private sealed class Pair(ChaChaPoly sent, ChaChaPoly received)
@@ -35,13 +37,13 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
     private readonly List<(ulong Node, Pair Pair)> _readers = [];
     private long _readersAt;
 
-    /// <summary>Lines shown on a valid tag, without a signature check.</summary>
+    /// <summary>Batches taken on a valid tag, without a signature check.</summary>
     public long Accepted { get; private set; }
 
-    /// <summary>Lines whose tag for us did not check (altered on the way, or forged): their signature decided.</summary>
+    /// <summary>Batches whose tag for us did not check (altered on the way, or forged): their signature decided.</summary>
     public long Refused { get; private set; }
 
-    /// <summary>Tags written on our own lines.</summary>
+    /// <summary>Tags written on our own batches.</summary>
     public long Written { get; private set; }
 
     /// <summary>The readers our lines are tagged for now.</summary>
@@ -55,27 +57,42 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
 
     public static int MaxTagBytes => Protocol.MaxLineTags * Protocol.LineTagSize;
 
-    /// <summary>Writes a tag for each reader (at most <paramref name="room"/> bytes of them); returns the bytes written.</summary>
-    public int Write(MessageId id, ReadOnlySpan<byte> head, ReadOnlySpan<byte> text, Span<byte> destination, int room)
+    /// <summary>Writes a tag for each reader over <paramref name="signed"/> (what the batch signature signs, whose first
+    /// sequence number <paramref name="first"/> is the nonce), at most <paramref name="room"/> bytes of them; returns
+    /// the bytes written.</summary>
+    public int Write(ulong first, ReadOnlySpan<byte> signed, Span<byte> destination, int room)
     {
         int n = Math.Min(_readers.Count, Math.Min(room, destination.Length) / Protocol.LineTagSize);
         for (int i = 0; i < n; i++)
         {
             Span<byte> entry = destination.Slice(i * Protocol.LineTagSize, Protocol.LineTagSize);
             BinaryPrimitives.WriteUInt32BigEndian(entry, TagId(_readers[i].Node));
-            _readers[i].Pair.Out.Mac(id.Seq, head, text, entry[4..]);
+            _readers[i].Pair.Out.Mac(first, signed, default, entry[4..]);
         }
         Written += n;
         return n * Protocol.LineTagSize;
     }
 
-    /// <summary>Whether <paramref name="chat"/> carries a valid tag for us: true when it does; false when it has none we
-    /// can check (no tag for us, or its author's key is unknown here) or only bad ones. Either way a false means: check
-    /// the signature.</summary>
-    public bool Check(in ChatView chat)
+    /// <summary>Whether <paramref name="chat"/> carries a tag addressed to us (checking it may still fail): its batch is
+    /// then likely cheap to check, so a relay does not pass it on before checking it.</summary>
+    public bool Offers(in ChatView chat)
     {
         ReadOnlySpan<byte> tags = chat.Tags;
-        if (tags.IsEmpty || chat.History)
+        uint me = TagId(_self);
+        for (int at = 0; at + Protocol.LineTagSize <= tags.Length; at += Protocol.LineTagSize)
+            if (BinaryPrimitives.ReadUInt32BigEndian(tags[at..]) == me)
+                return true;
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="chat"/> carries a valid tag for us over <paramref name="signed"/> (the bytes its
+    /// batch signature would sign, with the root its path leads to): true when it does; false when it has none we can
+    /// check (no tag for us, or its author's key is unknown here) or only bad ones. Either way a false means: check the
+    /// signature.</summary>
+    public bool Check(in ChatView chat, ReadOnlySpan<byte> signed)
+    {
+        ReadOnlySpan<byte> tags = chat.Tags;
+        if (tags.IsEmpty)
             return false;
         uint me = TagId(_self);
         Pair? pair = null;
@@ -86,7 +103,7 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
             pair ??= PairWith(chat.Id.Origin);
             if (pair is null)
                 return false;
-            if (pair.In.CheckMac(chat.Id.Seq, chat.Head, chat.Text, tags.Slice(at + 4, Poly1305.TagSize)))
+            if (pair.In.CheckMac(chat.Seal.First, signed, default, tags.Slice(at + 4, Poly1305.TagSize)))
             {
                 Accepted++;
                 return true;
@@ -153,8 +170,8 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
     }
 
     /// <summary>The key of tags from <paramref name="author"/> to <paramref name="reader"/>: SHA-256 of the label, the
-    /// shared secret and both ids in that order, so each direction has its own key and a sequence number is a nonce
-    /// used once under it (an author never says two lines under one sequence number).</summary>
+    /// shared secret and both ids in that order, so each direction has its own key and a batch's first sequence number is
+    /// a nonce used once under it (an author's batches never share a sequence number).</summary>
     private static byte[] Key(ReadOnlySpan<byte> shared, ulong author, ulong reader)
     {
         var hasher = new Sha256Hasher();

@@ -1,9 +1,10 @@
-// Checks that a line was said by the key it names, before it is shown or logged (or passed on as CHAT): the key and
-// epoch must give the line's origin, and the line's Merkle path (BatchTree) must lead to a root its author signed. One
-// Ed25519 verification per batch, not per line: a batch once verified is cached by (origin, first) with its seal's
-// bytes and the tree nodes learned so far, so the next line of it (or another copy of the same line) costs its leaf
-// hash, about one node hash, and comparisons. A line accepted from the cache has exactly the bytes a fresh check would
-// accept (a relay never vouches for a line its neighbour would refuse). Bounded: the oldest batch is forgotten first.
+// Checks that a line was said by the author it names, before it is shown or logged (or passed on): the line's Merkle
+// path (BatchTree) must lead to a root its author signed (the key and epoch must give the line's origin) or tagged for
+// us (LineTags, on the batch's first line: no Ed25519 verification at all). One check per batch, not per line: a batch
+// once checked is cached by (origin, first) with its seal's bytes, how it was checked, and the tree nodes learned so
+// far, so the next line of it (or another copy of the same line) costs its leaf hash, about one node hash, and
+// comparisons. A line accepted from the cache has exactly the bytes a fresh check would accept (a relay never vouches
+// for a line its neighbour would refuse). Bounded: the oldest batch is forgotten first.
 using System.Buffers.Binary;
 using P2PChat.Net.Crypto;
 
@@ -26,6 +27,8 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
         public readonly byte[] Nodes = new byte[2 * Protocol.MaxBatchLines * Protocol.TreeHashSize];
         public readonly ulong[] Known = new ulong[2 * Protocol.MaxBatchLines / 64]; // a bit per node slot
         public (ulong Origin, ulong First) Id;
+        public bool Tagged; // taken on a tag: its signature is unchecked
+        public int RootSlot;
 
         public bool Has(int slot) => (Known[slot >> 6] & (1UL << slot)) != 0;
 
@@ -52,27 +55,46 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
     /// <summary>Lines refused: wrong key for the origin, a path to nowhere, or a signature that does not verify.</summary>
     public long Forged { get; private set; }
 
+    /// <summary>Lines a cached tagged batch could not vouch for that were checked afresh (an author that showed two
+    /// batches under one first sequence number).</summary>
+    internal long Rechecked { get; private set; }
+
     /// <summary>Whether the line's batch was verified already, so Verify costs a hash or two, not a signature check.</summary>
     public bool IsCached(in ChatView chat) =>
         _batches.TryGetValue((chat.Id.Origin, chat.Seal.First), out Batch? cached) && chat.Seal.Header.SequenceEqual(cached.Header);
 
-    public bool Verify(in ChatView chat)
+    /// <summary>Whether the line's signature holds (never a tag): what a line must show before it is replayed.</summary>
+    public bool Verify(in ChatView chat) => Check(chat, null) == LineCheck.Signed;
+
+    /// <summary>Checks the line on its batch's signature, or on a tag for us when <paramref name="tags"/> is given (a
+    /// live line; history and replays need the signature).</summary>
+    public LineCheck Check(in ChatView chat, LineTags? tags)
     {
-        if (Check(chat))
-            return true;
-        Forged++;
-        return false;
+        LineCheck check = Climb(chat, tags, useCache: true, out bool cachedTagged);
+        if (check == LineCheck.Forged && cachedTagged)
+        {
+            // A batch taken on its tag vouches only for lines that lead to its root. An author can tag one batch and
+            // sign another under the same first sequence number; the signed one must still pass here, or an honest
+            // relay passing it on would be blamed for a forgery.
+            Rechecked++;
+            check = Climb(chat, tags, useCache: false, out _);
+        }
+        if (check == LineCheck.Forged)
+            Forged++;
+        return check;
     }
 
-    /// <summary>Climbs from the line's leaf along its path. Where it meets a node already known to lead to the signed
+    /// <summary>Climbs from the line's leaf along its path. Where it meets a node already known to lead to the checked
     /// root, the rest of the path must equal the known siblings (compared, not hashed: the next line of a batch costs
-    /// its leaf and about one node). Otherwise it reaches a root, which a cached batch must match, or which the
-    /// signature must cover. Either way the line is accepted exactly when a verifier that knew nothing would accept it.</summary>
-    private bool Check(in ChatView chat)
+    /// its leaf and about one node). Otherwise it reaches a root, which a cached batch must match, or which a tag or
+    /// the signature must cover. Either way the line is accepted exactly when a verifier that knew nothing would accept
+    /// it.</summary>
+    private LineCheck Climb(in ChatView chat, LineTags? tags, bool useCache, out bool cachedTagged)
     {
         SealView seal = chat.Seal;
         var id = (chat.Id.Origin, seal.First);
-        Batch? batch = _batches.TryGetValue(id, out Batch? cached) && seal.Header.SequenceEqual(cached.Header) ? cached : null;
+        Batch? batch = useCache && _batches.TryGetValue(id, out Batch? cached) && seal.Header.SequenceEqual(cached.Header) ? cached : null;
+        cachedTagged = batch is { Tagged: true };
         Span<byte> node = stackalloc byte[Protocol.TreeHashSize];
         BatchTree.Leaf(_hasher, chat.Head, chat.Text, node);
         Hashes++;
@@ -85,20 +107,20 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
             if (batch is not null && batch.Has(start + index))
             {
                 if (!node.SequenceEqual(batch.Node(start + index)) || !RestMatches(batch, start, width, index, path))
-                    return false;
-                // What was met on the way hashes up to a node known to lead to the signed root, so it leads there too
+                    return LineCheck.Forged;
+                // What was met on the way hashes up to a node known to lead to the checked root, so it leads there too
                 // (the reasoning that lets a climb to the root learn its nodes). Remembered, the next line of the
                 // batch meets its sibling leaf or parent here instead of hashing its way up to where this one stopped:
                 // without this, line i of a batch of 32 cost its leaf plus about log2(i) nodes, ~4 hashes a line.
                 Learn(batch);
-                return true;
+                return FromCache(batch, chat, tags);
             }
             Meet(start + index, node);
             int sibling = index ^ 1;
             if (sibling >= width)
                 continue; // promoted unchanged
             if (path.Length < Protocol.TreeHashSize)
-                return false;
+                return LineCheck.Forged;
             ReadOnlySpan<byte> other = path[..Protocol.TreeHashSize];
             path = path[Protocol.TreeHashSize..];
             Meet(start + sibling, other);
@@ -109,25 +131,48 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
                 BatchTree.Node(_hasher, other, node, node);
         }
         if (!path.IsEmpty)
-            return false;
+            return LineCheck.Forged;
         if (batch is not null)
         {
             if (!batch.Has(start) || !node.SequenceEqual(batch.Node(start)))
-                return false;
+                return LineCheck.Forged;
             Learn(batch);
-            return true;
+            return FromCache(batch, chat, tags);
         }
-        if (NodeKeys.Origin(seal.Key, seal.Epoch) != chat.Id.Origin)
-            return false;
         Span<byte> signed = stackalloc byte[SignedSize];
         WriteSigned(signed, chat.Id.Origin, seal.First, seal.Count, node);
-        SignaturesChecked++;
-        if (!signatures.Verify(seal.Key, signed, seal.Signature))
-            return false;
-        batch = Remember(id, seal.Header);
+        bool tagged = tags is not null && tags.Check(chat, signed);
+        if (!tagged && !SignatureHolds(chat, signed))
+            return LineCheck.Forged;
+        batch = Remember(id, seal.Header, tagged, start);
         Meet(start, node);
         Learn(batch);
-        return true;
+        return tagged ? LineCheck.Tagged : LineCheck.Signed;
+    }
+
+    /// <summary>A line that leads to a cached batch's root is what the batch was found to be; but where the signature is
+    /// required of a batch taken on its tag, the signature over the known root decides (and is remembered).</summary>
+    private LineCheck FromCache(Batch batch, in ChatView chat, LineTags? tags)
+    {
+        if (!batch.Tagged)
+            return LineCheck.Signed;
+        if (tags is not null)
+            return LineCheck.Tagged;
+        Span<byte> signed = stackalloc byte[SignedSize];
+        WriteSigned(signed, chat.Id.Origin, chat.Seal.First, chat.Seal.Count, batch.Node(batch.RootSlot));
+        if (!SignatureHolds(chat, signed))
+            return LineCheck.Forged;
+        batch.Tagged = false;
+        return LineCheck.Signed;
+    }
+
+    /// <summary>The line's key and epoch give its origin, and the signature over <paramref name="signed"/> holds.</summary>
+    private bool SignatureHolds(in ChatView chat, ReadOnlySpan<byte> signed)
+    {
+        if (NodeKeys.Origin(chat.Seal.Key, chat.Seal.Epoch) != chat.Id.Origin)
+            return false;
+        SignaturesChecked++;
+        return signatures.Verify(chat.Seal.Key, signed, chat.Seal.Signature);
     }
 
     /// <summary>From a known node up: every sibling the path still names must be the known one, and the path must end.</summary>
@@ -161,7 +206,7 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
         }
     }
 
-    private Batch Remember((ulong Origin, ulong First) id, ReadOnlySpan<byte> header)
+    private Batch Remember((ulong Origin, ulong First) id, ReadOnlySpan<byte> header, bool tagged, int rootSlot)
     {
         if (!_batches.TryGetValue(id, out Batch? batch))
         {
@@ -180,6 +225,8 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
         }
         header.CopyTo(batch.Header);
         Array.Clear(batch.Known);
+        batch.Tagged = tagged;
+        batch.RootSlot = rootSlot;
         return batch;
     }
 

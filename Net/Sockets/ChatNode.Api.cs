@@ -244,6 +244,17 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>Whether live lines still wait for our history source's answer (nothing is passed on unchecked till then),
+    /// for tests.</summary>
+    internal bool AwaitingHistory
+    {
+        get
+        {
+            lock (_lock)
+                return _core.Flooding.Order.AwaitingHistory;
+        }
+    }
+
     /// <summary>Messages said while this node had no open link, so nobody received them.</summary>
     public long SentWithoutPeers
     {

@@ -1,5 +1,7 @@
-// Per-reader tags (LineTags) as pure logic: a tag checks for its reader only, over exactly the line it was made for,
-// and an author with more readers than it computes pair keys for in one tick tags them all from the next ticks on.
+// Per-reader tags (LineTags) as pure logic, checked the way a node checks lines (LineVerifier): a tag checks for its
+// reader only, over exactly the batch it was made for; the first line of a batch carries the tags and the batch's
+// other lines are taken on them; the signature is still what history needs; and an author with more readers than it
+// computes pair keys for in one tick tags them all from the next ticks on.
 using System.Text;
 using P2PChat.Net;
 using P2PChat.Net.Crypto;
@@ -23,21 +25,25 @@ public class LineTagsTests
         return roster;
     }
 
-    private static byte[] TaggedLine(NodeKeys author, LineTags tags, ulong seq, string text)
+    /// <summary>The frames of a batch of <paramref name="texts"/> from <paramref name="author"/>, from <paramref name="first"/> on.</summary>
+    private static byte[][] TaggedBatch(NodeKeys author, LineTags tags, ulong first, params string[] texts)
     {
         var signer = new LineSigner(author, "alice"u8.ToArray());
-        signer.Add(new MessageId(author.NodeId, seq), 1000, Encoding.UTF8.GetBytes(text));
+        for (int i = 0; i < texts.Length; i++)
+            signer.Add(new MessageId(author.NodeId, first + (ulong)i), 1000, Encoding.UTF8.GetBytes(texts[i]));
         signer.Sign();
         var buffer = new byte[Protocol.MaxFrameSize];
-        return buffer[..signer.WriteFrame(0, buffer, out _, tags)];
+        return [.. Enumerable.Range(0, texts.Length).Select(i => buffer[..signer.WriteFrame(i, buffer, out _, tags)])];
     }
 
-    private static bool Checks(LineTags reader, byte[] frame)
-    {
-        if (FrameReader.TryParseChat(frame.AsSpan(Protocol.LengthPrefixSize), out ChatView chat) is { } error)
-            throw new InvalidOperationException(error);
-        return reader.Check(chat);
-    }
+    private static byte[] TaggedLine(NodeKeys author, LineTags tags, ulong seq, string text) => TaggedBatch(author, tags, seq, text)[0];
+
+    private static ChatView Parse(byte[] frame) =>
+        FrameReader.TryParseChat(frame.AsSpan(Protocol.LengthPrefixSize), out ChatView chat) is { } error
+            ? throw new InvalidOperationException(error)
+            : chat;
+
+    private static LineCheck Checks(LineTags reader, byte[] frame) => new LineVerifier(new SignatureMemo()).Check(Parse(frame), reader);
 
     [Test]
     public async Task A_tag_checks_for_its_reader_over_exactly_its_line_and_for_nobody_else()
@@ -49,21 +55,22 @@ public class LineTagsTests
         var carolTags = new LineTags(carol, RosterOf(alice));
         byte[] line = TaggedLine(alice, aliceTags, 7, "hello bob");
 
-        await Assert.That(Checks(bobTags, line)).IsTrue();
-        await Assert.That(Checks(carolTags, line)).IsFalse(); // no tag for carol: she checks the signature
+        await Assert.That(Checks(bobTags, line)).IsEqualTo(LineCheck.Tagged);
+        await Assert.That(Checks(carolTags, line)).IsEqualTo(LineCheck.Signed); // no tag for carol: she checks the signature
         await Assert.That(carolTags.Refused).IsEqualTo(0);
 
         byte[] altered = (byte[])line.Clone();
-        altered[^1] ^= 0x01; // the text
-        await Assert.That(Checks(bobTags, altered)).IsFalse();
+        altered[^1] ^= 0x01; // the text: neither the tag nor the signature holds
+        await Assert.That(Checks(bobTags, altered)).IsEqualTo(LineCheck.Forged);
         await Assert.That(bobTags.Refused).IsEqualTo(1);
 
-        // The same text under another sequence number (a replayed tag) does not check either.
+        // The same text under another sequence number with the first line's tag moved onto it: the signature decides.
         byte[] other = TaggedLine(alice, aliceTags, 8, "hello bob");
         byte[] moved = (byte[])other.Clone();
         line.AsSpan(line.Length - "hello bob".Length - 16, 16).CopyTo(moved.AsSpan(moved.Length - "hello bob".Length - 16));
-        await Assert.That(Checks(bobTags, moved)).IsFalse();
-        await Assert.That(Checks(bobTags, other)).IsTrue();
+        await Assert.That(Checks(bobTags, moved)).IsEqualTo(LineCheck.Signed);
+        await Assert.That(bobTags.Refused).IsEqualTo(2);
+        await Assert.That(Checks(bobTags, other)).IsEqualTo(LineCheck.Tagged);
     }
 
     [Test]
@@ -74,7 +81,7 @@ public class LineTagsTests
         aliceTags.Tick(0);
         var bobTags = new LineTags(bob, new Roster());
 
-        await Assert.That(Checks(bobTags, TaggedLine(alice, aliceTags, 1, "who am I"))).IsFalse();
+        await Assert.That(Checks(bobTags, TaggedLine(alice, aliceTags, 1, "who am I"))).IsEqualTo(LineCheck.Signed);
         await Assert.That(bobTags.Refused).IsEqualTo(0);
     }
 
@@ -94,7 +101,73 @@ public class LineTagsTests
         await Assert.That(tags.PairKeys).IsEqualTo(Protocol.MaxLineTags).Because("keys only for the readers it tags");
 
         byte[] line = TaggedLine(alice, tags, 1, "to all");
-        int checks = members.Count(m => Checks(new LineTags(m, RosterOf(alice)), line));
+        int checks = members.Count(m => Checks(new LineTags(m, RosterOf(alice)), line) == LineCheck.Tagged);
         await Assert.That(checks).IsEqualTo(Protocol.MaxLineTags);
+    }
+
+    [Test]
+    public async Task The_first_line_of_a_batch_carries_the_tags_and_its_other_lines_are_taken_on_them_without_a_signature_check()
+    {
+        NodeKeys alice = Keys(1), bob = Keys(2);
+        var aliceTags = new LineTags(alice, RosterOf(bob));
+        aliceTags.Tick(0);
+        var bobTags = new LineTags(bob, RosterOf(alice));
+        byte[][] batch = TaggedBatch(alice, aliceTags, 1, "one", "two", "three", "four", "five");
+        await Assert.That(batch.Skip(1).All(frame => Parse(frame).Tags.IsEmpty)).IsTrue();
+        await Assert.That(Parse(batch[0]).Tags.Length).IsEqualTo(Protocol.LineTagSize);
+
+        var verifier = new LineVerifier(new SignatureMemo());
+        LineCheck[] checks = [.. batch.Select(frame => verifier.Check(Parse(frame), bobTags))];
+
+        await Assert.That(checks.All(c => c == LineCheck.Tagged)).IsTrue();
+        await Assert.That(verifier.SignaturesChecked).IsEqualTo(0);
+        await Assert.That(bobTags.Accepted).IsEqualTo(1);
+
+        // History (or a replay) needs the signature: checked once over the known root, then the batch counts as signed.
+        await Assert.That(verifier.Check(Parse(batch[2]), null)).IsEqualTo(LineCheck.Signed);
+        await Assert.That(verifier.Check(Parse(batch[3]), bobTags)).IsEqualTo(LineCheck.Signed);
+        await Assert.That(verifier.SignaturesChecked).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task A_later_line_that_comes_before_the_tagged_first_one_is_checked_on_the_signature()
+    {
+        NodeKeys alice = Keys(1), bob = Keys(2);
+        var aliceTags = new LineTags(alice, RosterOf(bob));
+        aliceTags.Tick(0);
+        var bobTags = new LineTags(bob, RosterOf(alice));
+        byte[][] batch = TaggedBatch(alice, aliceTags, 1, "one", "two", "three");
+        var verifier = new LineVerifier(new SignatureMemo());
+
+        await Assert.That(verifier.Check(Parse(batch[2]), bobTags)).IsEqualTo(LineCheck.Signed);
+        await Assert.That(verifier.Check(Parse(batch[0]), bobTags)).IsEqualTo(LineCheck.Signed);
+        await Assert.That(verifier.SignaturesChecked).IsEqualTo(1);
+        await Assert.That(bobTags.Accepted).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task An_author_that_tags_one_batch_and_signs_another_under_the_same_sequence_numbers_cannot_make_the_signed_one_look_forged()
+    {
+        NodeKeys alice = Keys(1), bob = Keys(2);
+        var aliceTags = new LineTags(alice, RosterOf(bob));
+        aliceTags.Tick(0);
+        var bobTags = new LineTags(bob, RosterOf(alice));
+        byte[][] tagged = TaggedBatch(alice, aliceTags, 1, "to bob", "only");
+        byte[][] signed = TaggedBatch(alice, aliceTags, 1, "to all", "of you");
+        // The tagged batch carries the signed one's seal (signature included), so its lines match the signed batch's
+        // cached header: its tag holds, its signature does not.
+        ChatView signedFirst = Parse(signed[0]);
+        foreach (byte[] frame in tagged)
+        {
+            ChatView chat = Parse(frame);
+            int sealAt = Protocol.LengthPrefixSize + Protocol.ChatHeaderSize + chat.Name.Length;
+            signedFirst.Seal.Header.CopyTo(frame.AsSpan(sealAt));
+        }
+        var verifier = new LineVerifier(new SignatureMemo());
+
+        await Assert.That(verifier.Check(Parse(tagged[0]), bobTags)).IsEqualTo(LineCheck.Tagged);
+        await Assert.That(verifier.Check(Parse(signed[1]), bobTags)).IsEqualTo(LineCheck.Signed);
+        await Assert.That(verifier.Check(Parse(tagged[1]), null)).IsEqualTo(LineCheck.Forged);
+        await Assert.That(verifier.Rechecked).IsGreaterThanOrEqualTo(1);
     }
 }
