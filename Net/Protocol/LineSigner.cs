@@ -1,7 +1,8 @@
 // Our own lines, signed in batches: the lines said in one go (up to MaxBatchLines) wait here until the input that said
 // them ends, then one Ed25519 signature covers the Merkle root of all of them (BatchTree) and each line's frame gets
 // the signature and its own path. A user typing gets one signature per line; a pipe of a thousand lines gets one per
-// 32. The extra latency is the signing itself (tens of microseconds), never a wait for more lines.
+// 128. The extra latency is the signing itself (tens of microseconds), never a wait for more lines. The first line of
+// each batch also carries the per-reader tags (LineTags).
 using P2PChat.Net.Crypto;
 
 namespace P2PChat.Net;
