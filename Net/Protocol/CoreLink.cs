@@ -62,6 +62,15 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// over budget and is not read until then, if others are talking (NodeCore.ReadableAt).</summary>
     public long BudgetClockMicros { get; set; } = long.MinValue;
 
+    /// <summary>A record opened but stopped in, the link over its budget (NodeCore.OnRecord): its plaintext (allocated
+    /// on the first stop) and where its next frame starts, or 0. The record's bytes stay unconsumed, so the driver
+    /// hands them back, and they are not opened again.</summary>
+    public byte[]? ResumePlain { get; set; }
+
+    public int ResumeLength { get; set; }
+
+    public int ResumeAt { get; set; }
+
     /// <summary>When this link last brought a line we did not have, and whose: a link that brought one in the last second,
     /// from another sender than a link over its budget, is someone that link's flood would delay (NodeCore.ReadableAt).
     /// Copies of the same sender's lines on two paths are not "someone else talking".</summary>

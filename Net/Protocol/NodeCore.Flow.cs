@@ -5,7 +5,8 @@ namespace P2PChat.Net;
 
 internal sealed partial class NodeCore
 {
-    /// <summary>Reads the core stopped handling before their end, the link being over its budget (Receive).</summary>
+    /// <summary>Reads the core stopped handling before their end, the link being over its budget (Receive), at the end
+    /// of a record or inside one.</summary>
     public long StoppedEarly { get; private set; }
 
     /// <summary>Reads the core stopped before a record because the link runs ahead of another path (RunsAhead).</summary>
@@ -67,13 +68,13 @@ internal sealed partial class NodeCore
             link.LastReceived = Math.Max(link.LastReceived, now);
     }
 
-    /// <summary>Moves the link's budget clock (CoreLink.BudgetClockMicros) on by what a record cost: each signature check
+    /// <summary>Moves the link's budget clock (CoreLink.BudgetClockMicros) on by what a frame cost: each signature check
     /// 1/VerifyRate s, each line 1/LineRate s. True when the link is now over its budget.</summary>
     private bool Charge(CoreLink link, long verifies, long lines, long now)
     {
-        if (verifies <= 0 && lines <= 0)
-            return false;
         long nowMicros = now * 1000;
+        if (verifies <= 0 && lines <= 0)
+            return link.BudgetClockMicros > nowMicros;
         long floor = nowMicros - Options.VerifyBurst * 1_000_000L / Options.VerifyRate;
         link.BudgetClockMicros = Math.Max(link.BudgetClockMicros, floor)
             + verifies * 1_000_000L / Options.VerifyRate + lines * 1_000_000L / Options.LineRate;
@@ -106,6 +107,6 @@ internal sealed partial class NodeCore
         return false;
     }
 
-    /// <summary>Records after which a link was over its budget (NodeOptions.VerifyRate, LineRate).</summary>
+    /// <summary>Frames after which a link was over its budget (NodeOptions.VerifyRate, LineRate).</summary>
     public long OverBudget { get; private set; }
 }

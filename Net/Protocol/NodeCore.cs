@@ -132,19 +132,23 @@ internal sealed partial class NodeCore
             if (data.Length - consumed < Protocol.RecordHeaderSize + length)
                 break;
             ReadOnlySpan<byte> record = data.Slice(consumed + Protocol.RecordHeaderSize, length);
-            consumed += Protocol.RecordHeaderSize + length;
-            long checkedBefore = _keys.Signatures.Checked, linesBefore = _flooding.ChatFramesReceived;
-            string? error = link.Channel.IsEstablished ? OnRecord(link, record, now) : OnHandshake(link, record, now);
+            bool stopped = false, overBudget = false;
+            string? error = link.Channel.IsEstablished ? OnRecord(link, record, now, out stopped, out overBudget) : OnHandshake(link, record, now);
             if (error is not null)
             {
                 CloseLink(link, new LinkClose(CloseKind.ProtocolError, error), now);
                 break;
             }
-            // Over budget while others talk: the rest waits for ReadableAt, unopened (the driver keeps it and hands it
-            // back before it reads more). A read of a flood of lines said alone would otherwise be checked in one go,
-            // and someone else's line behind it with it.
-            if (Charge(link, _keys.Signatures.Checked - checkedBefore, _flooding.ChatFramesReceived - linesBefore, now)
-                && consumed < data.Length && OthersCarryLines(link, now))
+            // Over budget while others talk: the rest waits for ReadableAt (the driver keeps it and hands it back before
+            // it reads more), the record stopped in included, its frames from where it stopped. A flood of lines said
+            // alone would otherwise be checked a record (up to ~240 lines) at a time, and someone else's line behind it.
+            if (stopped)
+            {
+                StoppedEarly++;
+                break;
+            }
+            consumed += Protocol.RecordHeaderSize + length;
+            if (overBudget && consumed < data.Length && OthersCarryLines(link, now))
             {
                 StoppedEarly++;
                 break;
@@ -156,19 +160,46 @@ internal sealed partial class NodeCore
         return consumed;
     }
 
-    /// <summary>A transport record: opened, then each whole frame in it handled in order. Null or the protocol error.</summary>
-    private string? OnRecord(CoreLink link, ReadOnlySpan<byte> record, long now)
+    /// <summary>A transport record: opened, then each whole frame in it handled in order, each charged to the link's
+    /// budget. Null or the protocol error. <paramref name="stopped"/>: the link went over its budget with frames left
+    /// while others talk; they wait in the link (ResumePlain) and the record is not consumed. <paramref name="overBudget"/>:
+    /// the link is over its budget after the record.</summary>
+    private string? OnRecord(CoreLink link, ReadOnlySpan<byte> record, long now, out bool stopped, out bool overBudget)
     {
+        stopped = overBudget = false;
         if (record.Length == 1 && link.State == LinkState.Handshaking)
             return OnAlert(link, record[0], now);
-        if (!link.Channel!.Open(record, _plain, out int length))
-            return "a record failed authentication (altered, replayed or out of order)";
-        ReadOnlySpan<byte> frames = _plain.AsSpan(0, length);
+        ReadOnlySpan<byte> frames;
         int at = 0;
+        if (link.ResumeAt > 0)
+        {
+            // The record the last Receive stopped in, handed back: opened already (its nonce is spent).
+            frames = link.ResumePlain.AsSpan(0, link.ResumeLength);
+            at = link.ResumeAt;
+            link.ResumeAt = 0;
+        }
+        else
+        {
+            if (!link.Channel!.Open(record, _plain, out int length))
+                return "a record failed authentication (altered, replayed or out of order)";
+            frames = _plain.AsSpan(0, length);
+        }
         // A link whose queue overflowed is closed at the end of the input: the rest of its record is not read (a record
         // of SYNCs would otherwise be answered again and again past the full queue; fuzz seed session 1).
         while (at < frames.Length && link.State != LinkState.Closed && !_links.IsOverflowed(link))
         {
+            if (overBudget && OthersCarryLines(link, now))
+            {
+                if (link.ResumePlain is null || !frames.Overlaps(link.ResumePlain))
+                {
+                    link.ResumePlain ??= new byte[Protocol.MaxRecordPlaintext];
+                    frames.CopyTo(link.ResumePlain);
+                    link.ResumeLength = frames.Length;
+                }
+                link.ResumeAt = at;
+                stopped = true;
+                return null;
+            }
             FrameStatus status = FrameReader.TryReadFrame(frames[at..], out ReadOnlySpan<byte> body, out int used);
             if (status != FrameStatus.Complete)
                 return status switch
@@ -177,10 +208,12 @@ internal sealed partial class NodeCore
                     FrameStatus.Empty => "empty frame",
                     _ => "a frame split across records",
                 };
+            long checkedBefore = _keys.Signatures.Checked, linesBefore = _flooding.ChatFramesReceived;
             string? error = OnFrame(link, body, frames.Slice(at, used), now);
             if (error is not null)
                 return error;
             at += used;
+            overBudget = Charge(link, _keys.Signatures.Checked - checkedBefore, _flooding.ChatFramesReceived - linesBefore, now);
         }
         return null;
     }

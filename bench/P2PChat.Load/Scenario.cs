@@ -152,6 +152,12 @@ internal sealed partial class Scenario(LoadOptions options, string configHome)
                 latencies.Add(Stopwatch.GetElapsedTime(sentTicks[i], receivedTicks[i]).TotalMilliseconds);
         }
 
+        // Where the worst lines fall in the window says more than their number: a start-up cost, a periodic stall, noise.
+        string slowest = string.Join(", ", Enumerable.Range(0, sent).Where(i => receivedTicks[i] != 0)
+            .OrderByDescending(i => receivedTicks[i] - sentTicks[i]).Take(5)
+            .Select(i => $"t{i} at +{Stopwatch.GetElapsedTime(windowStart, sentTicks[i]).TotalSeconds:0.00} s: {Stopwatch.GetElapsedTime(sentTicks[i], receivedTicks[i]).TotalMilliseconds:0.0} ms"));
+        Console.Error.WriteLine($"    slowest lines: {slowest}");
+
         var notices = victim.Stderr.Skip(noticesBefore)
             .GroupBy(entry => Numbers().Replace(entry.Line, "N"))
             .Select(group => (Pattern: group.Key, Count: group.Count()))
