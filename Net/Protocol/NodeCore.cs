@@ -107,7 +107,8 @@ internal sealed partial class NodeCore
     }
 
     /// <summary>Bytes arrived on <paramref name="id"/>. Handles every whole record in <paramref name="data"/> and returns
-    /// the bytes it consumed; the caller keeps the rest (a record split across reads) and passes it again with more.</summary>
+    /// the bytes it consumed; the caller keeps the rest (a record split across reads, or records left while the link is
+    /// over its budget: ReadableAt) and passes it again, as it was, with more.</summary>
     public int Receive(int id, ReadOnlySpan<byte> data, long now)
     {
         if (_links.Find(id) is not { Channel: not null } link || link.State is LinkState.Connecting or LinkState.Closed)
