@@ -2,9 +2,10 @@
 // path (BatchTree) must lead to a root its author signed (the key and epoch must give the line's origin) or tagged for
 // us (LineTags, on the batch's first line: no Ed25519 verification at all). One check per batch, not per line: a batch
 // once checked (but a typed line taken on its tag, which is as cheap to check again) is cached by (origin, first) with
-// its seal's bytes, how it was checked, and the tree nodes learned so far, so the next line of it (or another copy of the same line) costs its leaf hash, about one node hash, and
-// comparisons. A line accepted from the cache has exactly the bytes a fresh check would accept (a relay never vouches
-// for a line its neighbour would refuse). Bounded: the oldest batch is forgotten first.
+// its seal's bytes, how it was checked, and the tree nodes learned so far, so the next line of it (or another copy of
+// the same line) costs its leaf hash, about one node hash, and comparisons. A line accepted from the cache has exactly
+// the bytes a fresh check would accept (a relay never vouches for a line its neighbour would refuse). Bounded: the
+// oldest batch is forgotten first.
 using System.Buffers.Binary;
 using P2PChat.Net.Crypto;
 
