@@ -77,8 +77,10 @@ public class SelfHealingTests
     [Test]
     public async Task After_a_partition_heals_both_sides_get_what_the_other_said_exactly_once_in_order()
     {
-        // Two pairs joined by one link: {n0, n1} - {n2, n3}. No self-healing, so the cut stays cut until we rejoin.
-        using TestNetwork network = TestNetwork.Start(4, (_, o) => Fast(o) with { TargetLinks = 0 });
+        // Two pairs joined by one link: {n0, n1} - {n2, n3}. No self-healing, so the cut stays cut until we rejoin. The
+        // cut closes the link at once, so nothing here waits for a death by silence: a longer DeadAfter keeps a test
+        // process stalled for 0.4 s under a full suite from cutting every link (seen once).
+        using TestNetwork network = TestNetwork.Start(4, (_, o) => Fast(o) with { TargetLinks = 0, DeadAfter = TimeSpan.FromSeconds(3) });
         await network.Connect(1, 0);
         await network.Connect(3, 2);
         await network.Connect(2, 1);
