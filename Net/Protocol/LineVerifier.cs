@@ -97,7 +97,9 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
     {
         SealView seal = chat.Seal;
         var id = (chat.Id.Origin, seal.First);
-        Batch? batch = useCache && _batches.TryGetValue(id, out Batch? cached) && seal.Header.SequenceEqual(cached.Header) ? cached : null;
+        Batch? batch = useCache && _batches.TryGetValue(id, out Batch? cached) && seal.Header.SequenceEqual(cached.Header)
+            ? cached
+            : null;
         cachedTagged = batch is { Tagged: true };
         Span<byte> node = stackalloc byte[Protocol.TreeHashSize];
         BatchTree.Leaf(_hasher, chat.Head, chat.Text, node);

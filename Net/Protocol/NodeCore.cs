@@ -134,7 +134,9 @@ internal sealed partial class NodeCore
                 break;
             ReadOnlySpan<byte> record = data.Slice(consumed + Protocol.RecordHeaderSize, length);
             bool stopped = false, overBudget = false;
-            string? error = link.Channel.IsEstablished ? OnRecord(link, record, now, out stopped, out overBudget) : OnHandshake(link, record, now);
+            string? error = link.Channel.IsEstablished
+                ? OnRecord(link, record, now, out stopped, out overBudget)
+                : OnHandshake(link, record, now);
             if (error is not null)
             {
                 CloseLink(link, new LinkClose(CloseKind.ProtocolError, error), now);
@@ -214,7 +216,8 @@ internal sealed partial class NodeCore
             if (error is not null)
                 return error;
             at += used;
-            overBudget = Charge(link, _keys.Signatures.Checked - checkedBefore, _flooding.ChatFramesReceived - linesBefore, now);
+            overBudget = Charge(link, _keys.Signatures.Checked - checkedBefore,
+                _flooding.ChatFramesReceived - linesBefore, now);
         }
         return null;
     }

@@ -155,7 +155,8 @@ internal sealed partial class Scenario(LoadOptions options, string configHome)
         // Where the worst lines fall in the window says more than their number: a start-up cost, a periodic stall, noise.
         string slowest = string.Join(", ", Enumerable.Range(0, sent).Where(i => receivedTicks[i] != 0)
             .OrderByDescending(i => receivedTicks[i] - sentTicks[i]).Take(5)
-            .Select(i => $"t{i} at +{Stopwatch.GetElapsedTime(windowStart, sentTicks[i]).TotalSeconds:0.00} s: {Stopwatch.GetElapsedTime(sentTicks[i], receivedTicks[i]).TotalMilliseconds:0.0} ms"));
+            .Select(i => $"t{i} at +{Stopwatch.GetElapsedTime(windowStart, sentTicks[i]).TotalSeconds:0.00} s: "
+                + $"{Stopwatch.GetElapsedTime(sentTicks[i], receivedTicks[i]).TotalMilliseconds:0.0} ms"));
         Console.Error.WriteLine($"    slowest lines: {slowest}");
 
         var notices = victim.Stderr.Skip(noticesBefore)
