@@ -14,6 +14,13 @@ internal static class Sha256Block
 {
     public const int Size = 64;
 
+    /// <summary>Sets <paramref name="state"/> to the initial hash value H(0) (FIPS 180-4 section 5.3.3).</summary>
+    public static void Initialize(Span<uint> state)
+    {
+        state[0] = 0x6a09e667; state[1] = 0xbb67ae85; state[2] = 0x3c6ef372; state[3] = 0xa54ff53a;
+        state[4] = 0x510e527f; state[5] = 0x9b05688c; state[6] = 0x1f83d9ab; state[7] = 0x5be0cd19;
+    }
+
     /// <summary>Runs every whole 64-byte block of <paramref name="blocks"/> through the compression function,
     /// updating <paramref name="state"/> (eight words). Returns how many bytes that was.</summary>
     public static int Compress(Span<uint> state, ReadOnlySpan<byte> blocks)

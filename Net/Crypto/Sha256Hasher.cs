@@ -78,9 +78,7 @@ internal sealed class Sha256Hasher
 
     private void Reset()
     {
-        // The initial hash value H(0) (FIPS 180-4 section 5.3.3).
-        _state[0] = 0x6a09e667; _state[1] = 0xbb67ae85; _state[2] = 0x3c6ef372; _state[3] = 0xa54ff53a;
-        _state[4] = 0x510e527f; _state[5] = 0x9b05688c; _state[6] = 0x1f83d9ab; _state[7] = 0x5be0cd19;
+        Sha256Block.Initialize(_state);
         _buffered = 0;
         _length = 0;
     }

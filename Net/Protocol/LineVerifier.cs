@@ -132,9 +132,9 @@ internal sealed class LineVerifier(SignatureMemo signatures, int capacity = Line
             Meet(start + sibling, other);
             Hashes++;
             if ((index & 1) == 0)
-                BatchTree.Node(_hasher, node, other, node);
+                BatchTree.Node(node, other, node);
             else
-                BatchTree.Node(_hasher, other, node, node);
+                BatchTree.Node(other, node, node);
         }
         if (!path.IsEmpty)
             return LineCheck.Forged;
