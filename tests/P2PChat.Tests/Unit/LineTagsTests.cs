@@ -25,6 +25,15 @@ public class LineTagsTests
         return roster;
     }
 
+    /// <summary>Alice, who tags her lines for bob (his pair key computed), and bob, who knows her keys.</summary>
+    private static (NodeKeys Alice, LineTags AliceTags, LineTags BobTags) AliceTagsForBob()
+    {
+        NodeKeys alice = Keys(1), bob = Keys(2);
+        var aliceTags = new LineTags(alice, RosterOf(bob));
+        aliceTags.Tick(0);
+        return (alice, aliceTags, new LineTags(bob, RosterOf(alice)));
+    }
+
     /// <summary>The frames of a batch of <paramref name="texts"/> from <paramref name="author"/>, from <paramref name="first"/> on.</summary>
     private static byte[][] TaggedBatch(NodeKeys author, LineTags tags, ulong first, params string[] texts)
     {
@@ -108,10 +117,7 @@ public class LineTagsTests
     [Test]
     public async Task The_first_line_of_a_batch_carries_the_tags_and_its_other_lines_are_taken_on_them_without_a_signature_check()
     {
-        NodeKeys alice = Keys(1), bob = Keys(2);
-        var aliceTags = new LineTags(alice, RosterOf(bob));
-        aliceTags.Tick(0);
-        var bobTags = new LineTags(bob, RosterOf(alice));
+        (NodeKeys alice, LineTags aliceTags, LineTags bobTags) = AliceTagsForBob();
         byte[][] batch = TaggedBatch(alice, aliceTags, 1, "one", "two", "three", "four", "five");
         await Assert.That(batch.Skip(1).All(frame => Parse(frame).Tags.IsEmpty)).IsTrue();
         await Assert.That(Parse(batch[0]).Tags.Length).IsEqualTo(Protocol.LineTagSize);
@@ -132,10 +138,7 @@ public class LineTagsTests
     [Test]
     public async Task A_later_line_that_comes_before_the_tagged_first_one_is_checked_on_the_signature()
     {
-        NodeKeys alice = Keys(1), bob = Keys(2);
-        var aliceTags = new LineTags(alice, RosterOf(bob));
-        aliceTags.Tick(0);
-        var bobTags = new LineTags(bob, RosterOf(alice));
+        (NodeKeys alice, LineTags aliceTags, LineTags bobTags) = AliceTagsForBob();
         byte[][] batch = TaggedBatch(alice, aliceTags, 1, "one", "two", "three");
         var verifier = new LineVerifier(new SignatureMemo());
 
@@ -148,10 +151,7 @@ public class LineTagsTests
     [Test]
     public async Task An_author_that_tags_one_batch_and_signs_another_under_the_same_sequence_numbers_cannot_make_the_signed_one_look_forged()
     {
-        NodeKeys alice = Keys(1), bob = Keys(2);
-        var aliceTags = new LineTags(alice, RosterOf(bob));
-        aliceTags.Tick(0);
-        var bobTags = new LineTags(bob, RosterOf(alice));
+        (NodeKeys alice, LineTags aliceTags, LineTags bobTags) = AliceTagsForBob();
         byte[][] tagged = TaggedBatch(alice, aliceTags, 1, "to bob", "only");
         byte[][] signed = TaggedBatch(alice, aliceTags, 1, "to all", "of you");
         // The tagged batch carries the signed one's seal (signature included), so its lines match the signed batch's
