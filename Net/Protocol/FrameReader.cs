@@ -6,7 +6,7 @@
 //   HELLO  = 0x01 magic:u32 version:u8 key:32 epoch:u64 listenPort:u16 nameLen:u8 name:nameLen sig:64
 //   CHAT   = 0x02 origin:u64 seq:u64 timeMs:i64 nameLen:u8 name:nameLen seal tags text:rest
 //   seal   = key:32 epoch:u64 first:u64 count:u8 sig:64 depth:u8 path:16*depth  ; first <= seq < first+count <= ..+128
-//   tags   = tagCount:u8 (readerId:u32 tag:16)*tagCount                         ; tagCount <= 16 (LineTags)
+//   tags   = tagCount:u8 (readerId:u32 tag:16)*tagCount   ; tagCount <= 16, on a batch's first line (LineTags)
 //   PING   = 0x03
 //   PEERS  = 0x04 count:u8 (node:u64 port:u16 family:u8 address:4|16)*count    ; count <= 32, family 4 or 6
 //   SYNC   = 0x05 limit:u16 count:u16 (origin:u64 contiguous:u64)*count         ; count <= 256
