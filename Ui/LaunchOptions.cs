@@ -91,7 +91,7 @@ internal sealed record LaunchOptions(string Name)
         }
 
         IPAddress bindAddress = IPAddress.IPv6Any;
-        if (bind is not null && !IPAddress.TryParse(bind, out bindAddress!))
+        if (bind is not null && !TryParseAddress(bind, out bindAddress))
             return $"invalid --bind '{Printable(bind)}': give an IP address of this machine, e.g. 127.0.0.1 or ::1";
 
         int linkTarget = 3;
@@ -117,4 +117,27 @@ internal sealed record LaunchOptions(string Name)
 
     /// <summary>User input echoed in an error message, with control characters made visible.</summary>
     private static string Printable(string text) => TextSanitizer.Sanitize(text);
+
+    /// <summary>An IPv6 address, or an IPv4 address written as four decimal numbers. IPAddress.TryParse also takes the
+    /// old inet_aton forms, so "5000" was the address 0.0.19.136 and "127.1" was 127.0.0.1: a port typed where the
+    /// address goes must be refused, not bound to.</summary>
+    private static bool TryParseAddress(string text, out IPAddress address)
+    {
+        address = IPAddress.IPv6Any;
+        if (!text.Contains(':'))
+        {
+            string[] parts = text.Split('.');
+            if (parts.Length != 4 || !parts.All(IsOctet))
+                return false;
+        }
+        if (!IPAddress.TryParse(text, out IPAddress? parsed))
+            return false;
+        address = parsed;
+        return true;
+    }
+
+    /// <summary>0 to 255 in decimal, without leading zeros (which some parsers read as octal).</summary>
+    private static bool IsOctet(string part) =>
+        part.Length is >= 1 and <= 3 && part.All(char.IsAsciiDigit) && (part.Length == 1 || part[0] != '0')
+        && int.Parse(part, CultureInfo.InvariantCulture) <= 255;
 }

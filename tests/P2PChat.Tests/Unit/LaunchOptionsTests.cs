@@ -68,6 +68,9 @@ public class LaunchOptionsTests
     [Arguments("::1")]
     [Arguments("0.0.0.0")]
     [Arguments("::")]
+    [Arguments("127.0.0.1")]
+    [Arguments("10.20.30.255")]
+    [Arguments("::ffff:127.0.0.1")]
     public async Task Bind_to_an_ip_literal_is_accepted(string bind)
     {
         string? error = LaunchOptions.TryCreate("alice", null, null, null, bind, [], links: null, history: null, json: false, out LaunchOptions options);
@@ -102,6 +105,11 @@ public class LaunchOptionsTests
     [Arguments("alice", null, null, null, "localhost", null, "--bind 'localhost'")]
     [Arguments("alice", null, null, null, "not-an-ip", null, "--bind 'not-an-ip'")]
     [Arguments("alice", null, null, null, "", null, "--bind ''")]
+    [Arguments("alice", null, null, null, "5000", null, "--bind '5000'")] // was bound as 0.0.19.136
+    [Arguments("alice", null, null, null, "127.1", null, "--bind '127.1'")]
+    [Arguments("alice", null, null, null, "0x7f.0.0.1", null, "--bind '0x7f.0.0.1'")]
+    [Arguments("alice", null, null, null, "010.0.0.1", null, "--bind '010.0.0.1'")]
+    [Arguments("alice", null, null, null, "1.2.3.256", null, "--bind '1.2.3.256'")]
     [Arguments("alice", null, null, null, null, "::1:5", "--peer '::1:5'")]
     [Arguments("alice", null, null, null, null, "h", "--peer 'h'")]
     [Arguments("alice", null, null, null, null, "h:0", "--peer 'h:0'")]
