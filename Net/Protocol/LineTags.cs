@@ -75,15 +75,7 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
 
     /// <summary>Whether <paramref name="chat"/> carries a tag addressed to us (checking it may still fail): its batch is
     /// then likely cheap to check, so a relay does not pass it on before checking it.</summary>
-    public bool Offers(in ChatView chat)
-    {
-        ReadOnlySpan<byte> tags = chat.Tags;
-        uint me = TagId(_self);
-        for (int at = 0; at + Protocol.LineTagSize <= tags.Length; at += Protocol.LineTagSize)
-            if (BinaryPrimitives.ReadUInt32BigEndian(tags[at..]) == me)
-                return true;
-        return false;
-    }
+    public bool Offers(in ChatView chat) => NextOurs(chat.Tags, 0) >= 0;
 
     /// <summary>Whether <paramref name="chat"/> carries a valid tag for us over <paramref name="signed"/> (the bytes its
     /// batch signature would sign, with the root its path leads to): true when it does; false when it has none we can
@@ -92,14 +84,10 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
     public bool Check(in ChatView chat, ReadOnlySpan<byte> signed)
     {
         ReadOnlySpan<byte> tags = chat.Tags;
-        if (tags.IsEmpty)
-            return false;
-        uint me = TagId(_self);
         Pair? pair = null;
-        for (int at = 0; at + Protocol.LineTagSize <= tags.Length; at += Protocol.LineTagSize)
+        // Every entry with our tag id: another reader may share the id's 32 bits, and its tag does not check for us.
+        for (int at = NextOurs(tags, 0); at >= 0; at = NextOurs(tags, at + Protocol.LineTagSize))
         {
-            if (BinaryPrimitives.ReadUInt32BigEndian(tags[at..]) != me)
-                continue;
             pair ??= PairWith(chat.Id.Origin);
             if (pair is null)
                 return false;
@@ -112,6 +100,17 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
         if (pair is not null)
             Refused++;
         return false;
+    }
+
+    /// <summary>Where the first entry of <paramref name="tags"/> from <paramref name="from"/> on addressed to us starts,
+    /// or -1.</summary>
+    private int NextOurs(ReadOnlySpan<byte> tags, int from)
+    {
+        uint me = TagId(_self);
+        for (int at = from; at + Protocol.LineTagSize <= tags.Length; at += Protocol.LineTagSize)
+            if (BinaryPrimitives.ReadUInt32BigEndian(tags[at..]) == me)
+                return at;
+        return -1;
     }
 
     /// <summary>On the timer: who our lines are tagged for (the first MaxLineTags online members with a private-message
