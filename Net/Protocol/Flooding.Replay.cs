@@ -9,8 +9,8 @@ internal sealed partial class Flooding
     public long ForgedSignatures { get; private set; }
 
     /// <summary>Checks the signature of a line logged on its tag alone, before it is replayed: a REPLAY vouches for
-    /// it. Lines are tagged only when said alone, so this is one verification per typed line at most, and only for
-    /// lines someone asks for.</summary>
+    /// it. One verification per batch at most (the verifier's cache remembers a batch once its signature held; a typed
+    /// line is a batch of its own), and only for lines someone asks for.</summary>
     private bool CheckLogged(int index)
     {
         ReadOnlySpan<byte> frame = Log.FrameAt(index);
