@@ -1,5 +1,5 @@
 // Makes the nonces that sign lines said alone (Ed25519Presigner), on a thread of its own at the lowest priority Linux
-// has (SCHED_IDLE): it runs only when a CPU would otherwise idle, so the ~250 µs a nonce costs never delays a line,
+// has (SCHED_IDLE): it runs only when a CPU would otherwise idle, so the ~30 µs a nonce costs never delays a line,
 // ours or one we relay. Made on the node's own thread right after a line, the same work took a core from the relays
 // while the line was still on its way (bench/run.sh: latency p50 237 -> 274 µs, fan-out p50 482 -> 894 µs). Woken
 // when a line said alone has left (ChatNode.Settle); each nonce is made outside the node's lock and handed in under it.
@@ -49,7 +49,7 @@ internal sealed class NonceMaker : IDisposable
         var param = new SchedParam();
         _ = sched_setscheduler(0, SchedIdle, ref param); // where it fails (not Linux), the thread keeps normal priority
         Span<byte> nonce = stackalloc byte[Scalar25519.Size];
-        Span<byte> point = stackalloc byte[Edwards25519.PointSize];
+        Span<byte> point = stackalloc byte[Ed25519Presigner.PointSize];
         Ed25519Presigner presigner;
         lock (_nodeLock)
             presigner = _flooding.Presigner; // made on first use, under the lock like every other use

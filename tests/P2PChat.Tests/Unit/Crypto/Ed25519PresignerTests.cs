@@ -1,6 +1,5 @@
-// Ed25519 signatures with nonces made ahead of time (Ed25519Presigner) and the arithmetic under them: [k]B against
-// BouncyCastle's public keys, scalars modulo L against BigInteger, and every signature checked by BouncyCastle's
-// verifier, each with a nonce of its own.
+// Ed25519 signatures with nonces made ahead of time (Ed25519Presigner) and the arithmetic under them: scalars modulo L
+// against BigInteger, and every signature checked by BouncyCastle's verifier, each with a nonce of its own.
 using System.Numerics;
 using System.Text;
 using P2PChat.Net.Crypto;
@@ -67,25 +66,6 @@ public class Ed25519PresignerTests
             BigInteger a = scalars[i], b = scalars[(i * 7 + 3) % scalars.Count], c = scalars[(i * 13 + 5) % scalars.Count];
             Scalar25519.MulAdd(Bytes(a, 32), Bytes(b, 32), Bytes(c, 32), result);
             await Assert.That(Number(result)).IsEqualTo((a * b + c) % order);
-        }
-    }
-
-    [Test]
-    public async Task The_base_point_times_a_key_s_secret_scalar_is_the_public_key_BouncyCastle_derives()
-    {
-        var random = new SeededRandomSource(new Random(11));
-        for (int i = 0; i < 40; i++)
-        {
-            IdentityKey key = IdentityKey.Generate(random);
-            byte[] hash = Org.BouncyCastle.Security.DigestUtilities.CalculateDigest("SHA-512", key.Seed.ToArray());
-            hash[0] &= 248;
-            hash[31] &= 127;
-            hash[31] |= 64;
-            var scalar = new byte[32];
-            Scalar25519.Reduce([.. hash.AsSpan(0, 32), .. new byte[32]], scalar);
-            var point = new byte[32];
-            Edwards25519.MultiplyBase(scalar, point);
-            await Assert.That(Convert.ToHexString(point)).IsEqualTo(Convert.ToHexString(key.Public));
         }
     }
 
