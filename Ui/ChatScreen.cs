@@ -14,6 +14,7 @@ internal sealed class ChatScreen
 
     private readonly DisplayLine[] _ring = new DisplayLine[MaxLines];
     private long _next;
+    private long _cleared; // lines below this id were cleared away (:clear)
 
     public InputLine Input { get; } = new();
 
@@ -22,7 +23,7 @@ internal sealed class ChatScreen
     public string Status { get; set; } = "";
 
     /// <summary>Id of the oldest line still kept.</summary>
-    public long FirstId => Math.Max(0, _next - MaxLines);
+    public long FirstId => Math.Max(_cleared, _next - MaxLines);
 
     /// <summary>Id the next line will get (so the newest is NextId - 1).</summary>
     public long NextId => _next;
@@ -41,6 +42,14 @@ internal sealed class ChatScreen
     public DisplayLine this[long id] => _ring[id % MaxLines];
 
     public void Add(LineKind kind, string text) => Add(new DisplayLine(kind, text));
+
+    /// <summary>Empties the message field (:clear): every line so far is forgotten, and the view follows new lines.</summary>
+    public void Clear()
+    {
+        _cleared = _next;
+        Anchor = null;
+        Unseen = 0;
+    }
 
     public void Add(DisplayLine line)
     {

@@ -22,7 +22,7 @@ internal enum EditorResult
 
 internal sealed class InputEditor(ChatScreen screen, Func<IReadOnlyList<string>> names, Func<int> viewRows, Func<DisplayLine, int> rowsOf)
 {
-    public static readonly string[] Commands = [":help", ":msg", ":peers", ":quit", ":q", ":who", ":whois"];
+    private static readonly IReadOnlyList<string> Commands = ChatCommands.Words(CommandSurface.FullScreen);
 
     private readonly Completion _completion = new();
 

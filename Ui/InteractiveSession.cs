@@ -8,7 +8,7 @@ using P2PChat.Net;
 
 namespace P2PChat.Ui;
 
-internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
+internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICommandHost
 {
     /// <summary>At most this many frames a second: a burst of messages is coalesced, typing stays responsive.</summary>
     private static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(16);
@@ -98,50 +98,25 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink
     /// <summary>Names Tab completes: everyone online, and us.</summary>
     private IReadOnlyList<string> Names() => [options.Name, .. _node?.Members().Select(m => m.Name) ?? []];
 
-    /// <summary>A line the user entered: a command (":quit") or a message for everyone.</summary>
+    ChatNode ICommandHost.Node => _node!;
+
+    Net.Identity.NameBook? ICommandHost.Names => _names;
+
+    CommandSurface ICommandHost.Surface => CommandSurface.FullScreen;
+
+    void ICommandHost.Info(string text) => Info(text);
+
+    void ICommandHost.ShowOwn(string text) => _screen.Add(new DisplayLine(LineKind.Own, text, _name, Now()));
+
+    void ICommandHost.Quit() => _quit = true;
+
+    void ICommandHost.Clear() => _screen.Clear();
+
+    /// <summary>A line the user entered: a command (ChatCommands) or a message for everyone.</summary>
     private void Submit(string line)
     {
-        string command = line.Trim();
-        if (command is ":quit" or ":q")
-        {
-            _quit = true;
+        if (ChatCommands.TryRun(line, this))
             return;
-        }
-        if (command == ":help")
-        {
-            Info("commands: :quit or :q (also Ctrl-C, or Ctrl-D on an empty line) leaves; :peers or :who lists who is online "
-                + "and who we are linked to; :msg NAME text says it to NAME alone (end-to-end encrypted); :whois NAME shows the keys behind a name; "
-                + ":help shows this; anything else is sent to everyone");
-            Info("keys: Tab completes names and commands; Up/Down recall earlier lines; PgUp/PgDn (or the wheel) scroll, "
-                + "End returns; Ctrl-A/E, Alt-B/F, Ctrl-U/K/W edit; a pasted line is sent as one message per line");
-            return;
-        }
-        if (PrivateCommand.Matches(command))
-        {
-            string result = PrivateCommand.Run(_node!, _names, command, out bool sent);
-            if (sent)
-                _screen.Add(new DisplayLine(LineKind.Own, result, _name, Now()));
-            else
-                Info(result);
-            return;
-        }
-        if (command.StartsWith(":whois ", StringComparison.Ordinal) && _names is not null)
-        {
-            foreach (string whois in _names.Whois(command[7..].Trim()))
-                Info(TextSanitizer.Sanitize(whois));
-            return;
-        }
-        if (command is ":peers" or ":who")
-        {
-            foreach (string report in PeerReport.Lines(_node!))
-                Info(report);
-            return;
-        }
-        if (command.Length > 1 && command[0] == ':' && command.AsSpan(1).ContainsAnyExceptInRange('a', 'z') is false)
-        {
-            Info($"unknown command {command} (:help lists the commands)");
-            return;
-        }
         foreach (string chunk in TextChunker.Split(line))
         {
             _node!.Say(chunk, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());

@@ -7,8 +7,8 @@ using P2PChat.Net;
 
 namespace P2PChat.Ui;
 
-/// <param name="lineMode">A person at a terminal that cannot draw the two fields (TERM=dumb): the commands of the
-/// full UI work (:quit, :peers, :help), and lines starting with ':' are not sent.</param>
+/// <param name="lineMode">A person at a terminal that cannot draw the two fields (TERM=dumb): the terminal's commands
+/// work (ChatCommands: :quit, :peers, :help, ...). In pipe mode only :msg is a command.</param>
 internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream stdout, TextWriter stderr, bool lineMode = false)
 {
     public async Task<int> RunAsync(CancellationToken cancel)
@@ -26,6 +26,7 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
             return 1;
         }
 
+        var commands = new PipeCommandHost(node, names, writer, lineMode ? CommandSurface.LineMode : CommandSurface.PipeMode);
         try
         {
             // Lines read together are said together: their frames go out in one send per link, when the reader has
@@ -38,18 +39,16 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
                     node.KickSends();
                     await node.WaitForRoomAsync(cancel); // stdin waits for the slowest neighbour; nothing is dropped
                 }
-                if (lines.Piece.StartsWith(":msg "u8))
+                if ((lineMode ? lines.Piece.TrimStart((byte)' ') : lines.Piece).StartsWith(":"u8))
                 {
-                    // A private message, in pipe mode too: `:msg NAME text` on a line of its own.
+                    // Lines said before a command go first (a private line keeps its place among ours).
                     node.KickSends();
-                    writer.Info(PrivateCommand.Run(node, names, Encoding.UTF8.GetString(lines.Piece).TrimEnd(), out _));
-                    continue;
-                }
-                if (lineMode && lines.Piece.TrimStart((byte)' ').StartsWith(":"u8))
-                {
-                    if (!RunCommand(Encoding.UTF8.GetString(lines.Piece).Trim(), node, writer))
-                        break;
-                    continue;
+                    if (ChatCommands.TryRun(Encoding.UTF8.GetString(lines.Piece), commands))
+                    {
+                        if (commands.QuitAsked)
+                            break;
+                        continue;
+                    }
                 }
                 long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 if (Utf8.IsValid(lines.Piece))
@@ -83,32 +82,5 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
             return 1;
         }
         return 0;
-    }
-
-    /// <summary>Line mode's commands; false for :quit.</summary>
-    private static bool RunCommand(string command, ChatNode node, PipeWriter writer)
-    {
-        if (command.StartsWith(":whois ", StringComparison.Ordinal) && writer.Names is { } names)
-        {
-            foreach (string line in names.Whois(command[7..].Trim()))
-                writer.Info(TextSanitizer.Sanitize(line));
-            return true;
-        }
-        switch (command)
-        {
-            case ":quit" or ":q":
-                return false;
-            case ":peers" or ":who":
-                foreach (string report in PeerReport.Lines(node))
-                    writer.Info(report);
-                return true;
-            case ":help":
-                writer.Info("plain line mode (TERM=dumb): each line you type is sent; :msg NAME text says it to NAME alone; :peers lists "
-                    + "who is online; :whois NAME shows the keys behind a name; :quit or Ctrl-D leaves");
-                return true;
-            default:
-                writer.Info($"unknown command {command} (:help lists the commands)");
-                return true;
-        }
     }
 }

@@ -1,4 +1,4 @@
-// `:msg NAME text`, shared by the full UI, line mode and pipe mode: finds the one member online NAME stands for (a
+// `:msg NAME text` (ChatCommands, in the full UI, line mode and pipe mode): finds the one member online NAME stands for (a
 // name, or name#fingerprint where names clash) and says the text to it alone (ChatNode.SayPrivate). Returns what to
 // show the user: the message as sent, or why it was not.
 using P2PChat.Net;
@@ -10,13 +10,11 @@ internal static class PrivateCommand
 {
     public const string Name = ":msg";
 
-    /// <summary>True when <paramref name="line"/> is a :msg command.</summary>
-    public static bool Matches(string line) => line.StartsWith(Name + " ", StringComparison.Ordinal) || line == Name;
-
-    public static string Run(ChatNode node, NameBook? names, string line, out bool sent)
+    /// <summary>Says <paramref name="rest"/>'s text to the member its first word names.</summary>
+    /// <param name="rest">What followed ":msg ", trimmed: "NAME text".</param>
+    public static string Run(ChatNode node, NameBook? names, string rest, out bool sent)
     {
         sent = false;
-        string rest = line.Length > Name.Length ? line[(Name.Length + 1)..].TrimStart() : "";
         int space = rest.IndexOf(' ');
         if (space <= 0 || space == rest.Length - 1)
             return "usage: :msg NAME text (NAME#xxxx where two users share a name; :whois NAME shows them)";

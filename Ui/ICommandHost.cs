@@ -1,0 +1,29 @@
+// What a chat command may do to the session that runs it (ChatCommands): the full-screen UI and the line and pipe
+// modes each implement it, so one table of commands serves all three, and unit tests run commands against a fake.
+using P2PChat.Net;
+using P2PChat.Net.Identity;
+
+namespace P2PChat.Ui;
+
+internal interface ICommandHost
+{
+    /// <summary>The running node: who is online, private lines, the peer report.</summary>
+    ChatNode Node { get; }
+
+    /// <summary>Names and keys seen, for labels and :whois; null where identities are not kept.</summary>
+    NameBook? Names { get; }
+
+    /// <summary>Where the command runs: :help lists what works there.</summary>
+    CommandSurface Surface { get; }
+
+    /// <summary>Shows a notice (already safe to print).</summary>
+    void Info(string text);
+
+    /// <summary>Shows a line we said, as we said it (already safe to print).</summary>
+    void ShowOwn(string text);
+
+    void Quit();
+
+    /// <summary>Empties the message area.</summary>
+    void Clear();
+}
