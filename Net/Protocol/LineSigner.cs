@@ -64,7 +64,7 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
         LineVerifier.WriteSigned(_signed, keys.NodeId, first, Count, root);
         Span<byte> signature = stackalloc byte[Protocol.SignatureSize];
         if (Count > 1 || _presigner is not { Ready: > 0 } || !_presigner.TrySign(_signed, signature))
-            keys.Identity.Sign(_signed, signature);
+            Presigner.Sign(_signed, signature);
         FrameWriter.WriteSealHeader(_sealHeader, keys.Identity.Public, keys.Epoch, first, Count, signature);
     }
 

@@ -1,5 +1,6 @@
-// Ed25519 signatures with nonces made ahead of time (Ed25519Presigner) and the arithmetic under them: scalars modulo L
-// against BigInteger, and every signature checked by BouncyCastle's verifier, each with a nonce of its own.
+// Ed25519 signatures with nonces made ahead of time (Ed25519Presigner) and the arithmetic under them: [k]B against
+// BouncyCastle's public keys, scalars modulo L against BigInteger, every signature checked by BouncyCastle's verifier,
+// each with a nonce of its own, and the signature made without a nonce equal to BouncyCastle's byte for byte.
 using System.Numerics;
 using System.Text;
 using P2PChat.Net.Crypto;
@@ -67,6 +68,80 @@ public class Ed25519PresignerTests
             Scalar25519.MulAdd(Bytes(a, 32), Bytes(b, 32), Bytes(c, 32), result);
             await Assert.That(Number(result)).IsEqualTo((a * b + c) % order);
         }
+    }
+
+    [Test]
+    public async Task The_base_point_times_a_key_s_secret_scalar_is_the_public_key_BouncyCastle_derives()
+    {
+        var random = new SeededRandomSource(new Random(11));
+        var multiplier = new Edwards25519();
+        for (int i = 0; i < 40; i++)
+        {
+            IdentityKey key = IdentityKey.Generate(random);
+            byte[] hash = Org.BouncyCastle.Security.DigestUtilities.CalculateDigest("SHA-512", key.Seed.ToArray());
+            hash[0] &= 248;
+            hash[31] &= 127;
+            hash[31] |= 64;
+            var scalar = new byte[32];
+            Scalar25519.Reduce([.. hash.AsSpan(0, 32), .. new byte[32]], scalar);
+            var point = new byte[32];
+            multiplier.MultiplyBase(scalar, point);
+            await Assert.That(Convert.ToHexString(point)).IsEqualTo(Convert.ToHexString(key.Public));
+        }
+    }
+
+    [Test]
+    public async Task Small_and_extreme_scalars_times_the_base_point_match_BouncyCastle_s_keys()
+    {
+        // [0]B is the identity (0, 1); B is y = 4/5 with x even; [L - 1]B = -B, the same y with x odd (top bit set).
+        var multiplier = new Edwards25519();
+        var point = new byte[32];
+        multiplier.MultiplyBase(new byte[32], point);
+        byte[] identity = new byte[32];
+        identity[0] = 1; // (0, 1)
+        await Assert.That(Convert.ToHexString(point)).IsEqualTo(Convert.ToHexString(identity));
+        multiplier.MultiplyBase(Bytes(1, 32), point);
+        await Assert.That(Convert.ToHexString(point)).IsEqualTo("5866666666666666666666666666666666666666666666666666666666666666");
+        multiplier.MultiplyBase(Bytes(Order - 1, 32), point);
+        await Assert.That(Convert.ToHexString(point)).IsEqualTo("5866666666666666666666666666666666666666666666666666666666666666".Remove(62) + "E6")
+            .Because("-B has B's y and the other x");
+    }
+
+    [Test]
+    public async Task A_signature_made_without_a_nonce_is_BouncyCastle_s_RFC_8032_signature_byte_for_byte()
+    {
+        var random = new SeededRandomSource(new Random(5));
+        var bytes = new Random(6);
+        var ours = new byte[64];
+        var theirs = new byte[64];
+        foreach (int length in new[] { 0, 1, 32, 63, 64, 100, 127, 128, 1000 })
+            for (int i = 0; i < 6; i++)
+            {
+                IdentityKey key = IdentityKey.Generate(random);
+                var message = new byte[length];
+                bytes.NextBytes(message);
+                new Ed25519Presigner(key, random).Sign(message, ours);
+                key.Sign(message, theirs);
+                await Assert.That(Convert.ToHexString(ours)).IsEqualTo(Convert.ToHexString(theirs)).Because($"{length}-byte message");
+            }
+    }
+
+    [Test]
+    public async Task Signing_and_making_nonces_allocate_nothing_in_steady_state()
+    {
+        var random = new SeededRandomSource(new Random(8));
+        var presigner = new Ed25519Presigner(IdentityKey.Generate(random), random);
+        var message = new byte[100];
+        var signature = new byte[64];
+        var nonce = new byte[32];
+        var point = new byte[32];
+        await Assert.That(Allocations.InSteadyState(() => presigner.Sign(message, signature))).IsEqualTo(0);
+        await Assert.That(Allocations.InSteadyState(() => presigner.MakeInto(nonce, point))).IsEqualTo(0);
+        await Assert.That(Allocations.InSteadyState(() =>
+        {
+            presigner.MakeOne();
+            presigner.TrySign(message, signature);
+        })).IsEqualTo(0);
     }
 
     [Test]
