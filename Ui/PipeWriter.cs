@@ -138,10 +138,12 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     private void WriteJson(ChatEvent chatEvent)
     {
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(chatEvent, Json.ChatEvent);
+        byte[] serialised = JsonSerializer.SerializeToUtf8Bytes(chatEvent, Json.ChatEvent);
+        byte[] bytes = new byte[JsonEscapes.MaxOutput(serialised.Length)];
+        int length = JsonEscapes.Rewrite(serialised, bytes); // emoji as themselves, bidi controls escaped
         lock (_lock)
         {
-            Gather(bytes);
+            Gather(bytes.AsSpan(0, length));
             Gather("\n"u8);
             if (chatEvent.Event != "message")
                 WritePending();

@@ -81,13 +81,11 @@ public class PipeWriterTests
     }
 
     [Test]
-    public async Task Json_keeps_non_ascii_text_of_the_basic_plane_readable()
+    public async Task Json_writes_readable_text_as_utf8_emoji_included_and_controls_escaped()
     {
-        // (Characters outside the BMP, such as emoji, come out as \uD83D\uDE42: System.Text.Encodings.Web always
-        // escapes them. Still valid JSON, and the parse test above checks they round-trip.)
-        var (stdout, _) = Show("bob", "漢字 é ß", json: true);
+        var (stdout, _) = Show("bob", "漢字 é ß 🙂 <b> & 'x' + `y` \u202e\u0001", json: true);
 
-        await Assert.That(Encoding.UTF8.GetString(stdout)).Contains("\"text\":\"漢字 é ß\"");
+        await Assert.That(Encoding.UTF8.GetString(stdout)).Contains("\"text\":\"漢字 é ß 🙂 <b> & 'x' + `y` \\u202E\\u0001\"");
     }
 
     [Test]
