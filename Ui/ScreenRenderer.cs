@@ -1,5 +1,6 @@
 // Draws a ChatScreen: the message field on top (newest line at the bottom, or the line the user scrolled back to,
-// long lines wrapped), a one-line status bar, and the input field on the last row with the cursor in it. Each frame
+// long lines wrapped, their continuation rows indented under the text as irssi and weechat do, so that no wrapped row
+// can pass for a line of its own, however a peer pads its text), a one-line status bar, and the input field on the last row with the cursor in it. Each frame
 // is composed in one buffer and written once; only rows that changed since the last frame are rewritten, and
 // everything after a resize. Message lines show "HH:mm", the sender in a colour of its own (stable: a hash of the
 // name), our own lines in bold, INFO and history dim, and lines that mention us highlighted. With colors off
@@ -42,7 +43,7 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
     public int RowsOf(DisplayLine line)
     {
         _wrapped.Clear();
-        return TextLayout.Wrap(Runs(line), terminal.Size.Width, _wrapped, styled: false);
+        return TextLayout.Wrap(Runs(line), terminal.Size.Width, _wrapped, styled: false, IndentOf(line, terminal.Size.Width));
     }
 
     public void Render(ChatScreen screen)
@@ -95,7 +96,7 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
         for (long id = screen.Anchor ?? screen.NextId - 1; id >= screen.FirstId && next >= 0; id--)
         {
             _wrapped.Clear();
-            TextLayout.Wrap(Runs(screen[id]), width, _wrapped, styled: true);
+            TextLayout.Wrap(Runs(screen[id]), width, _wrapped, styled: true, IndentOf(screen[id], width));
             for (int i = _wrapped.Count - 1; i >= 0 && next >= 0; i--)
                 rows[next--] = _wrapped[i];
         }
@@ -114,6 +115,18 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
     {
         string fitted = TextLayout.Fit(text, width);
         return $"\x1b[7m{fitted}{new string(' ', width - TextLayout.Width(fitted))}\x1b[0m";
+    }
+
+    /// <summary>Where a line's text starts (after "HH:mm ", "bob: " or "* "), which its continuation rows line up
+    /// under: at most a third of the width, and at least 2 cells, so a continuation row never starts where lines do.</summary>
+    private static int IndentOf(DisplayLine line, int width)
+    {
+        int lead = line.Time.Length > 0 ? TextLayout.Width(line.Time) + 1 : 0;
+        if (line.Kind == LineKind.Info)
+            lead += line.Text.StartsWith("* ", StringComparison.Ordinal) ? 2 : 0;
+        else if (line.Sender is not null)
+            lead += TextLayout.Width(line.Sender) + 2;
+        return Math.Clamp(lead, 2, Math.Max(2, width / 3));
     }
 
     /// <summary>The styled runs of one line: time, sender, text.</summary>

@@ -46,10 +46,12 @@ internal static class TextLayout
 
     /// <summary>Lays <paramref name="runs"/> out in rows of at most <paramref name="width"/> cells (a cluster that does
     /// not fit at the end of a row starts the next one) and appends each row, with its SGR sequences when
-    /// <paramref name="styled"/>, to <paramref name="rows"/>. Returns the number of rows added (at least 1).</summary>
-    public static int Wrap(IReadOnlyList<StyledText> runs, int width, List<string> rows, bool styled = true)
+    /// <paramref name="styled"/>, to <paramref name="rows"/>. Rows after the first start with <paramref name="indent"/>
+    /// spaces (at most half the width). Returns the number of rows added (at least 1).</summary>
+    public static int Wrap(IReadOnlyList<StyledText> runs, int width, List<string> rows, bool styled = true, int indent = 0)
     {
         width = Math.Max(1, width);
+        indent = Math.Clamp(indent, 0, width / 2);
         var row = new StringBuilder();
         int used = 0;
         int added = 0;
@@ -68,7 +70,8 @@ internal static class TextLayout
                     rows.Add(row.ToString());
                     added++;
                     row.Clear();
-                    used = 0;
+                    row.Append(' ', indent);
+                    used = indent;
                     open = false;
                 }
                 if (!open && styled && run.Sgr.Length > 0)

@@ -62,8 +62,24 @@ public class ScreenRendererTests
         var (screen, terminal, renderer) = Setup(width: 20, height: 6);
         screen.Add(Message("bob", "0123456789abcdefghijklmn"));
         renderer.Render(screen);
-        await Assert.That(terminal.Screen()[..4]).IsEquivalentTo(new[] { "", "", "bob: 0123456789abcde", "fghijklmn" },
+        await Assert.That(terminal.Screen()[..4]).IsEquivalentTo(new[] { "", "", "bob: 0123456789abcde", "     fghijklmn" },
             TUnit.Assertions.Enums.CollectionOrdering.Matching);
+    }
+
+    [Test]
+    public async Task A_line_padded_to_wrap_into_a_fake_status_line_shows_indented_under_its_text()
+    {
+        var (screen, terminal, renderer) = Setup(width: 40, height: 6);
+        string padding = new(' ', 40 - "12:00 mallory: ".Length);
+        screen.Add(new DisplayLine(LineKind.Message, padding + "17:13 * bob left (quit)", "mallory", "12:00"));
+        screen.Add(new DisplayLine(LineKind.Info, "* bob joined, and a notice long enough to wrap once", Time: "12:01"));
+        renderer.Render(screen);
+        string[] rows = terminal.Screen()[..4];
+        await Assert.That(rows[1]).IsEqualTo(new string(' ', 13) + "17:13 * bob left (quit)")
+            .Because("the continuation lines up under mallory's text (capped at a third of the width), never at column 0");
+        await Assert.That(rows[3]).StartsWith("        ").Because("a notice continues under its text too");
+        foreach (string row in new[] { rows[1], rows[3] })
+            await Assert.That(row[..2]).IsEqualTo("  ");
     }
 
     [Test]
@@ -73,7 +89,7 @@ public class ScreenRendererTests
         screen.Add(Message("bob", "abcdefghijklmn世界")); // "bob: " + 14 = 19 cells: 世 (2 cells) does not fit in the last one
         renderer.Render(screen);
         await Assert.That(terminal.Row(2)).IsEqualTo("bob: abcdefghijklmn");
-        await Assert.That(terminal.Row(3)).IsEqualTo("世界");
+        await Assert.That(terminal.Row(3)).IsEqualTo("     世界");
     }
 
     [Test]
@@ -84,7 +100,7 @@ public class ScreenRendererTests
         screen.Add(Message("bob", "abcdefghijklm" + "e\u0301" + family));
         renderer.Render(screen);
         await Assert.That(terminal.Row(2)).IsEqualTo("bob: abcdefghijklme\u0301");
-        await Assert.That(terminal.Row(3)).IsEqualTo(family);
+        await Assert.That(terminal.Row(3)).IsEqualTo("     " + family);
     }
 
     [Test]
@@ -127,7 +143,7 @@ public class ScreenRendererTests
         screen.Add(Message("bob", "abcdefghijklmn" + family + "\u2764\ufe0f!"));
         renderer.Render(screen);
         await Assert.That(terminal.Row(1)).IsEqualTo("bob: abcdefghijklmn");
-        await Assert.That(terminal.Row(2)).IsEqualTo(family + "\u2764\ufe0f!");
+        await Assert.That(terminal.Row(2)).IsEqualTo("     " + family + "\u2764\ufe0f!");
     }
 
     [Test]
@@ -224,7 +240,7 @@ public class ScreenRendererTests
         }
         await Assert.That(terminal.Row(8)).IsEqualTo(">");
         await Assert.That(terminal.Row(5)).IsEqualTo("bob: message number 19 with some");
-        await Assert.That(terminal.Row(6)).IsEqualTo("words");
+        await Assert.That(terminal.Row(6)).IsEqualTo("     words");
     }
 
     [Test]
