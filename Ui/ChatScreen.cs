@@ -2,9 +2,10 @@
 // consecutive id), where the view is scrolled to, the input line with its history, and the status bar. The UI loop
 // mutates it; ScreenRenderer draws it. No console here.
 //
-// Scrolling is anchored to a line, not to a row count: while the user reads back, the bottom of the view stays on
-// the same line however many new ones arrive (they are counted for the "new below" marker), and a resize re-wraps
-// around the same place.
+// Scrolling is anchored to a row of a line, not to a row count: while the user reads back, the bottom of the view
+// stays on the same line however many new ones arrive (they are counted for the "new below" marker), and a resize
+// re-wraps around the same place. It moves row by row, so a line taller than the view can be read whole (the live
+// view folds such a line, ScreenRenderer).
 namespace P2PChat.Ui;
 
 internal sealed class ChatScreen
@@ -33,6 +34,9 @@ internal sealed class ChatScreen
     /// <summary>Id of the line at the bottom of the view while scrolled back; null while following new lines.</summary>
     public long? Anchor { get; private set; }
 
+    /// <summary>Rows of the anchor line below the view (0: its last row is at the bottom).</summary>
+    public int AnchorSkip { get; private set; }
+
     /// <summary>Lines added since the view was scrolled back.</summary>
     public int Unseen { get; private set; }
 
@@ -47,8 +51,7 @@ internal sealed class ChatScreen
     public void Clear()
     {
         _cleared = _next;
-        Anchor = null;
-        Unseen = 0;
+        ScrollToBottom();
     }
 
     public void Add(DisplayLine line)
@@ -59,48 +62,74 @@ internal sealed class ChatScreen
             return;
         Unseen++;
         if (Anchor < FirstId)
-            Anchor = FirstId;
+            (Anchor, AnchorSkip) = (FirstId, 0);
         if (line.Mention)
             BellPending = true;
     }
 
-    /// <summary>Scrolls back by about <paramref name="rows"/> rows; <paramref name="rowsOf"/> gives the rows a line
-    /// takes at the current width, <paramref name="viewRows"/> the rows of the message field.</summary>
+    /// <summary>Scrolls back by <paramref name="rows"/> rows; <paramref name="rowsOf"/> gives the rows a line takes at
+    /// the current width, <paramref name="viewRows"/> the rows of the message field.</summary>
     public void ScrollUp(int rows, int viewRows, Func<DisplayLine, int> rowsOf)
     {
-        if (_next == 0)
+        if (_next == FirstId)
             return;
-        // The bottom line may not go so high that the view would have empty rows above the oldest line (the marker
-        // row below it takes one of the view's rows).
+        // The bottom row may not go so high that the view would have empty rows above the oldest line (the marker row
+        // below it takes one of the view's rows): the highest allowed is (lowest, lowestSkip).
         long lowest = FirstId;
-        for (int filled = rowsOf(this[lowest]); lowest < _next - 1 && filled < viewRows - 1; filled += rowsOf(this[lowest]))
-            lowest++;
+        int filled = rowsOf(this[lowest]);
+        while (lowest < _next - 1 && filled < viewRows - 1)
+            filled += rowsOf(this[++lowest]);
+        int lowestSkip = Math.Max(0, filled - (viewRows - 1));
         long bottom = Anchor ?? _next - 1;
-        for (int moved = 0; moved < rows && bottom > lowest; moved += rowsOf(this[bottom]))
+        int skip = Anchor is null ? 0 : AnchorSkip;
+        int height = rowsOf(this[bottom]);
+        for (int moved = 0; moved < rows; moved++)
+        {
+            if (bottom < lowest || bottom == lowest && skip >= lowestSkip)
+                break;
+            if (skip + 1 < height)
+            {
+                skip++;
+                continue;
+            }
+            if (bottom <= lowest)
+                break;
             bottom--;
-        if (bottom >= _next - 1)
+            skip = 0;
+            height = rowsOf(this[bottom]);
+        }
+        if (bottom < lowest || bottom == lowest && skip > lowestSkip)
+            (bottom, skip) = (lowest, lowestSkip);
+        if (bottom >= _next - 1 && skip == 0)
             return; // everything fits: nothing to scroll
         if (Anchor is null)
             Unseen = 0;
-        Anchor = bottom;
+        (Anchor, AnchorSkip) = (bottom, skip);
     }
 
-    /// <summary>Scrolls forward by about <paramref name="rows"/> rows; back to following new lines at the end.</summary>
+    /// <summary>Scrolls forward by <paramref name="rows"/> rows; back to following new lines at the end.</summary>
     public void ScrollDown(int rows, Func<DisplayLine, int> rowsOf)
     {
         if (Anchor is not long bottom)
             return;
-        for (int moved = 0; moved < rows && bottom < _next - 1; bottom++)
-            moved += rowsOf(this[bottom + 1]);
-        if (bottom >= _next - 1)
+        int skip = AnchorSkip;
+        for (int moved = 0; moved < rows && (bottom < _next - 1 || skip > 0); moved++)
+        {
+            if (skip > 0)
+                skip--;
+            else
+                skip = rowsOf(this[++bottom]) - 1; // the next line's first row comes into view
+        }
+        if (bottom >= _next - 1 && skip == 0)
             ScrollToBottom();
         else
-            Anchor = bottom;
+            (Anchor, AnchorSkip) = (bottom, skip);
     }
 
     public void ScrollToBottom()
     {
         Anchor = null;
+        AnchorSkip = 0;
         Unseen = 0;
     }
 }

@@ -31,6 +31,7 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
     private string[] _previous = [];
     private (int Width, int Height) _size;
     private readonly List<string> _wrapped = [];
+    private readonly List<string> _head = [];
     private readonly List<StyledText> _runs = [];
 
     /// <summary>Forces the next frame to redraw every row (after a resize, or when the screen state is unknown).</summary>
@@ -92,13 +93,23 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
             rows[next--] = Bar(marker, width);
         }
 
-        // Fill the message field from the bottom up, from the newest line (or the anchor), wrapped to the width.
-        for (long id = screen.Anchor ?? screen.NextId - 1; id >= screen.FirstId && next >= 0; id--)
+        // Fill the message field from the bottom up, from the newest line (or the anchor's row), wrapped to the width.
+        // Following new lines, a line taller than FoldRows shows its head (time and sender), how many rows are hidden,
+        // and its last rows: one long line never pushes the conversation away. Scrolled back, every line is whole and
+        // read row by row, so PgUp goes on from where the fold is.
+        int foldRows = FoldRows(height - 2);
+        int skip = screen.Anchor is null ? 0 : screen.AnchorSkip;
+        for (long id = screen.Anchor ?? screen.NextId - 1; id >= screen.FirstId && next >= 0; id--, skip = 0)
         {
             _wrapped.Clear();
-            TextLayout.Wrap(Runs(screen[id]), width, _wrapped, styled: true, IndentOf(screen[id], width));
-            for (int i = _wrapped.Count - 1; i >= 0 && next >= 0; i--)
+            int count = TextLayout.Wrap(Runs(screen[id]), width, _wrapped, styled: true, IndentOf(screen[id], width));
+            int first = 0;
+            if (screen.Anchor is null && count > foldRows)
+                first = count - (foldRows - 1);
+            for (int i = count - 1 - Math.Min(skip, count - 1); i >= first && next >= 0; i--)
                 rows[next--] = _wrapped[i];
+            if (first > 0 && next >= 0)
+                rows[next--] = FoldedHead(screen[id], first, width);
         }
         while (next >= 0)
             rows[next--] = "";
@@ -109,6 +120,19 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
         rows[height - 1] = Prompt + visible;
         return rows;
     }
+
+    /// <summary>The first row of a folded line: its time and sender as usual, then how many rows are hidden.</summary>
+    private string FoldedHead(DisplayLine line, int hidden, int width)
+    {
+        _head.Clear();
+        TextLayout.Wrap(Runs(line with { Text = line.Kind == LineKind.Info ? "* " : "", Mention = false }), width, _head, styled: true);
+        int used = _runs.Sum(run => TextLayout.Width(run.Text));
+        string notice = TextLayout.Fit($"... {hidden} more rows above (PgUp)", Math.Max(0, width - used));
+        return $"{_head[0]}\x1b[2m{notice}\x1b[0m";
+    }
+
+    /// <summary>Rows a line may take in the live view before it is folded: a third of the message field (at least 3).</summary>
+    public static int FoldRows(int viewRows) => Math.Max(3, viewRows / 3);
 
     /// <summary>A full-width reverse-video row (status bar, scroll marker).</summary>
     private static string Bar(string text, int width)

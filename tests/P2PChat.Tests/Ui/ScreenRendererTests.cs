@@ -189,13 +189,13 @@ public class ScreenRendererTests
         screen.Add(Message("bob", "a message that wraps when the terminal is narrow"));
         Type(screen, "typing");
         renderer.Render(screen);
-        terminal.Resize(20, 8);
+        terminal.Resize(20, 14); // 12 message rows: a line of 4 rows is not folded
         renderer.Invalidate();
         renderer.Render(screen);
-        await Assert.That(terminal.Row(7)).IsEqualTo("> typing");
-        await Assert.That(terminal.Row(6)).StartsWith(" alice | port 5000");
-        await Assert.That(string.Concat(terminal.Screen()[..6]).Replace(" ", "")).IsEqualTo("bob:amessagethatwrapswhentheterminalisnarrow");
-        await Assert.That(terminal.Screen()[..6].All(row => row.Length <= 20)).IsTrue();
+        await Assert.That(terminal.Row(13)).IsEqualTo("> typing");
+        await Assert.That(terminal.Row(12)).StartsWith(" alice | port 5000");
+        await Assert.That(string.Concat(terminal.Screen()[..12]).Replace(" ", "")).IsEqualTo("bob:amessagethatwrapswhentheterminalisnarrow");
+        await Assert.That(terminal.Screen()[..12].All(row => row.Length <= 20)).IsTrue();
     }
 
     [Test]
@@ -281,6 +281,71 @@ public class ScreenRendererTests
         await Assert.That(screen.Anchor).IsNull();
         renderer.Render(screen);
         await Assert.That(terminal.Row(3)).IsEqualTo("bob: m6");
+    }
+
+    [Test]
+    public async Task A_message_taller_than_a_third_of_the_field_is_folded_and_the_conversation_stays_in_view()
+    {
+        var (screen, terminal, renderer) = Setup(width: 40, height: 20); // 18 message rows: fold above 6
+        screen.Add(Message("bob", "before the flood"));
+        screen.Add(Message("mallory", string.Concat(Enumerable.Range(0, 700).Select(i => $"{i % 10}"))));
+        screen.Add(Message("carol", "after it"));
+        renderer.Render(screen);
+        string[] rows = terminal.Screen()[..18];
+        int rowsOfLine = renderer.RowsOf(screen[1]);
+        await Assert.That(rowsOfLine).IsGreaterThan(6);
+        await Assert.That(rows[11]).IsEqualTo($"mallory: ... {rowsOfLine - 5} more rows above (PgUp)").Because(string.Join(" | ", rows));
+        await Assert.That(rows[10]).IsEqualTo("bob: before the flood");
+        await Assert.That(rows[12..17].All(row => row.StartsWith("         ", StringComparison.Ordinal) && row.Trim().All(char.IsAsciiDigit))).IsTrue()
+            .Because("the line's last five rows, indented under its text");
+        await Assert.That(rows[17]).IsEqualTo("carol: after it");
+        await Assert.That(terminal.StyleAt(11, 12)).IsEqualTo("2").Because("the fold notice is dim");
+    }
+
+    [Test]
+    public async Task Paging_back_reads_a_folded_message_row_by_row_to_its_first_row_and_paging_down_returns()
+    {
+        var (screen, terminal, renderer) = Setup(width: 30, height: 8); // 6 message rows
+        string text = string.Concat(Enumerable.Range(0, 40).Select(i => $"w{i:00} "));
+        screen.Add(Message("bob", text));
+        int total = renderer.RowsOf(screen[0]);
+        var seen = new HashSet<string>();
+        for (int page = 0; page < 20; page++)
+        {
+            screen.ScrollUp(renderer.ViewRows - 1, renderer.ViewRows, renderer.RowsOf);
+            renderer.Render(screen);
+            foreach (string row in terminal.Screen()[..5])
+                seen.Add(row);
+        }
+        await Assert.That(terminal.Row(0)).StartsWith("bob: w00").Because("the first row is reached");
+        renderer.Render(new ChatScreen()); // forget the frame: the live view below is compared whole
+        for (int page = 0; page < 20 && screen.Anchor is not null; page++)
+        {
+            screen.ScrollDown(renderer.ViewRows - 1, renderer.RowsOf);
+            renderer.Render(screen);
+            foreach (string row in terminal.Screen()[..6])
+                seen.Add(row);
+        }
+        await Assert.That(seen.Count(row => row.Contains(" w", StringComparison.Ordinal) || row.StartsWith("bob: w", StringComparison.Ordinal)))
+            .IsEqualTo(total).Because($"every row of the line was in view at some point: {string.Join(" | ", seen)}");
+        await Assert.That(screen.Anchor).IsNull();
+    }
+
+    [Test]
+    public async Task A_resize_while_reading_a_long_message_keeps_a_valid_place()
+    {
+        var (screen, terminal, renderer) = Setup(width: 20, height: 8);
+        screen.Add(Message("bob", new string('x', 400)));
+        for (int i = 0; i < 3; i++)
+            screen.ScrollUp(5, renderer.ViewRows, renderer.RowsOf);
+        int skip = screen.AnchorSkip;
+        await Assert.That(skip).IsGreaterThan(0);
+        terminal.Resize(200, 8);
+        renderer.Invalidate();
+        renderer.Render(screen); // far fewer rows now than the skip: drawn from the line's first row, no exception
+        await Assert.That(terminal.Screen().Any(row => row.StartsWith("bob: xxx", StringComparison.Ordinal))).IsTrue();
+        screen.ScrollDown(100, renderer.RowsOf);
+        await Assert.That(screen.Anchor).IsNull();
     }
 
     [Test]
