@@ -67,7 +67,7 @@ internal static class ChatCommands
         host.Info("anything else is sent to everyone");
         if (host.Surface == CommandSurface.FullScreen)
             host.Info("keys: Tab completes names and commands; Up/Down recall earlier lines; PgUp/PgDn (or the wheel) scroll, "
-                + "End returns; Ctrl-A/E, Alt-B/F, Ctrl-U/K/W edit; a pasted line is sent as one message per line; Ctrl-C leaves");
+                + "End returns; Ctrl-A/E, Alt-B/F, Ctrl-U/K/W edit; a pasted line is sent as one message per line; Ctrl-Z suspends; Ctrl-C leaves");
     }
 
     private static void Private(ICommandHost host, string rest)

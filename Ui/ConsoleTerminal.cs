@@ -47,6 +47,22 @@ internal sealed class ConsoleTerminal : ITerminal, IDisposable
         }
     }
 
+    /// <summary>Shows the user's own screen again, for a suspend (Ctrl-Z): Enter comes back to ours.</summary>
+    public void Leave() => Switch(active: false, LeaveAlternateScreen);
+
+    public void Enter() => Switch(active: true, EnterAlternateScreen);
+
+    private void Switch(bool active, string sequence)
+    {
+        lock (_lock)
+        {
+            if (_active == active)
+                return;
+            _active = active;
+        }
+        Write(sequence);
+    }
+
     public void Dispose()
     {
         lock (_lock)

@@ -18,6 +18,9 @@ internal enum EditorResult
     None,
     Quit,
     Redraw,
+
+    /// <summary>Ctrl-Z: give the terminal back and stop, as a shell's job would; the screen is redrawn on fg.</summary>
+    Suspend,
 }
 
 internal sealed class InputEditor(ChatScreen screen, Func<IReadOnlyList<string>> names, Func<int> viewRows, Func<DisplayLine, int> rowsOf)
@@ -117,6 +120,8 @@ internal sealed class InputEditor(ChatScreen screen, Func<IReadOnlyList<string>>
         {
             case 'c':
                 return EditorResult.Quit;
+            case 'z':
+                return EditorResult.Suspend;
             case 'd':
                 if (input.IsEmpty)
                     return EditorResult.Quit;

@@ -20,6 +20,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
     private Net.Identity.NameBook? _names;
     private char _highSurrogate;
     private bool _quit;
+    private RawTerminal? _raw; // Linux only: what Ctrl-Z suspends
 
     public async Task<int> RunAsync(CancellationToken cancel)
     {
@@ -47,7 +48,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
             while (!_quit && await _events.Reader.WaitToReadAsync(CancellationToken.None))
             {
                 while (!_quit && _events.Reader.TryRead(out UiEvent e))
-                    Apply(e, editor, renderer);
+                    Apply(e, editor, renderer, terminal);
                 if (_quit)
                     break;
                 // Bound the frame rate: wait out the rest of the frame interval, taking in whatever arrives meanwhile.
@@ -56,7 +57,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
                 {
                     await Task.Delay(wait);
                     while (!_quit && _events.Reader.TryRead(out UiEvent e))
-                        Apply(e, editor, renderer);
+                        Apply(e, editor, renderer, terminal);
                 }
                 if (!_quit)
                 {
@@ -69,7 +70,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
         return 0;
     }
 
-    private void Apply(UiEvent e, InputEditor editor, ScreenRenderer renderer)
+    private void Apply(UiEvent e, InputEditor editor, ScreenRenderer renderer, ConsoleTerminal terminal)
     {
         switch (e.Kind)
         {
@@ -79,6 +80,8 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
                     _quit = true;
                 else if (result == EditorResult.Redraw)
                     renderer.Invalidate();
+                else if (result == EditorResult.Suspend)
+                    Suspend(terminal, renderer);
                 break;
             case UiEventKind.Line:
                 _screen.Add(e.Line);
@@ -93,6 +96,19 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
                 _quit = true;
                 break;
         }
+    }
+
+    /// <summary>Ctrl-Z: the user's screen and cooked mode back, the process stopped until fg (or bg then fg), then our
+    /// screen again, redrawn whole. The network stops with the process: neighbours may close their links to it after
+    /// a few seconds, and they are made again after fg. Where there is no raw terminal (not Linux), nothing happens.</summary>
+    private void Suspend(ConsoleTerminal terminal, ScreenRenderer renderer)
+    {
+        if (_raw is null)
+            return;
+        terminal.Leave();
+        _raw.Suspend();
+        terminal.Enter();
+        renderer.Invalidate();
     }
 
     /// <summary>Names Tab completes: everyone online, and us.</summary>
@@ -141,6 +157,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
         if (OperatingSystem.IsLinux())
         {
             var raw = new RawTerminal(mouseWheel: Environment.GetEnvironmentVariable("P2PCHAT_MOUSE") == "1");
+            _raw = raw;
             var reader = new KeyReader(input => Post(new UiEvent(UiEventKind.Key, input)), () => Post(new UiEvent(UiEventKind.Quit)));
             reader.Start();
             return new Registrations([], reader, raw);

@@ -82,6 +82,39 @@ public sealed partial class TerminalTests
     }
 
     [Test]
+    public async Task Ctrl_Z_gives_the_shell_its_screen_back_and_fg_brings_the_chat_back_redrawn()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        int port = LoopbackPort.Free();
+        await using TmuxSession alice = await TmuxSession.StartAsync("PS1='$ ' bash --norc --noprofile -i");
+        await alice.TypeAsync($"{TmuxSession.Quote(NativeBinary.Path)} alice --bind 127.0.0.1 --port {port}");
+        await alice.PressAsync("Enter");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("alice listening on 127.0.0.1 port", StringComparison.Ordinal)),
+            "the chat's screen");
+        await Assert.That(await alice.FormatAsync("#{alternate_on}")).IsEqualTo("1");
+
+        await alice.PressAsync("C-z");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("Stopped", StringComparison.Ordinal)), "the shell's 'Stopped' line");
+        await Assert.That(await alice.FormatAsync("#{alternate_on}")).IsEqualTo("0").Because("the user's own screen is back");
+        await alice.TypeAsync("echo typed in the shell");
+        await alice.PressAsync("Enter");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.TrimEnd() == "typed in the shell"), "the shell's echo (cooked mode)");
+
+        await alice.TypeAsync("fg");
+        await alice.PressAsync("Enter");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("alice listening on 127.0.0.1 port", StringComparison.Ordinal))
+            && rows[^2].Contains(" alice |", StringComparison.Ordinal), "the chat redrawn whole after fg");
+        await Assert.That(await alice.FormatAsync("#{alternate_on}")).IsEqualTo("1");
+        await alice.TypeAsync("typed after fg");
+        await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == "> typed after fg", "keys reach the chat again (raw mode back)");
+
+        await alice.PressAsync("C-u");
+        await alice.TypeAsync(":quit");
+        await alice.PressAsync("Enter");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.TrimEnd() == "$"), "the shell's prompt after :quit");
+    }
+
+    [Test]
     public async Task On_a_dumb_terminal_it_runs_as_a_plain_line_chat_with_the_same_commands()
     {
         Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
