@@ -2,6 +2,7 @@
 // stderr and exit code 2; network set-up failures exit 1; everything else is in Ui/ and Net/.
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using P2PChat.Net;
 using P2PChat.Ui;
 
 // A Linux program (termios, getrandom, Unix file modes for the identity): the platform analyzer checks calls against that.
@@ -41,8 +42,8 @@ internal static class Program
         var listenPort = new Option<string?>("--port", "-p") { Description = "Port to listen on (default 0: the system picks a free one and it is shown)" };
         var bind = new Option<string?>("--bind") { Description = "Address to listen on (default: all interfaces, IPv4 and IPv6)" };
         var peers = new Option<string[]>("--peer") { Description = "Another peer to join through, as HOST:PORT or [IPV6]:PORT (repeatable)", Arity = ArgumentArity.ZeroOrMore };
-        var links = new Option<string?>("--links") { Description = "How many peers to stay directly connected to; lost links are replaced from peers learned along the way (default 3, 0 = only the links you make)" };
-        var history = new Option<string?>("--history") { Description = "How many earlier messages to show when joining (default 50, 0 for none)" };
+        var links = new Option<string?>("--links") { Description = $"How many peers to stay directly connected to; lost links are replaced from peers learned along the way (default {NodeOptions.DefaultTargetLinks}, 0 = only the links you make)" };
+        var history = new Option<string?>("--history") { Description = $"How many earlier messages to show when joining (default {NodeOptions.DefaultHistory}, 0 for none)" };
         var json = new Option<bool>("--json") { Description = "Pipe mode: write one JSON object per event on stdout" };
         var identity = new Option<string?>("--identity") { Description = "Identity file (default: $XDG_CONFIG_HOME/p2pchat/identity, made on first run)" };
         var roomFile = new Option<string?>("--room-file") { Description = "File holding the room secret (or set P2PCHAT_ROOM_SECRET); peers without the same secret cannot join or read" };

@@ -32,12 +32,16 @@ internal sealed record NodeOptions(string Name)
     /// silent for three of its intervals (plus a second) is declared gone by everyone.</summary>
     public TimeSpan PresenceInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The defaults of TargetLinks and History: the one place they are written (the command line's help and
+    /// LaunchOptions read them here).</summary>
+    public const int DefaultTargetLinks = 3, DefaultHistory = 50;
+
     /// <summary>Distinct peers this node wants links to; below it, it connects to addresses it learned. 0 turns
     /// self-healing off (the network is then exactly the links users made).</summary>
-    public int TargetLinks { get; init; } = 3;
+    public int TargetLinks { get; init; } = DefaultTargetLinks;
 
     /// <summary>How many earlier messages a newcomer asks for (replayed from its peers' logs) when it joins.</summary>
-    public int History { get; init; } = 50;
+    public int History { get; init; } = DefaultHistory;
 
     /// <summary>Messages each node keeps for anti-entropy and history.</summary>
     public int LogCapacity { get; init; } = MessageLog.DefaultCapacity;

@@ -244,7 +244,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
             text = "(private) " + text;
         // History shows when it was said (the sender's clock); a live line when it arrived (ours).
         string time = message.History
-            ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToLocalTime()
+            ? MessageTime.Of(message.TimeMs).ToLocalTime()
                 .ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)
             : Now();
         string? notice = null;
@@ -272,19 +272,19 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
 
     public void OnLinkClosed(PeerInfo peer, LinkClose reason)
     {
-        Info($"link to {TextSanitizer.Sanitize(Shown(peer.Name, peer.Key))} closed ({reason})");
+        Info(EventText.LinkClosed(Shown(peer.Name, peer.Key), reason));
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 
     public void OnMemberJoined(MemberInfo member, bool isNew)
     {
-        Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} {(isNew ? "joined" : "is online")}");
+        Info(EventText.MemberJoined(Shown(member.Name, member.Key), isNew));
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 
     public void OnMemberLeft(MemberInfo member, Departure reason)
     {
-        Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} left ({reason})");
+        Info(EventText.MemberLeft(Shown(member.Name, member.Key), reason));
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 

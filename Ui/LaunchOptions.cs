@@ -43,10 +43,10 @@ internal sealed record LaunchOptions(string Name)
     public NodeOptions ToNodeOptions() => new(Name) { Port = ListenPort, BindAddress = Bind, TargetLinks = Links, History = History };
 
     /// <summary>Distinct peers to stay linked to (NodeOptions.TargetLinks).</summary>
-    public int Links { get; init; } = 3;
+    public int Links { get; init; } = NodeOptions.DefaultTargetLinks;
 
     /// <summary>Earlier messages to ask for on joining (NodeOptions.History).</summary>
-    public int History { get; init; } = 50;
+    public int History { get; init; } = NodeOptions.DefaultHistory;
 
     public const int MaxLinks = 64;
 
@@ -94,11 +94,11 @@ internal sealed record LaunchOptions(string Name)
         if (bind is not null && !TryParseAddress(bind, out bindAddress))
             return $"invalid --bind '{Printable(bind)}': give an IP address of this machine, e.g. 127.0.0.1 or ::1";
 
-        int linkTarget = 3;
+        int linkTarget = NodeOptions.DefaultTargetLinks;
         if (links is not null && (!int.TryParse(links, NumberStyles.None, CultureInfo.InvariantCulture, out linkTarget) || linkTarget > MaxLinks))
             return $"invalid --links '{Printable(links)}': a number from 0 to {MaxLinks}";
 
-        int historyCount = 50;
+        int historyCount = NodeOptions.DefaultHistory;
         if (history is not null && (!int.TryParse(history, NumberStyles.None, CultureInfo.InvariantCulture, out historyCount) || historyCount > MessageLog.DefaultCapacity))
             return $"invalid --history '{Printable(history)}': a number from 0 to {MessageLog.DefaultCapacity}";
 

@@ -55,7 +55,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
                 Private = message.Private ? true : null,
                 Id = message.Id.ToString(),
                 Seq = message.Id.Seq,
-                Time = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(message.TimeMs, 0, 253402300799999)).ToString("O"),
+                Time = MessageTime.Of(message.TimeMs).ToString("O"),
                 Text = Encoding.UTF8.GetString(message.Text),
                 History = message.History ? true : null,
             });
@@ -79,28 +79,28 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     public void OnLinkOpened(PeerInfo peer)
     {
-        Info($"linked to {TextSanitizer.Sanitize(Shown(peer.Name, peer.Key))} ({peer.RemoteEndPoint})");
+        Info(EventText.LinkOpened(Shown(peer.Name, peer.Key), peer.RemoteEndPoint));
         if (json)
             WriteJson(new ChatEvent("link", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString() });
     }
 
     public void OnLinkClosed(PeerInfo peer, LinkClose reason)
     {
-        Info($"link to {TextSanitizer.Sanitize(Shown(peer.Name, peer.Key))} closed ({reason})");
+        Info(EventText.LinkClosed(Shown(peer.Name, peer.Key), reason));
         if (json)
             WriteJson(new ChatEvent("unlink", peer.Name, peer.NodeHex) { Address = peer.RemoteEndPoint.ToString(), Reason = reason.ToString() });
     }
 
     public void OnMemberJoined(MemberInfo member, bool isNew)
     {
-        Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} {(isNew ? "joined" : "is online")}");
+        Info(EventText.MemberJoined(Shown(member.Name, member.Key), isNew));
         if (json)
             WriteJson(new ChatEvent(isNew ? "join" : "online", member.Name, member.NodeHex));
     }
 
     public void OnMemberLeft(MemberInfo member, Departure reason)
     {
-        Info($"{TextSanitizer.Sanitize(Shown(member.Name, member.Key))} left ({reason})");
+        Info(EventText.MemberLeft(Shown(member.Name, member.Key), reason));
         if (json)
             WriteJson(new ChatEvent("leave", member.Name, member.NodeHex) { Reason = reason.ToString() });
     }
