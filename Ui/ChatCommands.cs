@@ -17,6 +17,7 @@ internal static class ChatCommands
         }),
         new(PrivateCommand.Name, [], "NAME text", "says text to NAME alone, end-to-end encrypted (NAME#xxxx where two share a name)",
             CommandSurface.All, Private),
+        new(":me", [], "action", "says what you do, shown as \"* you action\"", CommandSurface.Terminal, Action),
         new(":whois", [], "NAME", "the keys behind a name", CommandSurface.Terminal, Whois),
         new(":clear", [], "", "empties the message area", CommandSurface.FullScreen, (host, _) => host.Clear()),
     ];
@@ -77,6 +78,16 @@ internal static class ChatCommands
             host.ShowOwn(result);
         else
             host.Info(result);
+    }
+
+    private static void Action(ICommandHost host, string action)
+    {
+        if (action.Length == 0)
+            host.Info("usage: :me action (shown to everyone as \"* name action\")");
+        else if (ActionText.ByteCount(action) > ActionText.MaxBytes)
+            host.Info($"not sent: an action is at most {ActionText.MaxBytes} bytes");
+        else
+            host.SayAction(action);
     }
 
     private static void Whois(ICommandHost host, string name)

@@ -34,6 +34,9 @@ internal sealed record ChatEvent(
     /// <summary>"lost" summing several senders (a burst of gaps): how many; name and node are then left out.</summary>
     [JsonPropertyName("senders")] public int? Senders { get; init; }
 
+    /// <summary>True for an action (`:me waves`): text is what the sender does ("waves").</summary>
+    [JsonPropertyName("action")] public bool? Action { get; init; }
+
     /// <summary>True for a private message to us (`:msg`), end-to-end encrypted to our key.</summary>
     [JsonPropertyName("private")] public bool? Private { get; init; }
 }

@@ -13,4 +13,6 @@ internal enum LineKind
 /// <param name="Sender">Who said it; null for INFO lines.</param>
 /// <param name="Time">"HH:mm" to show before it, or "" for none.</param>
 /// <param name="Mention">It mentions us (@name): highlighted.</param>
-internal readonly record struct DisplayLine(LineKind Kind, string Text, string? Sender = null, string Time = "", bool Mention = false);
+/// <param name="Action">An action (:me waves): shown as "* Sender Text".</param>
+internal readonly record struct DisplayLine(LineKind Kind, string Text, string? Sender = null, string Time = "", bool Mention = false,
+    bool Action = false);

@@ -22,6 +22,9 @@ internal interface ICommandHost
     /// <summary>Shows a line we said, as we said it (already safe to print).</summary>
     void ShowOwn(string text);
 
+    /// <summary>Says an action (:me) to everyone, and shows it as ours where our lines are shown.</summary>
+    void SayAction(string action);
+
     void Quit();
 
     /// <summary>Empties the message area.</summary>

@@ -124,6 +124,12 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
 
     void ICommandHost.ShowOwn(string text) => _screen.Add(new DisplayLine(LineKind.Own, text, _name, Now()));
 
+    void ICommandHost.SayAction(string action)
+    {
+        _node!.Say(ActionText.Make(action), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _screen.Add(new DisplayLine(LineKind.Own, TextSanitizer.Sanitize(action), _name, Now(), Action: true));
+    }
+
     void ICommandHost.Quit() => _quit = true;
 
     void ICommandHost.Clear() => _screen.Clear();
@@ -239,7 +245,8 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
 
     public void OnMessage(in ChatView message)
     {
-        string text = TextSanitizer.Sanitize(Encoding.UTF8.GetString(message.Text));
+        bool action = ActionText.TryGet(message.Text, out ReadOnlySpan<byte> acted);
+        string text = TextSanitizer.Sanitize(Encoding.UTF8.GetString(action ? acted : message.Text));
         if (message.Private)
             text = "(private) " + text;
         // History shows when it was said (the sender's clock); a live line when it arrived (ours).
@@ -252,7 +259,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
         if (notice is not null)
             Warn(notice);
         Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(message.History ? LineKind.History : LineKind.Message, text,
-            TextSanitizer.Sanitize(name), time, Mention: !message.History && Mentions(text, _name))));
+            TextSanitizer.Sanitize(name), time, Mention: !message.History && Mentions(text, _name), Action: action)));
     }
 
     /// <summary>True when <paramref name="text"/> has "@name" as a word (any case), not inside an address.</summary>

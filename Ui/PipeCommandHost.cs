@@ -20,6 +20,8 @@ internal sealed class PipeCommandHost(ChatNode node, NameBook? names, PipeWriter
 
     public void ShowOwn(string text) => writer.Info(text);
 
+    public void SayAction(string action) => node.Say(ActionText.Make(action), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
     public void Quit() => QuitAsked = true;
 
     public void Clear()

@@ -46,32 +46,42 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
         string? label = Names?.Label(message.Name, message.Key, out notice);
         if (notice is not null)
             Warn(notice);
+        bool action = ActionText.TryGet(message.Text, out ReadOnlySpan<byte> acted);
         if (json)
         {
             WriteJson(new ChatEvent("message", Encoding.UTF8.GetString(message.Name), message.Id.Origin.ToString("x16"))
             {
+                Action = action ? true : null,
                 Key = message.Key.IsEmpty ? null : Convert.ToHexStringLower(message.Key),
                 Label = label,
                 Private = message.Private ? true : null,
                 Id = message.Id.ToString(),
                 Seq = message.Id.Seq,
                 Time = MessageTime.Of(message.TimeMs).ToString("O"),
-                Text = Encoding.UTF8.GetString(message.Text),
+                Text = Encoding.UTF8.GetString(action ? acted : message.Text),
                 History = message.History ? true : null,
             });
             return;
         }
         lock (_lock)
         {
-            int length = label is null ? TextSanitizer.Sanitize(message.Name, _line) : TextSanitizer.Sanitize(Encoding.UTF8.GetBytes(label), _line);
+            int length = 0;
+            if (action)
+            {
+                _line[length++] = (byte)'*';
+                _line[length++] = (byte)' ';
+            }
+            length += label is null ? TextSanitizer.Sanitize(message.Name, _line.AsSpan(length))
+                : TextSanitizer.Sanitize(Encoding.UTF8.GetBytes(label), _line.AsSpan(length));
             if (message.Private)
             {
                 " (private)"u8.CopyTo(_line.AsSpan(length));
                 length += 10;
             }
-            _line[length++] = (byte)':';
+            if (!action)
+                _line[length++] = (byte)':';
             _line[length++] = (byte)' ';
-            length += TextSanitizer.Sanitize(message.Text, _line.AsSpan(length));
+            length += TextSanitizer.Sanitize(action ? acted : message.Text, _line.AsSpan(length));
             _line[length++] = (byte)'\n';
             Gather(_line.AsSpan(0, length));
         }

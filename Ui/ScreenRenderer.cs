@@ -149,7 +149,7 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
         if (line.Kind == LineKind.Info)
             lead += line.Text.StartsWith("* ", StringComparison.Ordinal) ? 2 : 0;
         else if (line.Sender is not null)
-            lead += TextLayout.Width(line.Sender) + 2;
+            lead += TextLayout.Width(line.Sender) + 2 + (line.Action ? 1 : 0); // "bob: " or "* bob "
         return Math.Clamp(lead, 2, Math.Max(2, width / 3));
     }
 
@@ -160,6 +160,14 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
         string dim = "2";
         if (line.Time.Length > 0)
             _runs.Add(new StyledText(line.Time + " ", dim));
+        if (line.Action && line.Sender is not null)
+        {
+            string style = line.Kind switch { LineKind.Own => "1", LineKind.History => dim, _ => "" };
+            _runs.Add(new StyledText("* ", style));
+            _runs.Add(new StyledText(line.Sender, line.Kind == LineKind.Message && colors ? ColorOf(line.Sender) : style));
+            _runs.Add(new StyledText(" " + line.Text, line.Mention ? (colors ? "1;33" : "1;4") : style));
+            return _runs;
+        }
         switch (line.Kind)
         {
             case LineKind.Info:

@@ -12,6 +12,7 @@ public class ChatCommandsTests
     private sealed class FakeHost(CommandSurface surface) : ICommandHost
     {
         public readonly List<string> Shown = [];
+        public readonly List<string> Actions = [];
         public bool Quitted, Cleared;
 
         public ChatNode Node => throw new InvalidOperationException("this test's commands need no node");
@@ -23,6 +24,8 @@ public class ChatCommandsTests
         public void Info(string text) => Shown.Add(text);
 
         public void ShowOwn(string text) => Shown.Add("own: " + text);
+
+        public void SayAction(string action) => Actions.Add(action);
 
         public void Quit() => Quitted = true;
 
@@ -96,6 +99,33 @@ public class ChatCommandsTests
         await Assert.That(ChatCommands.TryRun(":clear", line)).IsTrue();
         await Assert.That(line.Cleared).IsFalse();
         await Assert.That(line.Shown).IsEquivalentTo([":clear works in the full-screen UI only"]);
+    }
+
+    [Test]
+    public async Task Me_says_an_action_and_refuses_an_empty_or_oversized_one()
+    {
+        var host = new FakeHost(CommandSurface.FullScreen);
+        await Assert.That(ChatCommands.TryRun(":me waves at  everyone ", host)).IsTrue();
+        await Assert.That(host.Actions).IsEquivalentTo(["waves at  everyone"]);
+        ChatCommands.TryRun(":me", host);
+        ChatCommands.TryRun(":me " + new string('x', ActionText.MaxBytes + 1), host);
+        await Assert.That(host.Actions.Count).IsEqualTo(1);
+        await Assert.That(host.Shown[0]).StartsWith("usage: :me action");
+        await Assert.That(host.Shown[1]).IsEqualTo($"not sent: an action is at most {ActionText.MaxBytes} bytes");
+        await Assert.That(ChatCommands.TryRun(":me waves", new FakeHost(CommandSurface.PipeMode))).IsFalse().Because("a script's text");
+    }
+
+    [Test]
+    public async Task An_action_is_CTCP_ACTION_on_the_wire_and_nothing_else_is_taken_for_one()
+    {
+        byte[] wire = System.Text.Encoding.UTF8.GetBytes(ActionText.Make("waves"));
+        await Assert.That(System.Text.Encoding.UTF8.GetString(wire)).IsEqualTo("\u0001ACTION waves\u0001");
+        bool isAction = ActionText.TryGet(wire, out ReadOnlySpan<byte> action);
+        string acted = System.Text.Encoding.UTF8.GetString(action);
+        await Assert.That(isAction).IsTrue();
+        await Assert.That(acted).IsEqualTo("waves");
+        foreach (string text in new[] { "\u0001ACTION \u0001", "\u0001ACTION waves", "ACTION waves\u0001", "\u0001action waves\u0001", "waves" })
+            await Assert.That(ActionText.TryGet(System.Text.Encoding.UTF8.GetBytes(text), out _)).IsFalse().Because(text);
     }
 
     [Test]

@@ -121,6 +121,20 @@ public class ScreenRendererTests
     }
 
     [Test]
+    public async Task An_action_reads_star_sender_action_in_the_sender_s_colour_and_ours_in_bold()
+    {
+        var (screen, terminal, renderer) = Setup(width: 40);
+        screen.Add(new DisplayLine(LineKind.Message, "waves at everyone, and this wraps onto a second row", "bob", "12:00", Action: true));
+        screen.Add(new DisplayLine(LineKind.Own, "waves back", "alice", "12:01", Action: true));
+        renderer.Render(screen);
+        await Assert.That(terminal.Row(3)).IsEqualTo("12:00 * bob waves at everyone, and this");
+        await Assert.That(terminal.Row(4)).IsEqualTo("            wraps onto a second row").Because("indented under the action's text");
+        await Assert.That(terminal.Row(5)).IsEqualTo("12:01 * alice waves back");
+        await Assert.That(terminal.StyleAt(3, 8)).IsEqualTo(ScreenRenderer.ColorOf("bob"));
+        await Assert.That(terminal.StyleAt(5, 8)).IsEqualTo("1");
+    }
+
+    [Test]
     public async Task A_mention_is_highlighted_and_without_colours_it_is_still_visible()
     {
         var (screen, terminal, renderer) = Setup();

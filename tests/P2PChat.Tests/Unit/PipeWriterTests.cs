@@ -31,6 +31,9 @@ public class PipeWriterTests
     [Arguments("bob", "\u001b[2J\u001b[Hgotcha\r", "bob: ^[[2J^[[Hgotcha^M\n")]
     [Arguments("李", "🙂 \u009b31m \u007f", "李: 🙂 M-^[31m ^?\n")]
     [Arguments("alice", "plain text", "alice: plain text\n")]
+    [Arguments("alice", "\u0001ACTION waves\u0001", "* alice waves\n")]
+    [Arguments("alice", "\u0001ACTION \u001b[2J\u0001", "* alice ^[[2J\n")]
+    [Arguments("alice", "\u0001ACTION waves", "alice: ^AACTION waves\n")]
     public async Task Plain_message_is_exactly_one_visible_line(string name, string text, string expected)
     {
         var (stdout, stderr) = Show(name, text, json: false);
@@ -78,6 +81,17 @@ public class PipeWriterTests
         await Assert.That(root.GetProperty("seq").GetUInt64()).IsEqualTo(42UL);
         await Assert.That(root.GetProperty("id").GetString()).IsEqualTo("0123456789abcdef:42");
         await Assert.That(stderr).IsEmpty();
+    }
+
+    [Test]
+    public async Task An_action_in_json_is_its_text_with_action_true()
+    {
+        var (stdout, _) = Show("alice", "\u0001ACTION waves at @bob\u0001", json: true);
+        using JsonDocument document = JsonDocument.Parse(stdout);
+        await Assert.That(document.RootElement.GetProperty("text").GetString()).IsEqualTo("waves at @bob");
+        await Assert.That(document.RootElement.GetProperty("action").GetBoolean()).IsTrue();
+        var (plain, _) = Show("alice", "hi", json: true);
+        await Assert.That(Encoding.UTF8.GetString(plain)).DoesNotContain("action");
     }
 
     [Test]
