@@ -22,20 +22,27 @@ internal static class ChatCommands
         new(":clear", [], "", "empties the message area", CommandSurface.FullScreen, (host, _) => host.Clear()),
     ];
 
+    /// <summary>Whether TryRun takes <paramref name="line"/> on <paramref name="surface"/> (a command, or there a word
+    /// like one that it answers with "unknown command"), without running it.</summary>
+    public static bool Handles(string line, CommandSurface surface)
+    {
+        if (!IsCommandWord(line.Trim(), out string word, out _))
+            return false;
+        return surface != CommandSurface.PipeMode || Find(word) is { } command && (command.Surfaces & surface) != 0;
+    }
+
     /// <summary>Runs <paramref name="line"/> if it is a command here; false when it is a message to send.</summary>
     public static bool TryRun(string line, ICommandHost host)
     {
-        string trimmed = line.Trim();
-        if (!IsCommandWord(trimmed, out string word, out string rest))
+        if (!Handles(line, host.Surface))
             return false;
+        IsCommandWord(line.Trim(), out string word, out string rest);
         ChatCommand? command = Find(word);
         if (command is not null && (command.Surfaces & host.Surface) != 0)
         {
             command.Run(host, rest);
             return true;
         }
-        if (host.Surface == CommandSurface.PipeMode)
-            return false;
         host.Info(command is null
             ? $"unknown command {TextSanitizer.Sanitize(word)} (:help lists the commands)"
             : $"{word} works in the full-screen UI only");

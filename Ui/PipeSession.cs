@@ -39,16 +39,17 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
                     node.KickSends();
                     await node.WaitForRoomAsync(cancel); // stdin waits for the slowest neighbour; nothing is dropped
                 }
-                if ((lineMode ? lines.Piece.TrimStart((byte)' ') : lines.Piece).StartsWith(":"u8))
+                ReadOnlySpan<byte> start = lineMode ? lines.Piece.TrimStart((byte)' ') : lines.Piece;
+                if (start is [(byte)':', >= (byte)'a' and <= (byte)'z', ..]
+                    && Encoding.UTF8.GetString(lines.Piece) is var line && ChatCommands.Handles(line, commands.Surface))
                 {
-                    // Lines said before a command go first (a private line keeps its place among ours).
+                    // Lines said before a command go first (a private line keeps its place among ours). Only then: a
+                    // paste of lines that merely start with ':' stays batched.
                     node.KickSends();
-                    if (ChatCommands.TryRun(Encoding.UTF8.GetString(lines.Piece), commands))
-                    {
-                        if (commands.QuitAsked)
-                            break;
-                        continue;
-                    }
+                    ChatCommands.TryRun(line, commands);
+                    if (commands.QuitAsked)
+                        break;
+                    continue;
                 }
                 long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 if (Utf8.IsValid(lines.Piece))

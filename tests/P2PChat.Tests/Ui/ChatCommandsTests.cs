@@ -58,6 +58,16 @@ public class ChatCommandsTests
     }
 
     [Test]
+    public async Task Handles_says_what_a_surface_takes_without_running_anything()
+    {
+        await Assert.That(ChatCommands.Handles(":msg bob hi", CommandSurface.PipeMode)).IsTrue();
+        await Assert.That(ChatCommands.Handles(":quit", CommandSurface.PipeMode)).IsFalse();
+        await Assert.That(ChatCommands.Handles(":) hi", CommandSurface.PipeMode)).IsFalse();
+        await Assert.That(ChatCommands.Handles(":frobnicate", CommandSurface.LineMode)).IsTrue().Because("answered with 'unknown command'");
+        await Assert.That(ChatCommands.Handles(":frobnicate", CommandSurface.PipeMode)).IsFalse();
+    }
+
+    [Test]
     [Arguments(":quit")]
     [Arguments(":q")]
     [Arguments("  :quit  ")]
