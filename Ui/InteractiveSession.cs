@@ -38,7 +38,8 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
         using (RegisterSignals())
         using (StartKeyReader())
         {
-            var renderer = new ScreenRenderer(terminal, colors: Environment.GetEnvironmentVariable("NO_COLOR") is null or "");
+            var renderer = new ScreenRenderer(terminal, colors: Environment.GetEnvironmentVariable("NO_COLOR") is null or "",
+                colors256: ScreenRenderer.Has256Colors(Environment.GetEnvironmentVariable("TERM"), Environment.GetEnvironmentVariable("COLORTERM")));
             var editor = new InputEditor(_screen, Names, () => renderer.ViewRows, renderer.RowsOf);
             editor.Entered += Submit;
             UpdateStatus();

@@ -3,30 +3,42 @@
 // can pass for a line of its own, however a peer pads its text), a one-line status bar, and the input field on the last row with the cursor in it. Each frame
 // is composed in one buffer and written once; only rows that changed since the last frame are rewritten, and
 // everything after a resize. Message lines show "HH:mm", the sender in a colour of its own (stable: a hash of the
-// name), our own lines in bold, INFO and history dim, and lines that mention us highlighted. With colors off
-// (NO_COLOR) only attributes are used: bold, dim, underline, reverse.
+// name), our own lines in bold, INFO and history dim, and lines that mention us in bold reverse video. Colours are
+// chosen to read on a dark and on a light background alike (checked in xterm under Xvfb with its default colours, on
+// black and on white): of the 16, only red, magenta, bright red, bright blue and bright magenta do (yellow, cyan and
+// the greens wash out on white, blue sinks into black), so a terminal that says it has 256 colours (TERM *256color,
+// or COLORTERM) gets ten mid-tone ones instead. With colors off (NO_COLOR) only attributes are used: bold, dim,
+// underline, reverse.
 //
 // Escape sequences used (all ECMA-48 / xterm, understood by every terminal p2pchat targets):
 //   ESC[?25l / ESC[?25h   hide / show the cursor while drawing
 //   ESC[row;colH          move the cursor (1-based)
 //   ESC[K                 clear to the end of the row
 //   ESC[2J                clear the screen (full redraws only)
-//   ESC[...m              SGR: 0 reset, 1 bold, 2 dim, 4 underline, 7 reverse, 31-36 / 91-96 foreground colours
+//   ESC[...m              SGR: 0 reset, 1 bold, 2 dim, 4 underline, 7 reverse, 31/35/91/94/95 and 38;5;N foreground colours
 //   BEL                   once, when a line mentions us while the view is scrolled back
 // (ConsoleTerminal adds ESC[?1049h / ESC[?1049l to enter and leave the alternate screen.)
 using System.Text;
 
 namespace P2PChat.Ui;
 
-internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
+internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true, bool colors256 = false)
 {
     /// <summary>Smallest terminal the two fields are drawn in; below it a notice says so.</summary>
     public const int MinWidth = 20;
     public const int MinHeight = 5;
     private const string Prompt = "> ";
 
-    /// <summary>Sender colours: no yellow (mentions) and no white/black (backgrounds).</summary>
-    private static readonly string[] Palette = ["32", "34", "35", "36", "31", "92", "94", "95", "96", "91"];
+    /// <summary>Sender colours of the 16 that read on both black and white in xterm's default palette.</summary>
+    internal static readonly string[] Palette = ["31", "35", "91", "94", "95"];
+
+    /// <summary>Sender colours for 256-colour terminals: mid tones (xterm 160, 127, 28, 31, 130, 98, 166, 33, 161, 65),
+    /// each at least ~3.5:1 against black and against white.</summary>
+    internal static readonly string[] Palette256 =
+        ["38;5;160", "38;5;127", "38;5;28", "38;5;31", "38;5;130", "38;5;98", "38;5;166", "38;5;33", "38;5;161", "38;5;65"];
+
+    /// <summary>A line that mentions us: bold reverse video, which reads on any background (bold yellow did not on white).</summary>
+    private const string MentionStyle = "1;7";
 
     private string[] _previous = [];
     private (int Width, int Height) _size;
@@ -164,8 +176,8 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
         {
             string style = line.Kind switch { LineKind.Own => "1", LineKind.History => dim, _ => "" };
             _runs.Add(new StyledText("* ", style));
-            _runs.Add(new StyledText(line.Sender, line.Kind == LineKind.Message && colors ? ColorOf(line.Sender) : style));
-            _runs.Add(new StyledText(" " + line.Text, line.Mention ? (colors ? "1;33" : "1;4") : style));
+            _runs.Add(new StyledText(line.Sender, line.Kind == LineKind.Message && colors ? ColorOf(line.Sender, colors256) : style));
+            _runs.Add(new StyledText(" " + line.Text, line.Mention ? (colors ? MentionStyle : "1;4") : style));
             return _runs;
         }
         switch (line.Kind)
@@ -182,10 +194,10 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
             default:
                 if (line.Sender is not null)
                 {
-                    _runs.Add(new StyledText(line.Sender, colors ? ColorOf(line.Sender) : "1"));
+                    _runs.Add(new StyledText(line.Sender, colors ? ColorOf(line.Sender, colors256) : "1"));
                     _runs.Add(new StyledText(": "));
                 }
-                _runs.Add(new StyledText(line.Text, line.Mention ? (colors ? "1;33" : "1;4") : ""));
+                _runs.Add(new StyledText(line.Text, line.Mention ? (colors ? MentionStyle : "1;4") : ""));
                 break;
         }
         return _runs;
@@ -193,13 +205,18 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true)
 
     /// <summary>A colour per name that is the same in every process and every run (FNV-1a, not string.GetHashCode,
     /// which is randomised per process).</summary>
-    internal static string ColorOf(string name)
+    internal static string ColorOf(string name, bool colors256 = false)
     {
         uint hash = 2166136261;
         foreach (char c in name)
             hash = (hash ^ c) * 16777619;
-        return Palette[hash % (uint)Palette.Length];
+        string[] palette = colors256 ? Palette256 : Palette;
+        return palette[hash % (uint)palette.Length];
     }
+
+    /// <summary>Whether the terminal says it shows 256 colours (TERM xterm-256color, tmux-256color, ...; COLORTERM).</summary>
+    public static bool Has256Colors(string? term, string? colorTerm) =>
+        term?.Contains("256color", StringComparison.Ordinal) == true || !string.IsNullOrEmpty(colorTerm);
 
     private static string[] TooSmall(int width, int height)
     {

@@ -116,7 +116,7 @@ public class ScreenRendererTests
         await Assert.That(terminal.StyleAt(4, 0)).IsEqualTo("1");
         await Assert.That(terminal.StyleAt(5, 0)).IsEqualTo("2");
         await Assert.That(ScreenRenderer.ColorOf("bob")).IsEqualTo(ScreenRenderer.ColorOf("bob"));
-        string[] colours = [.. new[] { "ann", "ben", "cat", "dan", "eve", "fay" }.Select(ScreenRenderer.ColorOf).Distinct()];
+        string[] colours = [.. new[] { "ann", "ben", "cat", "dan", "eve", "fay" }.Select(name => ScreenRenderer.ColorOf(name)).Distinct()];
         await Assert.That(colours.Length).IsGreaterThan(2).Because("different names mostly get different colours");
     }
 
@@ -140,7 +140,7 @@ public class ScreenRendererTests
         var (screen, terminal, renderer) = Setup();
         screen.Add(Message("bob", "@alice look", mention: true));
         renderer.Render(screen);
-        await Assert.That(terminal.StyleAt(5, 5)).IsEqualTo("1;33");
+        await Assert.That(terminal.StyleAt(5, 5)).IsEqualTo("1;7").Because("bold reverse reads on any background");
 
         var (mono, monoTerminal, monoRenderer) = Setup(colors: false);
         mono.Add(Message("bob", "@alice look", mention: true));
