@@ -1,8 +1,6 @@
 // `:me waves`: an action, sent as IRC sends it (CTCP ACTION: the text "\x01ACTION waves\x01"), so it needs nothing new
 // on the wire, and shown as "* alice waves" by every front end (JSON: "action": true, the text "waves"). A peer that
 // does not know it shows the control characters made visible, never raw.
-using System.Text;
-
 namespace P2PChat.Ui;
 
 internal static class ActionText
@@ -23,6 +21,4 @@ internal static class ActionText
         action = text[Prefix.Length..^1];
         return true;
     }
-
-    public static int ByteCount(string action) => Encoding.UTF8.GetByteCount(action);
 }

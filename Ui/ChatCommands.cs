@@ -2,6 +2,8 @@
 // completion read it. A command is ':' and a lowercase word at the start of a line; anything else (":)", ":D") is a
 // message. In pipe mode only the commands made for it are taken, and every other line is sent as written: a script's
 // text is not ours to interpret.
+using System.Text;
+
 namespace P2PChat.Ui;
 
 internal static class ChatCommands
@@ -34,15 +36,16 @@ internal static class ChatCommands
     /// <summary>Runs <paramref name="line"/> if it is a command here; false when it is a message to send.</summary>
     public static bool TryRun(string line, ICommandHost host)
     {
-        if (!Handles(line, host.Surface))
+        if (!IsCommandWord(line.Trim(), out string word, out string rest))
             return false;
-        IsCommandWord(line.Trim(), out string word, out string rest);
         ChatCommand? command = Find(word);
         if (command is not null && (command.Surfaces & host.Surface) != 0)
         {
             command.Run(host, rest);
             return true;
         }
+        if (host.Surface == CommandSurface.PipeMode)
+            return false; // as Handles says: a script's line, sent as written
         host.Info(command is null
             ? $"unknown command {TextSanitizer.Sanitize(word)} (:help lists the commands)"
             : $"{word} works in the full-screen UI only");
@@ -91,7 +94,7 @@ internal static class ChatCommands
     {
         if (action.Length == 0)
             host.Info("usage: :me action (shown to everyone as \"* name action\")");
-        else if (ActionText.ByteCount(action) > ActionText.MaxBytes)
+        else if (Encoding.UTF8.GetByteCount(action) > ActionText.MaxBytes)
             host.Info($"not sent: an action is at most {ActionText.MaxBytes} bytes");
         else
             host.SayAction(action);

@@ -123,12 +123,12 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
 
     void ICommandHost.Info(string text) => Info(text);
 
-    void ICommandHost.ShowOwn(string text) => _screen.Add(new DisplayLine(LineKind.Own, text, _name, Now()));
+    void ICommandHost.ShowOwn(string text) => ShowOwn(text);
 
     void ICommandHost.SayAction(string action)
     {
         _node!.Say(ActionText.Make(action), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _screen.Add(new DisplayLine(LineKind.Own, TextSanitizer.Sanitize(action), _name, Now(), Action: true));
+        ShowOwn(TextSanitizer.Sanitize(action), action: true);
     }
 
     void ICommandHost.Quit() => _quit = true;
@@ -143,9 +143,13 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
         foreach (string chunk in TextChunker.Split(line))
         {
             _node!.Say(chunk, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            _screen.Add(new DisplayLine(LineKind.Own, TextSanitizer.Sanitize(chunk), _name, Now()));
+            ShowOwn(TextSanitizer.Sanitize(chunk));
         }
     }
+
+    /// <summary>A line we said (already safe to print), as the message area shows it.</summary>
+    private void ShowOwn(string text, bool action = false) =>
+        _screen.Add(new DisplayLine(LineKind.Own, text, _name, Now(), Action: action));
 
     private static string Now() => DateTime.Now.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 

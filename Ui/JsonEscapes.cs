@@ -86,8 +86,9 @@ internal static class JsonEscapes
     /// <summary>Whether <paramref name="scalar"/> may stand as itself in a JSON string written to a terminal.</summary>
     private static bool Readable(int scalar)
     {
-        if (scalar is < 0x20 or (>= 0x7F and <= 0x9F) or '"' or '\\')
+        if (scalar is '"' or '\\')
             return false;
+        // Control is C0, DEL and C1.
         return Rune.GetUnicodeCategory(new Rune(scalar)) is not (UnicodeCategory.Format or UnicodeCategory.LineSeparator
             or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Control or UnicodeCategory.OtherNotAssigned
             or UnicodeCategory.PrivateUse or UnicodeCategory.Surrogate);

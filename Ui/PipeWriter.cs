@@ -35,6 +35,9 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
     // Guarded by _lock: lines not yet written. Messages gather here until the node calls Flush after each read, so a
     // burst read in one go is written in one go; every other event is written at once.
     private readonly byte[] _pending = new byte[64 * 1024];
+
+    // Guarded by _lock: where a JSON line is rewritten by JsonEscapes, grown to the longest so far.
+    private byte[] _rewritten = [];
     private int _pendingLength;
 
     /// <summary>Room for the longest line: a sanitised name and text, ": " and the newline.</summary>
@@ -149,11 +152,12 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
     private void WriteJson(ChatEvent chatEvent)
     {
         byte[] serialised = JsonSerializer.SerializeToUtf8Bytes(chatEvent, Json.ChatEvent);
-        byte[] bytes = new byte[JsonEscapes.MaxOutput(serialised.Length)];
-        int length = JsonEscapes.Rewrite(serialised, bytes); // emoji as themselves, bidi controls escaped
         lock (_lock)
         {
-            Gather(bytes.AsSpan(0, length));
+            if (_rewritten.Length < JsonEscapes.MaxOutput(serialised.Length))
+                _rewritten = new byte[JsonEscapes.MaxOutput(serialised.Length)];
+            int length = JsonEscapes.Rewrite(serialised, _rewritten); // emoji as themselves, bidi controls escaped
+            Gather(_rewritten.AsSpan(0, length));
             Gather("\n"u8);
             if (chatEvent.Event != "message")
                 WritePending();
