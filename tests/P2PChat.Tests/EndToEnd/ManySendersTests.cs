@@ -14,11 +14,14 @@ public sealed class ManySendersTests
     private const int Senders = 3_000;
     private const string SwarmName = "swarm";
 
-    /// <summary>3,000 short frames through a triangle take well under a second; the rest is for a busy machine.</summary>
-    private static readonly TimeSpan ArrivalDeadline = TimeSpan.FromSeconds(10);
+    /// <summary>3,000 lines from 3,000 fresh keys are a flood by design: a peer checks at most NodeOptions.VerifyRate (500)
+    /// new signatures a second from one link while another link brings lines, so they take 1-3 s here and over 4 s on a
+    /// slower machine. The rest is for a busy machine.</summary>
+    private static readonly TimeSpan ArrivalDeadline = TimeSpan.FromSeconds(20);
 
     /// <summary>Quiet: no peer's stdout line count changed for <see cref="QuietFor"/>, reached within
-    /// <see cref="QuietWithin"/> of the last frame sent.</summary>
+    /// <see cref="QuietWithin"/> of every line having arrived everywhere (of the arrival deadline if they did not):
+    /// counted from the send, a slow delivery left no time to be quiet in (CI, 4.3 s to arrive, 0 lines after).</summary>
     private static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan QuietWithin = TimeSpan.FromSeconds(5);
 
@@ -55,7 +58,7 @@ public sealed class ManySendersTests
         string quietFailure = "";
         try
         {
-            await Eventually.WaitUntilStable(() => string.Join(' ', peers.Select(p => p.StdoutCount)), QuietFor, QuietWithin - sent.Elapsed,
+            await Eventually.WaitUntilStable(() => string.Join(' ', peers.Select(p => p.StdoutCount)), QuietFor, QuietWithin,
                 "the peers' stdout line counts");
         }
         catch (TimeoutException e)
@@ -76,7 +79,7 @@ public sealed class ManySendersTests
             + $"{raw.Received(FrameType.Chat)} CHAT, {raw.Received(FrameType.Replay)} REPLAY, {raw.Received(FrameType.Prune)} PRUNE frames"
             + $"{(raw.Ended is { } ended ? $", then closed ({ended})" : "")}; "
             + $"{(arrived ? $"every line everywhere after {arrivedAfter.TotalMilliseconds:0} ms" : $"NOT every line everywhere within {ArrivalDeadline.TotalSeconds:0} s")}; "
-            + (quietFailure.Length == 0 ? $"quiet after {quietAfter.TotalMilliseconds:0} ms" : $"NOT quiet within {QuietWithin.TotalSeconds:0} s"));
+            + (quietFailure.Length == 0 ? $"quiet after {quietAfter.TotalMilliseconds:0} ms" : $"NOT quiet within {QuietWithin.TotalSeconds:0} s of that"));
         var repeated = new List<string>();
         var missing = new List<string>();
         for (int i = 0; i < peers.Length; i++)
@@ -103,7 +106,7 @@ public sealed class ManySendersTests
         string everything = $"{report}\n  stderr:\n{string.Join('\n', peers.Select(p => $"  {p.Label}:{string.Concat(p.Stderr.TakeLast(20).Select(l => $"\n    | {l}"))}"))}";
         await Assert.That(repeated).IsEmpty().Because($"each of the {Senders} lines should be printed at most once by every peer\n{everything}");
         await Assert.That(missing).IsEmpty().Because($"every peer should print each of the {Senders} lines\n{everything}");
-        await Assert.That(quietFailure).IsEmpty().Because($"stdout should stop growing within {QuietWithin.TotalSeconds:0} s of the last frame\n{everything}");
+        await Assert.That(quietFailure).IsEmpty().Because($"stdout should stop growing within {QuietWithin.TotalSeconds:0} s of the lines' arrival\n{everything}");
         foreach ((ChatProcess peer, double used) in peers.Zip(cpu))
             await Assert.That(used).IsLessThan(CpuLimit)
                 .Because($"{peer.Label} should be near idle once the {Senders} lines are delivered ({used:P0} of a core over {CpuWindow.TotalSeconds:0} s)\n{everything}");
