@@ -1,5 +1,9 @@
 // Chooses the mode: the two-field terminal UI when stdin and stdout are both a terminal (and no --json), pipe
 // mode otherwise, and plain line mode on a terminal that cannot position the cursor (TERM unset, dumb or unknown).
+// The composition root of the full UI: the real node, terminal, keys, clock and signals are made here and handed in.
+using System.Runtime.InteropServices;
+using P2PChat.Net;
+
 namespace P2PChat.Ui;
 
 internal static class ChatApp
@@ -14,9 +18,38 @@ internal static class ChatApp
         {
             return new PipeSession(options, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, lineMode: true).RunAsync(cancel);
         }
-        return new InteractiveSession(options).RunAsync(cancel);
+        return RunFullScreenAsync(options, cancel);
     }
 
     /// <summary>False for terminals known not to understand cursor movement (and for no TERM at all).</summary>
     internal static bool CanDrawScreen(string? term) => term is { Length: > 0 } && term is not ("dumb" or "unknown" or "emacs");
+
+    private static async Task<int> RunFullScreenAsync(LaunchOptions options, CancellationToken cancel)
+    {
+        (NodeKeys keys, Net.Identity.NameBook names) = options.Identity();
+        var session = new InteractiveSession(options.Name, names, TimeProvider.System);
+        using var node = new ChatNode(options.ToNodeOptions(), session, keys: keys);
+        // Listen and join before taking over the screen, so a failure is one plain line on stderr.
+        if (await NodeStarter.StartAsync(node, options, session.Info, cancel) is { } failure)
+        {
+            await Console.Error.WriteLineAsync($"p2pchat: {failure}");
+            return 1;
+        }
+        // SIGTERM and SIGHUP (the terminal closed) leave the chat like :quit; the default would kill the process
+        // with the alternate screen still up.
+        using var signalled = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var terminal = new ConsoleTerminal();
+        using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel(signalled));
+        using PosixSignalRegistration onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Cancel(signalled));
+        using IKeySource keySource = OperatingSystem.IsLinux()
+            ? new RawKeySource(mouseWheel: Environment.GetEnvironmentVariable("P2PCHAT_MOUSE") == "1")
+            : new ConsoleKeySource();
+        return await session.RunAsync(new NodeFacade(node), terminal, keySource, signalled.Token);
+    }
+
+    private static Action<PosixSignalContext> Cancel(CancellationTokenSource source) => context =>
+    {
+        context.Cancel = true;
+        source.Cancel();
+    };
 }

@@ -1,24 +1,36 @@
 // The real terminal: the alternate screen while p2pchat runs, and the user's screen back on every way out
 // (normal exit, Ctrl-C, SIGTERM, an unhandled exception). .NET itself restores the termios settings it
-// changed for ReadKey when the process ends.
+// changed for ReadKey when the process ends. Reports resizes (SIGWINCH) and what the environment says of colour.
+using System.Runtime.InteropServices;
+
 namespace P2PChat.Ui;
 
-internal sealed class ConsoleTerminal : ITerminal, IDisposable
+internal sealed class ConsoleTerminal : ISessionTerminal, IDisposable
 {
     private const string EnterAlternateScreen = "\x1b[?1049h\x1b[H\x1b[2J";
     private const string LeaveAlternateScreen = "\x1b[?25h\x1b[?1049l";
 
     private readonly TextWriter _out = Console.Out;
     private readonly Lock _lock = new();
+    private readonly PosixSignalRegistration? _onResize;
     private bool _active;
 
     public ConsoleTerminal()
     {
         Console.TreatControlCAsInput = true;
         AppDomain.CurrentDomain.UnhandledException += (_, _) => Dispose();
+        if (OperatingSystem.IsLinux())
+            _onResize = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => Resized?.Invoke());
         _active = true;
         Write(EnterAlternateScreen);
     }
+
+    public event Action? Resized;
+
+    public bool Colors { get; } = Environment.GetEnvironmentVariable("NO_COLOR") is null or "";
+
+    public bool Colors256 { get; } =
+        ScreenRenderer.Has256Colors(Environment.GetEnvironmentVariable("TERM"), Environment.GetEnvironmentVariable("COLORTERM"));
 
     public (int Width, int Height) Size
     {
@@ -47,7 +59,6 @@ internal sealed class ConsoleTerminal : ITerminal, IDisposable
         }
     }
 
-    /// <summary>Shows the user's own screen again, for a suspend (Ctrl-Z): Enter comes back to ours.</summary>
     public void Leave() => Switch(active: false, LeaveAlternateScreen);
 
     public void Enter() => Switch(active: true, EnterAlternateScreen);
@@ -65,6 +76,7 @@ internal sealed class ConsoleTerminal : ITerminal, IDisposable
 
     public void Dispose()
     {
+        _onResize?.Dispose();
         lock (_lock)
         {
             if (!_active)

@@ -8,7 +8,7 @@ namespace P2PChat.Ui;
 internal interface ICommandHost
 {
     /// <summary>The running node: who is online, private lines, the peer report.</summary>
-    ChatNode Node { get; }
+    ISessionNode Node { get; }
 
     /// <summary>Names and keys seen, for labels and :whois; null where identities are not kept.</summary>
     NameBook? Names { get; }

@@ -1,77 +1,80 @@
 // The two-field terminal UI of the lab: messages above, input below, plus a status bar. One loop owns the screen:
-// keys (from a reader thread), network events (from socket threads) and signals are posted to one channel, the
-// loop applies them all and then renders once, so a burst of events costs one frame.
-using System.Runtime.InteropServices;
+// keys (from the key source's thread), network events (from the node's event thread), resizes and a quit are posted to
+// one channel; the loop applies them all and then renders once, so a burst of events costs one frame. Everything it
+// touches is handed in (the node, the terminal, the keys, the clock: ChatApp gives the real ones), so unit tests run
+// whole sessions against fakes.
 using System.Text;
 using System.Threading.Channels;
 using P2PChat.Net;
+using P2PChat.Net.Identity;
 
 namespace P2PChat.Ui;
 
-internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICommandHost
+/// <param name="name">Ours, as given on the command line.</param>
+/// <param name="names">Names and keys seen (labels, trust notices, :whois); null where identities are not kept.</param>
+/// <param name="clock">Times shown beside lines and sent with them, and the frame pacing.</param>
+internal sealed class InteractiveSession(string name, NameBook? names, TimeProvider clock) : IChatSink, ICommandHost
 {
     /// <summary>At most this many frames a second: a burst of messages is coalesced, typing stays responsive.</summary>
-    private static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(16);
+    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(16);
 
     private readonly Channel<UiEvent> _events = Channel.CreateUnbounded<UiEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ChatScreen _screen = new();
-    private readonly string _name = TextSanitizer.Sanitize(options.Name);
-    private ChatNode? _node;
-    private Net.Identity.NameBook? _names;
-    private char _highSurrogate;
+    private readonly string _name = TextSanitizer.Sanitize(name);
+    private ISessionNode? _node;
     private bool _quit;
-    private RawTerminal? _raw; // Linux only: what Ctrl-Z suspends
 
-    public async Task<int> RunAsync(CancellationToken cancel)
+    /// <summary>Runs the UI until the user quits, input ends (the terminal went away) or <paramref name="cancel"/> (a
+    /// signal); then leaves the network. The node has been started and the terminal set up by the caller.</summary>
+    public async Task<int> RunAsync(ISessionNode node, ISessionTerminal terminal, IKeySource keys, CancellationToken cancel)
     {
-        (NodeKeys keys, _names) = options.Identity();
-        using var node = new ChatNode(options.ToNodeOptions(), this, keys: keys);
         _node = node;
-        // Listen and join before taking over the screen, so a failure is one plain line on stderr.
-        if (await NodeStarter.StartAsync(node, options, text => Info(text), cancel) is { } failure)
+        var renderer = new ScreenRenderer(terminal, terminal.Colors, terminal.Colors256);
+        var editor = new InputEditor(_screen, Names, () => renderer.ViewRows, renderer.RowsOf);
+        editor.Entered += Submit;
+        Action onResize = () => Post(new UiEvent(UiEventKind.Resize));
+        terminal.Resized += onResize;
+        try
         {
-            await Console.Error.WriteLineAsync($"p2pchat: {failure}");
-            return 1;
-        }
-
-        using (var terminal = new ConsoleTerminal())
-        using (RegisterSignals())
-        using (StartKeyReader())
-        {
-            var renderer = new ScreenRenderer(terminal, colors: Environment.GetEnvironmentVariable("NO_COLOR") is null or "",
-                colors256: ScreenRenderer.Has256Colors(Environment.GetEnvironmentVariable("TERM"), Environment.GetEnvironmentVariable("COLORTERM")));
-            var editor = new InputEditor(_screen, Names, () => renderer.ViewRows, renderer.RowsOf);
-            editor.Entered += Submit;
+            keys.Start(key => Post(new UiEvent(UiEventKind.Key, key)), () => Post(new UiEvent(UiEventKind.Quit)));
             UpdateStatus();
             renderer.Render(_screen);
-            var sinceRender = System.Diagnostics.Stopwatch.StartNew();
+            long lastRender = clock.GetTimestamp();
             using CancellationTokenRegistration onCancel = cancel.Register(() => Post(new UiEvent(UiEventKind.Quit)));
             while (!_quit && await _events.Reader.WaitToReadAsync(CancellationToken.None))
             {
-                while (!_quit && _events.Reader.TryRead(out UiEvent e))
-                    Apply(e, editor, renderer, terminal);
+                ApplyPending(editor, renderer, terminal, keys);
                 if (_quit)
                     break;
                 // Bound the frame rate: wait out the rest of the frame interval, taking in whatever arrives meanwhile.
-                TimeSpan wait = FrameInterval - sinceRender.Elapsed;
+                TimeSpan wait = FrameInterval - clock.GetElapsedTime(lastRender);
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait);
-                    while (!_quit && _events.Reader.TryRead(out UiEvent e))
-                        Apply(e, editor, renderer, terminal);
+                    await Task.Delay(wait, clock);
+                    ApplyPending(editor, renderer, terminal, keys);
                 }
                 if (!_quit)
                 {
                     renderer.Render(_screen);
-                    sinceRender.Restart();
+                    lastRender = clock.GetTimestamp();
                 }
             }
+        }
+        finally
+        {
+            terminal.Resized -= onResize;
         }
         await node.LeaveAsync();
         return 0;
     }
 
-    private void Apply(UiEvent e, InputEditor editor, ScreenRenderer renderer, ConsoleTerminal terminal)
+    private void ApplyPending(InputEditor editor, ScreenRenderer renderer, ISessionTerminal terminal, IKeySource keys)
+    {
+        while (!_quit && _events.Reader.TryRead(out UiEvent e))
+            Apply(e, editor, renderer, terminal, keys);
+    }
+
+    private void Apply(UiEvent e, InputEditor editor, ScreenRenderer renderer, ISessionTerminal terminal, IKeySource keys)
     {
         switch (e.Kind)
         {
@@ -82,7 +85,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
                 else if (result == EditorResult.Redraw)
                     renderer.Invalidate();
                 else if (result == EditorResult.Suspend)
-                    Suspend(terminal, renderer);
+                    Suspend(terminal, renderer, keys);
                 break;
             case UiEventKind.Line:
                 _screen.Add(e.Line);
@@ -101,23 +104,21 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
 
     /// <summary>Ctrl-Z: the user's screen and cooked mode back, the process stopped until fg (or bg then fg), then our
     /// screen again, redrawn whole. The network stops with the process: neighbours may close their links to it after
-    /// a few seconds, and they are made again after fg. Where there is no raw terminal (not Linux), nothing happens.</summary>
-    private void Suspend(ConsoleTerminal terminal, ScreenRenderer renderer)
+    /// a few seconds, and they are made again after fg. Where the keys cannot suspend (not Linux), nothing happens.</summary>
+    private static void Suspend(ISessionTerminal terminal, ScreenRenderer renderer, IKeySource keys)
     {
-        if (_raw is null)
-            return;
         terminal.Leave();
-        _raw.Suspend();
+        keys.Suspend();
         terminal.Enter();
         renderer.Invalidate();
     }
 
     /// <summary>Names Tab completes: everyone online, and us.</summary>
-    private IReadOnlyList<string> Names() => [options.Name, .. _node?.Members().Select(m => m.Name) ?? []];
+    private IReadOnlyList<string> Names() => [_name, .. _node?.Members().Select(m => m.Name) ?? []];
 
-    ChatNode ICommandHost.Node => _node!;
+    ISessionNode ICommandHost.Node => _node!;
 
-    Net.Identity.NameBook? ICommandHost.Names => _names;
+    NameBook? ICommandHost.Names => names;
 
     CommandSurface ICommandHost.Surface => CommandSurface.FullScreen;
 
@@ -127,7 +128,7 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
 
     void ICommandHost.SayAction(string action)
     {
-        _node!.Say(ActionText.Make(action), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _node!.Say(ActionText.Make(action), clock.GetUtcNow().ToUnixTimeMilliseconds());
         ShowOwn(TextSanitizer.Sanitize(action), action: true);
     }
 
@@ -142,98 +143,23 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
             return;
         foreach (string chunk in TextChunker.Split(line))
         {
-            _node!.Say(chunk, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            _node!.Say(chunk, clock.GetUtcNow().ToUnixTimeMilliseconds());
             ShowOwn(TextSanitizer.Sanitize(chunk));
         }
     }
 
     /// <summary>A line we said (already safe to print), as the message area shows it.</summary>
     private void ShowOwn(string text, bool action = false) =>
-        _screen.Add(new DisplayLine(LineKind.Own, text, _name, Now(), Action: action));
+        _screen.Add(new DisplayLine(LineKind.Own, text, _name, Clock(clock.GetLocalNow()), Action: action));
 
-    private static string Now() => DateTime.Now.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Clock(DateTimeOffset time) => time.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     private void UpdateStatus()
     {
         int peers = _node?.DirectPeerCount ?? 0;
         int online = (_node?.Members().Count ?? 0) + 1;
-        _screen.Status = $" {_name} | listening on {NodeStarter.ListenDescription(_node!)} | {online} online, "
+        _screen.Status = $" {_name} | listening on {_node?.ListenDescription} | {online} online, "
             + $"{peers} peer{(peers == 1 ? "" : "s")} connected | :help";
-    }
-
-    /// <summary>Raw terminal input on Linux (bracketed paste, Alt keys, the mouse wheel with P2PCHAT_MOUSE=1: wheel
-    /// reports take the terminal's own text selection away, so they are opt-in); Console.ReadKey elsewhere.</summary>
-    private IDisposable StartKeyReader()
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            var raw = new RawTerminal(mouseWheel: Environment.GetEnvironmentVariable("P2PCHAT_MOUSE") == "1");
-            _raw = raw;
-            var reader = new KeyReader(input => Post(new UiEvent(UiEventKind.Key, input)), () => Post(new UiEvent(UiEventKind.Quit)));
-            reader.Start();
-            return new Registrations([], reader, raw);
-        }
-        var thread = new Thread(ReadConsoleKeys) { IsBackground = true, Name = "keys" };
-        thread.Start();
-        return new Registrations([]);
-    }
-
-    private void ReadConsoleKeys()
-    {
-        try
-        {
-            while (true)
-            {
-                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
-                if (char.IsHighSurrogate(key.KeyChar))
-                {
-                    _highSurrogate = key.KeyChar;
-                    continue;
-                }
-                if (char.IsLowSurrogate(key.KeyChar) && _highSurrogate != 0)
-                {
-                    Post(new UiEvent(UiEventKind.Key, new InputEvent(InputKind.Char, new Rune(_highSurrogate, key.KeyChar))));
-                    _highSurrogate = '\0';
-                    continue;
-                }
-                if (ConsoleKeys.From(key) is { } input)
-                    Post(new UiEvent(UiEventKind.Key, input));
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException)
-        {
-            Post(new UiEvent(UiEventKind.Quit)); // the terminal went away
-        }
-    }
-
-    private IDisposable RegisterSignals()
-    {
-        var registrations = new List<PosixSignalRegistration>
-        {
-            PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                Post(new UiEvent(UiEventKind.Quit));
-            }),
-            PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                context.Cancel = true;
-                Post(new UiEvent(UiEventKind.Quit));
-            }),
-        };
-        if (OperatingSystem.IsLinux())
-            registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => Post(new UiEvent(UiEventKind.Resize))));
-        return new Registrations(registrations);
-    }
-
-    private sealed class Registrations(List<PosixSignalRegistration> all, params IDisposable[] others) : IDisposable
-    {
-        public void Dispose()
-        {
-            all.ForEach(r => r.Dispose());
-            foreach (IDisposable other in others)
-                other.Dispose();
-        }
     }
 
     private void Post(UiEvent e) => _events.Writer.TryWrite(e);
@@ -242,11 +168,12 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
     internal ChannelReader<UiEvent> Posted => _events.Reader;
 
     /// <summary>A name as shown (with a fingerprint where keys share a look-alike name), and a trust warning said once.</summary>
-    private string Shown(string name, byte[] key) => _names?.Shown(name, key, Warn) ?? name;
+    private string Shown(string name, byte[] key) => names?.Shown(name, key, Warn) ?? name;
 
     private void Warn(string notice) => Info(TextSanitizer.Sanitize(notice));
 
-    private void Info(string text) => Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(LineKind.Info, $"* {text}", Time: Now())));
+    /// <summary>A notice for the message area (already safe to print), from any thread.</summary>
+    public void Info(string text) => Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(LineKind.Info, $"* {text}", Time: Clock(clock.GetLocalNow()))));
 
     public void OnMessage(in ChatView message)
     {
@@ -255,16 +182,13 @@ internal sealed class InteractiveSession(LaunchOptions options) : IChatSink, ICo
         if (message.Private)
             text = "(private) " + text;
         // History shows when it was said (the sender's clock); a live line when it arrived (ours).
-        string time = message.History
-            ? MessageTime.Of(message.TimeMs).ToLocalTime()
-                .ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)
-            : Now();
+        string time = Clock(message.History ? TimeZoneInfo.ConvertTime(MessageTime.Of(message.TimeMs), clock.LocalTimeZone) : clock.GetLocalNow());
         string? notice = null;
-        string name = _names?.Label(message.Name, message.Key, out notice) ?? Encoding.UTF8.GetString(message.Name);
+        string label = names?.Label(message.Name, message.Key, out notice) ?? Encoding.UTF8.GetString(message.Name);
         if (notice is not null)
             Warn(notice);
         Post(new UiEvent(UiEventKind.Line, Line: new DisplayLine(message.History ? LineKind.History : LineKind.Message, text,
-            TextSanitizer.Sanitize(name), time, Mention: !message.History && Mentions(text, _name), Action: action)));
+            TextSanitizer.Sanitize(label), time, Mention: !message.History && Mentions(text, _name), Action: action)));
     }
 
     /// <summary>True when <paramref name="text"/> has "@name" as a word (any case), not inside an address.</summary>

@@ -7,7 +7,7 @@ namespace P2PChat.Ui;
 
 internal static class PeerReport
 {
-    public static string[] Lines(ChatNode node)
+    public static string[] Lines(ISessionNode node)
     {
         IReadOnlyList<MemberInfo> members = node.Members();
         IEnumerable<string> online = [$"{TextSanitizer.Sanitize(node.Name)} (you)", .. members.Select(m => TextSanitizer.Sanitize(m.Name))];

@@ -5,12 +5,12 @@ using P2PChat.Net.Identity;
 
 namespace P2PChat.Ui;
 
-internal sealed class PipeCommandHost(ChatNode node, NameBook? names, PipeWriter writer, CommandSurface surface) : ICommandHost
+internal sealed class PipeCommandHost(ISessionNode node, NameBook? names, PipeWriter writer, CommandSurface surface) : ICommandHost
 {
     /// <summary>:quit was typed: the session reads no further.</summary>
     public bool QuitAsked { get; private set; }
 
-    public ChatNode Node => node;
+    public ISessionNode Node => node;
 
     public NameBook? Names => names;
 

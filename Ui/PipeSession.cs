@@ -26,7 +26,7 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
             return 1;
         }
 
-        var commands = new PipeCommandHost(node, names, writer, lineMode ? CommandSurface.LineMode : CommandSurface.PipeMode);
+        var commands = new PipeCommandHost(new NodeFacade(node), names, writer, lineMode ? CommandSurface.LineMode : CommandSurface.PipeMode);
         try
         {
             // Lines read together are said together: their frames go out in one send per link, when the reader has

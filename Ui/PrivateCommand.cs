@@ -12,7 +12,7 @@ internal static class PrivateCommand
 
     /// <summary>Says <paramref name="rest"/>'s text to the member its first word names.</summary>
     /// <param name="rest">What followed ":msg ", trimmed: "NAME text".</param>
-    public static string Run(ChatNode node, NameBook? names, string rest, out bool sent)
+    public static string Run(ISessionNode node, NameBook? names, string rest, out bool sent)
     {
         sent = false;
         int space = rest.IndexOf(' ');

@@ -218,12 +218,15 @@ internal sealed class ScreenRenderer(ITerminal terminal, bool colors = true, boo
     public static bool Has256Colors(string? term, string? colorTerm) =>
         term?.Contains("256color", StringComparison.Ordinal) == true || !string.IsNullOrEmpty(colorTerm);
 
-    private static string[] TooSmall(int width, int height)
+    /// <summary>The notice instead of the fields, wrapped over the rows there are (cut to one row, a 19x3 terminal
+    /// showed "terminal too small" and never its size or what it needs).</summary>
+    private string[] TooSmall(int width, int height)
     {
         var rows = new string[Math.Max(1, height)];
+        _wrapped.Clear();
+        TextLayout.Wrap([new StyledText($"terminal too small ({width}x{height}): need {MinWidth}x{MinHeight}", "")], width, _wrapped, styled: false);
         for (int i = 0; i < rows.Length; i++)
-            rows[i] = "";
-        rows[0] = TextLayout.Fit($"terminal too small ({width}x{height}): need {MinWidth}x{MinHeight}", Math.Max(1, width));
+            rows[i] = i < _wrapped.Count ? _wrapped[i] : "";
         return rows;
     }
 }

@@ -167,7 +167,7 @@ public class BackPressureTests
         await Assert.That(network.Sinks[2].Left).IsEmpty();
         await Assert.That(victim.DirectPeerCount).IsEqualTo(3);
         // The user of n1 can see who was held back, and nobody else is named.
-        string held = P2PChat.Ui.PeerReport.Lines(victim)[^1];
+        string held = P2PChat.Ui.PeerReport.Lines(new P2PChat.Ui.NodeFacade(victim))[^1];
         await Assert.That(held).StartsWith("held back for sending more than their share: flood (");
         await Assert.That(held).DoesNotContain("n0").And.DoesNotContain("n2");
     }

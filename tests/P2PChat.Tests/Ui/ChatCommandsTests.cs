@@ -9,13 +9,13 @@ namespace P2PChat.Tests.Ui;
 
 public class ChatCommandsTests
 {
-    private sealed class FakeHost(CommandSurface surface) : ICommandHost
+    private sealed class FakeHost(CommandSurface surface, ISessionNode? node = null) : ICommandHost
     {
         public readonly List<string> Shown = [];
         public readonly List<string> Actions = [];
         public bool Quitted, Cleared;
 
-        public ChatNode Node => throw new InvalidOperationException("this test's commands need no node");
+        public ISessionNode Node => node ?? throw new InvalidOperationException("this test's commands need no node");
 
         public NameBook? Names => null;
 

@@ -1,13 +1,15 @@
 // A terminal for renderer tests: applies the escape sequences ScreenRenderer emits to a grid of cells, so tests
 // assert on what a person would see. It draws user-perceived characters (grapheme clusters) whole, the way a terminal
-// that knows emoji sequences does: a wide one takes its cell plus a blank continuation cell.
+// that knows emoji sequences does: a wide one takes its cell plus a blank continuation cell. Also the terminal of
+// whole-session tests (ISessionTerminal): a session writes from its loop while the test reads, so both take a lock.
 using System.Text;
 using P2PChat.Ui;
 
 namespace P2PChat.Tests.Ui;
 
-internal sealed class FakeTerminal(int width, int height) : ITerminal
+internal sealed class FakeTerminal(int width, int height) : ISessionTerminal
 {
+    private readonly Lock _lock = new();
     private string[,] _cells = NewGrid(width, height);
     private string[,] _styles = NewGrid(width, height, "");
     private string _sgr = "";
@@ -22,14 +24,47 @@ internal sealed class FakeTerminal(int width, int height) : ITerminal
     public int Writes { get; private set; }
     public List<string> Frames { get; } = [];
 
+    public event Action? Resized;
+
+    public bool Colors { get; init; }
+
+    public bool Colors256 { get; init; }
+
+    /// <summary>Times the session handed the user's own screen back (Leave) and took it again (Enter).</summary>
+    public int Leaves { get; private set; }
+
+    public int Enters { get; private set; }
+
+    /// <summary>The terminal went away: writes are lost from here on, as on a closed pty.</summary>
+    public bool Vanished { get; set; }
+
+    public void Leave() => Leaves++;
+
+    public void Enter() => Enters++;
+
+    /// <summary>Changes the size (a real terminal's content after a resize is not to be trusted: blanked) and says so,
+    /// as SIGWINCH would.</summary>
     public void Resize(int newWidth, int newHeight)
     {
-        Size = (newWidth, newHeight);
-        _cells = NewGrid(newWidth, newHeight); // a real terminal's content after a resize is not to be trusted
-        _styles = NewGrid(newWidth, newHeight, "");
+        lock (_lock)
+        {
+            Size = (newWidth, newHeight);
+            _cells = NewGrid(newWidth, newHeight);
+            _styles = NewGrid(newWidth, newHeight, "");
+        }
+        Resized?.Invoke();
     }
 
     public void Write(string frame)
+    {
+        lock (_lock)
+        {
+            if (!Vanished)
+                Draw(frame);
+        }
+    }
+
+    private void Draw(string frame)
     {
         Writes++;
         Frames.Add(frame);
@@ -113,25 +148,39 @@ internal sealed class FakeTerminal(int width, int height) : ITerminal
     /// <summary>Row <paramref name="row"/> as text, trailing blanks removed.</summary>
     public string Row(int row)
     {
-        var text = new StringBuilder();
-        for (int c = 0; c < Size.Width; c++)
-            text.Append(_cells[row, c]);
-        return text.ToString().TrimEnd();
+        lock (_lock)
+        {
+            var text = new StringBuilder();
+            for (int c = 0; c < Size.Width; c++)
+                text.Append(_cells[row, c]);
+            return text.ToString().TrimEnd();
+        }
     }
 
     /// <summary>The text of cells [<paramref name="from"/>, <paramref name="to"/>) of a row, untrimmed.</summary>
     public string Cells(int row, int from, int to)
     {
-        var text = new StringBuilder();
-        for (int c = from; c < Math.Min(to, Size.Width); c++)
-            text.Append(_cells[row, c]);
-        return text.ToString();
+        lock (_lock)
+        {
+            var text = new StringBuilder();
+            for (int c = from; c < Math.Min(to, Size.Width); c++)
+                text.Append(_cells[row, c]);
+            return text.ToString();
+        }
     }
 
-    public string[] Screen() => Enumerable.Range(0, Size.Height).Select(Row).ToArray();
+    public string[] Screen()
+    {
+        lock (_lock)
+            return [.. Enumerable.Range(0, Size.Height).Select(Row)];
+    }
 
     /// <summary>The SGR parameters the cell was drawn with ("" for none), e.g. "1;33".</summary>
-    public string StyleAt(int row, int column) => _styles[row, column];
+    public string StyleAt(int row, int column)
+    {
+        lock (_lock)
+            return _styles[row, column];
+    }
 
     /// <summary>Column of the first occurrence of <paramref name="text"/> in row <paramref name="row"/>, or -1.</summary>
     public int ColumnOf(int row, string text) => Row(row).IndexOf(text, StringComparison.Ordinal);

@@ -91,7 +91,7 @@ public class LossNoticeTests
     [Test]
     public async Task The_full_ui_shows_one_sanitised_info_line_in_the_message_field()
     {
-        var session = new InteractiveSession(new LaunchOptions("me"));
+        var session = new InteractiveSession("me", null, TimeProvider.System);
         session.OnLinesLost(new LostLines(0x42, "ev\u001b[2Jil", 12) { Key = Key(5, 6) });
 
         await Assert.That(session.Posted.TryRead(out UiEvent posted)).IsTrue();
