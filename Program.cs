@@ -53,7 +53,7 @@ internal static class Program
         {
             name, host, port, listenPort, bind, peers, links, history, json, identity, roomFile, roomPrompt,
         };
-        root.SetAction(async (result, cancel) =>
+        root.SetAction(async (result, _) =>
         {
             if (LaunchOptions.TryCreate(result.GetValue(name), result.GetValue(host), result.GetValue(port), result.GetValue(listenPort),
                     result.GetValue(bind), result.GetValue(peers) ?? [], result.GetValue(links), result.GetValue(history), result.GetValue(json), out LaunchOptions options) is { } error)
@@ -75,7 +75,8 @@ internal static class Program
             }
             if (created is not null)
                 await stderr.WriteLineAsync($"p2pchat: made a new identity in {created}");
-            return await ChatApp.RunAsync(options with { Keys = keys, Known = known }, cancel);
+            using var signals = new ShutdownSignals();
+            return await ChatApp.RunAsync(options with { Keys = keys, Known = known }, signals.Token);
         });
 
         ParseResult parsed = root.Parse(args);
@@ -84,6 +85,7 @@ internal static class Program
             await stderr.WriteLineAsync($"p2pchat: {parsed.Errors[0].Message} (see p2pchat --help)");
             return ExitUsage;
         }
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // No ProcessTerminationTimeout: the signals are ours (ShutdownSignals).
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null });
     }
 }

@@ -1,7 +1,7 @@
 // Chooses the mode: the two-field terminal UI when stdin and stdout are both a terminal (and no --json), pipe
 // mode otherwise, and plain line mode on a terminal that cannot position the cursor (TERM unset, dumb or unknown).
-// The composition root of the full UI: the real node, terminal, keys, clock and signals are made here and handed in.
-using System.Runtime.InteropServices;
+// The composition root of the full UI: the real node, terminal, keys and clock are made here and handed in; a signal
+// (ShutdownSignals) is <c>cancel</c>.
 using P2PChat.Net;
 
 namespace P2PChat.Ui;
@@ -35,21 +35,10 @@ internal static class ChatApp
             await Console.Error.WriteLineAsync($"p2pchat: {failure}");
             return 1;
         }
-        // SIGTERM and SIGHUP (the terminal closed) leave the chat like :quit; the default would kill the process
-        // with the alternate screen still up.
-        using var signalled = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var terminal = new ConsoleTerminal();
-        using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel(signalled));
-        using PosixSignalRegistration onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Cancel(signalled));
         using IKeySource keySource = OperatingSystem.IsLinux()
             ? new RawKeySource(mouseWheel: Environment.GetEnvironmentVariable("P2PCHAT_MOUSE") == "1")
             : new ConsoleKeySource();
-        return await session.RunAsync(new NodeFacade(node), terminal, keySource, signalled.Token);
+        return await session.RunAsync(new NodeFacade(node), terminal, keySource, cancel);
     }
-
-    private static Action<PosixSignalContext> Cancel(CancellationTokenSource source) => context =>
-    {
-        context.Cancel = true;
-        source.Cancel();
-    };
 }

@@ -54,7 +54,13 @@ internal sealed class LineReader(Stream input, int maxPieceBytes = Protocol.MaxT
                 _start = 0;
             }
             beforeRead?.Invoke();
-            int read = await input.ReadAsync(_buffer.AsMemory(_end), cancel).ConfigureAwait(false);
+            // A read of a pipe or terminal does not end when its token is cancelled (the thread stays blocked in
+            // read(2)): wait for the token as well, so a signal is acted on at once. The read left behind dies with
+            // the process; nothing reads this buffer after a cancellation.
+            ValueTask<int> reading = input.ReadAsync(_buffer.AsMemory(_end), cancel);
+            int read = reading.IsCompleted || !cancel.CanBeCanceled
+                ? await reading.ConfigureAwait(false)
+                : await reading.AsTask().WaitAsync(cancel).ConfigureAwait(false);
             if (read == 0)
                 _eof = true;
             _end += read;

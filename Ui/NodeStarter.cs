@@ -32,6 +32,10 @@ internal static class NodeStarter
             {
                 failures.Add(e.Message);
             }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return $"stopped while joining through {address}"; // a signal (Ctrl-C): one line, not silence
+            }
         }
         if (joined == 0 && failures.Count > 0)
             return string.Join("; ", failures);

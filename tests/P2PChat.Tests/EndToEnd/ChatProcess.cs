@@ -192,6 +192,9 @@ internal sealed partial class ChatProcess : IAsyncDisposable
     private const int SigCont = 18; // Linux x86-64 and arm64, the platforms the binary is published for
     private const int SigStop = 19;
 
+    /// <summary>Sends signal number <paramref name="signal"/> (SIGHUP 1, SIGINT 2, SIGTERM 15).</summary>
+    public void Signal(int signal) => Signal(signal, $"signal {signal}");
+
     private void Signal(int signal, string name)
     {
         if (SysKill(_process.Id, signal) != 0)

@@ -145,6 +145,25 @@ public sealed class PipeModeTests
         await a.WaitForStderrAsync(line => line.StartsWith("p2pchat: b left (", StringComparison.Ordinal), "'p2pchat: b left (...)'");
     }
 
+    // SIGTERM, SIGINT (Ctrl-C) and SIGHUP leave as end of input does. Before ShutdownSignals, SIGHUP killed the
+    // process without a BYE, and System.CommandLine's own handler could die on a token it had disposed.
+    [Test]
+    [Arguments(15)]
+    [Arguments(2)]
+    [Arguments(1)]
+    public async Task A_signal_makes_a_pipe_peer_say_goodbye_and_exit_0_without_a_stack_trace(int signal)
+    {
+        await using ChatProcess a = await ChatProcess.StartPeerAsync("a");
+        await using ChatProcess b = await ChatProcess.StartPeerAsync("b", a.Port);
+        await a.WaitForStderrAsync(line => line.StartsWith("p2pchat: b joined", StringComparison.Ordinal), "'b joined'");
+
+        b.Signal(signal);
+
+        await Assert.That(await b.WaitForExitAsync()).IsEqualTo(0).Because(b.Describe());
+        await Assert.That(b.Stderr.Any(line => line.Contains("exception", StringComparison.OrdinalIgnoreCase))).IsFalse().Because(b.Describe());
+        await a.WaitForStderrAsync(line => line == "p2pchat: b left (quit)", "'b left (quit)': its BYE");
+    }
+
     [Test]
     [Arguments("", "no arguments")]
     [Arguments("alice 5000", "a port without a host")]

@@ -1,6 +1,7 @@
 // End-to-end tests of the interactive UI: alice runs the native binary on a real terminal (a tmux pane), bob is a
 // pipe-mode peer joined to her. The screen is read as a person sees it: messages above the status bar, "> " input
 // at the bottom.
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace P2PChat.Tests.EndToEnd;
@@ -79,6 +80,22 @@ public sealed partial class TerminalTests
         await alice.TypeAsync("hi @b");
         await alice.PressAsync("Tab");
         await WaitForScreenAsync(alice, rows => rows[^1].TrimEnd() == "> hi @bob", "the name completed with Tab");
+    }
+
+    [Test]
+    public async Task Sigterm_leaves_the_chat_gives_the_screen_back_and_exits_0()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        int port = LoopbackPort.Free();
+        await using TmuxSession alice = await TmuxSession.StartAsync("PS1='$ ' bash --norc --noprofile -i");
+        await alice.TypeAsync($"{TmuxSession.Quote(NativeBinary.Path)} alice --bind 127.0.0.1 --port {port} 2>/dev/null; echo \"exit $?\"");
+        await alice.PressAsync("Enter");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("alice listening on 127.0.0.1 port", StringComparison.Ordinal)),
+            "the chat's screen");
+        using (Process kill = Process.Start("pkill", ["-TERM", "-f", $"alice --bind 127.0.0.1 --port {port}"]))
+            await kill.WaitForExitAsync();
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.TrimEnd() == "exit 0"), "'exit 0' in the shell");
+        await Assert.That(await alice.FormatAsync("#{alternate_on}")).IsEqualTo("0").Because("the user's own screen is back");
     }
 
     [Test]
