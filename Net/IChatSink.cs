@@ -20,6 +20,9 @@ internal interface IChatSink
     /// <summary>A user left the network: said BYE, or nobody has heard from it for a while.</summary>
     void OnMemberLeft(MemberInfo member, Departure reason);
 
+    /// <summary>A user online took another name (:nick): <paramref name="member"/> has the new one.</summary>
+    void OnMemberRenamed(MemberInfo member, string before);
+
     /// <summary>Lines of a sender were given up for good (GapReports: at once for a sender's first gap, summed per
     /// second beyond that). Comes before the lines shown without them; tell the user, never drop it.</summary>
     void OnLinesLost(LostLines lost);
@@ -45,6 +48,7 @@ internal interface IChatSink
         LinkClosed,
         MemberJoined,
         MemberLeft,
+        MemberRenamed,
         LinesLost,
         Notice,
     }

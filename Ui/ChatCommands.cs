@@ -20,6 +20,7 @@ internal static class ChatCommands
         new(PrivateCommand.Name, [], "NAME text", "says text to NAME alone, end-to-end encrypted (NAME#xxxx where two share a name)",
             CommandSurface.All, Private),
         new(":me", [], "action", "says what you do, shown as \"* you action\"", CommandSurface.Terminal, Action),
+        new(":nick", [], "NEW", "takes NEW as your name; everyone sees \"old is now NEW\"", CommandSurface.Terminal, Nick),
         new(":whois", [], "NAME", "the keys behind a name", CommandSurface.Terminal, Whois),
         new(":clear", [], "", "empties the message area", CommandSurface.FullScreen, (host, _) => host.Clear()),
     ];
@@ -98,6 +99,23 @@ internal static class ChatCommands
             host.Info($"not sent: an action is at most {ActionText.MaxBytes} bytes");
         else
             host.SayAction(action);
+    }
+
+    private static void Nick(ICommandHost host, string name)
+    {
+        if (name.Length == 0)
+        {
+            host.Info("usage: :nick NEW (1-32 bytes, no control characters)");
+            return;
+        }
+        if (host.Node.Rename(name) is { } refused)
+        {
+            host.Info($"name not changed: {TextSanitizer.Sanitize(refused)}");
+            return;
+        }
+        host.Names?.RenamedSelf(name);
+        host.Renamed(name);
+        host.Info(EventText.Renamed(name));
     }
 
     private static void Whois(ICommandHost host, string name)

@@ -1,5 +1,5 @@
-// One line of --json output: a message; a user joining, already online or leaving the network; a direct link
-// opening or closing; lines of a sender lost for good. Null fields are left out.
+// One line of --json output: a message; a user joining, already online, renamed or leaving the network; a direct
+// link opening or closing; lines of a sender lost for good. Null fields are left out.
 using System.Text.Json.Serialization;
 
 namespace P2PChat.Ui;
@@ -19,6 +19,9 @@ internal sealed record ChatEvent(
     [JsonPropertyName("history")] public bool? History { get; init; }
 
     [JsonPropertyName("text")] public string? Text { get; init; }
+
+    /// <summary>"rename": the name the user had before (name is the new one).</summary>
+    [JsonPropertyName("from")] public string? From { get; init; }
     [JsonPropertyName("address")] public string? Address { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
 

@@ -15,4 +15,9 @@ internal static class EventText
     public static string MemberJoined(string shown, bool isNew) => $"{TextSanitizer.Sanitize(shown)} {(isNew ? "joined" : "is online")}";
 
     public static string MemberLeft(string shown, Departure reason) => $"{TextSanitizer.Sanitize(shown)} left ({reason})";
+
+    public static string MemberRenamed(string before, string shown) => $"{TextSanitizer.Sanitize(before)} is now {TextSanitizer.Sanitize(shown)}";
+
+    /// <summary>What we are told after our own :nick.</summary>
+    public static string Renamed(string name) => $"you are now {TextSanitizer.Sanitize(name)}";
 }

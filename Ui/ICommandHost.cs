@@ -25,6 +25,9 @@ internal interface ICommandHost
     /// <summary>Says an action (:me) to everyone, and shows it as ours where our lines are shown.</summary>
     void SayAction(string action);
 
+    /// <summary>The node took <paramref name="name"/> as ours (:nick): the session shows it from now on.</summary>
+    void Renamed(string name);
+
     void Quit();
 
     /// <summary>Empties the message area.</summary>

@@ -31,6 +31,10 @@ internal interface ISessionNode
     /// message for the user) when it cannot be sealed to them.</summary>
     void SayPrivate(ulong to, string text, long timeMs);
 
+    /// <summary>Takes <paramref name="name"/> as ours from now on; everyone is told. Returns why not (an invalid name,
+    /// in words for the user), else null.</summary>
+    string? Rename(string name);
+
     /// <summary>Leaves: a BYE to everyone, then waits (bounded) for the neighbours to have read everything.</summary>
     Task<bool> LeaveAsync();
 }

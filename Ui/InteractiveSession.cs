@@ -20,7 +20,7 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
 
     private readonly Channel<UiEvent> _events = Channel.CreateUnbounded<UiEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ChatScreen _screen = new();
-    private readonly string _name = TextSanitizer.Sanitize(name);
+    private string _name = TextSanitizer.Sanitize(name); // ours as shown: own lines, the status bar, @mentions
     private ISessionNode? _node;
     private bool _quit;
 
@@ -132,6 +132,12 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
         ShowOwn(TextSanitizer.Sanitize(action), action: true);
     }
 
+    void ICommandHost.Renamed(string newName)
+    {
+        _name = TextSanitizer.Sanitize(newName);
+        UpdateStatus();
+    }
+
     void ICommandHost.Quit() => _quit = true;
 
     void ICommandHost.Clear() => _screen.Clear();
@@ -221,6 +227,12 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
     public void OnMemberLeft(MemberInfo member, Departure reason)
     {
         Info(EventText.MemberLeft(Shown(member.Name, member.Key), reason));
+        Post(new UiEvent(UiEventKind.PeersChanged));
+    }
+
+    public void OnMemberRenamed(MemberInfo member, string before)
+    {
+        Info(EventText.MemberRenamed(before, Shown(member.Name, member.Key)));
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 

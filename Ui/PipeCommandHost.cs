@@ -22,6 +22,11 @@ internal sealed class PipeCommandHost(ISessionNode node, NameBook? names, PipeWr
 
     public void SayAction(string action) => node.Say(ActionText.Make(action), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
+    public void Renamed(string name)
+    {
+        // Nothing here shows our own name: our lines are not echoed, and notices name the others.
+    }
+
     public void Quit() => QuitAsked = true;
 
     public void Clear()

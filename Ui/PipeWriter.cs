@@ -118,6 +118,13 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
             WriteJson(new ChatEvent("leave", member.Name, member.NodeHex) { Reason = reason.ToString() });
     }
 
+    public void OnMemberRenamed(MemberInfo member, string before)
+    {
+        Info(EventText.MemberRenamed(before, Shown(member.Name, member.Key)));
+        if (json)
+            WriteJson(new ChatEvent("rename", member.Name, member.NodeHex) { From = before });
+    }
+
     public void OnLinesLost(LostLines lost)
     {
         bool summary = lost.Senders > 1;

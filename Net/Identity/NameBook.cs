@@ -32,6 +32,13 @@ internal sealed class NameBook
         Register(ownName, _ownKey);
     }
 
+    /// <summary>We took another name (:nick): it is ours too, so nobody else can pass for us under it either.</summary>
+    public void RenamedSelf(string name)
+    {
+        lock (_lock)
+            Register(name, _ownKey);
+    }
+
     /// <summary>How a name (UTF-8) said by <paramref name="key"/> is shown: null when as it is (the usual case, no
     /// string made), or name#fingerprint when another key uses a look-alike name. <paramref name="notice"/> is set the
     /// first time a known name comes with a new key (trust on first use).</summary>

@@ -35,13 +35,13 @@ internal sealed partial class Flooding
     private long _now;
     private long _nextRepair;
 
-    public Flooding(NodeOptions options, NodeKeys keys, byte[] nameUtf8, LinkTable links, ICoreEffects effects)
+    public Flooding(NodeOptions options, NodeKeys keys, SelfName name, LinkTable links, ICoreEffects effects)
     {
         _links = links;
         _effects = effects;
         _self = keys.NodeId;
         _keys = keys;
-        _signer = new LineSigner(keys, nameUtf8);
+        _signer = new LineSigner(keys, name);
         Verifier = new LineVerifier(keys.Signatures);
         Filter = new DuplicateFilter();
         Gaps = new GapReports(effects);

@@ -7,7 +7,7 @@ using P2PChat.Net.Crypto;
 
 namespace P2PChat.Net;
 
-internal sealed class LineSigner(NodeKeys keys, byte[] name)
+internal sealed class LineSigner(NodeKeys keys, SelfName self)
 {
     private readonly Sha256Hasher _hasher = new();
     private readonly (MessageId Id, long TimeMs, int Offset, int Length)[] _lines = new (MessageId, long, int, int)[Protocol.MaxBatchLines];
@@ -80,10 +80,10 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
         int tagLength = 0;
         if (tags is not null && index == 0)
         {
-            int room = Protocol.MaxFrameSize - FrameWriter.ChatSize(name, Text(index), pathLength);
+            int room = Protocol.MaxFrameSize - FrameWriter.ChatSize(self.Utf8, Text(index), pathLength);
             tagLength = tags.Write(id.Seq, _signed, tagBytes, room);
         }
-        return FrameWriter.WriteChat(destination, id, _lines[index].TimeMs, name, Text(index), _sealHeader, path[..pathLength],
+        return FrameWriter.WriteChat(destination, id, _lines[index].TimeMs, self.Utf8, Text(index), _sealHeader, path[..pathLength],
             tagBytes[..tagLength]);
     }
 
@@ -97,7 +97,7 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
     private bool FitsOneBlock(int first, int n)
     {
         for (int i = first; i < first + n; i++)
-            if (1 + 25 + name.Length + _lines[i].Length > Sha256x4.MaxOneBlockMessage) // leaf byte, Head(), text
+            if (1 + 25 + self.Utf8.Length + _lines[i].Length > Sha256x4.MaxOneBlockMessage) // leaf byte, Head(), text
                 return false;
         return true;
     }
@@ -111,8 +111,8 @@ internal sealed class LineSigner(NodeKeys keys, byte[] name)
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(_head, id.Origin);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(_head.AsSpan(8), id.Seq);
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(_head.AsSpan(16), timeMs);
-        _head[24] = (byte)name.Length;
-        name.CopyTo(_head.AsSpan(25));
-        return _head.AsSpan(0, 25 + name.Length);
+        _head[24] = (byte)self.Utf8.Length;
+        self.Utf8.CopyTo(_head.AsSpan(25));
+        return _head.AsSpan(0, 25 + self.Utf8.Length);
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial class NodeCore
     private readonly HistorySync _history;
     private readonly Presence _presence;
     private readonly Membership _membership;
-    private readonly byte[] _nameUtf8;
+    private readonly SelfName _name;
     private readonly NodeKeys _keys;
     private readonly byte[] _plain = new byte[Protocol.MaxRecordPlaintext];
     private readonly byte[] _handshakeRecord = new byte[Protocol.RecordHeaderSize + 256];
@@ -42,6 +42,7 @@ internal sealed partial class NodeCore
     private readonly List<ulong> _wantedSenders = [];
     private byte[] _hello = [];
     private byte[] _helloSigned = [];
+    private ushort _listenPort;
     private bool _stopping;
     private int _carried;
     private int _confirmed;
@@ -55,13 +56,13 @@ internal sealed partial class NodeCore
         NodeId = nodeId;
         _keys = keys;
         _effects = effects;
-        _nameUtf8 = Encoding.UTF8.GetBytes(options.Name);
-        if (!TextRules.IsValidName(_nameUtf8))
+        _name = new SelfName(options.Name);
+        if (!TextRules.IsValidName(_name.Utf8))
             throw new ArgumentException(TextRules.ExplainBadName(options.Name) ?? "invalid name", nameof(options));
         _links = new LinkTable(effects);
-        _flooding = new Flooding(options, keys, _nameUtf8, _links, effects);
+        _flooding = new Flooding(options, keys, _name, _links, effects);
         _history = new HistorySync(options, nodeId, _links, _flooding);
-        _presence = new Presence(options, keys, _nameUtf8, _links, _flooding, effects);
+        _presence = new Presence(options, keys, _name, _links, _flooding, effects);
         _membership = new Membership(options, _links, _presence, random);
         _flooding.WantSender = node => _wantedSenders.Add(node);
         _flooding.HeardFrom = _presence.Roster.HeardFrom;
@@ -76,7 +77,8 @@ internal sealed partial class NodeCore
 
     public NodeKeys Keys => _keys;
 
-    public string Name => Options.Name;
+    /// <summary>Our name now (Options.Name until a Rename).</summary>
+    public string Name => _name.Text;
 
     // Owners, for the driver's queries, the simulator's invariants and tests.
     internal LinkTable Links => _links;
@@ -102,8 +104,26 @@ internal sealed partial class NodeCore
     /// <summary>Sets where we listen (announced in HELLO).</summary>
     public void Start(ushort listenPort)
     {
-        _hello = new byte[FrameWriter.HelloSize(_nameUtf8)];
-        FrameWriter.WriteHello(_hello, _keys.Identity.Public, _keys.Epoch, listenPort, _nameUtf8);
+        _listenPort = listenPort;
+        _hello = new byte[FrameWriter.HelloSize(_name.Utf8)];
+        FrameWriter.WriteHello(_hello, _keys.Identity.Public, _keys.Epoch, listenPort, _name.Utf8);
+    }
+
+    /// <summary>Takes <paramref name="name"/> as ours (:nick): lines said from now on carry it, links made from now on
+    /// are greeted with it, and an announcement tells everyone (Presence.Renamed), who show "old is now new". Lines said
+    /// before keep the name they were signed with. Returns why not (an invalid name), else null.</summary>
+    public string? Rename(string name, long now)
+    {
+        if (!TextRules.IsValidName(Encoding.UTF8.GetBytes(name)))
+            return TextRules.ExplainBadName(name) ?? "invalid name";
+        if (name == _name.Text)
+            return null;
+        Settle(now); // lines said with "more" go out under the name they were said with
+        _name.Set(name);
+        if (_hello.Length > 0)
+            Start(_listenPort);
+        _presence.Renamed(now);
+        return null;
     }
 
     /// <summary>Bytes arrived on <paramref name="id"/>. Handles every whole record in <paramref name="data"/> and returns

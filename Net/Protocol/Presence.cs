@@ -6,9 +6,11 @@
 // carries the sender's last line number, which lets Flooding notice lines it is missing (Flooding.Tick).
 // Every announcement is signed by its author's key, which must give its origin (NodeKeys): nobody can make another
 // member "leave" with a forged BYE, or keep a gone one alive. A copy already seen is dropped before any check.
+// A member's announcements carry its name as it is now: one that differs from the last is a rename (:nick), reported
+// as such; so a rename whose own announcement was paced away is still learned from the next one.
 namespace P2PChat.Net;
 
-internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUtf8, LinkTable links, Flooding flooding, ICoreEffects effects)
+internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name, LinkTable links, Flooding flooding, ICoreEffects effects)
 {
     private static ReadOnlySpan<byte> Label => "p2pchat presence 2"u8;
 
@@ -20,6 +22,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
     private readonly byte[] _signed = new byte[MaxSigned];
     private ulong _counter;
     private long _nextAnnounce;
+    private long _lastAnnounce;
     private byte[]? _frame;
 
     public Roster Roster => _roster;
@@ -50,10 +53,13 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
     private byte[] Next(PresenceKind kind, long now)
     {
         uint interval = IntervalMs();
-        _frame ??= new byte[FrameWriter.PresenceSize(nameUtf8)];
-        FrameWriter.WritePresence(_frame, kind, self, ++_counter, interval, flooding.LastSequence, nameUtf8, keys.Identity.Public, keys.Epoch, keys.BoxPublic);
+        int size = FrameWriter.PresenceSize(name.Utf8);
+        if (_frame?.Length != size)
+            _frame = new byte[size]; // first, or renamed
+        FrameWriter.WritePresence(_frame, kind, self, ++_counter, interval, flooding.LastSequence, name.Utf8, keys.Identity.Public, keys.Epoch, keys.BoxPublic);
         Sign(keys, _frame);
         _nextAnnounce = now + interval;
+        _lastAnnounce = now;
         return _frame;
     }
 
@@ -75,6 +81,20 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
         if (destination[Label.Length + 1] == (byte)PresenceKind.Present)
             destination[Label.Length + 1] = (byte)PresenceKind.Alive;
         return destination[..(Label.Length + signed.Length)];
+    }
+
+    /// <summary>How long after half an interval a rename is announced: what our previous announcement may have been
+    /// delayed by on its way, beyond this one (Roster.TooSoon drops one that comes sooner than half an interval).</summary>
+    public const long RenameSlackMs = 250;
+
+    /// <summary>We were renamed: announce it as soon as the others' pacing takes a new announcement (within about half an
+    /// interval and a tick), not a whole interval later.</summary>
+    public void Renamed(long now)
+    {
+        if (_counter == 0)
+            return; // never announced: our first announcement will carry the name
+        long paced = _lastAnnounce + Math.Max(Roster.MinGapMs, IntervalMs() / 2) + RenameSlackMs;
+        _nextAnnounce = Math.Min(_nextAnnounce, Math.Max(now, paced));
     }
 
     /// <summary>On the timer: announce ourselves when due, and tell the user who fell silent.</summary>
@@ -130,6 +150,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
             Forged++;
             return "a PRESENCE whose signature does not verify (forged or altered)";
         }
+        string? nameBefore = _roster.Find(presence.Origin)?.Name;
         PresenceOutcome outcome = _roster.Apply(presence, frame, now, out MemberInfo? member);
         if (outcome == PresenceOutcome.Stale)
             return null;
@@ -141,6 +162,9 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, byte[] nameUt
                 break;
             case PresenceOutcome.Left:
                 effects.OnMemberLeft(member!, Departure.Said);
+                break;
+            case PresenceOutcome.Renamed:
+                effects.OnMemberRenamed(member!, nameBefore!);
                 break;
         }
         foreach (CoreLink link in links.Open)

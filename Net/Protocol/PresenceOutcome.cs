@@ -18,4 +18,7 @@ internal enum PresenceOutcome
 
     /// <summary>A member said BYE.</summary>
     Left,
+
+    /// <summary>A member online here announced itself under another name (:nick).</summary>
+    Renamed,
 }

@@ -17,7 +17,11 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     internal sealed class Entry(MemberInfo member)
     {
-        public MemberInfo Member { get; } = member;
+        /// <summary>As its latest announcement describes it (a new record when it renames itself).</summary>
+        public MemberInfo Member { get; set; } = member;
+
+        /// <summary>Member.Name as its announcements carry it, compared with each new one without a string.</summary>
+        public byte[] NameUtf8 { get; set; } = [];
         public ulong Counter { get; set; }
         public uint IntervalMs { get; set; }
 
@@ -82,12 +86,21 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             {
                 Key = presence.Key.ToArray(),
                 Box = presence.Box.ToArray(),
-            });
+            })
+            {
+                NameUtf8 = presence.Name.ToArray(),
+            };
             entry.Gone = true; // not online until the checks below say so
             _entries.Add(presence.Origin, entry);
         }
-        member = entry!.Member;
-        bool wasOnline = !entry.Gone;
+        bool wasOnline = !entry!.Gone;
+        bool renamed = known && !presence.Name.SequenceEqual(entry.NameUtf8);
+        if (renamed)
+        {
+            entry.Member = entry.Member with { Name = System.Text.Encoding.UTF8.GetString(presence.Name) };
+            entry.NameUtf8 = presence.Name.ToArray();
+        }
+        member = entry.Member;
         entry.Counter = presence.Counter;
         entry.IntervalMs = presence.IntervalMs;
         entry.AppliedAt = now;
@@ -109,7 +122,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         entry.ExpiresAt = now + 3L * presence.IntervalMs + ExpirySlackMs;
         Keep(entry, frame);
         if (wasOnline)
-            return PresenceOutcome.Refreshed;
+            return renamed ? PresenceOutcome.Renamed : PresenceOutcome.Refreshed;
         OnlineCount++;
         return !known && presence.Kind == PresenceKind.Alive && presence.Counter == 1 ? PresenceOutcome.Joined : PresenceOutcome.Online;
     }

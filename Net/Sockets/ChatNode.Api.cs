@@ -80,6 +80,26 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>Takes <paramref name="name"/> as ours from now on (NodeCore.Rename): everyone is told. Returns why not (an
+    /// invalid name, in words for the user), else null.</summary>
+    public string? Rename(string name)
+    {
+        lock (_lock)
+        {
+            _inInput = true;
+            try
+            {
+                string? refused = _core.Rename(name, Now);
+                Settle(kick: true);
+                return refused;
+            }
+            finally
+            {
+                _inInput = false;
+            }
+        }
+    }
+
     /// <summary>Says <paramref name="text"/> to member <paramref name="to"/> alone (end-to-end encrypted to its key).
     /// ArgumentException when that member is not online or the text is too long (PrivateLine.MaxTextBytes).</summary>
     public MessageId SayPrivate(ulong to, string text, long timeMs)

@@ -122,6 +122,8 @@ internal sealed partial class ChatNode : ICoreEffects
 
     void IChatSink.OnMemberLeft(MemberInfo member, Departure reason) => _events.MemberLeft(member, reason);
 
+    void IChatSink.OnMemberRenamed(MemberInfo member, string before) => _events.MemberRenamed(member, before);
+
     void IChatSink.OnLinesLost(LostLines lost) => _events.LinesLost(lost);
 
     void IChatSink.OnNotice(string text) => _events.Notice(text);

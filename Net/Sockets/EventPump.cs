@@ -24,7 +24,8 @@ internal sealed class EventPump : IDisposable
     private const byte MessageKind = 1;
 
     /// <summary>An event that is not a message (rare: one allocation each is fine).</summary>
-    private sealed record Other(IChatSink.EventKind Kind, object Subject, bool Flag = false, LinkClose Close = default, Departure Departure = default);
+    private sealed record Other(IChatSink.EventKind Kind, object Subject, bool Flag = false, LinkClose Close = default, Departure Departure = default,
+        string? Before = null);
 
     private readonly IChatSink _sink;
     private readonly Lock _lock = new();
@@ -112,6 +113,8 @@ internal sealed class EventPump : IDisposable
     public void MemberJoined(MemberInfo member, bool isNew) => Add(new Other(IChatSink.EventKind.MemberJoined, member, Flag: isNew));
 
     public void MemberLeft(MemberInfo member, Departure reason) => Add(new Other(IChatSink.EventKind.MemberLeft, member, Departure: reason));
+
+    public void MemberRenamed(MemberInfo member, string before) => Add(new Other(IChatSink.EventKind.MemberRenamed, member, Before: before));
 
     public void LinesLost(LostLines lost) => Add(new Other(IChatSink.EventKind.LinesLost, lost));
 
@@ -327,6 +330,9 @@ internal sealed class EventPump : IDisposable
                 break;
             case IChatSink.EventKind.MemberLeft:
                 _sink.OnMemberLeft((MemberInfo)other.Subject, other.Departure);
+                break;
+            case IChatSink.EventKind.MemberRenamed:
+                _sink.OnMemberRenamed((MemberInfo)other.Subject, other.Before!);
                 break;
             case IChatSink.EventKind.LinesLost:
                 _sink.OnLinesLost((LostLines)other.Subject);

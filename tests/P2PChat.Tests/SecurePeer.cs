@@ -124,7 +124,7 @@ internal sealed class SecurePeer(NodeKeys keys, string name, bool initiator = tr
     /// <summary>The same with raw text bytes, valid or not (hostile-peer tests).</summary>
     public static byte[] Line(NodeKeys author, string name, ulong seq, byte[] text, long timeMs)
     {
-        var signer = new LineSigner(author, Encoding.UTF8.GetBytes(name));
+        var signer = new LineSigner(author, new SelfName(Encoding.UTF8.GetBytes(name)));
         signer.Add(new MessageId(author.NodeId, seq), timeMs, text);
         signer.Sign();
         var frame = new byte[Protocol.MaxFrameSize + 64];

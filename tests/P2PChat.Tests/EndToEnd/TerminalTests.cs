@@ -28,6 +28,25 @@ public sealed partial class TerminalTests
     }
 
     [Test]
+    public async Task Nick_renames_alice_for_her_peer_and_her_next_line_carries_the_new_name()
+    {
+        Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
+        await using TmuxSession alice = await StartAliceAsync();
+        await using ChatProcess bob = await JoinBobAsync(alice);
+        await bob.WaitForStderrAsync(line => line is "p2pchat: alice joined" or "p2pchat: alice is online", "alice in bob's roster");
+
+        await alice.TypeAsync(":nick alicia");
+        await alice.PressAsync("Enter");
+        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("* you are now alicia", StringComparison.Ordinal))
+            && rows[^2].StartsWith(" alicia |", StringComparison.Ordinal), "the notice and the status bar under the new name");
+        await bob.WaitForStderrAsync(line => line == "p2pchat: alice is now alicia", "'alice is now alicia'");
+
+        await alice.TypeAsync("still me");
+        await alice.PressAsync("Enter");
+        await bob.WaitForStdoutAsync("alicia: still me");
+    }
+
+    [Test]
     public async Task A_line_said_by_a_pipe_peer_shows_above_the_status_bar()
     {
         Skip.When(!TmuxSession.IsInstalled, "tmux not installed");

@@ -52,7 +52,7 @@ internal static class FrameGen
     /// <summary>Lines seq first .. first+count-1 by <paramref name="author"/>, signed as one batch.</summary>
     public static List<byte[]> Batch(Random r, NodeKeys author, string name, ulong first, int count, bool replay = false)
     {
-        var signer = new LineSigner(author, Encoding.UTF8.GetBytes(name));
+        var signer = new LineSigner(author, new SelfName(Encoding.UTF8.GetBytes(name)));
         for (int i = 0; i < count; i++)
             signer.Add(new MessageId(author.NodeId, first + (ulong)i), r.NextInt64(), Text(r));
         signer.Sign();

@@ -102,6 +102,10 @@ internal sealed class FuzzEffects(int maxQueueBytes) : ICoreEffects
     {
     }
 
+    void IChatSink.OnMemberRenamed(MemberInfo member, string before)
+    {
+    }
+
     /// <summary>Lines given up for good, as the core reported them (GapReports), each with how many lines had been
     /// shown before it (so a test can tell the report came before the lines shown without the lost ones).</summary>
     public List<(LostLines Lines, int ShownBefore)> Lost { get; } = [];

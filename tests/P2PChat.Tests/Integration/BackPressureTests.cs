@@ -39,7 +39,7 @@ public class BackPressureTests
         byte[] name = Encoding.UTF8.GetBytes("flood");
         while (seq < (ulong)lines && !cancel.IsCancellationRequested)
         {
-            var signer = new LineSigner(session.Keys, name);
+            var signer = new LineSigner(session.Keys, new SelfName(name));
             int count = Math.Min(batch, lines - (int)seq);
             for (int i = 0; i < count; i++)
                 signer.Add(new MessageId(session.Keys.NodeId, ++seq), TestNetwork.Now, Encoding.ASCII.GetBytes($"flood {seq} {new string('x', 200)}"));
@@ -109,7 +109,7 @@ public class BackPressureTests
         byte[] name = Encoding.UTF8.GetBytes("flood");
         for (int first = 1; first <= lines; first += batch)
         {
-            var signer = new LineSigner(author, name);
+            var signer = new LineSigner(author, new SelfName(name));
             int count = Math.Min(batch, lines - first + 1);
             for (int i = 0; i < count; i++)
                 signer.Add(new MessageId(author.NodeId, (ulong)(first + i)), TestNetwork.Now, Encoding.ASCII.GetBytes($"flood {first + i}"));

@@ -69,7 +69,7 @@ public class LineTagTests
         tags.Tick(TestNetwork.Now);
 
         byte[] name = "mallory"u8.ToArray();
-        var signer = new LineSigner(mallory, name);
+        var signer = new LineSigner(mallory, new SelfName(name));
         signer.Add(new MessageId(mallory.NodeId, seq), TestNetwork.Now, Encoding.UTF8.GetBytes(text));
         signer.Sign();
         var frame = new byte[Protocol.MaxFrameSize];

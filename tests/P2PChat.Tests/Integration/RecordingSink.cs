@@ -128,6 +128,12 @@ internal sealed class RecordingSink(string owner) : IChatSink
             _presence.Add($"-{member.Name} ({reason})");
     }
 
+    public void OnMemberRenamed(MemberInfo member, string before)
+    {
+        lock (_lock)
+            _presence.Add($"{before}>{member.Name}");
+    }
+
     private readonly List<LostLines> _lost = [];
 
     /// <summary>Lines given up for good, as the node reported them.</summary>

@@ -91,6 +91,8 @@ internal sealed partial class NodeHost : ICoreEffects
 
     void IChatSink.OnMemberLeft(MemberInfo member, Departure reason) => Net.Trace($"{Label} member {member.Name} left ({reason})");
 
+    void IChatSink.OnMemberRenamed(MemberInfo member, string before) => Net.Trace($"{Label} member {before} is now {member.Name}");
+
     void IChatSink.OnLinesLost(LostLines lost)
     {
         LostReports.Add(lost);

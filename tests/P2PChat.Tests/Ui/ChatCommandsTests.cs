@@ -27,6 +27,10 @@ public class ChatCommandsTests
 
         public void SayAction(string action) => Actions.Add(action);
 
+        public string? NewName;
+
+        public void Renamed(string name) => NewName = name;
+
         public void Quit() => Quitted = true;
 
         public void Clear() => Cleared = true;

@@ -97,6 +97,7 @@ public class GapReportTests
         public void OnLinkClosed(PeerInfo peer, LinkClose reason) => throw new InvalidOperationException();
         public void OnMemberJoined(MemberInfo member, bool isNew) => throw new InvalidOperationException();
         public void OnMemberLeft(MemberInfo member, Departure reason) => throw new InvalidOperationException();
+        public void OnMemberRenamed(MemberInfo member, string before) => throw new InvalidOperationException();
         public void OnNotice(string text) => throw new InvalidOperationException();
     }
 

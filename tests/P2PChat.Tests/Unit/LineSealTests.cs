@@ -14,7 +14,7 @@ public class LineSealTests
 
     private static List<byte[]> Batch(NodeKeys author, int count, ulong first = 1)
     {
-        var signer = new LineSigner(author, Encoding.UTF8.GetBytes("alice"));
+        var signer = new LineSigner(author, new SelfName(Encoding.UTF8.GetBytes("alice")));
         for (int i = 0; i < count; i++)
             signer.Add(new MessageId(author.NodeId, first + (ulong)i), 1000 + i, Encoding.UTF8.GetBytes($"line {i} of {count}"));
         signer.Sign();
@@ -144,7 +144,7 @@ public class LineSealTests
     {
         // The signer hashes four short lines' leaves at once and longer ones alone; the verifier one at a time.
         var random = new Random(count);
-        var signer = new LineSigner(Alice, Encoding.UTF8.GetBytes("alice"));
+        var signer = new LineSigner(Alice, new SelfName(Encoding.UTF8.GetBytes("alice")));
         for (int i = 0; i < count; i++)
             signer.Add(new MessageId(Alice.NodeId, 1 + (ulong)i), 1000 + i, Encoding.UTF8.GetBytes(new string('x', random.Next(4) == 0 ? 20 + random.Next(200) : 1 + random.Next(28))));
         signer.Sign();

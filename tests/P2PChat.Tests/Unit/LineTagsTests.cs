@@ -37,7 +37,7 @@ public class LineTagsTests
     /// <summary>The frames of a batch of <paramref name="texts"/> from <paramref name="author"/>, from <paramref name="first"/> on.</summary>
     private static byte[][] TaggedBatch(NodeKeys author, LineTags tags, ulong first, params string[] texts)
     {
-        var signer = new LineSigner(author, "alice"u8.ToArray());
+        var signer = new LineSigner(author, new SelfName("alice"u8.ToArray()));
         for (int i = 0; i < texts.Length; i++)
             signer.Add(new MessageId(author.NodeId, first + (ulong)i), 1000, Encoding.UTF8.GetBytes(texts[i]));
         signer.Sign();

@@ -103,6 +103,24 @@ public class PipeWriterTests
     }
 
     [Test]
+    public async Task A_rename_is_one_notice_on_stderr_and_one_rename_event_in_json()
+    {
+        using var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        var writer = new PipeWriter(stdout, stderr, json: true);
+        writer.OnMemberRenamed(new MemberInfo(0x0b0b, "robert\u202e"), "bob");
+        writer.Flush();
+
+        await Assert.That(stderr.ToString()).IsEqualTo("p2pchat: bob is now robert<U+202E>\n");
+        using JsonDocument document = JsonDocument.Parse(stdout.ToArray());
+        JsonElement root = document.RootElement;
+        await Assert.That(root.GetProperty("event").GetString()).IsEqualTo("rename");
+        await Assert.That(root.GetProperty("name").GetString()).IsEqualTo("robert\u202e");
+        await Assert.That(root.GetProperty("from").GetString()).IsEqualTo("bob");
+        await Assert.That(root.GetProperty("node").GetString()).IsEqualTo("0000000000000b0b");
+    }
+
+    [Test]
     public async Task Json_message_leaves_out_fields_that_do_not_apply()
     {
         // ChatEvent.cs: "Null fields are left out." A message has no address and no reason.

@@ -19,7 +19,7 @@ public class RunAheadTests
         byte[] name = Encoding.UTF8.GetBytes("flood");
         for (int first = from; first <= to; first += Protocol.MaxBatchLines)
         {
-            var signer = new LineSigner(author, name);
+            var signer = new LineSigner(author, new SelfName(name));
             int count = Math.Min(Protocol.MaxBatchLines, to - first + 1);
             for (int i = 0; i < count; i++)
                 signer.Add(new MessageId(author.NodeId, (ulong)(first + i)), TestNetwork.Now, Encoding.ASCII.GetBytes($"flood {first + i}"));

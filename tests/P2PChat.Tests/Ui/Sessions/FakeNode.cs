@@ -43,6 +43,15 @@ internal sealed class FakeNode(string name = "me") : ISessionNode
             _private.Add((to, text));
     }
 
+    /// <summary>Takes the name as a real node would (TextRules), or says why not.</summary>
+    public string? Rename(string newName)
+    {
+        if (!P2PChat.Net.TextRules.IsValidName(System.Text.Encoding.UTF8.GetBytes(newName)))
+            return P2PChat.Net.TextRules.ExplainBadName(newName) ?? "invalid name";
+        Name = newName;
+        return null;
+    }
+
     public Task<bool> LeaveAsync()
     {
         _left.TrySetResult();

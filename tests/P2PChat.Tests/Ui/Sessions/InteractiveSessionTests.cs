@@ -190,4 +190,37 @@ public class InteractiveSessionTests
         rig.Keys.Enter(":)");
         await rig.ShowsAsync("me: :)");
     }
+
+    [Test]
+    public async Task Nick_renames_us_everywhere_we_are_shown_and_a_bad_name_changes_nothing()
+    {
+        await using SessionRig rig = await SessionRig.StartAsync(width: 80);
+        rig.Keys.Enter(":nick zed");
+        await rig.ShowsAsync("* you are now zed");
+        await rig.ShowsAsync(screen => screen[^2].StartsWith(" zed | listening", StringComparison.Ordinal), "the status bar under the new name");
+        await Assert.That(rig.Node.Name).IsEqualTo("zed");
+        rig.Keys.Enter("hi, I am zed");
+        await rig.ShowsAsync("09:41 zed: hi, I am zed");
+        rig.Hear("bob", "hello @zed");
+        await rig.ShowsAsync("bob: hello @zed");
+        string[] screen = rig.Terminal.Screen();
+        int row = Array.FindIndex(screen, r => r.Contains("bob: hello @zed", StringComparison.Ordinal));
+        await Assert.That(rig.Terminal.StyleAt(row, screen[row].IndexOf("hello", StringComparison.Ordinal))).Contains("7")
+            .Because("@zed mentions us now");
+
+        rig.Keys.Enter(":nick " + new string('x', 40));
+        await rig.ShowsAsync("* name not changed:");
+        rig.Keys.Enter(":nick");
+        await rig.ShowsAsync("* usage: :nick NEW");
+        await Assert.That(rig.Node.Name).IsEqualTo("zed");
+    }
+
+    [Test]
+    public async Task Someone_else_renaming_is_shown_as_old_is_now_new()
+    {
+        await using SessionRig rig = await SessionRig.StartAsync();
+        P2PChat.Net.MemberInfo bob = rig.Node.Add("bob", 0xb0b);
+        rig.Session.OnMemberRenamed(bob with { Name = "rob\u001b[2J" }, "bob");
+        await rig.ShowsAsync("* bob is now rob^[[2J");
+    }
 }
