@@ -28,7 +28,7 @@ if (one is int seed)
     try
     {
         SimResult result = SimScenario.Run(seed, trace);
-        Console.WriteLine($"seed {seed}: ok ({result.Nodes} nodes, {result.Live} live, {result.Lines} lines, {result.Events} events, digest {result.Digest})");
+        Console.WriteLine($"seed {seed}: ok ({result.Nodes} nodes, {result.Live} live, {result.Lines} lines, {result.Renames} renames, {result.Events} events, digest {result.Digest})");
         return 0;
     }
     catch (SimFailure failure)

@@ -15,7 +15,7 @@ public sealed class FaultToleranceTests
 
     /// <summary>A peer's links go quiet for 3 s before it is declared dead, plus a 250 ms timer tick (docs/PROTOCOL.md),
     /// plus slack for a busy 2-core machine.</summary>
-    private static readonly TimeSpan DetectionLimit = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DetectionLimit = TimeSpan.FromSeconds(8);
 
     /// <summary>Reconnect backoff is capped at 8 s, jittered up to 12 s: a restarted peer may wait that long.</summary>
     private static readonly TimeSpan RejoinDeadline = TimeSpan.FromSeconds(30);

@@ -90,12 +90,14 @@ public class FloodTopologyTests
     [Test]
     public async Task Node_that_leaves_gracefully_is_noticed_and_its_last_messages_arrive()
     {
-        using TestNetwork network = TestNetwork.Start(2);
+        // A confirmed leave needs the peer to read everything within the drain timeout: 5 s, not the suite's 0.5 s, so a
+        // stalled test host cannot turn it into an unconfirmed one.
+        using TestNetwork network = TestNetwork.Start(2, (_, o) => o with { DrainTimeout = TimeSpan.FromSeconds(5) });
         await network.ConnectAll([(1, 0)]);
 
         for (int i = 0; i < 20; i++)
             network.Nodes[1].Say($"last words {i}", TestNetwork.Now);
-        bool confirmed = await network.Nodes[1].LeaveAsync().WaitAsync(TestNetwork.Deadline);
+        bool confirmed = await network.Nodes[1].LeaveAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
         await Assert.That(confirmed).IsTrue();
         await Eventually.WaitUntil(() => network.Sinks[0].Left.Length == 1, TestNetwork.Deadline, "n0 to report that n1 left");

@@ -104,6 +104,15 @@ internal sealed partial class NodeHost : SimHost
         AfterCore();
     }
 
+    /// <summary>:nick: the node takes <paramref name="name"/>; every live roster must end up with it (SimInvariants).</summary>
+    public void Rename(string name)
+    {
+        if (Core.Rename(name, Net.Now) is { } refused)
+            throw new InvalidOperationException($"{Label} could not take the name {name}: {refused}");
+        Net.Trace($"{Label} is now {name}");
+        AfterCore();
+    }
+
     /// <summary>:msg to <paramref name="to"/>, if this node's roster has it online (else nothing is said).</summary>
     public void SayPrivate(NodeHost to, string text)
     {

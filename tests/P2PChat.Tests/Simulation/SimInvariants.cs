@@ -9,7 +9,7 @@
 // said by a node that is still alive shown by every other live node, except lines said before it joined: at or
 // below its horizon for the sender, or said before its first link opened (its history source may not have had them
 // yet: it may be a newcomer itself), and lines older than the newest LogCapacity said in the whole run (no log can
-// replay them any more); each live node's roster lists exactly the other live nodes.
+// replay them any more); each live node's roster lists exactly the other live nodes, under the names they have now.
 using P2PChat.Net;
 
 namespace P2PChat.Tests.Simulation;
@@ -218,6 +218,9 @@ internal static class SimInvariants
                 string absent = string.Join(",", live.Where(h => expected.Contains(h.NodeId) && !roster.Contains(h.NodeId)).Select(h => h.Label));
                 throw new SimFailure(seed, "roster", $"{host.Label}'s roster: missing [{absent}], extra [{extra}]");
             }
+            foreach (MemberInfo member in host.Core.Presence.Members())
+                if (live.First(h => h.NodeId == member.NodeId).Core.Name is var name && member.Name != name)
+                    throw new SimFailure(seed, "roster", $"{host.Label}'s roster calls {member.NodeId:x16} '{member.Name}'; it is '{name}' now");
         }
     }
 }

@@ -1,8 +1,8 @@
 // One random run, all of it drawn from its seed: 3 to 30 nodes join through live peers, then a chaos phase of
 // partitions, kill -9 (restarted at the same or a new address, or given up), SIGSTOP pauses, clean exits, aborted
 // links, newcomers and lines said at random moments; then every fault heals and a quiet period follows in which
-// each live node says one final line. SimInvariants judges the outcome; the first broken invariant throws
-// SimFailure. Same seed, same run, byte for byte.
+// each live node says one final line. Now and then a node renames itself (:nick) instead of saying a line. SimInvariants
+// judges the outcome; the first broken invariant throws SimFailure. Same seed, same run, byte for byte.
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -24,16 +24,19 @@ internal sealed class SimScenario
     private readonly int _seed;
     private readonly SimNetwork _net;
     private readonly Random _rng;
+    private readonly Random _renames; // apart from _rng, so renames left the other draws of every older seed as they were
     private readonly List<NodeHost> _all = [];
     private readonly int _maxQueueBytes;
     private int _nextAddress;
     private int _lines;
+    private int _renamed;
 
     public SimScenario(int seed, TextWriter? trace = null, bool patchInboundHello = true)
     {
         _seed = seed;
         _net = new SimNetwork(seed, trace) { WindowBytes = 64 * 1024 << new Random(seed).Next(5), PatchInboundHello = patchInboundHello };
         _rng = _net.Random;
+        _renames = new Random(seed ^ 0x6e69636b);
         _maxQueueBytes = _rng.Next(3) == 0 ? 256 * 1024 : PeerConnection.DefaultMaxQueueBytes;
     }
 
@@ -72,7 +75,7 @@ internal sealed class SimScenario
         _net.Events.RunUntil(chaosEnd + QuietMs);
 
         SimInvariants.Check(_seed, _all);
-        return new SimResult(_seed, _all.Count, _all.Count(h => h.Live), _lines, _net.Events.Executed, _net.Now, Digest());
+        return new SimResult(_seed, _all.Count, _all.Count(h => h.Live), _lines, _net.Events.Executed, _net.Now, Digest(), _renamed);
     }
 
     private void StartForger()
@@ -123,6 +126,11 @@ internal sealed class SimScenario
     {
         if (host is null || !host.Live || host.Paused)
             return;
+        if (_renames.Next(25) == 0)
+        {
+            host.Rename($"{host.Label}.{_renames.Next(1000)}");
+            _renamed++;
+        }
         // One line in six goes to one member alone (:msg), if the sender knows another member online.
         if (_rng.Next(6) == 0 && PickLive(announced: true) is { } to && to != host)
             host.SayPrivate(to, $"private line {++_lines} from {host.Label}");
