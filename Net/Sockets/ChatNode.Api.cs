@@ -23,14 +23,7 @@ internal sealed partial class ChatNode
         }
         else
         {
-            try
-            {
-                addresses = await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
-            }
-            catch (SocketException)
-            {
-                throw new ChatNetworkException($"cannot resolve host '{host}'");
-            }
+            addresses = await HostResolver.ResolveAsync(host, HostResolver.StaticBuild, cancel).ConfigureAwait(false);
             if (addresses.Length == 0)
                 throw new ChatNetworkException($"cannot resolve host '{host}': it has no address");
         }

@@ -1,0 +1,97 @@
+// Host names to addresses for JoinAsync. The dynamic build asks the system resolver (getaddrinfo), which follows
+// /etc/nsswitch.conf with the host's own NSS modules. The static build (build.sh --release) cannot: a static glibc
+// that meets a module other than its built-in "files" and "dns" on the hosts line of nsswitch.conf (sss on university
+// logins, mdns4_minimal on Ubuntu desktops, myhostname, resolve) loads that module and the host's shared libc into
+// itself and dies without a message (SIGSEGV on Debian 12, SIGFPE on 13, an assertion on 11). So the static build
+// reads /etc/hosts itself first, uses getaddrinfo only where the hosts line names nothing but files and dns, and
+// otherwise refuses the name in one line (an IP address, or the name in /etc/hosts, still works).
+using System.Net;
+using System.Net.Sockets;
+
+namespace P2PChat.Net;
+
+internal static class HostResolver
+{
+    /// <summary>Set in the static build's runtime configuration (p2pchat.csproj).</summary>
+    public static bool StaticBuild => AppContext.TryGetSwitch("P2PChat.StaticBuild", out bool on) && on;
+
+    /// <summary>The services glibc has built in, which a static binary can use without loading anything.</summary>
+    private static readonly string[] BuiltIn = ["files", "dns"];
+
+    public static async Task<IPAddress[]> ResolveAsync(string host, bool staticBuild, CancellationToken cancel,
+        string hostsPath = "/etc/hosts", string nsswitchPath = "/etc/nsswitch.conf")
+    {
+        if (staticBuild)
+        {
+            IPAddress[] listed = FromHostsFile(ReadOrEmpty(hostsPath), host);
+            if (listed.Length > 0)
+                return listed;
+            if (ForeignServices(ReadOrEmpty(nsswitchPath)) is [_, ..] foreign)
+                throw new ChatNetworkException($"cannot resolve host '{host}' in the static build: {nsswitchPath} sends host lookups "
+                    + $"through {string.Join(", ", foreign)}, which only the dynamic build can load; give an IP address, "
+                    + "list the name in /etc/hosts, or run the dynamic p2pchat");
+        }
+        try
+        {
+            return await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);
+        }
+        catch (SocketException)
+        {
+            throw new ChatNetworkException($"cannot resolve host '{host}'");
+        }
+    }
+
+    /// <summary>The addresses /etc/hosts (its text) gives <paramref name="host"/>: every line "ADDRESS NAME ALIASES...",
+    /// names compared without case, "#" starting a comment.</summary>
+    public static IPAddress[] FromHostsFile(string text, string host)
+    {
+        var found = new List<IPAddress>();
+        foreach (string raw in text.Split('\n'))
+        {
+            int hash = raw.IndexOf('#');
+            string[] words = (hash >= 0 ? raw[..hash] : raw).Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length < 2 || !IPAddress.TryParse(words[0], out IPAddress? address))
+                continue;
+            for (int i = 1; i < words.Length; i++)
+                if (string.Equals(words[i], host, StringComparison.OrdinalIgnoreCase) && !found.Contains(address))
+                    found.Add(address);
+        }
+        return [.. found];
+    }
+
+    /// <summary>The services on the hosts line of nsswitch.conf (its text) other than the built-in ones, in order;
+    /// empty when there is no hosts line (glibc then uses dns and files).</summary>
+    public static string[] ForeignServices(string text)
+    {
+        foreach (string raw in text.Split('\n'))
+        {
+            int hash = raw.IndexOf('#');
+            string line = (hash >= 0 ? raw[..hash] : raw).Trim();
+            if (!line.StartsWith("hosts:", StringComparison.Ordinal))
+                continue;
+            var foreign = new List<string>();
+            int depth = 0; // inside [NOTFOUND=return]-like actions, which are not services
+            foreach (string word in line["hosts:".Length..].Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                bool action = depth > 0 || word.StartsWith('[');
+                depth += word.Count(c => c == '[') - word.Count(c => c == ']');
+                if (!action && !BuiltIn.Contains(word) && !foreign.Contains(word))
+                    foreign.Add(word);
+            }
+            return [.. foreign];
+        }
+        return [];
+    }
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+}
