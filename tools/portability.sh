@@ -32,9 +32,9 @@ root() {
   if [ ! -f "$dir/.complete" ]; then
     rm -rf "$dir"
     mkdir -p "$cache"
-    say "making the $suite root (once; cached in $dir)"
+    say "making the $suite root (once; cached in $dir)" >&2
     debootstrap --variant=minbase --include=libnss-sss,libnss-mdns "$suite" "$dir" "$mirror" >"$cache/debootstrap-root-$suite.log" 2>&1 \
-      || { say "debootstrap $suite failed: see $cache/debootstrap-root-$suite.log"; exit 1; }
+      || { say "debootstrap $suite failed: see $cache/debootstrap-root-$suite.log" >&2; exit 1; }
     touch "$dir/.complete"
   fi
   echo "$dir"

@@ -106,11 +106,7 @@ public sealed partial class TerminalTests
     {
         Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
         int port = LoopbackPort.Free();
-        await using TmuxSession alice = await TmuxSession.StartAsync("PS1='$ ' bash --norc --noprofile -i");
-        await alice.TypeAsync($"{TmuxSession.Quote(NativeBinary.Path)} alice --bind 127.0.0.1 --port {port} 2>/dev/null; echo \"exit $?\"");
-        await alice.PressAsync("Enter");
-        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("alice listening on 127.0.0.1 port", StringComparison.Ordinal)),
-            "the chat's screen");
+        await using TmuxSession alice = await StartAliceInAShellAsync(port, " 2>/dev/null; echo \"exit $?\"");
         using (Process kill = Process.Start("pkill", ["-TERM", "-f", $"alice --bind 127.0.0.1 --port {port}"]))
             await kill.WaitForExitAsync();
         await WaitForScreenAsync(alice, rows => rows.Any(row => row.TrimEnd() == "exit 0"), "'exit 0' in the shell");
@@ -121,12 +117,7 @@ public sealed partial class TerminalTests
     public async Task Ctrl_Z_gives_the_shell_its_screen_back_and_fg_brings_the_chat_back_redrawn()
     {
         Skip.When(!TmuxSession.IsInstalled, "tmux not installed");
-        int port = LoopbackPort.Free();
-        await using TmuxSession alice = await TmuxSession.StartAsync("PS1='$ ' bash --norc --noprofile -i");
-        await alice.TypeAsync($"{TmuxSession.Quote(NativeBinary.Path)} alice --bind 127.0.0.1 --port {port}");
-        await alice.PressAsync("Enter");
-        await WaitForScreenAsync(alice, rows => rows.Any(row => row.Contains("alice listening on 127.0.0.1 port", StringComparison.Ordinal)),
-            "the chat's screen");
+        await using TmuxSession alice = await StartAliceInAShellAsync(LoopbackPort.Free());
         await Assert.That(await alice.FormatAsync("#{alternate_on}")).IsEqualTo("1");
 
         await alice.PressAsync("C-z");
@@ -277,6 +268,26 @@ public sealed partial class TerminalTests
         string leftOnScreen = string.Join(" / ", (await alice.ScreenAsync()).Where(row => row.Trim().Length > 0).Select(row => row.TrimEnd()));
         await Assert.That(leftOnScreen).IsEqualTo("[exited 0]").Because("the user's screen, blank before p2pchat ran, comes back without any chat UI");
         await bob.WaitForStderrAsync(line => line == "p2pchat: alice left (quit)", "'p2pchat: alice left (quit)'");
+    }
+
+    /// <summary>A shell in tmux that runs alice on 127.0.0.1 <paramref name="port"/> (with <paramref name="after"/> on
+    /// the command line); returns once her chat is on the screen.</summary>
+    private static async Task<TmuxSession> StartAliceInAShellAsync(int port, string after = "")
+    {
+        TmuxSession shell = await TmuxSession.StartAsync("PS1='$ ' bash --norc --noprofile -i");
+        try
+        {
+            await shell.TypeAsync($"{TmuxSession.Quote(NativeBinary.Path)} alice --bind 127.0.0.1 --port {port}{after}");
+            await shell.PressAsync("Enter");
+            await WaitForScreenAsync(shell, rows => rows.Any(row => row.Contains("alice listening on 127.0.0.1 port", StringComparison.Ordinal)),
+                "the chat's screen");
+            return shell;
+        }
+        catch
+        {
+            await shell.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts alice on 127.0.0.1 with a free port and returns once her status bar shows it.</summary>

@@ -1,6 +1,7 @@
 // The one table of chat commands (ChatCommands) as each front end meets it: what is a command and what is a message,
 // :help and Tab completion read from the table, commands that belong to one surface only, and :clear on the screen.
-// Commands that need a running node (:peers, :msg, :whois NAME) are covered end to end (TerminalTests, PrivateLineTests).
+// Commands that need a node (:peers, :msg, :nick) run against a fake one in Sessions/InteractiveSessionTests, and end to
+// end in TerminalTests and PrivateLineTests.
 using P2PChat.Net;
 using P2PChat.Net.Identity;
 using P2PChat.Ui;
