@@ -40,10 +40,15 @@ internal static class ChatApp
             await Console.Error.WriteLineAsync($"p2pchat: {failure}");
             return 1;
         }
-        using var terminal = new ConsoleTerminal();
-        using IKeySource keySource = OperatingSystem.IsLinux()
+        int code;
+        using (var terminal = new ConsoleTerminal())
+        using (IKeySource keySource = OperatingSystem.IsLinux()
             ? new RawKeySource(mouseWheel: Environment.GetEnvironmentVariable("P2PCHAT_MOUSE") == "1")
-            : new ConsoleKeySource();
-        return await session.RunAsync(new NodeFacade(node), terminal, keySource, cancel);
+            : new ConsoleKeySource())
+        {
+            code = await session.RunAsync(new NodeFacade(node), terminal, keySource, cancel);
+        }
+        await node.LeaveAsync(); // with the user's screen and cooked mode back
+        return code;
     }
 }

@@ -34,7 +34,4 @@ internal interface ISessionNode
     /// <summary>Takes <paramref name="name"/> as ours from now on; everyone is told. Returns why not (an invalid name,
     /// in words for the user), else null.</summary>
     string? Rename(string name);
-
-    /// <summary>Leaves: a BYE to everyone, then waits (bounded) for the neighbours to have read everything.</summary>
-    Task<bool> LeaveAsync();
 }

@@ -25,7 +25,8 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
     private bool _quit;
 
     /// <summary>Runs the UI until the user quits, input ends (the terminal went away) or <paramref name="cancel"/> (a
-    /// signal); then leaves the network. The node has been started and the terminal set up by the caller.</summary>
+    /// signal). The caller has started the node and set up the terminal; it gives the user's screen back and then
+    /// leaves the network (a leave waits for the neighbours, which the user should not watch on a frozen screen).</summary>
     public async Task<int> RunAsync(ISessionNode node, ISessionTerminal terminal, IKeySource keys, CancellationToken cancel)
     {
         _node = node;
@@ -64,7 +65,6 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
         {
             terminal.Resized -= onResize;
         }
-        await node.LeaveAsync();
         return 0;
     }
 

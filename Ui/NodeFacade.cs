@@ -24,6 +24,4 @@ internal sealed class NodeFacade(ChatNode node) : ISessionNode
     public void SayPrivate(ulong to, string text, long timeMs) => node.SayPrivate(to, text, timeMs);
 
     public string? Rename(string name) => node.Rename(name);
-
-    public Task<bool> LeaveAsync() => node.LeaveAsync();
 }

@@ -1,4 +1,4 @@
-// A node for whole-session tests (ISessionNode): records what the session said and whether it left; who is online and
+// A node for whole-session tests (ISessionNode): records what the session said and its new name; who is online and
 // who is linked is whatever the test sets. Thread-safe: the session calls it from its loop, the test reads it.
 using System.Net;
 using P2PChat.Net;
@@ -11,7 +11,6 @@ internal sealed class FakeNode(string name = "me") : ISessionNode
     private readonly Lock _lock = new();
     private readonly List<string> _said = [];
     private readonly List<(ulong To, string Text)> _private = [];
-    private readonly TaskCompletionSource _left = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Name { get; set; } = name;
 
@@ -52,12 +51,6 @@ internal sealed class FakeNode(string name = "me") : ISessionNode
         return null;
     }
 
-    public Task<bool> LeaveAsync()
-    {
-        _left.TrySetResult();
-        return Task.FromResult(true);
-    }
-
     /// <summary>Lines said to everyone, in order.</summary>
     public string[] Said
     {
@@ -76,8 +69,6 @@ internal sealed class FakeNode(string name = "me") : ISessionNode
                 return [.. _private];
         }
     }
-
-    public bool Left => _left.Task.IsCompleted;
 
     /// <summary>A member as its presence would describe it, and as a neighbour.</summary>
     public MemberInfo Add(string member, ulong id, bool linked = false)
