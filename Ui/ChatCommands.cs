@@ -84,7 +84,7 @@ internal static class ChatCommands
 
     private static void Private(ICommandHost host, string rest)
     {
-        string result = PrivateCommand.Run(host.Node, host.Names, rest, out bool sent);
+        string result = PrivateCommand.Run(host.Node, host.Names, rest, host.NowMs, out bool sent);
         if (sent)
             host.ShowOwn(result);
         else

@@ -13,6 +13,9 @@ internal interface ICommandHost
     /// <summary>Names and keys seen, for labels and :whois; null where identities are not kept.</summary>
     NameBook? Names { get; }
 
+    /// <summary>The session's clock, Unix milliseconds: the time a command's line is said with.</summary>
+    long NowMs { get; }
+
     /// <summary>Where the command runs: :help lists what works there.</summary>
     CommandSurface Surface { get; }
 

@@ -122,13 +122,17 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
 
     CommandSurface ICommandHost.Surface => CommandSurface.FullScreen;
 
+    long ICommandHost.NowMs => NowMs;
+
+    private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
     void ICommandHost.Info(string text) => Info(text);
 
     void ICommandHost.ShowOwn(string text) => ShowOwn(text);
 
     void ICommandHost.SayAction(string action)
     {
-        _node!.Say(ActionText.Make(action), clock.GetUtcNow().ToUnixTimeMilliseconds());
+        _node!.Say(ActionText.Make(action), NowMs);
         ShowOwn(TextSanitizer.Sanitize(action), action: true);
     }
 
@@ -149,7 +153,7 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
             return;
         foreach (string chunk in TextChunker.Split(line))
         {
-            _node!.Say(chunk, clock.GetUtcNow().ToUnixTimeMilliseconds());
+            _node!.Say(chunk, NowMs);
             ShowOwn(TextSanitizer.Sanitize(chunk));
         }
     }

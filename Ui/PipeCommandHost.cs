@@ -20,7 +20,9 @@ internal sealed class PipeCommandHost(ISessionNode node, NameBook? names, PipeWr
 
     public void ShowOwn(string text) => writer.Info(text);
 
-    public void SayAction(string action) => node.Say(ActionText.Make(action), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    public long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public void SayAction(string action) => node.Say(ActionText.Make(action), NowMs);
 
     public void Renamed(string name)
     {

@@ -12,7 +12,7 @@ internal static class PrivateCommand
 
     /// <summary>Says <paramref name="rest"/>'s text to the member its first word names.</summary>
     /// <param name="rest">What followed ":msg ", trimmed: "NAME text".</param>
-    public static string Run(ISessionNode node, NameBook? names, string rest, out bool sent)
+    public static string Run(ISessionNode node, NameBook? names, string rest, long nowMs, out bool sent)
     {
         sent = false;
         int space = rest.IndexOf(' ');
@@ -33,7 +33,7 @@ internal static class PrivateCommand
             return $"{matches.Count} users online are called {TextSanitizer.Sanitize(who)}: write {TextSanitizer.Sanitize(who)}#xxxx (see :whois {TextSanitizer.Sanitize(who)})";
         try
         {
-            node.SayPrivate(matches[0].NodeId, text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            node.SayPrivate(matches[0].NodeId, text, nowMs);
         }
         catch (ArgumentException e)
         {

@@ -22,6 +22,8 @@ public class ChatCommandsTests
 
         public CommandSurface Surface => surface;
 
+        public long NowMs => 1_700_000_000_000;
+
         public void Info(string text) => Shown.Add(text);
 
         public void ShowOwn(string text) => Shown.Add("own: " + text);
