@@ -28,6 +28,8 @@ public class RenameTests
         await Assert.That(Names(network.Nodes[0])).IsEqualTo("n1,nova");
         await Eventually.WaitUntil(() => network.Sinks[0].Messages.Contains("nova: after"), Presence, "nova's line at n0", network.ToString);
         await Assert.That(network.Sinks[0].Messages).Contains("n2: before").Because("a line keeps the name it was signed with");
+        // n1 hears of it on its own event thread, maybe after n0 does: wait for it, then count.
+        await Eventually.WaitUntil(() => network.Sinks[1].Presence.Contains("n2>nova"), Presence, "n1 to be told n2 is now nova", network.ToString);
         await Assert.That(network.Sinks[1].Presence.Count(p => p == "n2>nova")).IsEqualTo(1).Because(network.Sinks[1].ToString());
     }
 
