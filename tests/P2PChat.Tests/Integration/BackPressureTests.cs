@@ -63,6 +63,9 @@ public class BackPressureTests
     private static string Summary(TestNetwork network) => string.Join("; ", network.Sinks.Select(s =>
         $"{s.Owner}: {s.MessageCount} messages, left [{string.Join(", ", s.Left)}], notices [{string.Join(", ", s.Notices)}]"));
 
+    /// <summary>Every node's links, queues and holds: where a stalled flood is stuck.</summary>
+    private static string FlowStates(TestNetwork network) => string.Join("\n", network.Nodes.Select(n => n.FlowState()));
+
     private static int FloodLinesAt(RecordingSink sink) => sink.Messages.Count(m => m.StartsWith("flood: flood ", StringComparison.Ordinal));
 
     [Test]
@@ -87,11 +90,18 @@ public class BackPressureTests
         {
             network.Nodes[2].Resume();
         }
-        await flood.WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await flood.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or TimeoutException)
+        {
+            throw new InvalidOperationException($"the flood stopped: {e.Message}\n{Summary(network)}\n{FlowStates(network)}", e);
+        }
 
         await Eventually.WaitUntil(() => FloodLinesAt(network.Sinks[2]) == lines && FloodLinesAt(network.Sinks[0]) == lines,
             TimeSpan.FromSeconds(60), $"n0 and n2 to show all {lines} flood lines",
-            () => $"n0 {FloodLinesAt(network.Sinks[0])}, n2 {FloodLinesAt(network.Sinks[2])}");
+            () => $"n0 {FloodLinesAt(network.Sinks[0])}, n2 {FloodLinesAt(network.Sinks[2])}\n{FlowStates(network)}");
         foreach (int honest in new[] { 0, 2 })
         {
             await Assert.That(network.Sinks[honest].Left).IsEmpty().Because(network.Sinks[honest].ToString());
@@ -163,8 +173,8 @@ public class BackPressureTests
         await Assert.That(FloodLinesAt(network.Sinks[2])).IsLessThan(lines);
 
         await Eventually.WaitUntil(() => FloodLinesAt(network.Sinks[2]) == lines, TimeSpan.FromSeconds(30),
-            $"n2 to show all {lines} flood lines in the end", () => $"n2 {FloodLinesAt(network.Sinks[2])}");
-        await Assert.That(network.Sinks[2].Left).IsEmpty();
+            $"n2 to show all {lines} flood lines in the end", () => $"n2 {FloodLinesAt(network.Sinks[2])}\n{FlowStates(network)}");
+        await Assert.That(network.Sinks[2].Left).IsEmpty().Because(FlowStates(network));
         await Assert.That(victim.DirectPeerCount).IsEqualTo(3);
         // The user of n1 can see who was held back, and nobody else is named.
         string held = P2PChat.Ui.PeerReport.Lines(new P2PChat.Ui.NodeFacade(victim))[^1];
