@@ -28,8 +28,19 @@ internal static class Program
         // it, 310 ms without). Read when the thread pool starts, which is after this.
         if (Environment.GetEnvironmentVariable(SpinLimit) is null)
             Environment.SetEnvironmentVariable(SpinLimit, "0");
+        // .NET finds terminfo under HOME and, without HOME, asks the passwd database, the first time anything is written
+        // while a terminal is attached, even an error line: in an empty root that threw IOException and aborted, and in
+        // the static build a passwd line naming an NSS module (sss, for a user /etc/passwd does not list) would crash
+        // it. So .NET gets a HOME; our own code still sees the one the user gave (UserEnvironment).
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")))
+        {
+            s_userEnvironment = static name => name == "HOME" ? null : Environment.GetEnvironmentVariable(name);
+            Environment.SetEnvironmentVariable("HOME", "/");
+        }
         return RunAsync(args, Console.Out, Console.Error);
     }
+
+    private static Func<string, string?> s_userEnvironment = Environment.GetEnvironmentVariable;
 
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
     private const string SpinLimit = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
@@ -67,7 +78,7 @@ internal static class Program
                 await stderr.WriteLineAsync("p2pchat: give --room-file or --room-prompt, not both");
                 return ExitUsage;
             }
-            if (KeyLoader.TryLoad(options, Environment.GetEnvironmentVariable, out P2PChat.Net.NodeKeys keys, out P2PChat.Net.Identity.KnownPeers? known,
+            if (KeyLoader.TryLoad(options, s_userEnvironment, out P2PChat.Net.NodeKeys keys, out P2PChat.Net.Identity.KnownPeers? known,
                     out string? created) is { } keyError)
             {
                 await stderr.WriteLineAsync($"p2pchat: {keyError}");

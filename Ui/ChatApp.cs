@@ -10,11 +10,6 @@ internal static class ChatApp
 {
     public static Task<int> RunAsync(LaunchOptions options, CancellationToken cancel)
     {
-        // .NET looks for terminfo under HOME and, without HOME, asks the passwd database: in an empty root that threw
-        // IOException, and in the static build a passwd line naming an NSS module (sss) would crash it. The identity
-        // has been found already (KeyLoader, which says plainly when neither XDG_CONFIG_HOME nor HOME is set).
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")))
-            Environment.SetEnvironmentVariable("HOME", "/");
         if (Console.IsInputRedirected || Console.IsOutputRedirected || options.Json)
         {
             return new PipeSession(options, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error).RunAsync(cancel);

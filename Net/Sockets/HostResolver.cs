@@ -3,8 +3,9 @@
 // that meets a module other than its built-in "files" and "dns" on the hosts line of nsswitch.conf (sss on university
 // logins, mdns4_minimal on Ubuntu desktops, myhostname, resolve) loads that module and the host's shared libc into
 // itself and dies without a message (SIGSEGV on Debian 12, SIGFPE on 13, an assertion on 11). So the static build
-// reads /etc/hosts itself first, uses getaddrinfo only where the hosts line names nothing but files and dns, and
-// otherwise refuses the name in one line (an IP address, or the name in /etc/hosts, still works).
+// never calls getaddrinfo: it reads /etc/hosts, then asks the DNS servers of /etc/resolv.conf itself (DnsClient), as
+// Go's pure resolver does. Only what a module alone could answer is refused, in one line: a ".local" name where the
+// hosts line sends it to mDNS.
 using System.Net;
 using System.Net.Sockets;
 
@@ -19,17 +20,19 @@ internal static class HostResolver
     private static readonly string[] BuiltIn = ["files", "dns"];
 
     public static async Task<IPAddress[]> ResolveAsync(string host, bool staticBuild, CancellationToken cancel,
-        string hostsPath = "/etc/hosts", string nsswitchPath = "/etc/nsswitch.conf")
+        string hostsPath = "/etc/hosts", string nsswitchPath = "/etc/nsswitch.conf", string resolvPath = "/etc/resolv.conf", int dnsPort = 53)
     {
         if (staticBuild)
         {
             IPAddress[] listed = FromHostsFile(ReadOrEmpty(hostsPath), host);
             if (listed.Length > 0)
                 return listed;
-            if (ForeignServices(ReadOrEmpty(nsswitchPath)) is [_, ..] foreign)
-                throw new ChatNetworkException($"cannot resolve host '{host}' in the static build: {nsswitchPath} sends host lookups "
-                    + $"through {string.Join(", ", foreign)}, which only the dynamic build can load; give an IP address, "
-                    + "list the name in /etc/hosts, or run the dynamic p2pchat");
+            if (host.TrimEnd('.').EndsWith(".local", StringComparison.OrdinalIgnoreCase)
+                && ForeignServices(ReadOrEmpty(nsswitchPath)).FirstOrDefault(s => s.StartsWith("mdns", StringComparison.Ordinal)) is { } mdns)
+                throw new ChatNetworkException($"cannot resolve host '{host}' in the static build: {nsswitchPath} sends .local names "
+                    + $"to {mdns} (multicast DNS), which only the dynamic build can load; give an IP address, list the name in "
+                    + "/etc/hosts, or run the dynamic p2pchat");
+            return await new DnsClient(ResolvConf.Parse(ReadOrEmpty(resolvPath)), dnsPort).ResolveAsync(host, cancel).ConfigureAwait(false);
         }
         try
         {
