@@ -7,11 +7,22 @@ namespace P2PChat.Net;
 
 internal sealed partial class NodeCore
 {
+    /// <summary>A gap between two ticks longer than this is our own stall (a loaded machine, a starved thread pool, a
+    /// stopped process), not our peers' silence.</summary>
+    public const long StallAfterMs = 1000;
+
+    /// <summary>When Tick last ran (long.MinValue: never).</summary>
+    private long _lastTick = long.MinValue;
+
+    /// <summary>Milliseconds of our own stalls not counted against our links' silence (ForgiveOwnStall).</summary>
+    public long StalledMs { get; private set; }
+
     /// <summary>Four times a second: deadlines of links, heartbeats, presence, membership, held lines and repairs.</summary>
     public void Tick(long now)
     {
         long deadAfter = (long)Options.DeadAfter.TotalMilliseconds;
         long heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
+        ForgiveOwnStall(now);
         _snapshot.Clear();
         _snapshot.AddRange(_links.All);
         foreach (CoreLink link in _snapshot)
@@ -55,6 +66,24 @@ internal sealed partial class NodeCore
                 StartConnect(candidate.EndPoint, candidate, userJoin: false, now);
         }
         Settle(now);
+    }
+
+    /// <summary>When this tick comes more than StallAfterMs after the last one, we were not running: what our peers sent
+    /// meanwhile waits unread, and the pings we owed them were not sent. Their silence over that time is ours, so the
+    /// part of the gap beyond StallAfterMs is not counted against any link (on a full test host, a starved thread pool
+    /// ran no tick and no read for seconds, then the first tick closed live links as silent: a false death).
+    /// Bounded: ticks that are always late by a little still declare a dead peer, later by that much.</summary>
+    private void ForgiveOwnStall(long now)
+    {
+        long gap = _lastTick == long.MinValue ? 0 : now - _lastTick;
+        _lastTick = now;
+        if (gap <= StallAfterMs)
+            return;
+        long forgiven = gap - StallAfterMs;
+        StalledMs += forgiven;
+        foreach (CoreLink link in _links.All)
+            link.LastReceived = Math.Min(now, link.LastReceived + forgiven);
+        _presence.Roster.Postpone(forgiven);
     }
 
     private void ReportDueLeaves(long now)

@@ -136,6 +136,15 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             entry.ExpiresAt = Math.Max(entry.ExpiresAt, now + 3L * entry.IntervalMs + ExpirySlackMs);
     }
 
+    /// <summary>We were stalled for <paramref name="ms"/> (NodeCore.ForgiveOwnStall): announcements that came meanwhile
+    /// wait unread, so no online member's silence over that time counts.</summary>
+    public void Postpone(long ms)
+    {
+        foreach (Entry entry in _entries.Values)
+            if (!entry.Gone && entry.ExpiresAt < long.MaxValue - ms)
+                entry.ExpiresAt += ms;
+    }
+
     /// <summary>Declares silent members gone (returned, for the user to be told) and drops old tombstones.</summary>
     public List<Entry>? Expire(long now)
     {

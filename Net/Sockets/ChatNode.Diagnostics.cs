@@ -15,7 +15,7 @@ internal sealed partial class ChatNode
             DeliveryOrder order = _core.Flooding.Order;
             text.Append($"{Options.Name}: holds congestion {CongestionHolds} budget {BudgetHolds} order {OrderHolds}, ")
                 .Append($"order held {order.HeldCount} awaitingHistory {order.AwaitingHistory} late {order.Late} gapsSkipped {order.GapsSkipped}, ")
-                .Append($"lost {_core.Flooding.Gaps.Total}, dups {_core.Flooding.Duplicates}, stoppedEarly {_core.StoppedEarly} stoppedAhead {_core.StoppedAhead}; links:");
+                .Append($"lost {_core.Flooding.Gaps.Total}, dups {_core.Flooding.Duplicates}, stoppedEarly {_core.StoppedEarly} stoppedAhead {_core.StoppedAhead}, own stalls {_core.StalledMs} ms; links:");
             foreach (CoreLink link in _core.Links.Open)
             {
                 _connections.TryGetValue(link.Id, out PeerConnection? c);

@@ -13,8 +13,17 @@ public class PruningTests
     {
         using TestNetwork network = TestNetwork.Start(3);
         await network.ConnectAll([(1, 0), (2, 1), (2, 0)]);
-        await Assert.That(await network.EveryoneSaysOneMessage("warm-up")).IsEmpty();
-        long before = network.Nodes.Sum(n => n.DuplicatesReceived);
+        // Warm-up: the first duplicates make the prunes; on a loaded host a prune may still be in flight when the next
+        // round's lines cross it (a full run once counted 6 duplicates after one warm-up round). Until a round is clean.
+        long before = 0;
+        for (int round = 0; round < 10; round++)
+        {
+            long previous = network.Nodes.Sum(n => n.DuplicatesReceived);
+            await Assert.That(await network.EveryoneSaysOneMessage($"warm-up {round}")).IsEmpty();
+            before = network.Nodes.Sum(n => n.DuplicatesReceived);
+            if (round > 0 && before == previous)
+                break;
+        }
 
         for (int round = 0; round < 20; round++)
             await Assert.That(await network.EveryoneSaysOneMessage($"round {round}")).IsEmpty();

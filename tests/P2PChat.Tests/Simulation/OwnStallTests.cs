@@ -1,0 +1,63 @@
+// A machine that stops running us for a while (a full test host's starved thread pool, a suspended laptop, the whole
+// process group stopped) must not, when it runs again, close live links as silent: the silence was ours
+// (NodeCore.ForgiveOwnStall). A peer that stops while we run is still found dead in DeadAfter. In simulated time, so
+// the stall is exact and the first tick after it comes before any ping could.
+using System.Net;
+using P2PChat.Net;
+using P2PChat.Net.Crypto;
+
+namespace P2PChat.Tests.Simulation;
+
+public class OwnStallTests
+{
+    private static (SimNetwork Net, NodeHost[] Nodes) LineOfThree(int seed)
+    {
+        var net = new SimNetwork(seed, null);
+        var nodes = new List<NodeHost>();
+        for (int i = 0; i < 3; i++)
+        {
+            var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 0, (byte)(i + 2)]), 7000),
+                new NodeOptions($"s{i}") { TargetLinks = 0 }, NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))), 1 + net.Random.Next(20));
+            if (i > 0)
+                host.Join(nodes[i - 1].EndPoint);
+            nodes.Add(host);
+        }
+        net.Events.RunUntil(5000);
+        return (net, [.. nodes]);
+    }
+
+    private static string Links(NodeHost[] nodes) =>
+        string.Join("; ", nodes.Select(n => $"{n.Label}: {string.Join(",", n.Core.Links.Open.Select(l => l.Id))}"));
+
+    [Test]
+    [Arguments(1)]
+    [Arguments(2)]
+    [Arguments(3)]
+    public async Task A_stall_of_the_whole_machine_longer_than_dead_after_closes_no_link(int seed)
+    {
+        (SimNetwork net, NodeHost[] nodes) = LineOfThree(seed);
+        string before = Links(nodes);
+        await Assert.That(nodes[1].Core.Links.Open.Length).IsEqualTo(2);
+
+        foreach (NodeHost node in nodes)
+            node.Pause();
+        net.Events.RunUntil(net.Now + 10_000); // over three times DeadAfter
+        foreach (NodeHost node in nodes)
+            node.Resume();
+        net.Events.RunUntil(net.Now + 5000);
+
+        await Assert.That(Links(nodes)).IsEqualTo(before);
+        await Assert.That(nodes.Min(n => n.Core.StalledMs)).IsGreaterThanOrEqualTo(10_000 - NodeCore.StallAfterMs - 250);
+    }
+
+    [Test]
+    public async Task A_peer_that_stops_while_we_run_is_still_found_dead_within_dead_after()
+    {
+        (SimNetwork net, NodeHost[] nodes) = LineOfThree(4);
+        nodes[2].Pause();
+        long deadAfter = (long)new NodeOptions("x").DeadAfter.TotalMilliseconds;
+        net.Events.RunUntil(net.Now + deadAfter + 500);
+        await Assert.That(nodes[1].Core.Links.Open.Length).IsEqualTo(1).Because(Links(nodes));
+        await Assert.That(nodes[1].Core.StalledMs).IsEqualTo(0);
+    }
+}
