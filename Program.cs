@@ -31,7 +31,7 @@ internal static class Program
         // .NET finds terminfo under HOME and, without HOME, asks the passwd database, the first time anything is written
         // while a terminal is attached, even an error line: in an empty root that threw IOException and aborted, and in
         // the static build a passwd line naming an NSS module (sss, for a user /etc/passwd does not list) would crash
-        // it. So .NET gets a HOME; our own code still sees the one the user gave (UserEnvironment).
+        // it. So .NET gets a HOME; our own code still sees the one the user gave (s_userEnvironment).
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")))
         {
             s_userEnvironment = static name => name == "HOME" ? null : Environment.GetEnvironmentVariable(name);
@@ -40,6 +40,7 @@ internal static class Program
         return RunAsync(args, Console.Out, Console.Error);
     }
 
+    /// <summary>The environment as the user gave it (Main may have set HOME for .NET alone).</summary>
     private static Func<string, string?> s_userEnvironment = Environment.GetEnvironmentVariable;
 
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
