@@ -18,7 +18,7 @@ namespace P2PChat.Load;
 internal sealed class FloodAttack(IPEndPoint victim, int keyCount) : IAttack
 {
     private const string FlooderName = "flood";
-    private readonly byte[] _name = Encoding.UTF8.GetBytes(FlooderName);
+    private readonly SelfName _name = new(FlooderName);
     private NodeKeys _linkKeys = null!;
     private NodeKeys[] _authors = [];
     private ulong[] _sequences = [];

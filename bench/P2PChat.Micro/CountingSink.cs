@@ -58,6 +58,10 @@ internal sealed class CountingSink : IChatSink
 
     public void OnMemberLeft(MemberInfo member, Departure reason) => Interlocked.Decrement(ref _online);
 
+    public void OnMemberRenamed(MemberInfo member, string before)
+    {
+    }
+
     public void OnLinesLost(LostLines lost)
     {
     }

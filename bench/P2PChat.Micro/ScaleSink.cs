@@ -28,6 +28,10 @@ internal sealed class ScaleSink(DeliveryProbe probe, LinkTally links, int node) 
 
     public void OnMemberLeft(MemberInfo member, Departure reason) => Interlocked.Decrement(ref _online);
 
+    public void OnMemberRenamed(MemberInfo member, string before)
+    {
+    }
+
     public void OnLinesLost(LostLines lost)
     {
     }
