@@ -5,7 +5,6 @@
 // deadline in simulated time.
 using System.Net;
 using P2PChat.Net;
-using P2PChat.Net.Crypto;
 
 namespace P2PChat.Tests.Simulation;
 
@@ -14,15 +13,7 @@ internal static class LostLinesScenario
     public static (ulong Sender, List<LostLines>[] Reports) Run(int seed, ulong[] sequences, TextWriter? trace = null)
     {
         var net = new SimNetwork(seed, trace);
-        var nodes = new List<NodeHost>();
-        for (int i = 0; i < 3; i++)
-        {
-            var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 0, (byte)(i + 2)]), 7000),
-                new NodeOptions($"t{i}") { TargetLinks = 0 }, NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))), 1 + net.Random.Next(20));
-            if (i > 0)
-                host.Join(nodes[i - 1].EndPoint);
-            nodes.Add(host);
-        }
+        List<NodeHost> nodes = SimLine.Start(net, 3, "t");
         net.Events.RunUntil(5000);
         var sender = new SkippingHost(net, new IPEndPoint(new IPAddress([10, 0, 9, 9]), 7000), sequences) { LatencyMs = 2 };
         sender.Start(nodes[0].EndPoint);

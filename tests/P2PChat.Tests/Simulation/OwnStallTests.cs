@@ -2,9 +2,7 @@
 // process group stopped) must not, when it runs again, close live links as silent: the silence was ours
 // (NodeCore.ForgiveOwnStall). A peer that stops while we run is still found dead in DeadAfter. In simulated time, so
 // the stall is exact and the first tick after it comes before any ping could.
-using System.Net;
 using P2PChat.Net;
-using P2PChat.Net.Crypto;
 
 namespace P2PChat.Tests.Simulation;
 
@@ -13,15 +11,7 @@ public class OwnStallTests
     private static (SimNetwork Net, NodeHost[] Nodes) LineOfThree(int seed)
     {
         var net = new SimNetwork(seed, null);
-        var nodes = new List<NodeHost>();
-        for (int i = 0; i < 3; i++)
-        {
-            var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 0, (byte)(i + 2)]), 7000),
-                new NodeOptions($"s{i}") { TargetLinks = 0 }, NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))), 1 + net.Random.Next(20));
-            if (i > 0)
-                host.Join(nodes[i - 1].EndPoint);
-            nodes.Add(host);
-        }
+        List<NodeHost> nodes = SimLine.Start(net, 3, "s");
         net.Events.RunUntil(5000);
         return (net, [.. nodes]);
     }
