@@ -68,6 +68,9 @@ internal sealed partial class NodeCore
             link.LastReceived = Math.Max(link.LastReceived, now);
     }
 
+    /// <summary>How long link <paramref name="id"/> has brought nothing we handled (0 for no such link).</summary>
+    public long QuietFor(int id, long now) => _links.Find(id) is { } link ? now - link.LastReceived : 0;
+
     /// <summary>Moves the link's budget clock (CoreLink.BudgetClockMicros) on by what a frame cost: each signature check
     /// 1/VerifyRate s, each line 1/LineRate s. True when the link is now over its budget.</summary>
     private bool Charge(CoreLink link, long verifies, long lines, long now)

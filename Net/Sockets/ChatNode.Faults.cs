@@ -13,6 +13,12 @@ internal sealed partial class ChatNode
 
     internal bool IsPaused => _paused;
 
+    // Set by FallBehindOnReads: completed reads wait unprocessed while the timer runs on.
+    private volatile bool _readsBehind;
+
+    /// <summary>Completed reads wait unprocessed (Pause, or FallBehindOnReads).</summary>
+    internal bool ReadsPaused => _paused || _readsBehind;
+
     /// <summary>Cuts every link to <paramref name="node"/> at once, as a crash would (no drain, nothing flushed).</summary>
     internal void CutLinksTo(ulong node) => Input(() =>
     {
@@ -31,6 +37,18 @@ internal sealed partial class ChatNode
 
     /// <summary>Freezes the node: completed reads wait unprocessed, the timer does nothing.</summary>
     internal void Pause() => _paused = true;
+
+    /// <summary>The node stops handling what it reads while its timer runs on, as a loaded machine that is behind on
+    /// its sockets: what peers send waits, mostly in the kernel. Until CatchUpOnReads.</summary>
+    internal void FallBehindOnReads() => _readsBehind = true;
+
+    /// <summary>Ends FallBehindOnReads: waiting reads are processed, in order.</summary>
+    internal void CatchUpOnReads()
+    {
+        _readsBehind = false;
+        foreach (PeerConnection connection in _connectionList)
+            connection.ResumeReceive();
+    }
 
     /// <summary>Unfreezes the node: waiting reads are processed, in order, and the timer runs again.</summary>
     internal void Resume()

@@ -35,7 +35,7 @@ internal sealed partial class PeerConnection
                 ThreadPool.UnsafeQueueUserWorkItem(static link => link.ReceiveLoop(), this, preferLocal: false);
                 return;
             }
-            if (!_node.IsPaused && HasWholeRecord())
+            if (!_node.ReadsPaused && HasWholeRecord())
             {
                 // Left by a read the core stopped in, its link over budget or running ahead of another path
                 // (NodeCore.Receive): handled before reading more, which may never come.
@@ -86,11 +86,11 @@ internal sealed partial class PeerConnection
     /// <summary>Handles one completed read; false when the loop must stop.</summary>
     private bool ProcessReceive()
     {
-        if (_node.IsPaused)
+        if (_node.ReadsPaused)
         {
             // Park the read. If Resume ran between the check and the write, claim it back and go on here.
             Volatile.Write(ref _parked, 1);
-            if (_node.IsPaused || Interlocked.Exchange(ref _parked, 0) == 0)
+            if (_node.ReadsPaused || Interlocked.Exchange(ref _parked, 0) == 0)
                 return false;
         }
         if (_blackHoled)
@@ -186,6 +186,23 @@ internal sealed partial class PeerConnection
             try
             {
                 return Volatile.Read(ref _held) == 1 && !IsClosed && (HasWholeRecord() || _socket.Available > 0);
+            }
+            catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>The kernel holds bytes from this peer that we have not read (FIONREAD): we are behind on the link, and
+    /// its peer is alive however long ago we last handled anything from it.</summary>
+    public bool HasBytesInKernel
+    {
+        get
+        {
+            try
+            {
+                return !IsClosed && _socket.Available > 0;
             }
             catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException)
             {

@@ -27,6 +27,31 @@ public class FaultInjectionTests
     }
 
     [Test]
+    public async Task A_node_behind_on_reading_a_live_link_does_not_call_it_silent()
+    {
+        // Dead after 1 s: the first ping n1 sends is taken into n0's buffer and parked there, so only the second (a tick,
+        // 250 ms, later) waits in the kernel; 0.4 s leaves no time for it.
+        using TestNetwork network = TestNetwork.Start(2, (_, o) => Fast(o) with { TargetLinks = 0, DeadAfter = TimeSpan.FromSeconds(1) });
+        await network.ConnectAll([(1, 0)]);
+
+        // n0 is a loaded machine: its timer runs, but what n1 sends waits unread (n1's pings pile up in the kernel).
+        network.Nodes[0].FallBehindOnReads();
+        try
+        {
+            // Ten ticks that found the link quiet for over a heartbeat and its bytes waiting: over 2.5 s, past DeadAfter twice.
+            await Eventually.WaitUntil(() => network.Nodes[0].HeardBehind >= 10 || network.Sinks[0].Left.Length > 0, TimeSpan.FromSeconds(10),
+                "n0 to count n1's unread pings as life", network.ToString);
+            await Assert.That(network.Sinks[0].Left).IsEmpty().Because($"{network.Nodes[0].HeardBehind} ticks heard n1 behind");
+        }
+        finally
+        {
+            network.Nodes[0].CatchUpOnReads();
+        }
+        await Assert.That(await network.EveryoneSaysOneMessage("caught up")).IsEmpty();
+        await Assert.That(network.Sinks[1].Left).IsEmpty();
+    }
+
+    [Test]
     public async Task Messages_flow_again_after_a_black_hole_cuts_the_middle_of_a_line()
     {
         using TestNetwork network = TestNetwork.Start(3, (_, o) => Fast(o));
