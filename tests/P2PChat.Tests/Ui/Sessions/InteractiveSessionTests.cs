@@ -94,7 +94,7 @@ public class InteractiveSessionTests
     [Test]
     [Arguments(":quit")]
     [Arguments(":q")]
-    public async Task Quitting_ends_the_session_and_leaves_the_network(string command)
+    public async Task Quitting_ends_the_session_with_exit_code_0(string command)
     {
         await using SessionRig rig = await SessionRig.StartAsync();
         rig.Keys.Enter(command);
@@ -124,7 +124,7 @@ public class InteractiveSessionTests
     }
 
     [Test]
-    public async Task A_signal_leaves_like_quit()
+    public async Task A_signal_ends_the_session_like_quit()
     {
         await using SessionRig rig = await SessionRig.StartAsync();
         rig.Signal();
@@ -132,7 +132,7 @@ public class InteractiveSessionTests
     }
 
     [Test]
-    public async Task A_terminal_that_vanishes_ends_the_session_cleanly_and_leaves_the_network()
+    public async Task A_terminal_that_vanishes_ends_the_session_cleanly()
     {
         await using SessionRig rig = await SessionRig.StartAsync();
         rig.Terminal.Vanished = true;
