@@ -23,7 +23,7 @@ internal sealed partial class ChatNode
         }
         else
         {
-            addresses = await HostResolver.ResolveAsync(host, HostResolver.StaticBuild, cancel).ConfigureAwait(false);
+            addresses = await HostResolver.ResolveAsync(host, cancel).ConfigureAwait(false);
             if (addresses.Length == 0)
                 throw new ChatNetworkException($"cannot resolve host '{host}': it has no address");
         }

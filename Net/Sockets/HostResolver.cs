@@ -6,6 +6,7 @@
 // never calls getaddrinfo: it reads /etc/hosts, then asks the DNS servers of /etc/resolv.conf itself (DnsClient), as
 // Go's pure resolver does. Only what a module alone could answer is refused, in one line: a ".local" name where the
 // hosts line sends it to mDNS.
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 
@@ -13,27 +14,37 @@ namespace P2PChat.Net;
 
 internal static class HostResolver
 {
-    /// <summary>Set in the static build's runtime configuration (p2pchat.csproj).</summary>
+    /// <summary>Set in the static build's runtime configuration (p2pchat.csproj), and to false in every other build, so
+    /// that ILC takes it for a constant and leaves the static build's resolver (DnsClient) out of the dynamic binary.</summary>
+    [FeatureSwitchDefinition("P2PChat.StaticBuild")]
     public static bool StaticBuild => AppContext.TryGetSwitch("P2PChat.StaticBuild", out bool on) && on;
 
     /// <summary>The services glibc has built in, which a static binary can use without loading anything.</summary>
     private static readonly string[] BuiltIn = ["files", "dns"];
 
-    public static async Task<IPAddress[]> ResolveAsync(string host, bool staticBuild, CancellationToken cancel,
-        string hostsPath = "/etc/hosts", string nsswitchPath = "/etc/nsswitch.conf", string resolvPath = "/etc/resolv.conf", int dnsPort = 53)
+    /// <summary>The addresses of <paramref name="host"/> the way this build may look them up. Throws
+    /// ChatNetworkException saying why there are none.</summary>
+    public static Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancel) =>
+        StaticBuild ? ResolveStaticAsync(host, cancel) : ResolveSystemAsync(host, cancel);
+
+    /// <summary>The static build's lookup: /etc/hosts, then DNS asked by DnsClient; never getaddrinfo.</summary>
+    public static async Task<IPAddress[]> ResolveStaticAsync(string host, CancellationToken cancel, string hostsPath = "/etc/hosts",
+        string nsswitchPath = "/etc/nsswitch.conf", string resolvPath = "/etc/resolv.conf", int dnsPort = 53)
     {
-        if (staticBuild)
-        {
-            IPAddress[] listed = FromHostsFile(ReadOrEmpty(hostsPath), host);
-            if (listed.Length > 0)
-                return listed;
-            if (host.TrimEnd('.').EndsWith(".local", StringComparison.OrdinalIgnoreCase)
-                && ForeignServices(ReadOrEmpty(nsswitchPath)).FirstOrDefault(s => s.StartsWith("mdns", StringComparison.Ordinal)) is { } mdns)
-                throw new ChatNetworkException($"cannot resolve host '{host}' in the static build: {nsswitchPath} sends .local names "
-                    + $"to {mdns} (multicast DNS), which only the dynamic build can load; give an IP address, list the name in "
-                    + "/etc/hosts, or run the dynamic p2pchat");
-            return await new DnsClient(ResolvConf.Parse(ReadOrEmpty(resolvPath)), dnsPort).ResolveAsync(host, cancel).ConfigureAwait(false);
-        }
+        IPAddress[] listed = FromHostsFile(ReadOrEmpty(hostsPath), host);
+        if (listed.Length > 0)
+            return listed;
+        if (host.TrimEnd('.').EndsWith(".local", StringComparison.OrdinalIgnoreCase)
+            && ForeignServices(ReadOrEmpty(nsswitchPath)).FirstOrDefault(s => s.StartsWith("mdns", StringComparison.Ordinal)) is { } mdns)
+            throw new ChatNetworkException($"cannot resolve host '{host}' in the static build: {nsswitchPath} sends .local names "
+                + $"to {mdns} (multicast DNS), which only the dynamic build can load; give an IP address, list the name in "
+                + "/etc/hosts, or run the dynamic p2pchat");
+        return await new DnsClient(ResolvConf.Parse(ReadOrEmpty(resolvPath)), dnsPort).ResolveAsync(host, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>The dynamic build's lookup: the system resolver, with the host's own NSS modules.</summary>
+    private static async Task<IPAddress[]> ResolveSystemAsync(string host, CancellationToken cancel)
+    {
         try
         {
             return await Dns.GetHostAddressesAsync(host, cancel).ConfigureAwait(false);

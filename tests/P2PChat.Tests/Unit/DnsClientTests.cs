@@ -172,13 +172,13 @@ public class DnsClientTests
         try
         {
             await File.WriteAllTextAsync(nsswitch, "hosts: files sss dns\n");
-            IPAddress[] found = await HostResolver.ResolveAsync("pc7.test", staticBuild: true, CancellationToken.None, hosts, nsswitch, resolv, server.Port);
+            IPAddress[] found = await HostResolver.ResolveStaticAsync("pc7.test", CancellationToken.None, hosts, nsswitch, resolv, server.Port);
             await Assert.That(found.Single()).IsEqualTo(IPAddress.Parse("10.1.1.7"));
 
             int asked = server.Asked.Count;
             await File.WriteAllTextAsync(nsswitch, "hosts: files mdns4_minimal [NOTFOUND=return] dns\n");
             var refused = await Assert.ThrowsAsync<ChatNetworkException>(
-                () => HostResolver.ResolveAsync("printer.local", staticBuild: true, CancellationToken.None, hosts, nsswitch, resolv, server.Port));
+                () => HostResolver.ResolveStaticAsync("printer.local", CancellationToken.None, hosts, nsswitch, resolv, server.Port));
             await Assert.That(refused!.Message).Contains("to mdns4_minimal (multicast DNS)");
             await Assert.That(server.Asked.Count).IsEqualTo(asked);
         }

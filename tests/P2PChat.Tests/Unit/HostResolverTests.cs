@@ -40,7 +40,7 @@ public class HostResolverTests
         await File.WriteAllTextAsync(nsswitch, "hosts: files sss dns\n");
         try
         {
-            IPAddress[] listed = await HostResolver.ResolveAsync("lab", staticBuild: true, CancellationToken.None, hosts, nsswitch);
+            IPAddress[] listed = await HostResolver.ResolveStaticAsync("lab", CancellationToken.None, hosts, nsswitch);
             await Assert.That(listed.Single()).IsEqualTo(IPAddress.Parse("10.1.2.3"));
         }
         finally
