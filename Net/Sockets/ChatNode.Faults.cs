@@ -1,7 +1,8 @@
 // Fault-injection seams for tests: the faults a real network and real processes have, made deterministic and
 // fast. Cut is a crash or a reset (the link closes at once); black hole is a pulled cable (no FIN, no RST, both
 // directions silently lost, only heartbeats can tell); pause is SIGSTOP (the node reads, sends and ticks nothing,
-// nor accepts, while the kernel would keep its sockets open, until Resume).
+// nor accepts, while the kernel would keep its sockets open, until Resume); falling behind on reads is a loaded
+// machine (the timer runs, what peers send waits unhandled, until CatchUpOnReads).
 namespace P2PChat.Net;
 
 internal sealed partial class ChatNode
