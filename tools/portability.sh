@@ -123,10 +123,10 @@ ui() {
   shift
   local pane="$label" said="typed in $label" heard="drawn in $label"
   tmux -L "$tmux_socket" new-session -d -s "$label" -x 80 -y 24 \
-    "$* --identity /tmp/ui-$label.id $label lab-peer $port 2>/tmp/ui-$label.err; echo UI-EXIT=\$?; sleep 60"
+    "$* --identity /tmp/ui-$label.id $label lab-peer $port 2>$work/ui-$label.err; echo UI-EXIT=\$?; sleep 60"
   local ok=0
   for _ in $(seq 100); do grep -q "$label joined\|$label is online" "$work/host.err" && ok=1 && break; sleep 0.1; done
-  [ $ok = 1 ] || { fail "ui $label: never joined: $(screen "$pane" 3)"; return; }
+  [ $ok = 1 ] || { fail "ui $label: never joined: $(screen "$pane" 3) $(tail -n2 "$work/ui-$label.err" 2>/dev/null | tr "\n" " ")"; return; }
   tmux -L "$tmux_socket" send-keys -t "$pane" "$said" Enter
   echo "$heard" >&9
   ok=0
