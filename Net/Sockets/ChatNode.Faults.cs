@@ -12,8 +12,6 @@ internal sealed partial class ChatNode
     // 1 while an accepted connection waits for the paused node to resume.
     private int _acceptParked;
 
-    internal bool IsPaused => _paused;
-
     // Set by FallBehindOnReads: completed reads wait unprocessed while the timer runs on.
     private volatile bool _readsBehind;
 

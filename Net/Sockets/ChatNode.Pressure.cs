@@ -85,19 +85,6 @@ internal sealed partial class ChatNode
         return true;
     }
 
-    /// <summary>Held connections whose peer has sent bytes we have not read yet.</summary>
-    private PeerConnection[] HeldWithBytesWaiting()
-    {
-        if (_heldCount == 0)
-            return [];
-        var waiting = new List<PeerConnection>();
-        lock (_holdLock)
-            foreach ((PeerConnection connection, _) in _held)
-                if (connection.HasUnreadBytes)
-                    waiting.Add(connection);
-        return [.. waiting];
-    }
-
     /// <summary>Sets the hold timer for <paramref name="due"/> unless it is set earlier already. Under _holdLock.</summary>
     private void WakeAt(long due, long now)
     {

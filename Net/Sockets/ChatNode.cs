@@ -306,21 +306,25 @@ internal sealed partial class ChatNode : IDisposable
     {
         if (_paused || _stopping && _leaving is null)
             return; // a stopped process does nothing (ChatNode.Faults.cs)
-        PeerConnection[] held = HeldWithBytesWaiting();
         Input(() =>
         {
             long now = Now, heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
-            foreach (PeerConnection connection in held)
-                _core.Heard(connection.Id, now); // we hold its reads, so its silence is ours: not a dead peer
-            // Behind on a link, not silent: its peer's bytes wait in the kernel because we (a loaded machine: 200 nodes
-            // in one process closed 91 live links as silent) have not read them yet. Asked only of links that have
-            // been quiet for over a heartbeat interval, one FIONREAD each.
+            // A link whose peer's bytes wait for us is alive, however long since we handled any: we hold its reads (so
+            // its silence is ours), or we are behind on it, its bytes in the kernel (a loaded machine: 200 nodes in one
+            // process closed 91 live links as silent). The kernel is asked (FIONREAD) only about links quiet for over
+            // a heartbeat interval.
             foreach (PeerConnection connection in _connectionList)
-                if (_core.QuietFor(connection.Id, now) > heartbeat && connection.HasBytesInKernel)
+            {
+                if (connection.HasUnreadBytes)
+                {
+                    _core.Heard(connection.Id, now);
+                }
+                else if (_core.QuietFor(connection.Id, now) > heartbeat && connection.HasBytesInKernel)
                 {
                     _core.Heard(connection.Id, now);
                     HeardBehind++;
                 }
+            }
             _core.Tick(now);
         });
         ReleaseHeld(Now);

@@ -179,20 +179,7 @@ internal sealed partial class PeerConnection
 
     /// <summary>Held with bytes waiting, in the socket or in our buffer (a read the core stopped in): the peer is alive
     /// even though we do not read it now. The buffer is not touched while the connection is held.</summary>
-    public bool HasUnreadBytes
-    {
-        get
-        {
-            try
-            {
-                return Volatile.Read(ref _held) == 1 && !IsClosed && (HasWholeRecord() || _socket.Available > 0);
-            }
-            catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException)
-            {
-                return false;
-            }
-        }
-    }
+    public bool HasUnreadBytes => Volatile.Read(ref _held) == 1 && !IsClosed && (HasWholeRecord() || HasBytesInKernel);
 
     /// <summary>The kernel holds bytes from this peer that we have not read (FIONREAD): we are behind on the link, and
     /// its peer is alive however long ago we last handled anything from it.</summary>
