@@ -131,6 +131,17 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         return history ? Admission.History : Admission.New;
     }
 
+    /// <summary>Whether Admit would call <paramref name="id"/> seen whatever it came as (at or below the base, in a seen
+    /// range, or below a retired sender's highest), without recording anything: a copy Flooding can drop unchecked.</summary>
+    public bool HasSeen(MessageId id)
+    {
+        if (id.Seq == 0)
+            return true;
+        if (!_origins.TryGetValue(id.Origin, out OriginState? state))
+            return _retired.TryGetValue(id.Origin, out ulong highest) && id.Seq <= highest;
+        return id.Seq <= state.Base || !IsUnseenAbove(state, id.Seq);
+    }
+
     /// <summary>Records <paramref name="id"/>; true the first time it is seen (Admit without time, for tests).</summary>
     public bool TryAccept(MessageId id, bool replayed = false, bool fromHistorySource = false) =>
         Admit(id, 0, replayed, fromHistorySource) is Admission.New or Admission.History;
@@ -140,10 +151,12 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
 
     /// <summary>Whether Admit would call <paramref name="seq"/> of this tracked sender new (live, not yet seen), without
     /// recording it.</summary>
-    internal static bool IsUnseen(OriginState state, ulong seq)
+    internal static bool IsUnseen(OriginState state, ulong seq) =>
+        seq > state.Base && seq > state.Horizon && IsUnseenAbove(state, seq);
+
+    /// <summary>Whether <paramref name="seq"/> is in none of the seen ranges above the base.</summary>
+    private static bool IsUnseenAbove(OriginState state, ulong seq)
     {
-        if (seq <= state.Base || seq <= state.Horizon)
-            return false;
         foreach ((ulong start, ulong end) in state.Ranges)
             if (seq >= start && seq <= end)
                 return false;

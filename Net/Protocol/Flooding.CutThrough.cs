@@ -11,19 +11,18 @@ internal sealed partial class Flooding
     public long ForgedUnchecked { get; private set; }
 
     /// <summary>Whether to pass <paramref name="chat"/> on before checking it: a live line that would be shown now (the
-    /// next of its sender, not seen yet) and whose check is an Ed25519 verification, not a cached batch's hash or two
-    /// or a tag for us. Each hop then costs a copy, not ~100 µs of verification (a line said alone is a batch of its
-    /// own: a line of 8 peers took ~1 ms where it took ~160 µs before lines were signed). Dedup and order are judged
-    /// again after the check, which alone decides what is shown, logged or counted as seen: a forgery passed on is
-    /// dropped by every receiver, and records nothing that could make the real line look like a copy. Not for a link
-    /// that has passed on a forgery before.</summary>
+    /// next of its sender, not seen yet) and whose batch is not cached here. Its check is an Ed25519 verification
+    /// (~100 µs) or a tag for us (a few µs, but on every hop of every line: bench/run.sh's line of 8 was 15-25 µs
+    /// slower at p50 when tagged lines were checked first), so each hop costs a copy, not a check. Dedup and order are
+    /// judged again after the check, which alone decides what is shown, logged or counted as seen: a forgery passed on
+    /// is dropped by every receiver, and records nothing that could make the real line look like a copy. Not for a
+    /// link that has passed on a forgery before.</summary>
     private bool PassesOnFirst(CoreLink from, in ChatView chat)
     {
         if (chat.History || from.CheckFirst || Order.AwaitingHistory || _links.Open.Length < 2)
             return false;
         if (Filter.Find(chat.Id.Origin) is not { } state || chat.Id.Seq != state.Shown + 1)
             return false;
-        return DuplicateFilter.IsUnseen(state, chat.Id.Seq) && !Verifier.IsCached(chat)
-            && !(Tags?.Offers(chat) ?? false);
+        return DuplicateFilter.IsUnseen(state, chat.Id.Seq) && !Verifier.IsCached(chat);
     }
 }

@@ -97,6 +97,14 @@ internal sealed partial class Flooding
             _effects.Push();
             PassedUnchecked++;
         }
+        if (!passedOn && Filter.HasSeen(chat.Id))
+        {
+            // A copy of a line we have is dropped before any check: it records nothing, so a forged one does no harm.
+            // A repair's answer is every logged line above the asker's first gap, most of which it has; checking each
+            // (an Ed25519 verification for a replayed line) stalled a node tens of milliseconds per repair.
+            OnCopy(from, chat, Filter.Find(origin), now);
+            return null;
+        }
         // A valid tag for us on the line's batch (LineTags) proves it to us alone: it is shown, and passed on as
         // CHAT_UNCHECKED (we never checked its signature, so we never vouch for it). History needs the signature.
         LineCheck check = Verifier.Check(chat, chat.History ? null : Tags);
@@ -126,23 +134,10 @@ internal sealed partial class Flooding
             if (admission == Admission.New)
                 HeardFrom?.Invoke(origin, now);
         }
-        bool fromOrigin = from.Peer!.NodeId == origin;
-        // A relayed copy we already had: this neighbour is a second path for that origin. Ask it to stop relaying the
-        // origin to us (never the origin itself: it sends its own lines on every link). Only a duplicate proves the
-        // other path: a new line from a relay is never a reason, even when we also link to its origin, because lines
-        // said before that link opened come only by relays, and a relay that is behind would drop them on the PRUNE
-        // (a 300,000-line paste into a self-healed mesh of four lost 10-40% at two readers that way). Nor while we
-        // lack earlier lines of that origin than some we have (a gap: seen ranges above the base): a direct link opened
-        // in the middle of its flood brings only what was said after it opened, and the rest still comes by this
-        // relay, after this copy. And never the last path (KeepsAPath).
-        if (!chat.History && !fromOrigin && admission == Admission.Seen && Filter.LastAdmitted is { Ranges.Count: 0 }
-            && KeepsAPath(from, origin) && from.AskToPrune(origin))
-            _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
-
         switch (admission)
         {
             case Admission.Seen:
-                Duplicates++;
+                OnCopy(from, chat, Filter.LastAdmitted, now);
                 return null;
             case Admission.Refused:
                 return null;
@@ -175,6 +170,23 @@ internal sealed partial class Flooding
                 break;
         }
         return null;
+    }
+
+    /// <summary>A copy of a line we already had. When a relay brought it, that neighbour is a second path for its
+    /// origin: ask it to stop relaying the origin to us (never the origin itself: it sends its own lines on every link).
+    /// Only a duplicate proves the other path: a new line from a relay is never a reason, even when we also link to its
+    /// origin, because lines said before that link opened come only by relays, and a relay that is behind would drop
+    /// them on the PRUNE (a 300,000-line paste into a self-healed mesh of four lost 10-40% at two readers that way). Nor
+    /// while we lack earlier lines of that origin than some we have (a gap: seen ranges above the base): a direct link
+    /// opened in the middle of its flood brings only what was said after it opened, and the rest still comes by this
+    /// relay, after this copy. And never the last path (KeepsAPath).</summary>
+    private void OnCopy(CoreLink from, in ChatView chat, DuplicateFilter.OriginState? state, long now)
+    {
+        Duplicates++;
+        ulong origin = chat.Id.Origin;
+        if (!chat.History && from.Peer!.NodeId != origin && state is { Ranges.Count: 0 } && KeepsAPath(from, origin)
+            && from.AskToPrune(origin))
+            _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
     }
 
     /// <summary>Repair answers (REPLAY) dropped unread because they would have crowded the held lines (WouldCrowdHeld).</summary>

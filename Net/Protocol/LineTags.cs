@@ -73,10 +73,6 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
         return n * Protocol.LineTagSize;
     }
 
-    /// <summary>Whether <paramref name="chat"/> carries a tag addressed to us (checking it may still fail): its batch is
-    /// then likely cheap to check, so a relay does not pass it on before checking it.</summary>
-    public bool Offers(in ChatView chat) => NextOurs(chat.Tags, 0) >= 0;
-
     /// <summary>Whether <paramref name="chat"/> carries a valid tag for us over <paramref name="signed"/> (the bytes its
     /// batch signature would sign, with the root its path leads to): true when it does; false when it has none we can
     /// check (no tag for us, or its author's key is unknown here) or only bad ones. Either way a false means: check the

@@ -87,9 +87,10 @@ public class CutThroughTests
             await Assert.That(sink.Left).IsEmpty().Because(sink.ToString());
         }
 
-        // From now on n1 checks mallory's lines first: her next forgery stops at n1.
+        // From now on n1 checks mallory's lines first: her next forgery (n0's next line, 4: n0 said 3 by now; a copy of a
+        // line n1 has is dropped unchecked) stops at n1.
         long passedBefore = network.Nodes[Relay].UncheckedLines.Passed;
-        byte[] again = SecurePeer.ForgedLine(mallory.Session.Keys, victim, "n0", 3, "again");
+        byte[] again = SecurePeer.ForgedLine(mallory.Session.Keys, victim, "n0", 4, "again");
         again[Protocol.LengthPrefixSize] = (byte)FrameType.ChatUnchecked;
         await mallory.SendFramesAsync(again);
         await Eventually.WaitUntil(() => network.Nodes[Relay].UncheckedLines.Forged == 2, TestNetwork.Deadline,
@@ -97,6 +98,35 @@ public class CutThroughTests
         await Assert.That(network.Nodes[Relay].UncheckedLines.Passed).IsEqualTo(passedBefore);
         await SaysAndIsHeard(network, "the real third");
         await Assert.That(network.Nodes[2].UncheckedLines.Forged).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task A_copy_of_a_line_the_relay_has_is_dropped_before_any_check_and_cuts_nobody()
+    {
+        (TestNetwork network, RawPeer mallory) = await LineOfThreeWithMallory();
+        using TestNetwork _ = network;
+        using RawPeer __ = mallory;
+        await SaysAndIsHeard(network, "first");
+        await SaysAndIsHeard(network, "second");
+        long checks = network.Nodes[Relay].TaggedLines.SignatureChecks;
+        long copies = network.Nodes[Relay].DuplicatesReceived;
+
+        // n0's line 1 again, as a REPLAY (which vouches for it) and not even genuine: a copy of a line n1 has records
+        // nothing, so n1 drops it unread. A repair's answer is mostly such copies, and checking each one cost an Ed25519
+        // verification.
+        byte[] copy = SecurePeer.ForgedLine(mallory.Session!.Keys, network.Nodes[0].NodeId, "n0", 1, "first, altered");
+        copy[Protocol.LengthPrefixSize] = (byte)FrameType.Replay;
+        await mallory.SendFramesAsync(copy);
+
+        await Eventually.WaitUntil(() => network.Nodes[Relay].DuplicatesReceived > copies, TestNetwork.Deadline,
+            "n1 to count mallory's copy", network.Sinks[Relay].ToString);
+        await Assert.That(network.Nodes[Relay].TaggedLines.SignatureChecks).IsEqualTo(checks);
+        await SaysAndIsHeard(network, "third");
+        foreach (RecordingSink sink in network.Sinks)
+        {
+            await Assert.That(sink.Messages.Any(m => m.Contains("altered"))).IsFalse().Because(sink.ToString());
+            await Assert.That(sink.Left).IsEmpty().Because(sink.ToString());
+        }
     }
 
     [Test]
