@@ -12,8 +12,9 @@ internal sealed partial class Flooding
 
     /// <summary>Whether to pass <paramref name="chat"/> on before checking it: a live line that would be shown now (the
     /// next of its sender, not seen yet) and whose batch is not cached here. Its check is an Ed25519 verification
-    /// (~100 µs) or a tag for us (a few µs, but on every hop of every line: bench/run.sh's line of 8 was 15-25 µs
-    /// slower at p50 when tagged lines were checked first), so each hop costs a copy, not a check. Dedup and order are
+    /// (~100 µs) or a tag for us (a few µs, but on every hop of every line: in the self-healed line of 8 of
+    /// bench/run.sh a relay's read to its first send took 26 µs at p50 with the tag checked first, 19 µs without), so
+    /// each hop costs a copy, not a check. Dedup and order are
     /// judged again after the check, which alone decides what is shown, logged or counted as seen: a forgery passed on
     /// is dropped by every receiver, and records nothing that could make the real line look like a copy. Not for a
     /// link that has passed on a forgery before.</summary>
