@@ -14,10 +14,9 @@ internal sealed partial class Flooding
     /// next of its sender, not seen yet) and whose batch is not cached here. Its check is an Ed25519 verification
     /// (~100 µs) or a tag for us (a few µs, but on every hop of every line: in the self-healed line of 8 of
     /// bench/run.sh a relay's read to its first send took 26 µs at p50 with the tag checked first, 19 µs without), so
-    /// each hop costs a copy, not a check. Dedup and order are
-    /// judged again after the check, which alone decides what is shown, logged or counted as seen: a forgery passed on
-    /// is dropped by every receiver, and records nothing that could make the real line look like a copy. Not for a
-    /// link that has passed on a forgery before.</summary>
+    /// each hop costs a copy, not a check. Dedup and order are judged again after the check, which alone decides what
+    /// is shown, logged or counted as seen: a forgery passed on is dropped by every receiver, and records nothing that
+    /// could make the real line look like a copy. Not for a link that has passed on a forgery before.</summary>
     private bool PassesOnFirst(CoreLink from, in ChatView chat)
     {
         if (chat.History || from.CheckFirst || Order.AwaitingHistory || _links.Open.Length < 2)
