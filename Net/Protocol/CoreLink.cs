@@ -112,5 +112,46 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     public void ForgetAskedPrunes() => _prunedByUs.Clear();
 
+    // Lazy push: per origin the peer pruned, the highest sequence we held back from it since our last HAVE on this link.
+    private readonly Dictionary<ulong, ulong> _withheld = [];
+
+    /// <summary>We did not relay <paramref name="seq"/> of <paramref name="origin"/> here: the peer pruned it. Told in the
+    /// next HAVE (bounded like the prune set).</summary>
+    public void Withhold(ulong origin, ulong seq)
+    {
+        if (_withheld.TryGetValue(origin, out ulong held))
+        {
+            if (seq > held)
+                _withheld[origin] = seq;
+        }
+        else if (_withheld.Count < DuplicateFilter.DefaultMaxOrigins)
+        {
+            _withheld.Add(origin, seq);
+        }
+    }
+
+    public bool HasWithheld => _withheld.Count > 0;
+
+    /// <summary>Takes up to <paramref name="into"/>.Length withheld origins (the rest wait for the next call).</summary>
+    public int TakeWithheld(Span<(ulong Origin, ulong Seq)> into)
+    {
+        int n = 0;
+        foreach ((ulong origin, ulong seq) in _withheld)
+        {
+            if (n == into.Length)
+                break;
+            into[n++] = (origin, seq);
+        }
+        for (int i = 0; i < n; i++)
+            _withheld.Remove(into[i].Origin);
+        return n;
+    }
+
+    /// <summary>Not before this time do we ask this peer to prune anything (after we pulled lines from it: Flooding.Graft).</summary>
+    public long NoPruneUntil { get; set; }
+
+    /// <summary>When we last pulled lines from this link (Flooding.Graft): at most once a second.</summary>
+    public long GraftedAt { get; set; } = long.MinValue / 2;
+
     public override string ToString() => Peer is null ? $"#{Id} {Remote}" : $"#{Id} {Peer.Name} ({Remote})";
 }

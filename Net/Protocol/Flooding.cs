@@ -93,7 +93,7 @@ internal sealed partial class Flooding
         bool passedOn = PassesOnFirst(from, chat);
         if (passedOn)
         {
-            Forward(frame, origin, from.Id, now, FrameType.ChatUnchecked);
+            Forward(frame, chat.Id, from.Id, now, FrameType.ChatUnchecked);
             _links.FlushPending();
             _effects.Push();
             PassedUnchecked++;
@@ -167,7 +167,7 @@ internal sealed partial class Flooding
                 break;
             default:
                 if (!passedOn)
-                    Forward(frame, origin, from.Id, now, passAs); // too late to show here; a neighbour may still want it
+                    Forward(frame, chat.Id, from.Id, now, passAs); // too late to show here; a neighbour may still want it
                 break;
         }
         return null;
@@ -186,7 +186,7 @@ internal sealed partial class Flooding
         Duplicates++;
         ulong origin = chat.Id.Origin;
         if (!chat.History && from.Peer!.NodeId != origin && state is { Ranges.Count: 0 } && now >= _pruneAfter
-            && KeepsAPath(from, origin) && from.AskToPrune(origin))
+            && now >= from.NoPruneUntil && KeepsAPath(from, origin) && from.AskToPrune(origin))
             _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
     }
 
@@ -212,7 +212,7 @@ internal sealed partial class Flooding
         else
             _effects.OnMessage(chat);
         if (!passedOn)
-            Forward(frame, chat.Id.Origin, fromLink, now, passAs);
+            Forward(frame, chat.Id, fromLink, now, passAs);
     }
 
     /// <summary>Private lines that were for us but did not open (a sender that used a wrong key, or forged ones).</summary>
@@ -251,12 +251,18 @@ internal sealed partial class Flooding
     /// origin, as <paramref name="type"/>: CHAT once checked, whatever it came as (a REPLAY is news for our neighbours,
     /// not an answer to their SYNC: a newcomer that took us as its history source must get its history only from our
     /// answer, in our log's order, simulator seed 1000092), or CHAT_UNCHECKED when passed on before the check.</summary>
-    private void Forward(ReadOnlySpan<byte> frame, ulong origin, int fromLink, long now, FrameType type = FrameType.Chat)
+    private void Forward(ReadOnlySpan<byte> frame, MessageId id, int fromLink, long now, FrameType type = FrameType.Chat)
     {
         frame = Retyped(frame, type);
         foreach (CoreLink link in _links.Open)
-            if (link.Id != fromLink && !link.IsPruned(origin) && _links.Send(link, frame, now))
+        {
+            if (link.Id == fromLink)
+                continue;
+            if (link.IsPruned(id.Origin))
+                link.Withhold(id.Origin, id.Seq); // told in the next HAVE (Flooding.Lazy.cs)
+            else if (_links.Send(link, frame, now))
                 ChatFramesQueued++;
+        }
     }
 
     /// <summary>Our history source finished its replay: live lines held meanwhile are shown.</summary>

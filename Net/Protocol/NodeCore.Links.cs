@@ -322,6 +322,26 @@ internal sealed partial class NodeCore
         }
     }
 
+    /// <summary>Lines a neighbour has and we still lack a tick after it said so (Flooding.Lazy.cs): it relays everything
+    /// to us again, and a SYNC fetches what we missed, from that link alone.</summary>
+    private void Graft(CoreLink link, long now)
+    {
+        link.ForgetAskedPrunes();
+        _links.Send(link, UnpruneFrame, now);
+        _history.SendSync(link, now);
+    }
+
+    /// <summary>Each link that pruned senders whose lines we held back since the last tick is told how far we have them.</summary>
+    private void SendHaves(long now)
+    {
+        Span<byte> frame = stackalloc byte[Flooding.MaxHaveFrameSize];
+        foreach (CoreLink link in _links.Open)
+            if (link.HasWithheld && Flooding.WriteHave(link, frame) is > 0 and int size)
+                _links.Send(link, frame[..size], now);
+    }
+
+    private readonly List<CoreLink> _grafts = [];
+
     /// <summary>A connection that never became a peer (a port scan, a stranger, a refused one): counted, and told at
     /// most once a minute, so fifty scans do not fill the chat.</summary>
     private void NoteStranger(IPEndPoint remote, LinkClose reason, long now)

@@ -57,6 +57,11 @@ internal sealed partial class NodeCore
             _flooding.Tags?.Tick(now);
             if (_flooding.Tick(now))
                 RepairLinks(now);
+            SendHaves(now);
+            _grafts.Clear();
+            _flooding.TakeGrafts(now, _grafts);
+            foreach (CoreLink link in _grafts)
+                Graft(link, now);
             foreach (ulong sender in _wantedSenders)
                 if (_membership.DirectCandidate(sender, now) is { } direct)
                     StartConnect(direct.EndPoint, direct, userJoin: false, now);

@@ -4,7 +4,7 @@ namespace P2PChat.Net;
 
 internal static class Protocol
 {
-    public const byte Version = 5;
+    public const byte Version = 6;
 
     /// <summary>"P2PC": the first bytes of a HELLO body, so a stray client is told apart from a peer at once.</summary>
     public const uint Magic = 0x50325043;
@@ -24,6 +24,9 @@ internal static class Protocol
 
     /// <summary>Most origins in one SYNC summary (the most recently heard).</summary>
     public const int MaxSyncOrigins = 256;
+
+    /// <summary>Most origins in one HAVE frame (16 bytes each); more wait for the next tick.</summary>
+    public const int MaxHaveOrigins = 32;
 
     /// <summary>SYNC limit meaning "every line you have of senders I never heard of": what a node asks for once it has
     /// its history (after a split, the other side's newcomers said things it must all see).</summary>

@@ -1,6 +1,6 @@
 // Valid frames of every type, built with the product's own writers and signers, for the fuzzers to send as they are
 // or to mutate: HELLO, CHAT/REPLAY batches signed by LineSigner, PRESENCE signed as Presence signs it, SYNC, PEERS,
-// PRUNE and the empty ones. Each returns whole frames (length prefix included).
+// PRUNE, HAVE and the empty ones. Each returns whole frames (length prefix included).
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;
@@ -35,6 +35,25 @@ internal static class FrameGen
         BinaryPrimitives.WriteUInt32BigEndian(frame, 9);
         frame[4] = (byte)FrameType.Prune;
         BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(5), origin);
+        return frame;
+    }
+
+    /// <summary>A HAVE of some of <paramref name="origins"/> (or, one time in four, of made-up ones), each with a
+    /// sequence that may be far ahead of anything said.</summary>
+    public static byte[] Have(Random r, IReadOnlyList<ulong> origins)
+    {
+        int count = 1 + r.Next(Protocol.MaxHaveOrigins);
+        var frame = new byte[Protocol.LengthPrefixSize + 2 + 16 * count];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(2 + 16 * count));
+        frame[4] = (byte)FrameType.Have;
+        frame[5] = (byte)count;
+        for (int i = 0; i < count; i++)
+        {
+            ulong origin = origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64();
+            ulong seq = r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(100);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(6 + 16 * i), origin);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(14 + 16 * i), seq);
+        }
         return frame;
     }
 

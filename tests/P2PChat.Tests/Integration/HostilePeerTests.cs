@@ -4,6 +4,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using P2PChat.Net;
+using P2PChat.Tests.Fuzz;
 
 namespace P2PChat.Tests;
 
@@ -108,6 +109,8 @@ public class HostilePeerTests
         "second HELLO" => RawPeer.Hello("mallory"),
         "unknown type" => [0, 0, 0, 2, 0x7F, 0x00],
         "empty frame" => [0, 0, 0, 0],
+        "HAVE of no origin" => [0, 0, 0, 2, (byte)FrameType.Have, 0],
+        "HAVE whose count disagrees with its length" => WithByte(FrameGen.Have(new Random(1), [node.NodeId]), Protocol.LengthPrefixSize + 1, 33),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -137,6 +140,8 @@ public class HostilePeerTests
     [Arguments("second HELLO")]
     [Arguments("unknown type")]
     [Arguments("empty frame")]
+    [Arguments("HAVE of no origin")]
+    [Arguments("HAVE whose count disagrees with its length")]
     public async Task Malformed_frame_after_a_valid_hello_closes_only_that_peer(string kind)
     {
         using TestNetwork network = await LineOfThree();

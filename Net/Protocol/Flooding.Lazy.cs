@@ -1,0 +1,110 @@
+// Lazy push (after Plumtree's IHAVE and GRAFT, Leitão et al. 2007). Pruning leaves each node one relay path per sender,
+// and two nodes can end up keeping each other: neither then gets that sender's lines, and before this only the
+// sender's next PRESENCE (an interval later) told them, then a repair 500 ms after that (simulator,
+// StreamStarvationTests: stalls of 0.6-1.6 s). Now a relay tells each link that pruned a sender, once a tick, how far
+// it has that sender's lines (HAVE); a node that still lacks them a tick later pulls them from that link: UNPRUNE and
+// SYNC there (NodeCore.Graft). Part of Flooding, which owns the filter.
+using System.Buffers.Binary;
+
+namespace P2PChat.Net;
+
+internal sealed partial class Flooding
+{
+    /// <summary>How long a line a neighbour says it has may still be on its way to us by the paths we kept: a pull
+    /// before that would only fetch copies.</summary>
+    public const long LazyGraceMs = 200;
+
+    /// <summary>At most one pull from a link this often (a neighbour that claims lines it never sends costs a SYNC a
+    /// second, its own answer's work).</summary>
+    public const long GraftIntervalMs = 1000;
+
+    private const int HaveEntrySize = 16;
+
+    // Per sender we lack lines of: the highest a neighbour said it has, which link, and since when we lack it.
+    private readonly Dictionary<ulong, (ulong Seq, CoreLink Link, long Since)> _claims = [];
+
+    /// <summary>HAVE frames received, and pulls they caused (diagnostics and tests).</summary>
+    public long HavesReceived { get; private set; }
+
+    public long Grafts { get; private set; }
+
+    /// <summary>A HAVE: for each sender we track and lack lines of up to the claim, remember who has them (the latest
+    /// claim wins).</summary>
+    public string? OnHave(CoreLink from, ReadOnlySpan<byte> body, long now)
+    {
+        if (body.Length < 2)
+            return "malformed HAVE";
+        int count = body[1];
+        if (count is 0 or > Protocol.MaxHaveOrigins)
+            return "malformed HAVE (count)";
+        if (body.Length != 2 + count * HaveEntrySize)
+            return "malformed HAVE (length)";
+        HavesReceived++;
+        for (int i = 0; i < count; i++)
+        {
+            ReadOnlySpan<byte> entry = body.Slice(2 + i * HaveEntrySize, HaveEntrySize);
+            var id = new MessageId(BinaryPrimitives.ReadUInt64BigEndian(entry), BinaryPrimitives.ReadUInt64BigEndian(entry[8..]));
+            // Only senders we track: a neighbour cannot make us hold state for origins it invents. Lacking any line up to
+            // the claim counts: a gap (its later lines held for order) starves the display as much as silence.
+            if (id.Origin == _self || Filter.Find(id.Origin) is not { } state || DuplicateFilter.Contiguous(state) >= id.Seq)
+                continue;
+            if (_claims.TryGetValue(id.Origin, out var claim))
+                _claims[id.Origin] = (Math.Max(claim.Seq, id.Seq), from, claim.Since);
+            else
+                _claims[id.Origin] = (id.Seq, from, now);
+        }
+        return null;
+    }
+
+    /// <summary>On the timer: the links to pull from (a claim we still lack after LazyGraceMs, on a link still open and
+    /// not pulled from within GraftIntervalMs). Claims we caught up on, or whose link closed, are dropped.</summary>
+    public void TakeGrafts(long now, List<CoreLink> grafts)
+    {
+        if (_claims.Count == 0)
+            return;
+        List<ulong>? done = null;
+        foreach ((ulong origin, (ulong seq, CoreLink link, long since)) in _claims)
+        {
+            if (Filter.Find(origin) is not { } state || DuplicateFilter.Contiguous(state) >= seq || link.State != LinkState.Open)
+            {
+                (done ??= []).Add(origin);
+                continue;
+            }
+            if (now - since < LazyGraceMs)
+                continue;
+            (done ??= []).Add(origin);
+            if (now - link.GraftedAt < GraftIntervalMs || grafts.Contains(link))
+                continue;
+            link.GraftedAt = now;
+            link.NoPruneUntil = now + RepairIntervalMs;
+            grafts.Add(link);
+            Grafts++;
+        }
+        if (done is not null)
+            foreach (ulong origin in done)
+                _claims.Remove(origin);
+    }
+
+    /// <summary>The HAVE for <paramref name="link"/>: up to MaxHaveOrigins senders it pruned whose lines we held back
+    /// since the last one. Empty when there is none.</summary>
+    public static int WriteHave(CoreLink link, Span<byte> destination)
+    {
+        Span<(ulong Origin, ulong Seq)> entries = stackalloc (ulong, ulong)[Protocol.MaxHaveOrigins];
+        int count = link.TakeWithheld(entries);
+        if (count == 0)
+            return 0;
+        int size = Protocol.LengthPrefixSize + 2 + count * HaveEntrySize;
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(size - Protocol.LengthPrefixSize));
+        destination[Protocol.LengthPrefixSize] = (byte)FrameType.Have;
+        destination[Protocol.LengthPrefixSize + 1] = (byte)count;
+        for (int i = 0; i < count; i++)
+        {
+            Span<byte> entry = destination.Slice(Protocol.LengthPrefixSize + 2 + i * HaveEntrySize, HaveEntrySize);
+            BinaryPrimitives.WriteUInt64BigEndian(entry, entries[i].Origin);
+            BinaryPrimitives.WriteUInt64BigEndian(entry[8..], entries[i].Seq);
+        }
+        return size;
+    }
+
+    public const int MaxHaveFrameSize = Protocol.LengthPrefixSize + 2 + Protocol.MaxHaveOrigins * HaveEntrySize;
+}
