@@ -147,10 +147,10 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
         return n;
     }
 
-    /// <summary>Not before this time do we ask this peer to prune anything (after we pulled lines from it: Flooding.Graft).</summary>
+    /// <summary>Not before this time do we ask this peer to prune anything (after we pulled lines from it: NodeCore.Graft).</summary>
     public long NoPruneUntil { get; set; }
 
-    /// <summary>When we last pulled lines from this link (Flooding.Graft): at most once a second.</summary>
+    /// <summary>When we last pulled lines from this link (Flooding.TakeGrafts): at most once a second.</summary>
     public long GraftedAt { get; set; } = long.MinValue / 2;
 
     public override string ToString() => Peer is null ? $"#{Id} {Remote}" : $"#{Id} {Peer.Name} ({Remote})";
