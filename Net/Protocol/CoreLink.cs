@@ -147,7 +147,7 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
         return n;
     }
 
-    /// <summary>Not before this time do we ask this peer to prune anything (after we pulled lines from it: NodeCore.Graft).</summary>
+    /// <summary>Not before this time do we ask this peer to prune anything (after we pulled lines from it: NodeCore.Pull).</summary>
     public long NoPruneUntil { get; set; }
 
     /// <summary>When we last pulled lines from this link (Flooding.TakeGrafts): at most once a second.</summary>

@@ -3,7 +3,7 @@
 // sender's next PRESENCE (an interval later) told them, then a repair 500 ms after that (simulator,
 // StreamStarvationTests: stalls of 0.6-1.6 s). Now a relay tells each link that pruned a sender, once a tick, how far
 // it has that sender's lines (HAVE); a node that still lacks them a tick later pulls them from that link: UNPRUNE and
-// SYNC there (NodeCore.Graft). Part of Flooding, which owns the filter.
+// SYNC there (NodeCore.Pull). Part of Flooding, which owns the filter.
 using System.Buffers.Binary;
 
 namespace P2PChat.Net;
@@ -76,7 +76,6 @@ internal sealed partial class Flooding
             if (now - link.GraftedAt < GraftIntervalMs || grafts.Contains(link))
                 continue;
             link.GraftedAt = now;
-            link.NoPruneUntil = now + RepairIntervalMs;
             grafts.Add(link);
             Grafts++;
         }

@@ -34,7 +34,6 @@ internal sealed partial class Flooding
     private readonly bool _tagLines;
     private long _now;
     private long _nextRepair;
-    private long _pruneAfter;
 
     public Flooding(NodeOptions options, NodeKeys keys, SelfName name, LinkTable links, ICoreEffects effects)
     {
@@ -185,7 +184,7 @@ internal sealed partial class Flooding
     {
         Duplicates++;
         ulong origin = chat.Id.Origin;
-        if (!chat.History && from.Peer!.NodeId != origin && state is { Ranges.Count: 0 } && now >= _pruneAfter
+        if (!chat.History && from.Peer!.NodeId != origin && state is { Ranges.Count: 0 }
             && now >= from.NoPruneUntil && KeepsAPath(from, origin) && from.AskToPrune(origin))
             _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
     }
@@ -341,10 +340,6 @@ internal sealed partial class Flooding
         if (!behind || now < _nextRepair)
             return false;
         _nextRepair = now + RepairIntervalMs;
-        // No new PRUNE until the next repair may come: the prunes that starved us can form again at once (each node keeps
-        // one relay path per origin, and two nodes that keep each other get nothing), and a second starvation had to wait
-        // out the interval; at 500 lines/s a 1,000-line log had moved past the gap by then (bench stream: 414 lines lost).
-        _pruneAfter = _nextRepair;
         foreach (DuplicateFilter.OriginState state in Filter.States)
         {
             if (state.BehindSince != long.MaxValue && now - state.BehindSince >= RepairAfterMs)

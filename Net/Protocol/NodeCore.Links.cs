@@ -309,24 +309,25 @@ internal sealed partial class NodeCore
         }
     }
 
-    /// <summary>After losing a link (or finding lines missing): the relay paths pruned around it may have gone with it.
-    /// Every neighbour relays everything to us again (until duplicates prune the mesh anew), and a SYNC fetches what was
-    /// missed meanwhile.</summary>
-    private void RepairLinks(long now)
+    /// <summary>After losing a link, or finding lines missing (<paramref name="starved"/>: presence said so): the relay
+    /// paths pruned around us may have gone. Every neighbour relays everything to us again (until duplicates prune the
+    /// mesh anew), and a SYNC fetches what was missed meanwhile.</summary>
+    private void RepairLinks(long now, bool starved = false)
     {
         foreach (CoreLink link in _links.Open)
-        {
-            link.ForgetAskedPrunes();
-            _links.Send(link, UnpruneFrame, now);
-            _history.SendSync(link, now);
-        }
+            Pull(link, now, holdPrunes: starved);
     }
 
-    /// <summary>Lines a neighbour has and we still lack a tick after it said so (Flooding.Lazy.cs): it relays everything
-    /// to us again, and a SYNC fetches what we missed, from that link alone.</summary>
-    private void Graft(CoreLink link, long now)
+    /// <summary>UNPRUNE and SYNC on <paramref name="link"/>: it relays everything to us again, and answers with what we
+    /// missed. For lines we lack (a repair presence asked for, or lines the link said it has: Flooding.Lazy.cs) we then
+    /// ask it to prune nothing until the next repair may come: the prunes that starved us can form again at once (two
+    /// nodes that keep each other as their only path get nothing), and a node that starved again right after its repair
+    /// waited out the interval while a fast sender's lines left every 1,000-line log (simulator seeds 21 and 34).</summary>
+    private void Pull(CoreLink link, long now, bool holdPrunes)
     {
         link.ForgetAskedPrunes();
+        if (holdPrunes)
+            link.NoPruneUntil = now + Flooding.RepairIntervalMs;
         _links.Send(link, UnpruneFrame, now);
         _history.SendSync(link, now);
     }

@@ -56,12 +56,12 @@ internal sealed partial class NodeCore
             _presence.Tick(now);
             _flooding.Tags?.Tick(now);
             if (_flooding.Tick(now))
-                RepairLinks(now);
+                RepairLinks(now, starved: true);
             SendHaves(now);
             _grafts.Clear();
             _flooding.TakeGrafts(now, _grafts);
             foreach (CoreLink link in _grafts)
-                Graft(link, now);
+                Pull(link, now, holdPrunes: true);
             foreach (ulong sender in _wantedSenders)
                 if (_membership.DirectCandidate(sender, now) is { } direct)
                     StartConnect(direct.EndPoint, direct, userJoin: false, now);
