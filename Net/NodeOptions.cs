@@ -27,10 +27,15 @@ internal sealed record NodeOptions(string Name)
     /// three missed heartbeats. Detection takes at most this plus one timer tick (250 ms).</summary>
     public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>How often this node announces itself to the whole network (PRESENCE), in a network of up to 50
-    /// members; one more interval per 50 more, so the announcements cost every node about the same. A member
-    /// silent for three of its intervals (plus a second) is declared gone by everyone.</summary>
+    /// <summary>How often, at most, this node announces itself to the whole network (PRESENCE). In a bigger network it
+    /// announces less often: PresencePerMember times the members online, so every node hears about one announcement
+    /// per PresencePerMember from all the others together, whatever the size of the network. A crash is reported by
+    /// the member's neighbours (SUSPECT), not by its silence; silence for three intervals (plus a second) is the last
+    /// resort, for a member none of whose neighbours survived it.</summary>
     public TimeSpan PresenceInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>See PresenceInterval: the network-wide gap between two announcements, as every node sees it.</summary>
+    public TimeSpan PresencePerMember { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The defaults of TargetLinks and History: the one place they are written (the command line's help and
     /// LaunchOptions read them here).</summary>

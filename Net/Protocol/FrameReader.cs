@@ -172,6 +172,28 @@ internal static class FrameReader
     }
 
     /// <summary>Parses a PRESENCE body. Returns null on success, else the reason the peer is closed.</summary>
+    /// <summary>A SUSPECT: its shape only (Presence checks the signature, and whether it is news, first).</summary>
+    public static string? TryParseSuspect(ReadOnlySpan<byte> body, out SuspectView suspect)
+    {
+        suspect = default;
+        if (body.Length != Protocol.SuspectBodySize || body[0] != (byte)FrameType.Suspect)
+            return "malformed SUSPECT";
+        ulong suspecter = BinaryPrimitives.ReadUInt64BigEndian(body[1..]);
+        ulong target = BinaryPrimitives.ReadUInt64BigEndian(body[9..]);
+        ulong counter = BinaryPrimitives.ReadUInt64BigEndian(body[17..]);
+        if (suspecter == 0 || target == 0 || counter == 0 || suspecter == target)
+            return "malformed SUSPECT (zero id or counter, or a member suspecting itself)";
+        ReadOnlySpan<byte> trailer = body[25..];
+        suspect = new SuspectView(suspecter, target, counter)
+        {
+            Key = trailer[..Protocol.KeySize],
+            Epoch = BinaryPrimitives.ReadUInt64BigEndian(trailer[Protocol.KeySize..]),
+            Signed = body[..^Protocol.SignatureSize],
+            Signature = body[^Protocol.SignatureSize..],
+        };
+        return null;
+    }
+
     public static string? TryParsePresence(ReadOnlySpan<byte> body, out PresenceView presence)
     {
         presence = default;

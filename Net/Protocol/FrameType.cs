@@ -42,4 +42,9 @@ internal enum FrameType : byte
     /// and SYNC there), so two nodes that kept each other as their only path for a sender do not starve until presence
     /// says so.</summary>
     Have = 12,
+
+    /// <summary>Suspicion (SWIM's suspect): "I lost my last link to this member at this counter of its announcements".
+    /// Signed by the suspecter and flooded; the member refutes it with a newer announcement, or every node declares it
+    /// gone SuspectMs later. Only the member's neighbours notice its death, so announcements need not be frequent.</summary>
+    Suspect = 13,
 }

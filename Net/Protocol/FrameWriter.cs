@@ -119,6 +119,22 @@ internal static class FrameWriter
 
     public const int SealHeaderSize = Protocol.SealFixedSize - 1;
 
+    public const int SuspectSize = Protocol.LengthPrefixSize + Protocol.SuspectBodySize;
+
+    /// <summary>Writes a SUSPECT whose last SignatureSize bytes are left for the signature (Presence signs it).</summary>
+    public static void WriteSuspect(Span<byte> destination, ulong suspecter, ulong target, ulong counter, ReadOnlySpan<byte> key, ulong epoch)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(destination, Protocol.SuspectBodySize);
+        Span<byte> body = destination[Protocol.LengthPrefixSize..SuspectSize];
+        body[0] = (byte)FrameType.Suspect;
+        BinaryPrimitives.WriteUInt64BigEndian(body[1..], suspecter);
+        BinaryPrimitives.WriteUInt64BigEndian(body[9..], target);
+        BinaryPrimitives.WriteUInt64BigEndian(body[17..], counter);
+        key.CopyTo(body[25..]);
+        BinaryPrimitives.WriteUInt64BigEndian(body[(25 + Protocol.KeySize)..], epoch);
+        body[^Protocol.SignatureSize..].Clear();
+    }
+
     public static int PresenceSize(ReadOnlySpan<byte> name) =>
         Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + name.Length + Protocol.PresenceTrailerSize;
 

@@ -6,7 +6,11 @@
 // that cannot find the other (issue 9). Having enough links is not enough: when the root of a tree dies, each half
 // can keep its target inside itself and never look across. So even at its target a node probes, every
 // ProbeIntervalMs, one known address of a peer that presence says is gone: dead ones refuse (and are forgotten after
-// a while), live ones on the other side of the split answer, and the halves are one again.
+// a while), live ones on the other side of the split answer, and the halves are one again. Presence learns of deaths
+// from the dead member's neighbours (SUSPECT), so a part of the network whose links to the rest all went through
+// members that died together (half the network crashing at once) hears of none of the rest dying and counts them all
+// online: for UnsettledMs after losing its last link to a peer, a node also probes any known address it has no link
+// to, up to ExtraProbeLinks above its target, and so finds the rest if it is there.
 // Addresses come only from peers whose HELLO verified (a PEERS frame needs the link's budget, made when it opened), and
 // what a member says can cost a third party little: each link adds few new addresses per second, one host gets few
 // unverified ports (AddressBook), and dials to addresses we have not shaken hands at draw on a small token bucket.
@@ -21,6 +25,12 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
 
     /// <summary>How often a node at its target probes a known peer that is not online (a split to heal).</summary>
     public const long ProbeIntervalMs = 2000;
+
+    /// <summary>How long after losing a peer a node probes any known address (not only those of members gone).</summary>
+    public const long UnsettledMs = 30_000;
+
+    /// <summary>Links above the target those probes may make: the active view grows by at most this much.</summary>
+    public const int ExtraProbeLinks = 2;
 
     /// <summary>Connection attempts at once: one address that does not answer (a dead host: a 5 s timeout) must not
     /// hold up the others.</summary>
@@ -47,6 +57,7 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
     private readonly TokenBucket _dials = new(DialBurst, DialIntervalMs);
     private readonly List<(ulong Node, IPEndPoint EndPoint)> _parsed = [];
     private long _nextProbe;
+    private long _unsettledUntil = long.MinValue;
     private long _peersSentAt;
     private int _connecting;
 
@@ -95,6 +106,8 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
     /// <summary>A link closed; an attempt that never opened counts as a failure of its address.</summary>
     public void OnLinkClosed(CoreLink link, long now)
     {
+        if (link.Peer is { } peer && !links.IsLinkedTo(peer.NodeId) && link.RetireReason.Kind != CloseKind.Duplicate)
+            _unsettledUntil = now + UnsettledMs;
         if (link.Attempt is { } attempt)
         {
             Book.Failed(attempt, now);
@@ -148,6 +161,8 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
         {
             _nextProbe = now + ProbeIntervalMs;
             candidate = Book.NextCandidate(now, e => Skip(e) || !Unreachable(e));
+            if (candidate is null && now < _unsettledUntil && links.DistinctPeers < options.TargetLinks + ExtraProbeLinks)
+                candidate = Book.NextCandidate(now, Skip);
         }
         if (candidate is null)
             return null;

@@ -297,6 +297,7 @@ internal sealed partial class NodeCore
             RepairLinks(now);
             if (remaining == 0)
             {
+                _presence.OnLinkLost(link.Peer!.NodeId, now);
                 if (now - link.OpenedAt < LeaveGraceMs)
                     _pendingLeaves[link.Peer!.NodeId] = (link.Peer, reason, now + LeaveGraceMs);
                 else

@@ -251,6 +251,7 @@ internal sealed partial class NodeCore
             FrameType.Chat or FrameType.Replay or FrameType.ChatUnchecked => _flooding.OnChat(from, body, frame, from == _history.Source, now),
             FrameType.Prune => _flooding.OnPrune(from, body),
             FrameType.Have => _flooding.OnHave(from, body, now),
+            FrameType.Suspect => _presence.OnSuspect(from, body, frame, now),
             FrameType.Unprune => Flooding.OnUnprune(from, body),
             FrameType.Sync => _history.OnSync(from, body, now),
             FrameType.Synced => _history.OnSynced(from, body, now),

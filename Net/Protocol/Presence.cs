@@ -1,7 +1,9 @@
 // Presence: who is in the whole network, not only who our neighbours are. Every node floods a PRESENCE "alive"
 // with a growing counter each interval (only while it has a link: a node alone has no one to tell, and its first
-// announcement then reads as "joined"); the Roster drops copies and declares silent members gone; a clean exit floods
-// a BYE first. A link that opens gets our own announcement plus the roster (as "present" frames and the BYEs we
+// announcement then reads as "joined"); the interval grows with the network, so announcements cost every node the
+// same whatever its size (IntervalMs). The Roster drops copies; a clean exit floods a BYE first. Deaths are found
+// as SWIM finds them: a node that loses its last link to a member online floods a signed SUSPECT, the member refutes
+// it with a newer announcement, and an unrefuted suspicion makes every node declare it gone (Roster.SuspectMs). A link that opens gets our own announcement plus the roster (as "present" frames and the BYEs we
 // remember), so a newcomer knows everyone at once and a healed split learns the other side. Each announcement also
 // carries the sender's last line number, which lets Flooding notice lines it is missing (Flooding.Tick).
 // Every announcement is signed by its author's key, which must give its origin (NodeKeys): nobody can make another
@@ -20,6 +22,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
     private readonly Roster _roster = new();
     private readonly byte[] _scratch = new byte[Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes + Protocol.PresenceTrailerSize];
     private readonly byte[] _signed = new byte[MaxSigned];
+    private readonly Dictionary<ulong, TokenBucket> _suspecters = [];
     private ulong _counter;
     private long _nextAnnounce;
     private long _lastAnnounce;
@@ -30,8 +33,24 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
     /// <summary>Announcements dropped because their member announced too soon before (Roster.TooSoon).</summary>
     public long Paced { get; private set; }
 
-    /// <summary>Announcements refused because their signature did not verify.</summary>
+    /// <summary>Announcements and suspicions refused because their signature did not verify.</summary>
     public long Forged { get; private set; }
+
+    /// <summary>Suspicions of us that we answered with a newer announcement (refutations).</summary>
+    public long Refuted { get; private set; }
+
+    /// <summary>Suspicions dropped because their suspecter was over its budget (SuspicionBurst).</summary>
+    public long SuspicionsPaced { get; private set; }
+
+    private static ReadOnlySpan<byte> SuspectLabel => "p2pchat suspect 1"u8;
+
+    /// <summary>Suspicions one member may start here at once, then one per SuspicionIntervalMs. An honest one loses its
+    /// last link to a few members at a time, but after a split heals it hands over its suspicions of a whole side; a
+    /// hostile one suspecting everyone buys at most ten refutations (floods) a second.</summary>
+    public const int SuspicionBurst = 64;
+
+    /// <inheritdoc cref="SuspicionBurst"/>
+    public const long SuspicionIntervalMs = 100;
 
     /// <summary>Users online elsewhere in the network (this node not included), ordered by name.</summary>
     public IReadOnlyList<MemberInfo> Members() => _roster.Online();
@@ -42,10 +61,11 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
     /// <summary>Whether the roster counts <paramref name="node"/> as online.</summary>
     public bool IsOnline(ulong node) => _roster.IsOnline(node);
 
-    /// <summary>The announce interval we declare: longer in bigger networks (NodeOptions.PresenceInterval).</summary>
+    /// <summary>The announce interval we declare: PresencePerMember times the members online, PresenceInterval at least,
+    /// so all members together make about one announcement per PresencePerMember (NodeOptions.PresenceInterval).</summary>
     private uint IntervalMs()
     {
-        double ms = options.PresenceInterval.TotalMilliseconds * (1 + _roster.OnlineCount / 50);
+        double ms = Math.Max(options.PresenceInterval.TotalMilliseconds, _roster.OnlineCount * options.PresencePerMember.TotalMilliseconds);
         return (uint)Math.Clamp(ms, Protocol.MinPresenceIntervalMs, Protocol.MaxPresenceIntervalMs);
     }
 
@@ -87,13 +107,16 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
     /// delayed by on its way, beyond this one (Roster.TooSoon drops one that comes sooner than half an interval).</summary>
     public const long RenameSlackMs = 250;
 
-    /// <summary>We were renamed: announce it as soon as the others' pacing takes a new announcement (within about half an
-    /// interval and a tick), not a whole interval later.</summary>
-    public void Renamed(long now)
+    /// <summary>We were renamed: announce it as soon as the others' pacing takes a new announcement (within a second and
+    /// a tick), not a whole interval later.</summary>
+    public void Renamed(long now) => AnnounceSoon(now);
+
+    /// <summary>Announce as soon as the others' pacing (Roster.TooSoon) takes a new announcement.</summary>
+    private void AnnounceSoon(long now)
     {
         if (_counter == 0)
             return; // never announced: our first announcement will carry the name
-        long paced = _lastAnnounce + Math.Max(Roster.MinGapMs, IntervalMs() / 2) + RenameSlackMs;
+        long paced = _lastAnnounce + Roster.GapMs(IntervalMs()) + RenameSlackMs;
         _nextAnnounce = Math.Min(_nextAnnounce, Math.Max(now, paced));
     }
 
@@ -111,23 +134,120 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         if (gone is null)
             return;
         foreach (Roster.Entry entry in gone)
-            effects.OnMemberLeft(entry.Member, new Departure(false, 3L * entry.IntervalMs + Roster.ExpirySlackMs));
+            effects.OnMemberLeft(entry.Member, new Departure(false, entry.SilentMs));
     }
 
-    /// <summary>On a link that just opened: who we are, and who we know.</summary>
+    /// <summary>On a link that just opened: who we are, and who we know. A node whose only link this is may have been
+    /// alone long enough to be declared gone everywhere (a copy of its last announcement would be no news): it
+    /// announces itself afresh, unless it announced within the pacing gap (then too soon to have been declared gone).</summary>
     public void SendTo(CoreLink link, long now)
     {
-        links.Send(link, _counter == 0 ? Next(PresenceKind.Alive, now) : _frame!, now);
+        bool fresh = _counter == 0 || links.Open.Length == 1 && now - _lastAnnounce >= Roster.MaxGapMs;
+        if (fresh)
+        {
+            links.Send(link, Next(PresenceKind.Alive, now), now);
+        }
+        else
+        {
+            // As "present", like the roster's: the neighbour's pacing then takes our next announcement whenever it comes.
+            Span<byte> own = _scratch.AsSpan(0, _frame!.Length);
+            _frame.CopyTo(own);
+            own[Protocol.LengthPrefixSize + 1] = (byte)PresenceKind.Present;
+            links.Send(link, own, now);
+        }
         foreach (Roster.Entry entry in _roster.Entries)
         {
             if (entry.Gone && !entry.SaidBye)
-                continue; // fell silent here; the new neighbour judges that for itself
+                continue; // fell silent here; the new neighbour judges that for itself (and hears of it if it says otherwise)
             Span<byte> frame = _scratch.AsSpan(0, entry.Frame.Length);
             entry.Frame.CopyTo(frame);
             if (!entry.Gone)
                 frame[Protocol.LengthPrefixSize + 1] = (byte)PresenceKind.Present;
             links.Send(link, frame, now);
+            if (!entry.Gone && entry.Suspicion is { } suspicion)
+                links.Send(link, suspicion, now); // it would not hear of the suspicion otherwise, and keep a dead member
         }
+    }
+
+    /// <summary>We lost our last link to <paramref name="peer"/> (closed, reset, silent or cut): it may have crashed.
+    /// If the roster counts it online, flood a suspicion of its current counter; it refutes if it is alive.</summary>
+    public void OnLinkLost(ulong peer, long now)
+    {
+        if (_roster.Get(peer) is not { Gone: false, Suspected: false } entry || links.Open.Length == 0)
+            return; // gone or suspected already, or we have nobody to tell (our next link brings our roster anyway)
+        byte[] frame = new byte[FrameWriter.SuspectSize];
+        FrameWriter.WriteSuspect(frame, self, peer, entry.Counter, keys.Identity.Public, keys.Epoch);
+        Span<byte> signed = stackalloc byte[SuspectLabel.Length + Protocol.SuspectBodySize];
+        keys.Identity.Sign(SuspectSigned(frame.AsSpan(Protocol.LengthPrefixSize, Protocol.SuspectBodySize - Protocol.SignatureSize), signed),
+            frame.AsSpan(frame.Length - Protocol.SignatureSize));
+        _roster.Suspect(entry, frame, now);
+        foreach (CoreLink link in links.Open)
+            links.Send(link, frame, now);
+    }
+
+    private static ReadOnlySpan<byte> SuspectSigned(ReadOnlySpan<byte> body, Span<byte> destination)
+    {
+        SuspectLabel.CopyTo(destination);
+        body.CopyTo(destination[SuspectLabel.Length..]);
+        return destination[..(SuspectLabel.Length + body.Length)];
+    }
+
+    /// <summary>Signs a SUSPECT that FrameWriter.WriteSuspect wrote with <paramref name="keys"/>' identity (a test's).</summary>
+    public static void SignSuspect(NodeKeys keys, Span<byte> frame)
+    {
+        Span<byte> signed = stackalloc byte[SuspectLabel.Length + Protocol.SuspectBodySize];
+        keys.Identity.Sign(SuspectSigned(frame.Slice(Protocol.LengthPrefixSize, Protocol.SuspectBodySize - Protocol.SignatureSize), signed),
+            frame[^Protocol.SignatureSize..]);
+    }
+
+    /// <summary>A SUSPECT: about us, refute it; about a member online here at that counter, start it and pass it on.
+    /// Anything else (stale, a copy, a member we do not count online) is dropped before its signature is checked.</summary>
+    public string? OnSuspect(CoreLink from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, long now)
+    {
+        string? error = FrameReader.TryParseSuspect(body, out SuspectView suspect);
+        if (error is not null)
+            return error;
+        if (suspect.Target == self)
+        {
+            // Alive, and told otherwise: a newer announcement refutes it everywhere (paced like any announcement, so a
+            // member suspecting us over and over buys one announcement a second at most).
+            if (suspect.Counter >= _counter && _counter > 0)
+            {
+                Refuted++;
+                AnnounceSoon(now);
+            }
+            return null;
+        }
+        if (_roster.Get(suspect.Target) is not { Gone: false, Suspected: false } entry || entry.Counter != suspect.Counter)
+            return null;
+        if (!SuspecterBudget(suspect.Suspecter).TryTake(now))
+        {
+            SuspicionsPaced++;
+            return null;
+        }
+        Span<byte> signed = stackalloc byte[SuspectLabel.Length + Protocol.SuspectBodySize];
+        if (NodeKeys.Origin(suspect.Key, suspect.Epoch) != suspect.Suspecter
+            || !keys.Signatures.Verify(suspect.Key, SuspectSigned(suspect.Signed, signed), suspect.Signature))
+        {
+            Forged++;
+            return "a SUSPECT whose signature does not verify (forged or altered)";
+        }
+        _roster.Suspect(entry, frame, now);
+        foreach (CoreLink link in links.Open)
+            if (link != from)
+                links.Send(link, frame, now);
+        return null;
+    }
+
+    /// <summary>The budget of suspicions <paramref name="suspecter"/> may start here (SuspicionBurst); bounded: when
+    /// 1,024 suspecters have one, all are forgotten (full buckets again, which costs at most one more burst each).</summary>
+    private TokenBucket SuspecterBudget(ulong suspecter)
+    {
+        if (_suspecters.TryGetValue(suspecter, out TokenBucket? bucket))
+            return bucket;
+        if (_suspecters.Count >= Protocol.MaxMembers)
+            _suspecters.Clear();
+        return _suspecters[suspecter] = new TokenBucket(SuspicionBurst, SuspicionIntervalMs);
     }
 
     public string? OnPresence(CoreLink from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, long now)
@@ -138,7 +258,13 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         if (presence.Origin == self)
             return null; // our own announcement came back round a cycle
         if (_roster.IsCopy(presence.Origin, presence.Counter))
+        {
+            // A neighbour counts online a member that an unrefuted suspicion made gone here: it missed the suspicion (it
+            // was on the far side of a split, or linked to us later). Hand it over; the member refutes it if alive.
+            if (_roster.Get(presence.Origin) is { Gone: true, SaidBye: false, Suspicion: { } suspicion } gone && gone.Counter == presence.Counter)
+                links.Send(from, suspicion, now);
             return null;
+        }
         if (presence.Kind != PresenceKind.Bye && _roster.TooSoon(presence.Origin, now))
         {
             Paced++; // before the signature check: that is the work a flood of announcements would buy

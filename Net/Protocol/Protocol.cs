@@ -4,7 +4,7 @@ namespace P2PChat.Net;
 
 internal static class Protocol
 {
-    public const byte Version = 6;
+    public const byte Version = 7;
 
     /// <summary>"P2PC": the first bytes of a HELLO body, so a stray client is told apart from a peer at once.</summary>
     public const uint Magic = 0x50325043;
@@ -38,9 +38,13 @@ internal static class Protocol
     /// <summary>Most members a roster tracks (live and recently left); the least recently heard is forgotten.</summary>
     public const int MaxMembers = 1024;
 
-    /// <summary>Bounds on the announce interval a peer may declare in PRESENCE (100 ms .. 10 min).</summary>
+    /// <summary>Bounds on the announce interval a peer may declare in PRESENCE (100 ms .. 1 h): in a big network a
+    /// member announces rarely (Presence.IntervalMs); its neighbours' suspicions, not its silence, report its death.</summary>
     public const uint MinPresenceIntervalMs = 100;
-    public const uint MaxPresenceIntervalMs = 600_000;
+    public const uint MaxPresenceIntervalMs = 3_600_000;
+
+    /// <summary>SUSPECT body: type + suspecter + target + counter + the suspecter's key, epoch and signature.</summary>
+    public const int SuspectBodySize = 1 + 8 + 8 + 8 + KeySize + 8 + SignatureSize;
 
     /// <summary>type + kind + origin + counter + intervalMs + lastSeq + nameLen.</summary>
     public const int PresenceHeaderSize = 1 + 1 + 8 + 8 + 4 + 8 + 1;

@@ -1,10 +1,10 @@
 // Who is in the network, learned from flooded PRESENCE frames. Each member announces itself every interval with
 // a growing counter; a frame whose counter is not above the last one seen from its origin is a copy and is dropped
-// (that is also what stops the flood). A member not heard from for three of its intervals is declared gone, so a
-// crashed or cut-off peer leaves everyone's roster within seconds, not only its neighbours'. Gone members stay as
-// tombstones for a while, so a late copy of an old announcement cannot bring them back. Bounded: at most
-// `capacity` entries; a tombstone makes room, a member online never does (a new member is refused instead).
-// Pure logic, owned by Presence.cs.
+// (that is also what stops the flood). A member is declared gone when a suspicion of it (SUSPECT: a neighbour lost
+// its last link to it) goes unrefuted for SuspectMs, or, as a last resort when none of its neighbours survived it to
+// say so, when nothing new was heard from it for three of its intervals. Gone members stay as tombstones for a
+// while, so a late copy of an old announcement cannot bring them back. Bounded: at most `capacity` entries; a
+// tombstone makes room, a member online never does (a new member is refused instead). Pure logic, owned by Presence.cs.
 namespace P2PChat.Net;
 
 internal sealed class Roster(int capacity = Protocol.MaxMembers)
@@ -14,6 +14,14 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     /// <summary>Grace on top of three intervals for frames delayed behind a burst of chat in a queue.</summary>
     public const long ExpirySlackMs = 1000;
+
+    /// <summary>How long a suspicion waits for the member's refutation (a newer announcement) before every node
+    /// declares it gone. A refutation crosses the network in milliseconds; this is for a loaded one.</summary>
+    public const long SuspectMs = 3000;
+
+    /// <summary>The longest pacing gap (TooSoon): in a big network a member announces once in many minutes, but a
+    /// rename or a refutation must still get through within a second or so.</summary>
+    public const long MaxGapMs = 1000;
 
     internal sealed class Entry(MemberInfo member)
     {
@@ -25,8 +33,8 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         public ulong Counter { get; set; }
         public uint IntervalMs { get; set; }
 
-        /// <summary>When its latest announcement was applied (TooSoon).</summary>
-        public long AppliedAt { get; set; }
+        /// <summary>TooSoon's clock (GCRA's theoretical arrival time): each announcement taken moves it a gap on.</summary>
+        public long PaceClock { get; set; } = long.MinValue / 2;
 
         /// <summary>Live: when it is declared gone without news. Gone: when the tombstone is dropped.</summary>
         public long ExpiresAt { get; set; }
@@ -38,6 +46,18 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
         /// <summary>Its latest announcement as received (length prefix included), handed to new neighbours.</summary>
         public byte[] Frame { get; set; } = [];
+
+        /// <summary>When a suspicion of its current counter arrived (long.MaxValue: none). A newer announcement clears it.</summary>
+        public long SuspectedAt { get; set; } = long.MaxValue;
+
+        /// <summary>That suspicion (a SUSPECT frame), handed to new neighbours while it runs, and after it made the member
+        /// gone to a neighbour that still counts it online (Presence.OnPresence).</summary>
+        public byte[]? Suspicion { get; set; }
+
+        public bool Suspected => SuspectedAt != long.MaxValue;
+
+        /// <summary>Why Expire declared it gone: its silence in ms (Departure).</summary>
+        public long SilentMs { get; set; }
     }
 
     private readonly Dictionary<ulong, Entry> _entries = [];
@@ -51,16 +71,38 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     public IEnumerable<Entry> Entries => _entries.Values;
 
-    /// <summary>An announcement not newer than the last one seen from its origin: a copy, dropped unchecked.</summary>
-    /// <summary>An announcement from a member online here comes sooner than half the interval it declared last time
-    /// (50 ms at least): an honest member announces once per interval, so this is a member flooding announcements,
-    /// which every node would check and pass on. Dropped here (a later one, or a copy by a slower path, is taken).</summary>
+    /// <summary>An announcement from a member online here comes faster than one per half the interval it declared last
+    /// time (GapMs: 50 ms .. 1 s), beyond a burst of PaceBurst: an honest member announces once per interval (or on a
+    /// rename or a refutation, a gap apart), so this is a member flooding announcements, which every node would check
+    /// and pass on. Dropped here (a later one, or a copy by a slower path, is taken). Never while we suspect the member:
+    /// its refutation must get through.</summary>
     public bool TooSoon(ulong origin, long now) =>
-        _entries.TryGetValue(origin, out Entry? entry) && !entry.Gone && now - entry.AppliedAt < Math.Max(MinGapMs, entry.IntervalMs / 2);
+        _entries.TryGetValue(origin, out Entry? entry) && !entry.Gone && !entry.Suspected
+        && Math.Max(entry.PaceClock, now) + GapMs(entry.IntervalMs) - now > PaceBurst * GapMs(entry.IntervalMs);
+
+    /// <summary>Announcements of a member TooSoon takes at once before it paces them: announcements rare at their source
+    /// can still come close together to a node that was behind (stopped, or on a slow path), and in a big network a
+    /// dropped one is not followed by another for minutes.</summary>
+    public const int PaceBurst = 3;
+
+    /// <summary>The pacing gap of a member that declares <paramref name="intervalMs"/>: half of it, within MinGapMs..MaxGapMs.</summary>
+    public static long GapMs(uint intervalMs) => Math.Clamp(intervalMs / 2, MinGapMs, MaxGapMs);
+
+    /// <summary>The entry of <paramref name="node"/>, online or gone, if the roster has one.</summary>
+    public Entry? Get(ulong node) => _entries.GetValueOrDefault(node);
+
+    /// <summary>Starts the suspicion <paramref name="frame"/> of an online member; every node declares it gone SuspectMs
+    /// later unless a newer announcement of it comes first.</summary>
+    public void Suspect(Entry entry, ReadOnlySpan<byte> frame, long now)
+    {
+        entry.SuspectedAt = now;
+        entry.Suspicion = frame.ToArray();
+    }
 
     /// <summary>The least gap TooSoon allows, whatever interval a member declares.</summary>
     public const long MinGapMs = 50;
 
+    /// <summary>An announcement not newer than the last one seen from its origin: a copy, dropped unchecked.</summary>
     public bool IsCopy(ulong origin, ulong counter) => _entries.TryGetValue(origin, out Entry? entry) && counter <= entry.Counter;
 
     /// <summary>The member <paramref name="node"/> while online, else null.</summary>
@@ -101,9 +143,14 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             entry.NameUtf8 = presence.Name.ToArray();
         }
         member = entry.Member;
+        entry.SuspectedAt = long.MaxValue; // refuted, or never suspected
+        entry.Suspicion = null;
         entry.Counter = presence.Counter;
         entry.IntervalMs = presence.IntervalMs;
-        entry.AppliedAt = now;
+        // A neighbour's roster hands on announcements of any age (Present): the member's next one, which may come a moment
+        // later, is not too soon after it. Dropping it meant waiting out a whole interval, minutes in a big network.
+        if (presence.Kind != PresenceKind.Present)
+            entry.PaceClock = Math.Max(entry.PaceClock, now) + GapMs(presence.IntervalMs);
 
         if (presence.Kind == PresenceKind.Bye)
         {
@@ -141,8 +188,12 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     public void Postpone(long ms)
     {
         foreach (Entry entry in _entries.Values)
+        {
             if (!entry.Gone && entry.ExpiresAt < long.MaxValue - ms)
                 entry.ExpiresAt += ms;
+            if (!entry.Gone && entry.Suspected)
+                entry.SuspectedAt += ms;
+        }
     }
 
     /// <summary>Declares silent members gone (returned, for the user to be told) and drops old tombstones.</summary>
@@ -152,13 +203,15 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         List<ulong>? dropped = null;
         foreach (Entry entry in _entries.Values)
         {
-            if (now < entry.ExpiresAt)
+            bool unrefuted = !entry.Gone && now - entry.SuspectedAt >= SuspectMs;
+            if (now < entry.ExpiresAt && !unrefuted)
                 continue;
             if (entry.Gone)
             {
                 (dropped ??= []).Add(entry.Member.NodeId);
                 continue;
             }
+            entry.SilentMs = unrefuted ? now - entry.SuspectedAt : 3L * entry.IntervalMs + ExpirySlackMs;
             entry.Gone = true;
             entry.ExpiresAt = now + TombstoneMs;
             OnlineCount--;

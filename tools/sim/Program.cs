@@ -5,7 +5,7 @@ using System.Diagnostics;
 using P2PChat.Tests.Simulation;
 
 int seeds = 1000, start = 1;
-int? one = null;
+int? one = null, scale = null;
 double minutes = 0;
 for (int i = 0; i < args.Length; i++)
 {
@@ -14,11 +14,24 @@ for (int i = 0; i < args.Length; i++)
         case "--seeds": seeds = int.Parse(args[++i]); break;
         case "--start": start = int.Parse(args[++i]); break;
         case "--seed": one = int.Parse(args[++i]); break;
+        case "--scale": scale = int.Parse(args[++i]); break;
         case "--minutes": minutes = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] | --seed S");
+            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] | --seed S | --scale NODES [--start SEED]");
             return 2;
     }
+}
+
+if (scale is int nodes)
+{
+    // Issue 11's figures at one size, in virtual time (ScaleScenario): idle traffic per node, time to all, 50% crash.
+    var wall = Stopwatch.StartNew();
+    string? tracePath = Environment.GetEnvironmentVariable("P2PCHAT_SIM_TRACE");
+    using TextWriter? scaleTrace = string.IsNullOrEmpty(tracePath) ? null : new StreamWriter(tracePath);
+    var result = new ScaleScenario(start, nodes, scaleTrace).Run(line => Console.WriteLine($"[{wall.Elapsed.TotalSeconds,6:0.0} s] {line}"));
+    Console.WriteLine(result);
+    bool ok = result.LinesDelivered == result.LinesExpected && result.SurvivorsReached == result.Survivors && result.FalseLeaves == 0;
+    return ok ? 0 : 1;
 }
 
 if (one is int seed)

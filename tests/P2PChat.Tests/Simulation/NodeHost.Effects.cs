@@ -10,6 +10,12 @@ internal sealed partial class NodeHost : ICoreEffects
 {
     private long _chatFramesSeen;
 
+    /// <summary>Bytes of frames this node queued (before encryption): its traffic, for ScaleScenario.</summary>
+    public long BytesSent { get; private set; }
+
+    /// <summary>Members this node reported gone, for whatever reason (ScaleScenario counts them while nobody leaves).</summary>
+    public long MembersLeft { get; private set; }
+
     // Simulated sends are delivered on the virtual clock from when they were queued; the check after costs no time.
     void ICoreEffects.Push()
     {
@@ -22,6 +28,7 @@ internal sealed partial class NodeHost : ICoreEffects
         if (!socket.Enqueue(frame, Core.Options.MaxQueueBytes))
             return false;
         Net.FramesSent++;
+        BytesSent += frame.Length;
         // Records are encrypted: the core's own count says whether CHAT or REPLAY frames went into them.
         long chats = Core.Flooding.ChatFramesQueued;
         if (chats != _chatFramesSeen)
@@ -89,7 +96,11 @@ internal sealed partial class NodeHost : ICoreEffects
     void IChatSink.OnMemberJoined(MemberInfo member, bool isNew) =>
         Net.Trace($"{Label} member {member.Name} {(isNew ? "joined" : "is online")}");
 
-    void IChatSink.OnMemberLeft(MemberInfo member, Departure reason) => Net.Trace($"{Label} member {member.Name} left ({reason})");
+    void IChatSink.OnMemberLeft(MemberInfo member, Departure reason)
+    {
+        MembersLeft++;
+        Net.Trace($"{Label} member {member.Name} left ({reason})");
+    }
 
     void IChatSink.OnMemberRenamed(MemberInfo member, string before) => Net.Trace($"{Label} member {before} is now {member.Name}");
 

@@ -1,0 +1,106 @@
+// Deaths are found by neighbours, not by silence (Presence.cs): a node that loses its last link to a member floods a
+// signed SUSPECT, the member refutes it with a newer announcement if it is alive, and every node declares it gone
+// Roster.SuspectMs after the suspicion otherwise. Announcements are rare in a big network (one per PresencePerMember
+// times the members, network-wide), so these runs make them rarer still: nothing but the suspicion can tell in time.
+// Simulated time, exact and seeded.
+using System.Net;
+using P2PChat.Net;
+using P2PChat.Net.Crypto;
+
+namespace P2PChat.Tests.Simulation;
+
+public class SuspicionTests
+{
+    /// <summary>Announcements every 10 minutes at least: a death reported within seconds came from a suspicion.</summary>
+    private static readonly NodeOptions Rare = new("x") { PresenceInterval = TimeSpan.FromMinutes(10) };
+
+    /// <summary>A mesh of <paramref name="count"/> nodes (each joins a random earlier one, then self-heals to 3 links),
+    /// settled, each knowing all the others.</summary>
+    private static (SimNetwork Net, List<NodeHost> Nodes) Mesh(int seed, int count)
+    {
+        var net = new SimNetwork(seed, null);
+        var nodes = new List<NodeHost>();
+        for (int i = 0; i < count; i++)
+        {
+            var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 1, (byte)(i + 2)]), 7000), Rare with { Name = $"m{i}" },
+                NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))), 1 + net.Random.Next(5));
+            if (i > 0)
+                host.Join(nodes[net.Random.Next(i)].EndPoint);
+            nodes.Add(host);
+            net.Events.RunUntil(net.Now + 100);
+        }
+        net.Events.RunUntil(net.Now + 5000);
+        return (net, nodes);
+    }
+
+    private static string Rosters(IEnumerable<NodeHost> nodes) =>
+        string.Join("; ", nodes.Select(n => $"{n.Label}: {string.Join(",", n.Core.Presence.Members().Select(m => m.Name))}"));
+
+    [Test]
+    [Arguments(1)]
+    [Arguments(2)]
+    [Arguments(3)]
+    public async Task A_killed_member_is_reported_gone_by_everyone_within_a_suspicion_of_its_neighbours_losing_it(int seed)
+    {
+        (SimNetwork net, List<NodeHost> nodes) = Mesh(seed, 12);
+        await Assert.That(nodes.All(n => n.Core.Presence.Members().Count == 11)).IsTrue().Because(Rosters(nodes));
+
+        NodeHost victim = nodes[net.Random.Next(nodes.Count)];
+        victim.Kill();
+        var others = nodes.Where(n => n != victim).ToList();
+        long bound = net.Now + Roster.SuspectMs + 250 + 500; // the links drop at once (the kernel closes them), a tick, the flood
+        net.Events.RunUntil(bound);
+
+        await Assert.That(others.All(n => !n.Core.Presence.IsOnline(victim.NodeId))).IsTrue().Because(Rosters(others));
+        await Assert.That(others.Sum(n => n.MembersLeft)).IsEqualTo(others.Count);
+    }
+
+    [Test]
+    [Arguments(4)]
+    [Arguments(5)]
+    public async Task A_hung_member_is_reported_gone_by_everyone_within_dead_after_and_a_suspicion(int seed)
+    {
+        (SimNetwork net, List<NodeHost> nodes) = Mesh(seed, 8);
+        NodeHost victim = nodes[^1];
+        victim.Pause();
+        var others = nodes.Where(n => n != victim).ToList();
+        net.Events.RunUntil(net.Now + (long)Rare.DeadAfter.TotalMilliseconds + 250 + Roster.SuspectMs + 500);
+        await Assert.That(others.All(n => !n.Core.Presence.IsOnline(victim.NodeId))).IsTrue().Because(Rosters(others));
+    }
+
+    [Test]
+    [Arguments(6)]
+    [Arguments(7)]
+    [Arguments(8)]
+    public async Task A_member_alive_behind_a_lost_link_refutes_the_suspicion_and_nobody_reports_it_gone(int seed)
+    {
+        (SimNetwork net, List<NodeHost> nodes) = Mesh(seed, 10);
+        // Every link of one member is cut at once, a link at a time as its neighbours see it: each neighbour suspects it,
+        // and it hears of the suspicions over the links it still has (and, after the last, over the ones it remakes).
+        NodeHost member = nodes.First(n => n.Core.Links.Open.Length >= 2);
+        foreach (int link in member.Core.Links.Open.Select(l => l.Id).ToArray())
+        {
+            member.Core.Abort(link, new LinkClose(CloseKind.FaultInjected), net.Now);
+            net.Events.RunUntil(net.Now + 50);
+        }
+        net.Events.RunUntil(net.Now + 3 * Roster.SuspectMs);
+
+        await Assert.That(member.Core.Presence.Refuted).IsGreaterThan(0);
+        await Assert.That(nodes.Sum(n => n.MembersLeft)).IsEqualTo(0).Because(Rosters(nodes));
+        await Assert.That(nodes.All(n => n == member || n.Core.Presence.IsOnline(member.NodeId))).IsTrue().Because(Rosters(nodes));
+    }
+
+    [Test]
+    public async Task A_split_that_heals_brings_each_side_back_online_on_the_other_though_nobody_announces_for_minutes()
+    {
+        (SimNetwork net, List<NodeHost> nodes) = Mesh(9, 10);
+        HashSet<SimHost> cut = net.Partition(nodes.Take(4));
+        net.Events.RunUntil(net.Now + 15_000); // each side declares the other gone
+        await Assert.That(nodes[0].Core.Presence.Members().Count).IsEqualTo(3).Because(Rosters(nodes));
+        await Assert.That(nodes[9].Core.Presence.Members().Count).IsEqualTo(5).Because(Rosters(nodes));
+
+        net.Heal(cut);
+        net.Events.RunUntil(net.Now + 20_000);
+        await Assert.That(nodes.All(n => n.Core.Presence.Members().Count == 9)).IsTrue().Because(Rosters(nodes));
+    }
+}
