@@ -58,6 +58,7 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
     private readonly List<(ulong Node, IPEndPoint EndPoint)> _parsed = [];
     private long _nextProbe;
     private long _unsettledUntil = long.MinValue;
+    private bool _alternate;
     private long _peersSentAt;
     private int _connecting;
 
@@ -153,16 +154,20 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
         bool broke = _dials.Available(now) == 0;
         bool Skip(AddressBook.Entry e) => Linked(e) || broke && !Free(e);
         AddressBook.Entry? candidate;
+        bool unsettled = now < _unsettledUntil;
         if (below)
         {
-            candidate = Book.NextCandidate(now, e => Skip(e) || !Unreachable(e)) ?? Book.NextCandidate(now, Skip);
+            // While unsettled, every other pick ignores the preference: after many members died together, the addresses
+            // of the dead (gone too) come back from their short backoff again and again, and were all a node tried.
+            _alternate = unsettled && !_alternate;
+            candidate = (_alternate ? null : Book.NextCandidate(now, e => Skip(e) || !Unreachable(e))) ?? Book.NextCandidate(now, Skip);
         }
         else
         {
             _nextProbe = now + ProbeIntervalMs;
-            candidate = Book.NextCandidate(now, e => Skip(e) || !Unreachable(e));
-            if (candidate is null && now < _unsettledUntil && links.DistinctPeers < options.TargetLinks + ExtraProbeLinks)
-                candidate = Book.NextCandidate(now, Skip);
+            bool any = unsettled && links.DistinctPeers < options.TargetLinks + ExtraProbeLinks;
+            _alternate = any && !_alternate;
+            candidate = (_alternate ? null : Book.NextCandidate(now, e => Skip(e) || !Unreachable(e))) ?? (any ? Book.NextCandidate(now, Skip) : null);
         }
         if (candidate is null)
             return null;
