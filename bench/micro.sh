@@ -21,6 +21,9 @@ case "${1:-}" in
   --scale)
     # Each node has a listening socket and one socket per link: a few per node, several thousand in all.
     ulimit -n "$(ulimit -Hn)"
+    # As the product runs (Program.cs sets it before the thread pool starts): idle workers sleep instead of spinning on
+    # sched_yield. Without it the idle 200-node network spent most of its CPU in 25,000 sched_yield calls a second.
+    export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}"
     exec "${run[@]}" "$@" ;;
   --)
     shift
