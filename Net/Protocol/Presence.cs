@@ -36,8 +36,11 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
     /// <summary>Announcements and suspicions refused because their signature did not verify.</summary>
     public long Forged { get; private set; }
 
-    /// <summary>Suspicions of us that we answered with a newer announcement (refutations).</summary>
+    /// <summary>Suspicions of us that we answered with a newer announcement (refutations; one announcement may answer many).</summary>
     public long Refuted { get; private set; }
+
+    /// <summary>Announcements we made (alive and bye).</summary>
+    public long Announcements { get; private set; }
 
     /// <summary>Suspicions dropped because their suspecter was over its budget (SuspicionBurst).</summary>
     public long SuspicionsPaced { get; private set; }
@@ -80,6 +83,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         Sign(keys, _frame);
         _nextAnnounce = now + interval;
         _lastAnnounce = now;
+        Announcements++;
         return _frame;
     }
 

@@ -38,6 +38,23 @@ internal static class FrameGen
         return frame;
     }
 
+    /// <summary>A SUSPECT by <paramref name="suspecter"/> (signed, or one time in four signed by nobody) of one of
+    /// <paramref name="origins"/> or a made-up member, at a small counter (the one a roster may hold) or any.</summary>
+    public static byte[] Suspect(Random r, NodeKeys suspecter, IReadOnlyList<ulong> origins)
+    {
+        var frame = new byte[FrameWriter.SuspectSize];
+        ulong target = origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64() | 1;
+        if (target == suspecter.NodeId)
+            target ^= 2;
+        ulong counter = r.Next(4) == 0 ? (ulong)r.NextInt64() | 1 : 1 + (ulong)r.Next(20);
+        FrameWriter.WriteSuspect(frame, suspecter.NodeId, target, counter, suspecter.Identity.Public, suspecter.Epoch);
+        if (r.Next(4) != 0)
+            P2PChat.Net.Presence.SignSuspect(suspecter, frame);
+        else
+            r.NextBytes(frame.AsSpan(frame.Length - Protocol.SignatureSize));
+        return frame;
+    }
+
     /// <summary>A HAVE of some of <paramref name="origins"/> (or, one time in four, of made-up ones), each with a
     /// sequence that may be far ahead of anything said.</summary>
     public static byte[] Have(Random r, IReadOnlyList<ulong> origins)

@@ -44,6 +44,7 @@ internal static class SessionFuzz
         /// <summary>PINGs chosen so far: every other one is sent as a HAVE instead, drawn from a generator of its own so
         /// the seeds kept as tests still draw what they drew before HAVE existed.</summary>
         public int Pings;
+        public int Unprunes;
 
         /// <summary>0: F sends only well-formed, well-signed frames (it stays open and drives the state machines deep);
         /// otherwise about one frame in Hostile is malformed, forged or garbage, and one record in 3 * Hostile altered.</summary>
@@ -254,8 +255,9 @@ internal static class SessionFuzz
                 return FrameGen.Peers(r, c.Fuzz.Core.NodeId);
             case 9:
                 return FrameGen.Prune(origins[r.Next(origins.Count)]);
-            case 10:
-                return FrameGen.Small(FrameType.Unprune);
+            case 10: // SUSPECTs from a generator of their own, so the kept seeds draw from r as before
+                return c.Unprunes++ % 2 == 0 ? FrameGen.Small(FrameType.Unprune)
+                    : FrameGen.Suspect(new Random(c.Unprunes), authors[c.Unprunes % authors.Length], origins);
             case 11:
                 return c.Pings++ % 2 == 0 ? FrameGen.Small(FrameType.Ping) : FrameGen.Have(new Random(c.Pings), origins);
             case 12:

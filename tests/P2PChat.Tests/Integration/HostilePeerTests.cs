@@ -111,8 +111,16 @@ public class HostilePeerTests
         "empty frame" => [0, 0, 0, 0],
         "HAVE of no origin" => [0, 0, 0, 2, (byte)FrameType.Have, 0],
         "HAVE whose count disagrees with its length" => WithByte(FrameGen.Have(new Random(1), [node.NodeId]), Protocol.LengthPrefixSize + 1, 33),
+        "SUSPECT of the suspecter itself" => WithUInt64(FrameGen.Suspect(new Random(1), node, []), Protocol.LengthPrefixSize + 9, node.NodeId),
+        "short SUSPECT" => WithLength(FrameGen.Suspect(new Random(1), node, [])[..40]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    private static byte[] WithUInt64(byte[] frame, int index, ulong value)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(index), value);
+        return frame;
+    }
 
     private static byte[] WithByte(byte[] frame, int index, byte value)
     {
@@ -142,6 +150,8 @@ public class HostilePeerTests
     [Arguments("empty frame")]
     [Arguments("HAVE of no origin")]
     [Arguments("HAVE whose count disagrees with its length")]
+    [Arguments("SUSPECT of the suspecter itself")]
+    [Arguments("short SUSPECT")]
     public async Task Malformed_frame_after_a_valid_hello_closes_only_that_peer(string kind)
     {
         using TestNetwork network = await LineOfThree();

@@ -150,6 +150,17 @@ internal sealed partial class NodeHost : SimHost
         AfterCore();
     }
 
+    /// <summary>A hostile member's move: <paramref name="frame"/> on every open link, sealed and sent as the core's own.</summary>
+    public void SendToAll(byte[] frame)
+    {
+        if (!Live || Paused)
+            return;
+        foreach (CoreLink link in Core.Links.Open)
+            Core.Links.Send(link, frame, Net.Now);
+        Core.Links.FlushAll();
+        AfterCore();
+    }
+
     public override void Kill()
     {
         if (Alive)

@@ -16,14 +16,17 @@ public class SuspicionTests
 
     /// <summary>A mesh of <paramref name="count"/> nodes (each joins a random earlier one, then self-heals to 3 links),
     /// settled, each knowing all the others.</summary>
-    private static (SimNetwork Net, List<NodeHost> Nodes) Mesh(int seed, int count)
+    private static (SimNetwork Net, List<NodeHost> Nodes) Mesh(int seed, int count) => Mesh(seed, count, []);
+
+    private static (SimNetwork Net, List<NodeHost> Nodes) Mesh(int seed, int count, List<NodeKeys> keys)
     {
         var net = new SimNetwork(seed, null);
         var nodes = new List<NodeHost>();
         for (int i = 0; i < count; i++)
         {
+            keys.Add(NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))));
             var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 1, (byte)(i + 2)]), 7000), Rare with { Name = $"m{i}" },
-                NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))), 1 + net.Random.Next(5));
+                keys[i], 1 + net.Random.Next(5));
             if (i > 0)
                 host.Join(nodes[net.Random.Next(i)].EndPoint);
             nodes.Add(host);
@@ -104,5 +107,42 @@ public class SuspicionTests
         net.Heal(cut);
         net.Events.RunUntil(net.Now + 20_000);
         await Assert.That(nodes.All(n => n.Core.Presence.Members().Count == 9)).IsTrue().Because(Rosters(nodes));
+    }
+
+    // Mallory, a member with keys of her own, suspects every other member, again and again at each one's newest counter
+    // (five times a second): each refutes, nobody is reported gone, and what she buys is bounded by the suspecters'
+    // budget (SuspicionBurst, then ten a second) and each member's pacing of its own refutations.
+    [Test]
+    [Arguments(10)]
+    [Arguments(11)]
+    public async Task A_member_suspecting_everyone_over_and_over_makes_nobody_leave(int seed)
+    {
+        var keys = new List<NodeKeys>();
+        (SimNetwork net, List<NodeHost> nodes) = Mesh(seed, 8, keys);
+        NodeHost mallory = nodes[0];
+        long start = net.Now;
+        for (long at = start; at < start + 10_000; at += 200)
+        {
+            net.Events.At(at, () =>
+            {
+                foreach (NodeHost victim in nodes.Skip(1))
+                {
+                    if (mallory.Core.Presence.Roster.Get(victim.NodeId) is not { } entry)
+                        continue;
+                    var frame = new byte[FrameWriter.SuspectSize];
+                    FrameWriter.WriteSuspect(frame, mallory.NodeId, victim.NodeId, entry.Counter, keys[0].Identity.Public, keys[0].Epoch);
+                    Presence.SignSuspect(keys[0], frame);
+                    mallory.SendToAll(frame);
+                }
+            });
+        }
+        net.Events.RunUntil(start + 10_000 + 3 * Roster.SuspectMs);
+
+        await Assert.That(nodes.Sum(n => n.MembersLeft)).IsEqualTo(0).Because(Rosters(nodes));
+        await Assert.That(nodes.Skip(1).All(n => n.Core.Presence.Refuted > 0)).IsTrue();
+        await Assert.That(nodes.All(n => n.Core.Presence.Members().Count == 7)).IsTrue().Because(Rosters(nodes));
+        // Each member refuted at most once per pacing gap (1 s and a tick), however often it was suspected: about 13
+        // announcements in the 16 s, not one per suspicion (50).
+        await Assert.That(nodes.Skip(1).Max(n => n.Core.Presence.Announcements)).IsLessThanOrEqualTo(20);
     }
 }

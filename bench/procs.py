@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Many p2pchat processes on this machine, as users would run them (issue 11's "real processes" figure).
+
+Starts N copies of ./p2pchat in pipe mode with default options on 127.0.0.1, each joining a random earlier one once
+that one listens; waits --settle seconds; then random peers say --lines lines, --gap seconds apart, and every other
+peer's stdout is watched for each. Prints, per line, the time until the last other peer printed it, and over all
+deliveries p50/p99 (nearest rank), the worst line, lines that did not reach everyone within --grace seconds, the
+median and largest RSS per process, and the links the peers reported closed on stderr. Exit 1 when a line was lost.
+Run through bench/procs.sh, which builds ./p2pchat first.
+"""
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+
+def parse():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--nodes", type=int, default=300)
+    p.add_argument("--lines", type=int, default=20)
+    p.add_argument("--gap", type=float, default=0.5, help="seconds between lines")
+    p.add_argument("--settle", type=float, default=10.0)
+    p.add_argument("--grace", type=float, default=10.0, help="seconds a line may take before it counts as lost")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--binary", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "p2pchat"))
+    return p.parse_args()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening(port, deadline):
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.01)
+    return False
+
+
+class Peer:
+    def __init__(self, binary, name, port, join):
+        args = [binary, name] + (["127.0.0.1", str(join)] if join else []) + ["--port", str(port)]
+        self.name, self.port = name, port
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.arrivals = {}  # line text -> monotonic time printed
+        self.closed = 0
+        self.lock = threading.Lock()
+        threading.Thread(target=self.read_out, daemon=True).start()
+        threading.Thread(target=self.read_err, daemon=True).start()
+
+    def read_out(self):
+        for raw in self.proc.stdout:
+            now = time.monotonic()
+            text = raw.decode("utf-8", "replace").rstrip("\n")
+            _, _, said = text.partition(": ")
+            if said.startswith("probe "):
+                with self.lock:
+                    self.arrivals.setdefault(said, now)
+
+    def read_err(self):
+        for raw in self.proc.stderr:
+            if b"link closed" in raw or b"left (" in raw and b"(quit)" not in raw:
+                self.closed += 1
+
+    def say(self, text):
+        self.proc.stdin.write((text + "\n").encode())
+        self.proc.stdin.flush()
+
+    def rss_kib(self):
+        try:
+            with open(f"/proc/{self.proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+
+def nearest_rank(sorted_values, p):
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, -(-p * len(sorted_values) // 100) - 1))
+    return sorted_values[int(k)]
+
+
+def main():
+    a = parse()
+    rng = random.Random(a.seed)
+    peers = []
+    started = time.monotonic()
+    try:
+        for i in range(a.nodes):
+            join = peers[rng.randrange(len(peers))].port if peers else None
+            peer = Peer(a.binary, f"p{i}", free_port(), join)
+            if not listening(peer.port, time.monotonic() + 10):
+                print(f"p{i} did not listen within 10 s", file=sys.stderr)
+                return 1
+            peers.append(peer)
+            if (i + 1) % 50 == 0:
+                print(f"[{time.monotonic() - started:6.1f} s] {i + 1} peers started", file=sys.stderr)
+        time.sleep(a.settle)
+        rss = sorted(p.rss_kib() for p in peers)
+
+        said = []
+        for k in range(a.lines):
+            sender = peers[rng.randrange(len(peers))]
+            text = f"probe {k}"
+            at = time.monotonic()
+            sender.say(text)
+            said.append((text, sender, at))
+            time.sleep(a.gap)
+        time.sleep(a.grace)
+
+        deliveries, worst, lost = [], [], 0
+        for text, sender, at in said:
+            times = []
+            for p in peers:
+                if p is sender:
+                    continue
+                with p.lock:
+                    t = p.arrivals.get(text)
+                if t is None or t - at > a.grace:
+                    lost += 1
+                else:
+                    times.append((t - at) * 1000)
+            deliveries += times
+            worst.append(max(times) if times else float("nan"))
+        deliveries.sort()
+        print(f"{a.nodes} processes, {a.lines} lines from random peers, {a.gap} s apart, after {a.settle} s to settle")
+        print(f"deliveries: {len(deliveries)} of {a.lines * (a.nodes - 1)}; lost (not within {a.grace} s): {lost}")
+        print(f"time until a peer printed a line: p50 {nearest_rank(deliveries, 50):.1f} ms, p99 {nearest_rank(deliveries, 99):.1f} ms, "
+              f"max {deliveries[-1] if deliveries else float('nan'):.1f} ms")
+        print(f"time until the last peer printed it, per line: median {statistics.median(worst):.1f} ms, worst {max(worst):.1f} ms")
+        print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB")
+        print(f"links or members reported lost on stderr (not quits): {sum(p.closed for p in peers)}")
+        return 1 if lost else 0
+    finally:
+        for p in peers:
+            try:
+                p.proc.stdin.close()
+            except OSError:
+                pass
+        deadline = time.monotonic() + 10
+        for p in peers:
+            try:
+                p.proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.proc.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
