@@ -107,8 +107,8 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         return destination[..(Label.Length + signed.Length)];
     }
 
-    /// <summary>How long after half an interval a rename is announced: what our previous announcement may have been
-    /// delayed by on its way, beyond this one (Roster.TooSoon drops one that comes sooner than half an interval).</summary>
+    /// <summary>How long after the pacing gap a rename or a refutation is announced: what our previous announcement may have been
+    /// delayed by on its way, beyond this one (Roster.TooSoon paces announcements a gap apart).</summary>
     public const long RenameSlackMs = 250;
 
     /// <summary>We were renamed: announce it as soon as the others' pacing takes a new announcement (within a second and
@@ -177,13 +177,12 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
     /// If the roster counts it online, flood a suspicion of its current counter; it refutes if it is alive.</summary>
     public void OnLinkLost(ulong peer, long now)
     {
-        if (_roster.Get(peer) is not { Gone: false, Suspected: false } entry || links.Open.Length == 0)
-            return; // gone or suspected already, or we have nobody to tell (our next link brings our roster anyway)
+        if (_roster.Get(peer) is not { Gone: false, Suspected: false } entry)
+            return; // gone or suspected already
+        // With no link left, the suspicion still runs here, and goes to our next link with the roster.
         byte[] frame = new byte[FrameWriter.SuspectSize];
         FrameWriter.WriteSuspect(frame, self, peer, entry.Counter, keys.Identity.Public, keys.Epoch);
-        Span<byte> signed = stackalloc byte[SuspectLabel.Length + Protocol.SuspectBodySize];
-        keys.Identity.Sign(SuspectSigned(frame.AsSpan(Protocol.LengthPrefixSize, Protocol.SuspectBodySize - Protocol.SignatureSize), signed),
-            frame.AsSpan(frame.Length - Protocol.SignatureSize));
+        SignSuspect(keys, frame);
         _roster.Suspect(entry, frame, now);
         foreach (CoreLink link in links.Open)
             links.Send(link, frame, now);
@@ -196,7 +195,8 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         return destination[..(SuspectLabel.Length + body.Length)];
     }
 
-    /// <summary>Signs a SUSPECT that FrameWriter.WriteSuspect wrote with <paramref name="keys"/>' identity (a test's).</summary>
+    /// <summary>Signs a SUSPECT that FrameWriter.WriteSuspect wrote with <paramref name="keys"/>' identity: ours, or a
+    /// member a test plays.</summary>
     public static void SignSuspect(NodeKeys keys, Span<byte> frame)
     {
         Span<byte> signed = stackalloc byte[SuspectLabel.Length + Protocol.SuspectBodySize];
