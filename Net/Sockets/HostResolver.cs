@@ -5,7 +5,9 @@
 // itself and dies without a message (SIGSEGV on Debian 12, SIGFPE on 13, an assertion on 11). So the static build
 // never calls getaddrinfo: it reads /etc/hosts, then asks the DNS servers of /etc/resolv.conf itself (DnsClient), as
 // Go's pure resolver does. Only what a module alone could answer is refused, in one line: a ".local" name where the
-// hosts line sends it to mDNS.
+// hosts line sends it to mDNS. The dynamic build asks DnsClient too when getaddrinfo fails and the hosts line lists
+// dns: on Debian 11 with "hosts: files sss dns" and sssd not running, glibc 2.31 gives up at the sss module and never
+// asks DNS (tools/portability.sh, dyn-bullseye-sss-dns, with the sysroot Debian serves on 2026-11-30).
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
@@ -15,7 +17,7 @@ namespace P2PChat.Net;
 internal static class HostResolver
 {
     /// <summary>Set in the static build's runtime configuration (p2pchat.csproj), and to false in every other build, so
-    /// that ILC takes it for a constant and leaves the static build's resolver (DnsClient) out of the dynamic binary.</summary>
+    /// that ILC takes it for a constant and leaves getaddrinfo out of the static binary.</summary>
     [FeatureSwitchDefinition("P2PChat.StaticBuild")]
     public static bool StaticBuild => AppContext.TryGetSwitch("P2PChat.StaticBuild", out bool on) && on;
 
@@ -42,7 +44,8 @@ internal static class HostResolver
         return await new DnsClient(ResolvConf.Parse(ReadOrEmpty(resolvPath)), dnsPort).ResolveAsync(host, cancel).ConfigureAwait(false);
     }
 
-    /// <summary>The dynamic build's lookup: the system resolver, with the host's own NSS modules.</summary>
+    /// <summary>The dynamic build's lookup: the system resolver, with the host's own NSS modules; if it fails, the DNS
+    /// servers of /etc/resolv.conf asked directly, when the hosts line lists dns (and the name is not one for mDNS).</summary>
     private static async Task<IPAddress[]> ResolveSystemAsync(string host, CancellationToken cancel)
     {
         try
@@ -51,9 +54,23 @@ internal static class HostResolver
         }
         catch (SocketException)
         {
+            if (!host.TrimEnd('.').EndsWith(".local", StringComparison.OrdinalIgnoreCase) && ListsDns(ReadOrEmpty("/etc/nsswitch.conf")))
+            {
+                try
+                {
+                    return await new DnsClient(ResolvConf.Parse(ReadOrEmpty("/etc/resolv.conf")), 53).ResolveAsync(host, cancel).ConfigureAwait(false);
+                }
+                catch (ChatNetworkException)
+                {
+                    // DNS does not know it either: the system resolver's answer stands
+                }
+            }
             throw new ChatNetworkException($"cannot resolve host '{host}'");
         }
     }
+
+    /// <summary>Whether the hosts line of nsswitch.conf (its text) names dns; true without a hosts line (glibc's default).</summary>
+    public static bool ListsDns(string text) => HostsServices(text) is not { } services || services.Contains("dns");
 
     /// <summary>The addresses /etc/hosts (its text) gives <paramref name="host"/>: every line "ADDRESS NAME ALIASES...",
     /// names compared without case, "#" starting a comment.</summary>
@@ -75,7 +92,12 @@ internal static class HostResolver
 
     /// <summary>The services on the hosts line of nsswitch.conf (its text) other than the built-in ones, in order;
     /// empty when there is no hosts line (glibc then uses dns and files).</summary>
-    public static string[] ForeignServices(string text)
+    public static string[] ForeignServices(string text) =>
+        HostsServices(text) is { } services ? [.. services.Where(s => !BuiltIn.Contains(s))] : [];
+
+    /// <summary>The services on the hosts line of nsswitch.conf (its text), in order, without actions such as
+    /// [NOTFOUND=return]; null when there is no hosts line.</summary>
+    private static string[]? HostsServices(string text)
     {
         foreach (string raw in text.Split('\n'))
         {
@@ -83,18 +105,18 @@ internal static class HostResolver
             string line = (hash >= 0 ? raw[..hash] : raw).Trim();
             if (!line.StartsWith("hosts:", StringComparison.Ordinal))
                 continue;
-            var foreign = new List<string>();
+            var services = new List<string>();
             int depth = 0; // inside [NOTFOUND=return]-like actions, which are not services
             foreach (string word in line["hosts:".Length..].Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries))
             {
                 bool action = depth > 0 || word.StartsWith('[');
                 depth += word.Count(c => c == '[') - word.Count(c => c == ']');
-                if (!action && !BuiltIn.Contains(word) && !foreign.Contains(word))
-                    foreign.Add(word);
+                if (!action && !services.Contains(word))
+                    services.Add(word);
             }
-            return [.. foreign];
+            return [.. services];
         }
-        return [];
+        return null;
     }
 
     private static string ReadOrEmpty(string path)

@@ -32,6 +32,18 @@ public class HostResolverTests
     }
 
     [Test]
+    [Arguments("hosts: files sss dns", true)]
+    [Arguments("hosts: files mdns4_minimal [NOTFOUND=return] dns", true)]
+    [Arguments("hosts: files myhostname", false)]
+    [Arguments("hosts: files [ dns ]", false)]
+    [Arguments("passwd: files\n", true)]
+    [Arguments("", true)]
+    public async Task The_dynamic_build_asks_dns_itself_after_the_system_resolver_only_where_the_hosts_line_names_dns(string nsswitch, bool lists)
+    {
+        await Assert.That(HostResolver.ListsDns(nsswitch)).IsEqualTo(lists);
+    }
+
+    [Test]
     public async Task The_static_build_takes_a_name_from_the_hosts_file_before_anything_else()
     {
         string dir = Directory.CreateTempSubdirectory("p2pchat-resolver-").FullName;
