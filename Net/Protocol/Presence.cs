@@ -183,7 +183,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         byte[] frame = new byte[FrameWriter.SuspectSize];
         FrameWriter.WriteSuspect(frame, self, peer, entry.Counter, keys.Identity.Public, keys.Epoch);
         SignSuspect(keys, frame);
-        _roster.Suspect(entry, frame, now);
+        _roster.Suspect(entry, entry.Counter, frame, now);
         foreach (CoreLink link in links.Open)
             links.Send(link, frame, now);
     }
@@ -222,7 +222,9 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
             }
             return null;
         }
-        if (_roster.Get(suspect.Target) is not { Gone: false, Suspected: false } entry || entry.Counter != suspect.Counter)
+        // At the counter we have, or above it: the suspecter saw a newer announcement that has not reached us (we were
+        // cut off when it came), and the member is no more alive for that.
+        if (_roster.Get(suspect.Target) is not { Gone: false, Suspected: false } entry || suspect.Counter < entry.Counter)
             return null;
         if (!SuspecterBudget(suspect.Suspecter).TryTake(now))
         {
@@ -236,7 +238,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
             Forged++;
             return "a SUSPECT whose signature does not verify (forged or altered)";
         }
-        _roster.Suspect(entry, frame, now);
+        _roster.Suspect(entry, suspect.Counter, frame, now);
         foreach (CoreLink link in links.Open)
             if (link != from)
                 links.Send(link, frame, now);
@@ -265,7 +267,7 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         {
             // A neighbour counts online a member that an unrefuted suspicion made gone here: it missed the suspicion (it
             // was on the far side of a split, or linked to us later). Hand it over; the member refutes it if alive.
-            if (_roster.Get(presence.Origin) is { Gone: true, SaidBye: false, Suspicion: { } suspicion } gone && gone.Counter == presence.Counter)
+            if (_roster.Get(presence.Origin) is { Gone: true, SaidBye: false, Suspicion: { } suspicion })
                 links.Send(from, suspicion, now);
             return null;
         }

@@ -56,6 +56,10 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
         public bool Suspected => SuspectedAt != long.MaxValue;
 
+        /// <summary>The counter the running suspicion named: only an announcement above it refutes it. It may be above
+        /// Counter: the suspecter had a newer announcement than we do (we were cut off when it came).</summary>
+        public ulong SuspectCounter { get; set; }
+
         /// <summary>Why Expire declared it gone: its silence in ms (Departure).</summary>
         public long SilentMs { get; set; }
     }
@@ -93,9 +97,10 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     /// <summary>Starts the suspicion <paramref name="frame"/> of an online member; every node declares it gone SuspectMs
     /// later unless a newer announcement of it comes first.</summary>
-    public void Suspect(Entry entry, ReadOnlySpan<byte> frame, long now)
+    public void Suspect(Entry entry, ulong counter, ReadOnlySpan<byte> frame, long now)
     {
         entry.SuspectedAt = now;
+        entry.SuspectCounter = counter;
         entry.Suspicion = frame.ToArray();
     }
 
@@ -143,8 +148,11 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             entry.NameUtf8 = presence.Name.ToArray();
         }
         member = entry.Member;
-        entry.SuspectedAt = long.MaxValue; // refuted, or never suspected
-        entry.Suspicion = null;
+        if (presence.Counter > entry.SuspectCounter)
+        {
+            entry.SuspectedAt = long.MaxValue; // refuted, or never suspected
+            entry.Suspicion = null;
+        }
         entry.Counter = presence.Counter;
         entry.IntervalMs = presence.IntervalMs;
         // A neighbour's roster hands on announcements of any age (Present): the member's next one, which may come a moment
