@@ -122,6 +122,8 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         bool known = _entries.TryGetValue(presence.Origin, out Entry? entry);
         if (known && presence.Counter <= entry!.Counter)
             return PresenceOutcome.Stale;
+        if (known && entry!.Gone && !entry.SaidBye && entry.Suspicion is not null && presence.Counter <= entry.SuspectCounter)
+            return PresenceOutcome.Stale; // older than what an unrefuted suspicion named: it would be online for a moment, then gone again
         if (!known)
         {
             if (_entries.Count >= capacity && !Evict())
