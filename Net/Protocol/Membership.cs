@@ -153,21 +153,25 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
         bool Unreachable(AddressBook.Entry e) => e.NodeId != 0 && !presence.IsOnline(e.NodeId);
         bool broke = _dials.Available(now) == 0;
         bool Skip(AddressBook.Entry e) => Linked(e) || broke && !Free(e);
-        AddressBook.Entry? candidate;
+        // Addresses of members gone first (the far side of a split), then, if <paramref name="any"/>, any other. While
+        // unsettled, every other pick ignores the preference: after many members died together, the addresses of the
+        // dead (gone too) come back from their short backoff again and again, and were all a node tried.
+        AddressBook.Entry? Pick(bool any, bool alternate)
+        {
+            _alternate = alternate && !_alternate;
+            return (_alternate ? null : Book.NextCandidate(now, e => Skip(e) || !Unreachable(e))) ?? (any ? Book.NextCandidate(now, Skip) : null);
+        }
         bool unsettled = now < _unsettledUntil;
+        AddressBook.Entry? candidate;
         if (below)
         {
-            // While unsettled, every other pick ignores the preference: after many members died together, the addresses
-            // of the dead (gone too) come back from their short backoff again and again, and were all a node tried.
-            _alternate = unsettled && !_alternate;
-            candidate = (_alternate ? null : Book.NextCandidate(now, e => Skip(e) || !Unreachable(e))) ?? Book.NextCandidate(now, Skip);
+            candidate = Pick(any: true, alternate: unsettled);
         }
         else
         {
             _nextProbe = now + ProbeIntervalMs;
             bool any = unsettled && links.DistinctPeers < options.TargetLinks + ExtraProbeLinks;
-            _alternate = any && !_alternate;
-            candidate = (_alternate ? null : Book.NextCandidate(now, e => Skip(e) || !Unreachable(e))) ?? (any ? Book.NextCandidate(now, Skip) : null);
+            candidate = Pick(any, alternate: any);
         }
         if (candidate is null)
             return null;

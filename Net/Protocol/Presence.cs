@@ -153,24 +153,29 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         }
         else
         {
-            // As "present", like the roster's: the neighbour's pacing then takes our next announcement whenever it comes.
-            Span<byte> own = _scratch.AsSpan(0, _frame!.Length);
-            _frame.CopyTo(own);
-            own[Protocol.LengthPrefixSize + 1] = (byte)PresenceKind.Present;
-            links.Send(link, own, now);
+            SendAsPresent(link, _frame!, now); // the neighbour's pacing then takes our next announcement whenever it comes
         }
         foreach (Roster.Entry entry in _roster.Entries)
         {
             if (entry.Gone && !entry.SaidBye)
                 continue; // fell silent here; the new neighbour judges that for itself (and hears of it if it says otherwise)
-            Span<byte> frame = _scratch.AsSpan(0, entry.Frame.Length);
-            entry.Frame.CopyTo(frame);
-            if (!entry.Gone)
-                frame[Protocol.LengthPrefixSize + 1] = (byte)PresenceKind.Present;
-            links.Send(link, frame, now);
+            if (entry.Gone)
+                links.Send(link, entry.Frame, now); // its BYE
+            else
+                SendAsPresent(link, entry.Frame, now);
             if (!entry.Gone && entry.Suspicion is { } suspicion)
                 links.Send(link, suspicion, now); // it would not hear of the suspicion otherwise, and keep a dead member
         }
+    }
+
+    /// <summary>Sends an announcement with its kind rewritten to "present" (the signature reads it as "alive"): the
+    /// member was already online, it did not just arrive.</summary>
+    private void SendAsPresent(CoreLink link, byte[] announcement, long now)
+    {
+        Span<byte> frame = _scratch.AsSpan(0, announcement.Length);
+        announcement.CopyTo(frame);
+        frame[Protocol.LengthPrefixSize + 1] = (byte)PresenceKind.Present;
+        links.Send(link, frame, now);
     }
 
     /// <summary>We lost our last link to <paramref name="peer"/> (closed, reset, silent or cut): it may have crashed.
