@@ -89,12 +89,19 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>Made by the user (JoinAsync): its address is pinned in the book once it opens.</summary>
     public bool UserJoin { get; set; }
 
-    // Origins the peer asked us not to relay to it (PRUNE), and origins we asked the peer not to relay to us, so we
-    // ask once. Both bounded, and both empty on a new link.
+    // What the peer asked us not to relay to it (PRUNE), and what we asked it, so we ask once: single origins (lines of
+    // a sender both of us link to), or every origin but the peer's own (the link leaves the relay tree). Bounded, and
+    // empty on a new link.
     private readonly HashSet<ulong> _prunedByPeer = [];
     private readonly HashSet<ulong> _prunedByUs = [];
 
-    public bool IsPruned(ulong origin) => _prunedByPeer.Count > 0 && _prunedByPeer.Contains(origin);
+    /// <summary>The peer asked us to relay it nothing (a tree PRUNE): what we hold back is told in HAVEs.</summary>
+    public bool LeftTree { get; private set; }
+
+    /// <summary>We asked the peer to relay us nothing.</summary>
+    public bool AskedToLeaveTree { get; private set; }
+
+    public bool IsPruned(ulong origin) => LeftTree || (_prunedByPeer.Count > 0 && _prunedByPeer.Contains(origin));
 
     public void Prune(ulong origin)
     {
@@ -102,45 +109,61 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
             _prunedByPeer.Add(origin);
     }
 
-    public void Unprune() => _prunedByPeer.Clear();
+    public void PruneAll() => LeftTree = true;
+
+    public void Unprune()
+    {
+        _prunedByPeer.Clear();
+        LeftTree = false;
+    }
 
     /// <summary>True the first time we decide to ask the peer to prune <paramref name="origin"/>.</summary>
-    public bool AskToPrune(ulong origin) => _prunedByUs.Count < DuplicateFilter.DefaultMaxOrigins && _prunedByUs.Add(origin);
+    public bool AskToPrune(ulong origin) =>
+        !AskedToLeaveTree && _prunedByUs.Count < DuplicateFilter.DefaultMaxOrigins && _prunedByUs.Add(origin);
+
+    /// <summary>True the first time we decide to ask the peer to relay us nothing.</summary>
+    public bool AskToLeaveTree()
+    {
+        if (AskedToLeaveTree)
+            return false;
+        AskedToLeaveTree = true;
+        return true;
+    }
 
     /// <summary>Whether we asked the peer to stop relaying <paramref name="origin"/> to us.</summary>
-    public bool AskedToPrune(ulong origin) => _prunedByUs.Count > 0 && _prunedByUs.Contains(origin);
+    public bool AskedToPrune(ulong origin) => AskedToLeaveTree || (_prunedByUs.Count > 0 && _prunedByUs.Contains(origin));
 
-    public void ForgetAskedPrunes() => _prunedByUs.Clear();
+    public void ForgetAskedPrunes()
+    {
+        _prunedByUs.Clear();
+        AskedToLeaveTree = false;
+    }
 
-    // Lazy push: per origin the peer pruned, the highest sequence we held back from it since our last HAVE on this link.
-    private readonly Dictionary<ulong, ulong> _withheld = [];
+    // Lazy push: per origin held back from the peer (pruned, or the link left its tree), the lowest and highest sequence
+    // we held back since our last HAVE on this link.
+    private readonly Dictionary<ulong, (ulong Low, ulong High)> _withheld = [];
 
     /// <summary>We did not relay <paramref name="seq"/> of <paramref name="origin"/> here: the peer pruned it. Told in the
     /// next HAVE (bounded like the prune set).</summary>
     public void Withhold(ulong origin, ulong seq)
     {
-        if (_withheld.TryGetValue(origin, out ulong held))
-        {
-            if (seq > held)
-                _withheld[origin] = seq;
-        }
+        if (_withheld.TryGetValue(origin, out (ulong Low, ulong High) held))
+            _withheld[origin] = (Math.Min(held.Low, seq), Math.Max(held.High, seq));
         else if (_withheld.Count < DuplicateFilter.DefaultMaxOrigins)
-        {
-            _withheld.Add(origin, seq);
-        }
+            _withheld.Add(origin, (seq, seq));
     }
 
     public bool HasWithheld => _withheld.Count > 0;
 
     /// <summary>Takes up to <paramref name="into"/>.Length withheld origins (the rest wait for the next call).</summary>
-    public int TakeWithheld(Span<(ulong Origin, ulong Seq)> into)
+    public int TakeWithheld(Span<(ulong Origin, ulong Low, ulong High)> into)
     {
         int n = 0;
-        foreach ((ulong origin, ulong seq) in _withheld)
+        foreach ((ulong origin, (ulong low, ulong high)) in _withheld)
         {
             if (n == into.Length)
                 break;
-            into[n++] = (origin, seq);
+            into[n++] = (origin, low, high);
         }
         for (int i = 0; i < n; i++)
             _withheld.Remove(into[i].Origin);

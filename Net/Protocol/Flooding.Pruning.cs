@@ -9,7 +9,9 @@ internal sealed partial class Flooding
     /// <summary>Whether pruning <paramref name="origin"/> on <paramref name="from"/> leaves us a path for its lines: a link
     /// to the origin itself, or another link we have not asked to prune it. Two duplicates in flight at once, one on each
     /// relay, made a node prune both (each had been first once), and the origin's lines reached it by nobody until a
-    /// repair: a 300,000-line paste into a self-healed mesh of four lost tens of thousands of lines at two readers.</summary>
+    /// repair: a 300,000-line paste into a self-healed mesh of four lost tens of thousands of lines at two readers. (A
+    /// tree PRUNE is sent only when we do not link to the origin, so the other link is one still in the tree, a path
+    /// for every other sender too.)</summary>
     private bool KeepsAPath(CoreLink from, ulong origin)
     {
         foreach (CoreLink link in _links.Open)
@@ -18,11 +20,15 @@ internal sealed partial class Flooding
         return false;
     }
 
+    /// <summary>PRUNE: of one origin (body: type, origin) or, with no origin, of every origin but the sender's own.</summary>
     public string? OnPrune(CoreLink from, ReadOnlySpan<byte> body)
     {
-        if (body.Length != 9)
+        if (body.Length == 1)
+            from.PruneAll();
+        else if (body.Length == 9)
+            from.Prune(BinaryPrimitives.ReadUInt64BigEndian(body[1..]));
+        else
             return "malformed PRUNE";
-        from.Prune(BinaryPrimitives.ReadUInt64BigEndian(body[1..]));
         return null;
     }
 
@@ -33,6 +39,8 @@ internal sealed partial class Flooding
         from.Unprune();
         return null;
     }
+
+    private static readonly byte[] PruneAllFrame = [0, 0, 0, 1, (byte)FrameType.Prune];
 
     public const int PruneFrameSize = Protocol.LengthPrefixSize + 9;
 

@@ -66,6 +66,7 @@ internal sealed partial class NodeCore
         _membership = new Membership(options, _links, _presence, random);
         _flooding.WantSender = node => _wantedSenders.Add(node);
         _flooding.HeardFrom = _presence.Roster.HeardFrom;
+        _flooding.IsMember = origin => _presence.Roster.Find(origin) is not null;
         _flooding.Tags = new LineTags(keys, _presence.Roster);
     }
 

@@ -55,21 +55,24 @@ internal static class FrameGen
         return frame;
     }
 
-    /// <summary>A HAVE of some of <paramref name="origins"/> (or, one time in four, of made-up ones), each with a
-    /// sequence that may be far ahead of anything said.</summary>
+    /// <summary>A HAVE of some of <paramref name="origins"/> (or, one time in four, of made-up ones), each with a range
+    /// that may be far ahead of anything said, and one time in sixteen a range that is not one (closes the link).</summary>
     public static byte[] Have(Random r, IReadOnlyList<ulong> origins)
     {
+        const int entry = 24;
         int count = 1 + r.Next(Protocol.MaxHaveOrigins);
-        var frame = new byte[Protocol.LengthPrefixSize + 2 + 16 * count];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(2 + 16 * count));
+        var frame = new byte[Protocol.LengthPrefixSize + 2 + entry * count];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(2 + entry * count));
         frame[4] = (byte)FrameType.Have;
         frame[5] = (byte)count;
         for (int i = 0; i < count; i++)
         {
             ulong origin = origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64();
-            ulong seq = r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(100);
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(6 + 16 * i), origin);
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(14 + 16 * i), seq);
+            ulong high = r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(1, 100);
+            ulong low = r.Next(16) == 0 ? high + 1 : 1 + (ulong)r.NextInt64((long)high);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(6 + entry * i), origin);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(14 + entry * i), low);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(22 + entry * i), high);
         }
         return frame;
     }

@@ -30,7 +30,73 @@ public class PruneRuleTests
         // The origin's own copies are duplicates, but the origin is never pruned; then a relayed duplicate is.
         bench.Send(origin, Line(4));
         bench.Send(relay, Line(4));
-        await Assert.That(Prunes(bench, relay, tail)).IsEqualTo(1);
+        List<byte[]> prunes = bench.FramesOf(relay, tail, FrameType.Prune);
+        await Assert.That(prunes.Count).IsEqualTo(1);
+        await Assert.That(prunes[0].Length).IsEqualTo(Flooding.PruneFrameSize).Because("the origin's lines come straight from it: only they are pruned");
         await Assert.That(bench.Core.Flooding.Duplicates).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task A_relayed_duplicate_of_a_sender_we_do_not_link_to_takes_that_relay_out_of_our_tree_but_never_the_last()
+    {
+        var bench = new DialBench(targetLinks: 0);
+        var first = bench.Join(1, "first", 5001);
+        var second = bench.Join(2, "second", 5002);
+        NodeKeys far = bench.Keys(3);
+        var tail1 = new List<byte>();
+        var tail2 = new List<byte>();
+        bench.FramesOf(first, tail1, FrameType.Prune);
+        bench.FramesOf(second, tail2, FrameType.Prune);
+
+        // Line 1 of a sender two hops away comes by both relays: the second copy asks that relay to relay us nothing.
+        byte[] line1 = SecurePeer.Line(far, "far", 1, "one", bench.Now);
+        bench.Send(first, line1);
+        bench.Send(second, line1);
+        List<byte[]> prunes = bench.FramesOf(second, tail2, FrameType.Prune);
+        await Assert.That(prunes.Count).IsEqualTo(1);
+        await Assert.That(prunes[0].Length).IsEqualTo(5).Because("a PRUNE without an origin: every sender but the relay itself");
+
+        // The next line comes first by the pruned relay (the other path is slow): the other relay's copy is now the
+        // duplicate, but it is the last link still in our tree, so it is not pruned.
+        byte[] line2 = SecurePeer.Line(far, "far", 2, "two", bench.Now);
+        bench.Send(second, line2);
+        bench.Send(first, line2);
+        await Assert.That(bench.FramesOf(first, tail1, FrameType.Prune).Count).IsEqualTo(0);
+        await Assert.That(bench.Core.Flooding.Duplicates).IsEqualTo(2);
+    }
+
+    [Test]
+    public async Task A_neighbour_that_left_our_tree_gets_no_relayed_lines_but_a_have_and_still_gets_our_own()
+    {
+        var bench = new DialBench(targetLinks: 0);
+        var pruner = bench.Join(1, "pruner", 5001);
+        var relay = bench.Join(2, "relay", 5002);
+        var tail = new List<byte>();
+        bench.Send(pruner, [0, 0, 0, 1, (byte)FrameType.Prune]);
+        NodeKeys far = bench.Keys(3);
+        // The first line waits for history (none comes here); both neighbours stay alive meanwhile.
+        bench.Send(relay, SecurePeer.Line(far, "far", 1, "first", bench.Now));
+        for (long until = bench.Now + DeliveryOrder.HistoryWaitMs + 1000; bench.Now < until;)
+            Tick();
+        await Assert.That(bench.Fuzz.Effects.Shown.Count).IsEqualTo(1);
+        bench.FramesOf(pruner, tail, FrameType.Chat);
+
+        bench.Send(relay, SecurePeer.Line(far, "far", 2, "second", bench.Now));
+        await Assert.That(bench.Fuzz.Effects.Shown.Count).IsEqualTo(2);
+        await Assert.That(bench.FramesOf(pruner, tail, FrameType.Chat).Count).IsEqualTo(0).Because("it left our relay tree");
+        Tick();
+        await Assert.That(bench.FramesOf(pruner, tail, FrameType.Have).Count).IsEqualTo(1).Because("it is told what we hold back");
+
+        bench.Fuzz.Input(core => core.Say("ours"u8, bench.Now, bench.Now));
+        await Assert.That(bench.FramesOf(pruner, tail, FrameType.Chat).Count).IsEqualTo(1).Because("a node sends its own lines on every link");
+
+        // A tick whose frames we read (DialBench.RunUntil discards them unread); both neighbours stay alive.
+        void Tick()
+        {
+            bench.Send(pruner, DialBench.Ping);
+            bench.Send(relay, DialBench.Ping);
+            bench.Fuzz.Now += DialBench.TickMs;
+            bench.Fuzz.Input(core => core.Tick(bench.Now));
+        }
     }
 }
