@@ -89,62 +89,34 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>Made by the user (JoinAsync): its address is pinned in the book once it opens.</summary>
     public bool UserJoin { get; set; }
 
-    // What the peer asked us not to relay to it (PRUNE), and what we asked it, so we ask once: single origins (lines of
-    // a sender both of us link to), or every origin but the peer's own (the link leaves the relay tree). Bounded, and
-    // empty on a new link.
-    private readonly HashSet<ulong> _prunedByPeer = [];
-    private readonly HashSet<ulong> _prunedByUs = [];
+    // Pruning (Flooding.Pruning.cs): whether the link is in the relay tree shared by all senders. A PRUNE takes it out
+    // for both sides, an UNPRUNE puts it back; a new link is in.
 
-    /// <summary>The peer asked us to relay it nothing (a tree PRUNE): what we hold back is told in HAVEs.</summary>
-    public bool LeftTree { get; private set; }
+    /// <summary>Whether lines are relayed on this link, both ways (false: they are only told in HAVEs).</summary>
+    public bool InTree { get; private set; } = true;
 
-    /// <summary>We asked the peer to relay us nothing.</summary>
-    public bool AskedToLeaveTree { get; private set; }
+    /// <summary>When we last sent a PRUNE here (a peer still relaying to us after one is told again, not at once).</summary>
+    public long TreePrunedAt { get; private set; } = long.MinValue / 2;
 
-    public bool IsPruned(ulong origin) => LeftTree || (_prunedByPeer.Count > 0 && _prunedByPeer.Contains(origin));
+    /// <summary>The peer took the link out of the tree (its PRUNE).</summary>
+    public void LeaveTree() => InTree = false;
 
-    public void Prune(ulong origin)
+    /// <summary>We take the link out of the tree: the PRUNE we send says so.</summary>
+    public void LeaveTree(long now)
     {
-        if (_prunedByPeer.Count < DuplicateFilter.DefaultMaxOrigins)
-            _prunedByPeer.Add(origin);
+        InTree = false;
+        TreePrunedAt = now;
     }
 
-    public void PruneAll() => LeftTree = true;
+    /// <summary>Back in the tree: an UNPRUNE, ours or the peer's.</summary>
+    public void JoinTree() => InTree = true;
 
-    public void Unprune()
-    {
-        _prunedByPeer.Clear();
-        LeftTree = false;
-    }
-
-    /// <summary>True the first time we decide to ask the peer to prune <paramref name="origin"/>.</summary>
-    public bool AskToPrune(ulong origin) =>
-        !AskedToLeaveTree && _prunedByUs.Count < DuplicateFilter.DefaultMaxOrigins && _prunedByUs.Add(origin);
-
-    /// <summary>True the first time we decide to ask the peer to relay us nothing.</summary>
-    public bool AskToLeaveTree()
-    {
-        if (AskedToLeaveTree)
-            return false;
-        AskedToLeaveTree = true;
-        return true;
-    }
-
-    /// <summary>Whether we asked the peer to stop relaying <paramref name="origin"/> to us.</summary>
-    public bool AskedToPrune(ulong origin) => AskedToLeaveTree || (_prunedByUs.Count > 0 && _prunedByUs.Contains(origin));
-
-    public void ForgetAskedPrunes()
-    {
-        _prunedByUs.Clear();
-        AskedToLeaveTree = false;
-    }
-
-    // Lazy push: per origin held back from the peer (pruned, or the link left its tree), the lowest and highest sequence
-    // we held back since our last HAVE on this link.
+    // Lazy push: per origin held back from the peer (the link is out of the tree), the lowest and highest sequence we
+    // held back since our last HAVE on this link.
     private readonly Dictionary<ulong, (ulong Low, ulong High)> _withheld = [];
 
-    /// <summary>We did not relay <paramref name="seq"/> of <paramref name="origin"/> here: the peer pruned it. Told in the
-    /// next HAVE (bounded like the prune set).</summary>
+    /// <summary>We did not send <paramref name="seq"/> of <paramref name="origin"/> here: the link is out of the tree. Told
+    /// in the next HAVE (at most as many origins as the duplicate filter tracks).</summary>
     public void Withhold(ulong origin, ulong seq)
     {
         if (_withheld.TryGetValue(origin, out (ulong Low, ulong High) held))

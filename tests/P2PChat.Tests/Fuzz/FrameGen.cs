@@ -29,15 +29,6 @@ internal static class FrameGen
 
     public static byte[] Small(FrameType type) => [0, 0, 0, 1, (byte)type];
 
-    public static byte[] Prune(ulong origin)
-    {
-        var frame = new byte[Protocol.LengthPrefixSize + 9];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, 9);
-        frame[4] = (byte)FrameType.Prune;
-        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(5), origin);
-        return frame;
-    }
-
     /// <summary>A SUSPECT by <paramref name="suspecter"/> (signed, or one time in four signed by nobody) of one of
     /// <paramref name="origins"/> or a made-up member, at a small counter (the one a roster may hold) or any.</summary>
     public static byte[] Suspect(Random r, NodeKeys suspecter, IReadOnlyList<ulong> origins)

@@ -45,7 +45,6 @@ internal static class SessionFuzz
         /// the seeds kept as tests still draw what they drew before HAVE existed.</summary>
         public int Pings;
         public int Unprunes;
-        public int Prunes;
 
         /// <summary>0: F sends only well-formed, well-signed frames (it stays open and drives the state machines deep);
         /// otherwise about one frame in Hostile is malformed, forged or garbage, and one record in 3 * Hostile altered.</summary>
@@ -254,9 +253,9 @@ internal static class SessionFuzz
                 return FrameGen.Small(FrameType.Synced);
             case 8:
                 return FrameGen.Peers(r, c.Fuzz.Core.NodeId);
-            case 9: // one in four a tree PRUNE (no origin); the origin is drawn either way, so kept seeds draw from r as before
-                ulong pruned = origins[r.Next(origins.Count)];
-                return c.Prunes++ % 4 == 3 ? FrameGen.Small(FrameType.Prune) : FrameGen.Prune(pruned);
+            case 9: // a PRUNE names no origin since version 8; the draw keeps the kept seeds drawing from r as before
+                _ = r.Next(origins.Count);
+                return FrameGen.Small(FrameType.Prune);
             case 10: // SUSPECTs from a generator of their own, so the kept seeds draw from r as before
                 return c.Unprunes++ % 2 == 0 ? FrameGen.Small(FrameType.Unprune)
                     : FrameGen.Suspect(new Random(c.Unprunes), authors[c.Unprunes % authors.Length], origins);

@@ -99,9 +99,6 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
         NodeHost speaker = survivors[rng.Next(survivors.Count)];
         MessageId last = SayAndWait(speaker, survivors, crashAt + 30_000 - _net.Now, out long lastWorst);
         int reached = survivors.Count(h => h == speaker || h.Shown.Exists(s => s.Id == last));
-        if (Environment.GetEnvironmentVariable("P2PCHAT_SCALE_DEBUG") is not null)
-            foreach (NodeHost host in survivors.Where(h => h.Shown.Exists(s => s.Id == last)).OrderByDescending(h => h.Shown.FindLast(s => s.Id == last)!.At).Take(8))
-                progress?.Invoke($"  {host.Label} at {host.Shown.FindLast(s => s.Id == last)!.At - crashAt} ms: links {string.Join(",", host.Core.Links.Open.Select(l => $"{l.Peer?.Name}{(l.AskedToLeaveTree ? "-asked" : "")}{(l.LeftTree ? "-left" : "")}"))}");
         foreach (NodeHost host in survivors.Where(h => h != speaker && !h.Shown.Exists(s => s.Id == last)))
             progress?.Invoke($"  {host.Label} did not get it: links to {string.Join(",", host.Core.Links.Open.Select(l => l.Peer?.Name))}, roster {host.Core.Presence.Roster.OnlineCount}");
         progress?.Invoke($"after {crashed.Count} crashed: a line from a survivor reached {reached - 1}/{survivors.Count - 1} others, the last at {lastWorst - crashAt} ms after the crash");
