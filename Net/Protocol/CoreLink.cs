@@ -89,53 +89,58 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>Made by the user (JoinAsync): its address is pinned in the book once it opens.</summary>
     public bool UserJoin { get; set; }
 
-    // Pruning (Flooding.Pruning.cs): whether the link is in the relay tree shared by all senders. A PRUNE takes it out
-    // for both sides, an UNPRUNE puts it back; a new link is in.
+    // Origins the peer asked us not to relay to it (PRUNE), and origins we asked the peer not to relay to us, so we
+    // ask once. Both bounded, and both empty on a new link.
+    private readonly HashSet<ulong> _prunedByPeer = [];
+    private readonly HashSet<ulong> _prunedByUs = [];
 
-    /// <summary>Whether lines are relayed on this link, both ways (false: they are only told in HAVEs).</summary>
-    public bool InTree { get; private set; } = true;
+    public bool IsPruned(ulong origin) => _prunedByPeer.Count > 0 && _prunedByPeer.Contains(origin);
 
-    /// <summary>When we last sent a PRUNE here (a peer still relaying to us after one is told again, not at once).</summary>
-    public long TreePrunedAt { get; private set; } = long.MinValue / 2;
-
-    /// <summary>The peer took the link out of the tree (its PRUNE).</summary>
-    public void LeaveTree() => InTree = false;
-
-    /// <summary>We take the link out of the tree: the PRUNE we send says so.</summary>
-    public void LeaveTree(long now)
+    public void Prune(ulong origin)
     {
-        InTree = false;
-        TreePrunedAt = now;
+        if (_prunedByPeer.Count < DuplicateFilter.DefaultMaxOrigins)
+            _prunedByPeer.Add(origin);
     }
 
-    /// <summary>Back in the tree: an UNPRUNE, ours or the peer's.</summary>
-    public void JoinTree() => InTree = true;
+    public void Unprune() => _prunedByPeer.Clear();
 
-    // Lazy push: per origin held back from the peer (the link is out of the tree), the lowest and highest sequence we
-    // held back since our last HAVE on this link.
-    private readonly Dictionary<ulong, (ulong Low, ulong High)> _withheld = [];
+    /// <summary>True the first time we decide to ask the peer to prune <paramref name="origin"/>.</summary>
+    public bool AskToPrune(ulong origin) => _prunedByUs.Count < DuplicateFilter.DefaultMaxOrigins && _prunedByUs.Add(origin);
 
-    /// <summary>We did not send <paramref name="seq"/> of <paramref name="origin"/> here: the link is out of the tree. Told
-    /// in the next HAVE (at most as many origins as the duplicate filter tracks).</summary>
+    /// <summary>Whether we asked the peer to stop relaying <paramref name="origin"/> to us.</summary>
+    public bool AskedToPrune(ulong origin) => _prunedByUs.Count > 0 && _prunedByUs.Contains(origin);
+
+    public void ForgetAskedPrunes() => _prunedByUs.Clear();
+
+    // Lazy push: per origin the peer pruned, the highest sequence we held back from it since our last HAVE on this link.
+    private readonly Dictionary<ulong, ulong> _withheld = [];
+
+    /// <summary>We did not relay <paramref name="seq"/> of <paramref name="origin"/> here: the peer pruned it. Told in the
+    /// next HAVE (bounded like the prune set).</summary>
     public void Withhold(ulong origin, ulong seq)
     {
-        if (_withheld.TryGetValue(origin, out (ulong Low, ulong High) held))
-            _withheld[origin] = (Math.Min(held.Low, seq), Math.Max(held.High, seq));
+        if (_withheld.TryGetValue(origin, out ulong held))
+        {
+            if (seq > held)
+                _withheld[origin] = seq;
+        }
         else if (_withheld.Count < DuplicateFilter.DefaultMaxOrigins)
-            _withheld.Add(origin, (seq, seq));
+        {
+            _withheld.Add(origin, seq);
+        }
     }
 
     public bool HasWithheld => _withheld.Count > 0;
 
     /// <summary>Takes up to <paramref name="into"/>.Length withheld origins (the rest wait for the next call).</summary>
-    public int TakeWithheld(Span<(ulong Origin, ulong Low, ulong High)> into)
+    public int TakeWithheld(Span<(ulong Origin, ulong Seq)> into)
     {
         int n = 0;
-        foreach ((ulong origin, (ulong low, ulong high)) in _withheld)
+        foreach ((ulong origin, ulong seq) in _withheld)
         {
             if (n == into.Length)
                 break;
-            into[n++] = (origin, low, high);
+            into[n++] = (origin, seq);
         }
         for (int i = 0; i < n; i++)
             _withheld.Remove(into[i].Origin);

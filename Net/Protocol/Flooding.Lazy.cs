@@ -3,10 +3,7 @@
 // sender's next PRESENCE (an interval later) told them, then a repair 500 ms after that (simulator,
 // StreamStarvationTests: stalls of 0.6-1.6 s). Now a relay tells each link that pruned a sender, once a tick, how far
 // it has that sender's lines (HAVE); a node that still lacks them a tick later pulls them from that link: UNPRUNE and
-// SYNC there (NodeCore.Pull). Since the relay tree is shared by all senders (Flooding.Pruning.cs), the first lines of
-// a new sender can be held back too: a HAVE names the range held back, so a node that never heard of the sender knows
-// which of its lines are live (simulator seeds 1000012 and 1000029: a node never got a new sender's first lines when
-// HAVEs were taken only for senders it tracked). Part of Flooding, which owns the filter.
+// SYNC there (NodeCore.Pull). Part of Flooding, which owns the filter.
 using System.Buffers.Binary;
 
 namespace P2PChat.Net;
@@ -21,10 +18,7 @@ internal sealed partial class Flooding
     /// second, its own answer's work).</summary>
     public const long GraftIntervalMs = 1000;
 
-    private const int HaveEntrySize = 24;
-
-    /// <summary>Whether a sender is a member we know (NodeCore: the roster): only those may be made known by a HAVE.</summary>
-    public Func<ulong, bool>? IsMember { get; set; }
+    private const int HaveEntrySize = 16;
 
     // Per sender we lack lines of: the highest a neighbour said it has, which link, and since when we lack it.
     private readonly Dictionary<ulong, (ulong Seq, CoreLink Link, long Since)> _claims = [];
@@ -34,9 +28,8 @@ internal sealed partial class Flooding
 
     public long Grafts { get; private set; }
 
-    /// <summary>A HAVE: for each sender we lack lines of up to the claim, remember who has them (the latest claim wins).
-    /// A member we do not track yet is tracked from the first line held back: the lines before it went by before the
-    /// relay left our tree, or before we were here, and are history to us.</summary>
+    /// <summary>A HAVE: for each sender we track and lack lines of up to the claim, remember who has them (the latest
+    /// claim wins).</summary>
     public string? OnHave(CoreLink from, ReadOnlySpan<byte> body, long now)
     {
         if (body.Length < 2)
@@ -50,35 +43,21 @@ internal sealed partial class Flooding
         for (int i = 0; i < count; i++)
         {
             ReadOnlySpan<byte> entry = body.Slice(2 + i * HaveEntrySize, HaveEntrySize);
-            ulong origin = BinaryPrimitives.ReadUInt64BigEndian(entry);
-            ulong low = BinaryPrimitives.ReadUInt64BigEndian(entry[8..]);
-            ulong high = BinaryPrimitives.ReadUInt64BigEndian(entry[16..]);
-            if (low == 0 || low > high)
-                return "malformed HAVE (range)";
-            if (origin == _self)
+            var id = new MessageId(BinaryPrimitives.ReadUInt64BigEndian(entry), BinaryPrimitives.ReadUInt64BigEndian(entry[8..]));
+            // Only senders we track: a neighbour cannot make us hold state for origins it invents. Lacking any line up to
+            // the claim counts: a gap (its later lines held for order) starves the display as much as silence.
+            if (id.Origin == _self || Filter.Find(id.Origin) is not { } state || DuplicateFilter.Contiguous(state) >= id.Seq)
                 continue;
-            // Only senders we track or members we know: a neighbour cannot make us hold state for origins it invents.
-            DuplicateFilter.OriginState? state = Filter.Find(origin);
-            if (state is null && IsMember?.Invoke(origin) == true)
-            {
-                Filter.Seed(origin, low - 1, now);
-                state = Filter.Find(origin);
-            }
-            // Lacking any line up to the claim counts: a gap (its later lines held for order) starves the display as
-            // much as silence.
-            if (state is null || DuplicateFilter.Contiguous(state) >= high)
-                continue;
-            if (_claims.TryGetValue(origin, out var claim))
-                _claims[origin] = (Math.Max(claim.Seq, high), from, claim.Since);
+            if (_claims.TryGetValue(id.Origin, out var claim))
+                _claims[id.Origin] = (Math.Max(claim.Seq, id.Seq), from, claim.Since);
             else
-                _claims[origin] = (high, from, now);
+                _claims[id.Origin] = (id.Seq, from, now);
         }
         return null;
     }
 
     /// <summary>On the timer: the links to pull from (a claim we still lack after LazyGraceMs, on a link still open and
-    /// not pulled from within GraftIntervalMs: else it waits). Claims we caught up on, or whose link closed, are
-    /// dropped.</summary>
+    /// not pulled from within GraftIntervalMs). Claims we caught up on, or whose link closed, are dropped.</summary>
     public void TakeGrafts(long now, List<CoreLink> grafts)
     {
         if (_claims.Count == 0)
@@ -91,13 +70,11 @@ internal sealed partial class Flooding
                 (done ??= []).Add(origin);
                 continue;
             }
-            // Not yet, or not from that link yet: kept for a later tick. (Dropped, a claim on a link pulled from a moment
-            // before was lost, since no later HAVE names those lines again: simulator seed 1183.)
-            if (now - since < LazyGraceMs || now - link.GraftedAt < GraftIntervalMs)
+            if (now - since < LazyGraceMs)
                 continue;
             (done ??= []).Add(origin);
-            if (grafts.Contains(link))
-                continue; // pulled this tick for another sender: the SYNC asks for every sender
+            if (now - link.GraftedAt < GraftIntervalMs || grafts.Contains(link))
+                continue;
             link.GraftedAt = now;
             grafts.Add(link);
             Grafts++;
@@ -107,11 +84,11 @@ internal sealed partial class Flooding
                 _claims.Remove(origin);
     }
 
-    /// <summary>The HAVE for <paramref name="link"/>: up to MaxHaveOrigins senders whose lines we held back from it since
-    /// the last one, each with the range held back. Empty when there is none.</summary>
+    /// <summary>The HAVE for <paramref name="link"/>: up to MaxHaveOrigins senders it pruned whose lines we held back
+    /// since the last one. Empty when there is none.</summary>
     public static int WriteHave(CoreLink link, Span<byte> destination)
     {
-        Span<(ulong Origin, ulong Low, ulong High)> entries = stackalloc (ulong, ulong, ulong)[Protocol.MaxHaveOrigins];
+        Span<(ulong Origin, ulong Seq)> entries = stackalloc (ulong, ulong)[Protocol.MaxHaveOrigins];
         int count = link.TakeWithheld(entries);
         if (count == 0)
             return 0;
@@ -123,8 +100,7 @@ internal sealed partial class Flooding
         {
             Span<byte> entry = destination.Slice(Protocol.LengthPrefixSize + 2 + i * HaveEntrySize, HaveEntrySize);
             BinaryPrimitives.WriteUInt64BigEndian(entry, entries[i].Origin);
-            BinaryPrimitives.WriteUInt64BigEndian(entry[8..], entries[i].Low);
-            BinaryPrimitives.WriteUInt64BigEndian(entry[16..], entries[i].High);
+            BinaryPrimitives.WriteUInt64BigEndian(entry[8..], entries[i].Seq);
         }
         return size;
     }

@@ -23,8 +23,7 @@ internal sealed partial class Flooding
         return id;
     }
 
-    /// <summary>Signs the lines said since the last call and sends them on every link of the relay tree (and into our
-    /// log).</summary>
+    /// <summary>Signs the lines said since the last call and sends them to every open link (and into our log).</summary>
     public void FlushSaid(long now)
     {
         if (_signer.Count == 0)
@@ -41,12 +40,8 @@ internal sealed partial class Flooding
             if (open.Length == 0)
                 SentAlone++;
             foreach (CoreLink link in open)
-            {
-                if (!link.InTree)
-                    link.Withhold(id.Origin, id.Seq); // a neighbour outside the tree gets them by it (and a HAVE)
-                else if (_links.Send(link, frame, now))
+                if (_links.Send(link, frame, now))
                     ChatFramesQueued++;
-            }
             LastSequence = id.Seq;
         }
         _signer.Clear();

@@ -172,34 +172,22 @@ internal sealed partial class Flooding
         return null;
     }
 
-    /// <summary>A copy of a line we already had: the link it came on closes a cycle of the relay tree, so it leaves the
-    /// tree, for both sides (PRUNE; Plumtree's, Leitão et al. 2007). The links left form one tree shared by all senders,
-    /// and a line crosses each node about once: with pruning per origin (before version 8) the first line of every new
-    /// speaker flooded every link, 803-917 frames a line in the 200-node simulation. Every copy travels on tree links
-    /// only (a sender, too, sends its own lines only there), so the copy proves a cycle and taking the link out keeps the
-    /// tree connected; taken out on one side only, or judged by a sender's copy on a link outside the tree, the tree
-    /// was cut into parts that kept each other as their only path, and half the lines of a 200-node network waited for
-    /// a HAVE and a pull (bench/micro.sh --scale: 230-450 ms). Only a duplicate proves the other path: a new line is
-    /// never a reason, because lines said before a link opened come only by other relays, and a relay that is behind
-    /// would drop them on the PRUNE (a 300,000-line paste into a self-healed mesh of four lost 10-40% at two readers that
-    /// way). Nor while we lack earlier lines of that origin than some we have (a gap: seen ranges above the base): a
-    /// link opened in the middle of its flood brings only what was said after it opened, and the rest still comes by
-    /// the other path, after this copy. And never the last link in the tree (KeepsAPath).</summary>
+    /// <summary>A copy of a line we already had. When a relay brought it, that neighbour is a second path for its
+    /// origin: ask it to stop relaying the origin to us (never the origin itself: it sends its own lines on every link).
+    /// Only a duplicate proves the other path: a new line from a relay is never a reason, even when we also link to its
+    /// origin, because lines said before that link opened come only by relays, and a relay that is behind would drop
+    /// them on the PRUNE (a 300,000-line paste into a self-healed mesh of four lost 10-40% at two readers that way). Nor
+    /// while we lack earlier lines of that origin than some we have (a gap: seen ranges above the base): a direct link
+    /// opened in the middle of its flood brings only what was said after it opened, and the rest still comes by this
+    /// relay, after this copy. And never the last path (KeepsAPath).</summary>
     private void OnCopy(CoreLink from, in ChatView chat, DuplicateFilter.OriginState? state, long now)
     {
         Duplicates++;
-        if (chat.History || state is not { Ranges.Count: 0 } || now < from.NoPruneUntil)
-            return;
-        if (from.InTree ? KeepsAPath(from) : now - from.TreePrunedAt >= TreePruneAgainMs)
-        {
-            // (Out of the tree already, it still relays to us: its UNPRUNE crossed our PRUNE. Told again, now and then.)
-            from.LeaveTree(now);
-            _links.Send(from, PruneFrame, now);
-        }
+        ulong origin = chat.Id.Origin;
+        if (!chat.History && from.Peer!.NodeId != origin && state is { Ranges.Count: 0 }
+            && now >= from.NoPruneUntil && KeepsAPath(from, origin) && from.AskToPrune(origin))
+            _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
     }
-
-    /// <summary>How often a neighbour that keeps relaying to us out of the tree is told again.</summary>
-    public const long TreePruneAgainMs = 1000;
 
     /// <summary>Repair answers (REPLAY) dropped unread because they would have crowded the held lines (WouldCrowdHeld).</summary>
     public long RepliesDeferred { get; private set; }
@@ -258,8 +246,8 @@ internal sealed partial class Flooding
         return _retyped.AsSpan(0, frame.Length);
     }
 
-    /// <summary>Queues <paramref name="frame"/> on every link of the relay tree but the one it came from and the origin's
-    /// own, as <paramref name="type"/>: CHAT once checked, whatever it came as (a REPLAY is news for our neighbours,
+    /// <summary>Queues <paramref name="frame"/> on every open link but the one it came from and those that pruned its
+    /// origin, as <paramref name="type"/>: CHAT once checked, whatever it came as (a REPLAY is news for our neighbours,
     /// not an answer to their SYNC: a newcomer that took us as its history source must get its history only from our
     /// answer, in our log's order, simulator seed 1000092), or CHAT_UNCHECKED when passed on before the check.</summary>
     private void Forward(ReadOnlySpan<byte> frame, MessageId id, int fromLink, long now, FrameType type = FrameType.Chat)
@@ -267,9 +255,9 @@ internal sealed partial class Flooding
         frame = Retyped(frame, type);
         foreach (CoreLink link in _links.Open)
         {
-            if (link.Id == fromLink || link.Peer!.NodeId == id.Origin)
-                continue; // the origin drops its own lines
-            if (!link.InTree)
+            if (link.Id == fromLink)
+                continue;
+            if (link.IsPruned(id.Origin))
                 link.Withhold(id.Origin, id.Seq); // told in the next HAVE (Flooding.Lazy.cs)
             else if (_links.Send(link, frame, now))
                 ChatFramesQueued++;

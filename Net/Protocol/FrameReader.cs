@@ -11,13 +11,11 @@
 //   PEERS  = 0x04 count:u8 (node:u64 port:u16 family:u8 address:4|16)*count    ; count <= 32, family 4 or 6
 //   SYNC   = 0x05 limit:u16 count:u16 (origin:u64 contiguous:u64)*count         ; count <= 256
 //   REPLAY = 0x06 (the CHAT payload)
-//   PRUNE  = 0x08
+//   PRUNE  = 0x08 origin:u64
 //   UNPRUNE = 0x09
 //   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 lastSeq:u64 nameLen:u8 name:nameLen key:32 epoch:u64 box:32 sig:64
 //   SYNCED = 0x0a
 //   CHAT_UNCHECKED = 0x0b (the CHAT payload)
-//   HAVE   = 0x0c count:u8 (origin:u64 low:u64 high:u64)*count                 ; 1 <= count <= 32, 1 <= low <= high
-//   SUSPECT = 0x0d suspecter:u64 target:u64 counter:u64 key:32 epoch:u64 sig:64
 // Frames travel inside encrypted records (SecureChannel); the signatures are checked by their owners (NodeCore for
 // HELLO, LineVerifier for CHAT, Presence), this file checks only shapes and limits.
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control

@@ -21,12 +21,11 @@ internal enum FrameType : byte
     /// <summary>Presence: "I am here" (sent every presence interval and flooded), or "I am leaving" (BYE).</summary>
     Presence = 7,
 
-    /// <summary>Empty: "this link leaves the relay tree, for both of us: send nothing on it but HAVEs." Sent on a link a
-    /// duplicate came from, so a mesh settles into one tree shared by all senders (Plumtree's prune).</summary>
+    /// <summary>"I get this origin's messages from someone else first: stop relaying them to me." Sent on a link a
+    /// duplicate came from, so a mesh settles into one relay path per origin (Plumtree's prune).</summary>
     Prune = 8,
 
-    /// <summary>"This link is back in the tree": sent to every neighbour after one of our links was lost, and to one we
-    /// pull missing lines from.</summary>
+    /// <summary>"Relay everything to me again": sent to every neighbour after one of our links was lost.</summary>
     Unprune = 9,
 
     /// <summary>Empty: the end of the REPLAY frames that answer a SYNC. A newcomer shows live lines only after its
@@ -38,9 +37,10 @@ internal enum FrameType : byte
     /// verification). Same payload; the receiver checks it as any line, but a forgery in it is not the sender's fault.</summary>
     ChatUnchecked = 11,
 
-    /// <summary>Lazy push (Plumtree's IHAVE, one per link and tick): "of these origins, I held back these lines from you
-    /// (the link is out of the tree)". A node that lacks them a tick later pulls them from that link (UNPRUNE and SYNC
-    /// there), so a tree cut by two prunes at once does not starve anyone until presence says so.</summary>
+    /// <summary>Lazy push (Plumtree's IHAVE, one per origin and tick): "of these origins, whose lines you asked me not to
+    /// relay to you, I have up to this sequence". A node that lacks them a tick later pulls them from that link (UNPRUNE
+    /// and SYNC there), so two nodes that kept each other as their only path for a sender do not starve until presence
+    /// says so.</summary>
     Have = 12,
 
     /// <summary>Suspicion (SWIM's suspect): "I lost my last link to this member at this counter of its announcements".

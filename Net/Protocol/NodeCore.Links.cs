@@ -326,10 +326,10 @@ internal sealed partial class NodeCore
     /// waited out the interval while a fast sender's lines left every 1,000-line log (simulator seeds 21 and 34).</summary>
     private void Pull(CoreLink link, long now, bool holdPrunes)
     {
-        link.JoinTree();
+        link.ForgetAskedPrunes();
         if (holdPrunes)
             link.NoPruneUntil = now + Flooding.RepairIntervalMs;
-        _links.Send(link, Flooding.UnpruneFrame, now);
+        _links.Send(link, UnpruneFrame, now);
         _history.SendSync(link, now);
     }
 

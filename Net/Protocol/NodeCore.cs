@@ -25,6 +25,7 @@ internal sealed partial class NodeCore
     public const long StrangerNoticeMs = 60_000;
 
     private static readonly byte[] PingFrame = [0, 0, 0, 1, (byte)FrameType.Ping];
+    private static readonly byte[] UnpruneFrame = [0, 0, 0, 1, (byte)FrameType.Unprune];
 
     private readonly ICoreEffects _effects;
     private readonly LinkTable _links;
@@ -65,7 +66,6 @@ internal sealed partial class NodeCore
         _membership = new Membership(options, _links, _presence, random);
         _flooding.WantSender = node => _wantedSenders.Add(node);
         _flooding.HeardFrom = _presence.Roster.HeardFrom;
-        _flooding.IsMember = origin => _presence.Roster.Find(origin) is not null;
         _flooding.Tags = new LineTags(keys, _presence.Roster);
     }
 
@@ -249,10 +249,10 @@ internal sealed partial class NodeCore
         return (FrameType)body[0] switch
         {
             FrameType.Chat or FrameType.Replay or FrameType.ChatUnchecked => _flooding.OnChat(from, body, frame, from == _history.Source, now),
-            FrameType.Prune => _flooding.OnPrune(from, body, now),
+            FrameType.Prune => _flooding.OnPrune(from, body),
             FrameType.Have => _flooding.OnHave(from, body, now),
             FrameType.Suspect => _presence.OnSuspect(from, body, frame, now),
-            FrameType.Unprune => Flooding.OnUnprune(from, body, now),
+            FrameType.Unprune => Flooding.OnUnprune(from, body),
             FrameType.Sync => _history.OnSync(from, body, now),
             FrameType.Synced => _history.OnSynced(from, body, now),
             FrameType.Peers => _membership.OnPeers(from, body, NodeId, now),

@@ -56,7 +56,7 @@ internal static class FrameFuzz
             case 3: return FrameGen.Presence(r, null, (PresenceKind)(1 + r.Next(3)), 1 + (ulong)r.Next(1000), (uint)r.Next(100, 600_001), (ulong)r.Next(50));
             case 4: return FrameGen.Sync(r, [1, 2, 3]);
             case 5: return FrameGen.Peers(r, 1);
-            case 6: _ = r.NextInt64(); return FrameGen.Small(FrameType.Prune); // the draw keeps kept seeds as they were
+            case 6: return FrameGen.Prune((ulong)r.NextInt64());
             case 7: return FrameGen.Small((FrameType)(new[] { 3, 9, 10 })[r.Next(3)]);
             case 8: valid = false; return FrameGen.Garbage(r);
             default: valid = false; return FrameGen.RandomBytes(r, r.Next(r.Next(10) == 0 ? 20_000 : 80));

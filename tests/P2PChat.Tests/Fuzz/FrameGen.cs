@@ -29,6 +29,15 @@ internal static class FrameGen
 
     public static byte[] Small(FrameType type) => [0, 0, 0, 1, (byte)type];
 
+    public static byte[] Prune(ulong origin)
+    {
+        var frame = new byte[Protocol.LengthPrefixSize + 9];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, 9);
+        frame[4] = (byte)FrameType.Prune;
+        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(5), origin);
+        return frame;
+    }
+
     /// <summary>A SUSPECT by <paramref name="suspecter"/> (signed, or one time in four signed by nobody) of one of
     /// <paramref name="origins"/> or a made-up member, at a small counter (the one a roster may hold) or any.</summary>
     public static byte[] Suspect(Random r, NodeKeys suspecter, IReadOnlyList<ulong> origins)
@@ -46,24 +55,21 @@ internal static class FrameGen
         return frame;
     }
 
-    /// <summary>A HAVE of some of <paramref name="origins"/> (or, one time in four, of made-up ones), each with a range
-    /// that may be far ahead of anything said, and one time in sixteen a range that is not one (closes the link).</summary>
+    /// <summary>A HAVE of some of <paramref name="origins"/> (or, one time in four, of made-up ones), each with a
+    /// sequence that may be far ahead of anything said.</summary>
     public static byte[] Have(Random r, IReadOnlyList<ulong> origins)
     {
-        const int entry = 24;
         int count = 1 + r.Next(Protocol.MaxHaveOrigins);
-        var frame = new byte[Protocol.LengthPrefixSize + 2 + entry * count];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(2 + entry * count));
+        var frame = new byte[Protocol.LengthPrefixSize + 2 + 16 * count];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(2 + 16 * count));
         frame[4] = (byte)FrameType.Have;
         frame[5] = (byte)count;
         for (int i = 0; i < count; i++)
         {
             ulong origin = origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64();
-            ulong high = r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(1, 100);
-            ulong low = r.Next(16) == 0 ? high + 1 : 1 + (ulong)r.NextInt64((long)high);
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(6 + entry * i), origin);
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(14 + entry * i), low);
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(22 + entry * i), high);
+            ulong seq = r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(100);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(6 + 16 * i), origin);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(14 + 16 * i), seq);
         }
         return frame;
     }

@@ -253,9 +253,8 @@ internal static class SessionFuzz
                 return FrameGen.Small(FrameType.Synced);
             case 8:
                 return FrameGen.Peers(r, c.Fuzz.Core.NodeId);
-            case 9: // a PRUNE names no origin since version 8; the draw keeps the kept seeds drawing from r as before
-                _ = r.Next(origins.Count);
-                return FrameGen.Small(FrameType.Prune);
+            case 9:
+                return FrameGen.Prune(origins[r.Next(origins.Count)]);
             case 10: // SUSPECTs from a generator of their own, so the kept seeds draw from r as before
                 return c.Unprunes++ % 2 == 0 ? FrameGen.Small(FrameType.Unprune)
                     : FrameGen.Suspect(new Random(c.Unprunes), authors[c.Unprunes % authors.Length], origins);

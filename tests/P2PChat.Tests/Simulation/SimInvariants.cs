@@ -201,22 +201,10 @@ internal static class SimInvariants
             {
                 var first = missing[0];
                 throw new SimFailure(seed, "delivery", $"{host.Label} never showed {missing.Count} line(s) of live senders, first {first.Host.Label}'s {first.Id} said at {first.At} ms " +
-                    $"(horizon {Horizon(host, first.Id.Origin)}, {host.Label} started at {host.StartedAt} ms, first link {host.FirstOpenedAt} ms); " +
-                    $"its links: {string.Join(", ", host.Core.Links.Open.Select(l => $"{l.Peer!.Name}{(l.InTree ? "" : " (out of tree)")}{Back(all, host, l.Peer.NodeId)}{(all.FirstOrDefault(h => h.NodeId == l.Peer.NodeId)?.Shown.Exists(x => x.Id == first.Id) == true ? " has it" : "")}"))}; " +
-                    $"sender in its roster: {host.Core.Presence.Roster.Find(first.Id.Origin) is not null}, tracked: {Tracked(host, first.Id.Origin)}, " +
-                    $"HAVEs {host.Core.Flooding.HavesReceived}, pulls {host.Core.Flooding.Grafts}");
+                    $"(horizon {Horizon(host, first.Id.Origin)}, {host.Label} started at {host.StartedAt} ms, first link {host.FirstOpenedAt} ms)");
             }
         }
     }
-
-    /// <summary>How the neighbour sees its link back (" (out of its tree)" when it holds lines back from us).</summary>
-    private static string Back(IReadOnlyList<NodeHost> all, NodeHost host, ulong neighbour) =>
-        all.FirstOrDefault(h => h.NodeId == neighbour)?.Core.Links.Open.FirstOrDefault(l => l.Peer!.NodeId == host.NodeId) is { } back
-            ? back.InTree ? "" : " (out of its tree)" : " (no link back)";
-
-    private static string Tracked(NodeHost host, ulong origin) =>
-        host.Core.Flooding.Filter.Find(origin) is not { } state ? "no"
-            : $"base {state.Base}, horizon {state.Horizon}, ranges [{string.Join(" ", state.Ranges.Select(r => $"{r.Start}-{r.End}"))}], shown {state.Shown}, held {state.Held}, advertised {state.Advertised}";
 
     private static void CheckRosters(int seed, NodeHost[] live)
     {

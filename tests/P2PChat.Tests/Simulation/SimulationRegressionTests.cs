@@ -43,18 +43,6 @@ public class SimulationRegressionTests
     // and nobody handed it over for an older one: the dead member stayed listed. A suspicion of a counter at or above
     // ours now counts, and a copy of any announcement of a member gone on a suspicion is answered with it.
     [Arguments(5000323)]
-    // With one relay tree for all senders (version 8), two nodes whose races of duplicates cut the tree between them
-    // kept each other as their only path; the first lines of a sender they did not track yet came only in HAVEs, which
-    // were taken only for tracked senders: those lines were never shown. A HAVE of a member now starts tracking it.
-    [Arguments(1000012)]
-    [Arguments(1000029)]
-    // With PRUNE taking a link out of the tree for both sides, the neighbours of one node pruned all their links to it
-    // (each had others), and it got lines only by pulls after HAVEs; a claim on a link pulled from a moment before was
-    // dropped, and a line never came. A node now refuses a PRUNE of its last link in the tree, and keeps such claims.
-    [Arguments(763)]
-    [Arguments(862)]
-    [Arguments(1183)]
-    [Arguments(1909)]
     public async Task Seed_found_a_core_bug_and_now_keeps_every_invariant(int seed)
     {
         string? failure = null;

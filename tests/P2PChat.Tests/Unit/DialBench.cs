@@ -101,17 +101,13 @@ internal sealed class DialBench
 
     /// <summary>The frames of <paramref name="type"/> the core sent <paramref name="peer"/> since the last call;
     /// <paramref name="tail"/> keeps a record split across calls.</summary>
-    public int FramesSent((SecurePeer Peer, int Link) peer, List<byte> tail, FrameType type) =>
-        FramesOf(peer, tail, type).Count;
-
-    /// <summary>The frames themselves (length prefix first), as FramesSent counts them.</summary>
-    public List<byte[]> FramesOf((SecurePeer Peer, int Link) peer, List<byte> tail, FrameType type)
+    public int FramesSent((SecurePeer Peer, int Link) peer, List<byte> tail, FrameType type)
     {
         tail.AddRange(Fuzz.Effects.Take(peer.Link));
         var frames = new List<byte[]>();
         peer.Peer.Feed([.. tail], out int used, frames);
         tail.RemoveRange(0, used);
-        return frames.FindAll(f => f.Length > 4 && f[4] == (byte)type);
+        return frames.Count(f => f.Length > 4 && f[4] == (byte)type);
     }
 
     /// <summary>The user joins through <paramref name="to"/>; the dial is recorded like the others.</summary>
