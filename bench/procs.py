@@ -142,6 +142,8 @@ def main():
         print(f"time until a peer printed a line: p50 {nearest_rank(deliveries, 50):.1f} ms, p99 {nearest_rank(deliveries, 99):.1f} ms, "
               f"max {deliveries[-1] if deliveries else float('nan'):.1f} ms")
         print(f"time until the last peer printed it, per line: median {statistics.median(worst):.1f} ms, worst {max(worst):.1f} ms")
+        # In order said: one slow line among fast ones points at a path that needed repair.
+        print("each line, last peer (ms): " + " ".join(f"{w:.0f}" for w in worst))
         print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB")
         print(f"links or members reported lost on stderr (not quits): {sum(p.closed for p in peers)}")
         return 1 if lost else 0

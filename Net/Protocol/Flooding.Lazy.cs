@@ -57,7 +57,8 @@ internal sealed partial class Flooding
     }
 
     /// <summary>On the timer: the links to pull from (a claim we still lack after LazyGraceMs, on a link still open and
-    /// not pulled from within GraftIntervalMs). Claims we caught up on, or whose link closed, are dropped.</summary>
+    /// not pulled from within GraftIntervalMs: else it waits). Claims we caught up on, or whose link closed, are
+    /// dropped.</summary>
     public void TakeGrafts(long now, List<CoreLink> grafts)
     {
         if (_claims.Count == 0)
@@ -70,11 +71,14 @@ internal sealed partial class Flooding
                 (done ??= []).Add(origin);
                 continue;
             }
-            if (now - since < LazyGraceMs)
+            // Not yet, or not from that link yet: kept for a later tick. Dropped, a claim on a link pulled from a moment
+            // before was lost (no later HAVE names those lines again), and the lines waited for the sender's next
+            // announcement, an interval later.
+            if (now - since < LazyGraceMs || now - link.GraftedAt < GraftIntervalMs)
                 continue;
             (done ??= []).Add(origin);
-            if (now - link.GraftedAt < GraftIntervalMs || grafts.Contains(link))
-                continue;
+            if (grafts.Contains(link))
+                continue; // pulled this tick for another sender: the SYNC asks for every sender
             link.GraftedAt = now;
             grafts.Add(link);
             Grafts++;

@@ -246,8 +246,8 @@ internal sealed partial class Flooding
         return _retyped.AsSpan(0, frame.Length);
     }
 
-    /// <summary>Queues <paramref name="frame"/> on every open link but the one it came from and those that pruned its
-    /// origin, as <paramref name="type"/>: CHAT once checked, whatever it came as (a REPLAY is news for our neighbours,
+    /// <summary>Queues <paramref name="frame"/> on every open link but the one it came from, the origin's own and those
+    /// that pruned its origin, as <paramref name="type"/>: CHAT once checked, whatever it came as (a REPLAY is news for our neighbours,
     /// not an answer to their SYNC: a newcomer that took us as its history source must get its history only from our
     /// answer, in our log's order, simulator seed 1000092), or CHAT_UNCHECKED when passed on before the check.</summary>
     private void Forward(ReadOnlySpan<byte> frame, MessageId id, int fromLink, long now, FrameType type = FrameType.Chat)
@@ -255,8 +255,8 @@ internal sealed partial class Flooding
         frame = Retyped(frame, type);
         foreach (CoreLink link in _links.Open)
         {
-            if (link.Id == fromLink)
-                continue;
+            if (link.Id == fromLink || link.Peer!.NodeId == id.Origin)
+                continue; // the origin drops its own lines
             if (link.IsPruned(id.Origin))
                 link.Withhold(id.Origin, id.Seq); // told in the next HAVE (Flooding.Lazy.cs)
             else if (_links.Send(link, frame, now))

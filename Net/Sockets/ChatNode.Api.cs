@@ -220,6 +220,16 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>What flooding did (copies it had, pulls after HAVEs, HAVEs received, CHAT frames queued), for benchmarks.</summary>
+    internal (long Duplicates, long Grafts, long Haves, long Queued) FloodCounters
+    {
+        get
+        {
+            lock (_lock)
+                return (_core.Flooding.Duplicates, _core.Flooding.Grafts, _core.Flooding.HavesReceived, _core.Flooding.ChatFramesQueued);
+        }
+    }
+
     /// <summary>Lines said alone that were signed with a nonce made ahead of time (Ed25519Presigner), and nonces ready
     /// now, for tests.</summary>
     internal (long Signed, int Ready) PresignedLines

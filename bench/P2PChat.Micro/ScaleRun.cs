@@ -109,6 +109,7 @@ internal static class ScaleRun
         var perReceiver = new List<double>();
         int incomplete = 0;
         TimeSpan measureStart = Clock.Elapsed;
+        (long Duplicates, long Grafts, long Haves, long Queued) flood0 = FloodCounters(network);
         for (int m = 0; m < messages; m++)
         {
             int sender = random.Next(count);
@@ -135,6 +136,9 @@ internal static class ScaleRun
             Thread.Sleep(20);
         }
         Say($"links opened {links.Opened}, closed {links.Closed} in all ({links.Reasons()})");
+        (long Duplicates, long Grafts, long Haves, long Queued) flood1 = FloodCounters(network);
+        Say($"per message: {(flood1.Queued - flood0.Queued) / (double)messages:0} CHAT frames queued, {(flood1.Duplicates - flood0.Duplicates) / (double)messages:0} duplicates; "
+            + $"{flood1.Haves - flood0.Haves} HAVEs received, {flood1.Grafts - flood0.Grafts} pulls after one");
         Say($"measured {messages} messages in {(Clock.Elapsed - measureStart).TotalSeconds:0.0} s; {incomplete} did not reach everyone");
         if (toAll.Count > 0)
         {
@@ -142,6 +146,8 @@ internal static class ScaleRun
                 + $"p99 {Percentile(toAll, 99):0.0} ms, min {toAll.Min():0.0} ms, max {toAll.Max():0.0} ms");
             Say($"time until one receiver has it ({perReceiver.Count} deliveries): p50 {Percentile(perReceiver, 50):0.0} ms, "
                 + $"p99 {Percentile(perReceiver, 99):0.0} ms");
+            // In order said: one slow message among fast ones points at a path that needed repair.
+            Say($"each message, ms: {string.Join(" ", toAll.Select(ms => ms.ToString("0")))}");
         }
 
         long rss = RssBytes();
@@ -156,6 +162,17 @@ internal static class ScaleRun
             + $"RSS then {Mb(rssAfterGc)}");
         Say($"total {Clock.Elapsed.TotalSeconds:0.0} s; disposing");
         return settled && incomplete == 0 ? 0 : 1;
+    }
+
+    private static (long Duplicates, long Grafts, long Haves, long Queued) FloodCounters(LoopbackNetwork network)
+    {
+        (long, long, long, long) sum = default;
+        foreach (ChatNode node in network.Nodes)
+        {
+            var c = node.FloodCounters;
+            sum = (sum.Item1 + c.Duplicates, sum.Item2 + c.Grafts, sum.Item3 + c.Haves, sum.Item4 + c.Queued);
+        }
+        return sum;
     }
 
     private static double Percentile(List<double> values, int percent)

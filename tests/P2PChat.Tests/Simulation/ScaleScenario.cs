@@ -33,7 +33,8 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
         int SurvivorsReached,
         long CrashLineMs,
         long FalseLeaves,
-        double LinksPerNode);
+        double LinksPerNode,
+        double CopiesPerLine);
 
     private readonly SimNetwork _net = new(seed, trace);
     private readonly SignatureMemo _signatures = new(1 << 16);
@@ -64,6 +65,7 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
 
         var delays = new List<long>();
         long delivered = 0, expected = 0;
+        long copiesBefore = _hosts.Sum(h => h.Core.Flooding.ChatFramesQueued);
         for (int k = 0; k < Lines; k++)
         {
             NodeHost sender = _hosts[rng.Next(_hosts.Count)];
@@ -83,7 +85,9 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
             _net.Events.RunUntil(_net.Now + 500);
         }
         delays.Sort();
-        progress?.Invoke($"lines: {delivered}/{expected} delivered, p50 {Percentile(delays, 50)} ms, p99 {Percentile(delays, 99)} ms");
+        // Every CHAT frame queued on a link, the sender's own included (N - 1 is the least a line can cost).
+        double copiesPerLine = (_hosts.Sum(h => h.Core.Flooding.ChatFramesQueued) - copiesBefore) / (double)Lines;
+        progress?.Invoke($"lines: {delivered}/{expected} delivered, p50 {Percentile(delays, 50)} ms, p99 {Percentile(delays, 99)} ms, {copiesPerLine:0} copies a line");
 
         // Half the nodes crash at once.
         var crashed = _hosts.OrderBy(_ => rng.Next()).Take(nodes / 2).ToHashSet();
@@ -99,7 +103,7 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
             progress?.Invoke($"  {host.Label} did not get it: links to {string.Join(",", host.Core.Links.Open.Select(l => l.Peer?.Name))}, roster {host.Core.Presence.Roster.OnlineCount}");
         progress?.Invoke($"after {crashed.Count} crashed: a line from a survivor reached {reached - 1}/{survivors.Count - 1} others, the last at {lastWorst - crashAt} ms after the crash");
         return new Result(nodes, rates.Average(), rates.Max(), delivered, expected, Percentile(delays, 50), Percentile(delays, 99),
-            onlineMin, survivors.Count, reached, lastWorst - crashAt, falseLeaves, linksPerNode);
+            onlineMin, survivors.Count, reached, lastWorst - crashAt, falseLeaves, linksPerNode, copiesPerLine);
     }
 
     /// <summary>Says a line at <paramref name="sender"/> and runs until every other node of <paramref name="readers"/>

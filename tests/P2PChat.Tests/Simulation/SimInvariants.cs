@@ -201,10 +201,18 @@ internal static class SimInvariants
             {
                 var first = missing[0];
                 throw new SimFailure(seed, "delivery", $"{host.Label} never showed {missing.Count} line(s) of live senders, first {first.Host.Label}'s {first.Id} said at {first.At} ms " +
-                    $"(horizon {Horizon(host, first.Id.Origin)}, {host.Label} started at {host.StartedAt} ms, first link {host.FirstOpenedAt} ms)");
+                    $"(horizon {Horizon(host, first.Id.Origin)}, {host.Label} started at {host.StartedAt} ms, first link {host.FirstOpenedAt} ms); " +
+                    $"its links: {string.Join(", ", host.Core.Links.Open.Select(l => $"{l.Peer!.Name}{(all.FirstOrDefault(h => h.NodeId == l.Peer.NodeId)?.Shown.Exists(x => x.Id == first.Id) == true ? " (has it)" : "")}"))}; " +
+                    $"the sender in its roster: {host.Core.Presence.Roster.Find(first.Id.Origin) is not null}; its state of the sender: {Tracked(host, first.Id.Origin)}; " +
+                    $"HAVEs {host.Core.Flooding.HavesReceived}, pulls {host.Core.Flooding.Grafts}");
             }
         }
     }
+
+    /// <summary>What a node's duplicate filter holds of a sender (why a line was never shown: never came, or held).</summary>
+    private static string Tracked(NodeHost host, ulong origin) =>
+        host.Core.Flooding.Filter.Find(origin) is not { } state ? "none"
+            : $"base {state.Base}, horizon {state.Horizon}, ranges [{string.Join(" ", state.Ranges.Select(r => $"{r.Start}-{r.End}"))}], shown {state.Shown}, held {state.Held}, advertised {state.Advertised}";
 
     private static void CheckRosters(int seed, NodeHost[] live)
     {
