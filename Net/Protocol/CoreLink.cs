@@ -147,6 +147,9 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
         return n;
     }
 
+    /// <summary>How many more members this peer may WANT from us: what our ROSTERs to it named, less what it asked for.</summary>
+    public int WantBudget { get; set; }
+
     /// <summary>Not before this time do we ask this peer to prune anything (after we pulled lines from it: NodeCore.Pull).</summary>
     public long NoPruneUntil { get; set; }
 

@@ -47,4 +47,13 @@ internal enum FrameType : byte
     /// Signed by the suspecter and flooded; the member refutes it with a newer announcement, or every node declares it
     /// gone SuspectMs later. Only the member's neighbours notice its death, so announcements need not be frequent.</summary>
     Suspect = 13,
+
+    /// <summary>Who we know, in short: per member its id and the counter of the announcement we hold (or of its BYE).
+    /// Sent on a link that opens instead of every announcement; the peer asks (WANT) for those it lacks or has older, and
+    /// answers a member it declared gone on a suspicion with that suspicion.</summary>
+    RosterDigest = 14,
+
+    /// <summary>"Send me the announcements of these members" (ids from a ROSTER): answered with each one we hold, at most
+    /// as many in all as our ROSTERs named to this peer.</summary>
+    Want = 15,
 }

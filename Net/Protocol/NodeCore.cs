@@ -252,6 +252,8 @@ internal sealed partial class NodeCore
             FrameType.Prune => _flooding.OnPrune(from, body),
             FrameType.Have => _flooding.OnHave(from, body, now),
             FrameType.Suspect => _presence.OnSuspect(from, body, frame, now),
+            FrameType.RosterDigest => _presence.OnDigest(from, body, now),
+            FrameType.Want => _presence.OnWant(from, body, now),
             FrameType.Unprune => Flooding.OnUnprune(from, body),
             FrameType.Sync => _history.OnSync(from, body, now),
             FrameType.Synced => _history.OnSynced(from, body, now),

@@ -3,8 +3,9 @@
 // announcement then reads as "joined"); the interval grows with the network, so announcements cost every node the
 // same whatever its size (IntervalMs). The Roster drops copies; a clean exit floods a BYE first. Deaths are found
 // as SWIM finds them: a node that loses its last link to a member online floods a signed SUSPECT, the member refutes
-// it with a newer announcement, and an unrefuted suspicion makes every node declare it gone (Roster.SuspectMs). A link that opens gets our own announcement plus the roster (as "present" frames and the BYEs we
-// remember), so a newcomer knows everyone at once and a healed split learns the other side. Each announcement also
+// it with a newer announcement, and an unrefuted suspicion makes every node declare it gone (Roster.SuspectMs). A
+// link that opens gets our own announcement plus a digest of the roster, and asks for what it lacks
+// (Presence.Digest.cs), so a newcomer knows everyone a round trip later and a healed split learns the other side. Each announcement also
 // carries the sender's last line number, which lets Flooding notice lines it is missing (Flooding.Tick).
 // Every announcement is signed by its author's key, which must give its origin (NodeKeys): nobody can make another
 // member "leave" with a forged BYE, or keep a gone one alive. A copy already seen is dropped before any check.
@@ -12,7 +13,7 @@
 // as such; so a rename whose own announcement was paced away is still learned from the next one.
 namespace P2PChat.Net;
 
-internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name, LinkTable links, Flooding flooding, ICoreEffects effects)
+internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfName name, LinkTable links, Flooding flooding, ICoreEffects effects)
 {
     private static ReadOnlySpan<byte> Label => "p2pchat presence 2"u8;
 
@@ -155,17 +156,10 @@ internal sealed class Presence(NodeOptions options, NodeKeys keys, SelfName name
         {
             SendAsPresent(link, _frame!, now); // the neighbour's pacing then takes our next announcement whenever it comes
         }
+        SendDigest(link, now);
         foreach (Roster.Entry entry in _roster.Entries)
-        {
-            if (entry.Gone && !entry.SaidBye)
-                continue; // fell silent here; the new neighbour judges that for itself (and hears of it if it says otherwise)
-            if (entry.Gone)
-                links.Send(link, entry.Frame, now); // its BYE
-            else
-                SendAsPresent(link, entry.Frame, now);
             if (!entry.Gone && entry.Suspicion is { } suspicion)
                 links.Send(link, suspicion, now); // it would not hear of the suspicion otherwise, and keep a dead member
-        }
     }
 
     /// <summary>Sends an announcement with its kind rewritten to "present" (the signature reads it as "alive"): the

@@ -4,7 +4,7 @@ namespace P2PChat.Net;
 
 internal static class Protocol
 {
-    public const byte Version = 7;
+    public const byte Version = 8;
 
     /// <summary>"P2PC": the first bytes of a HELLO body, so a stray client is told apart from a peer at once.</summary>
     public const uint Magic = 0x50325043;
@@ -34,6 +34,12 @@ internal static class Protocol
 
     /// <summary>Most addresses in one PEERS frame.</summary>
     public const int MaxPeersPerFrame = 32;
+
+    /// <summary>Most members in one ROSTER frame (16 bytes each: id and counter); a bigger roster takes several.</summary>
+    public const int MaxDigestEntries = 1000;
+
+    /// <summary>Most members in one WANT frame (8 bytes each).</summary>
+    public const int MaxWantEntries = 1000;
 
     /// <summary>Most members a roster tracks (live and recently left); the least recently heard is forgotten.</summary>
     public const int MaxMembers = 1024;

@@ -38,6 +38,38 @@ internal static class FrameGen
         return frame;
     }
 
+    /// <summary>A ROSTER naming some of <paramref name="origins"/> (or made-up members) at small or huge counters, and
+    /// one time in sixteen a count that does not match its length (closes the link).</summary>
+    public static byte[] Digest(Random r, IReadOnlyList<ulong> origins)
+    {
+        int count = 1 + r.Next(r.Next(8) == 0 ? Protocol.MaxDigestEntries : 8);
+        var frame = new byte[Protocol.LengthPrefixSize + 3 + 16 * count];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(3 + 16 * count));
+        frame[4] = (byte)FrameType.RosterDigest;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(5), (ushort)(r.Next(16) == 0 ? count + 1 : count));
+        for (int i = 0; i < count; i++)
+        {
+            ulong member = origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64();
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(7 + 16 * i), member);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(15 + 16 * i), r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(10));
+        }
+        return frame;
+    }
+
+    /// <summary>A WANT of some of <paramref name="origins"/> (or made-up members), often more than any ROSTER named.</summary>
+    public static byte[] Want(Random r, IReadOnlyList<ulong> origins)
+    {
+        int count = 1 + r.Next(r.Next(8) == 0 ? Protocol.MaxWantEntries : 8);
+        var frame = new byte[Protocol.LengthPrefixSize + 3 + 8 * count];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(3 + 8 * count));
+        frame[4] = (byte)FrameType.Want;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(5), (ushort)count);
+        for (int i = 0; i < count; i++)
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(7 + 8 * i),
+                origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64());
+        return frame;
+    }
+
     /// <summary>A SUSPECT by <paramref name="suspecter"/> (signed, or one time in four signed by nobody) of one of
     /// <paramref name="origins"/> or a made-up member, at a small counter (the one a roster may hold) or any.</summary>
     public static byte[] Suspect(Random r, NodeKeys suspecter, IReadOnlyList<ulong> origins)

@@ -45,6 +45,7 @@ internal static class SessionFuzz
         /// the seeds kept as tests still draw what they drew before HAVE existed.</summary>
         public int Pings;
         public int Unprunes;
+        public int Synceds;
 
         /// <summary>0: F sends only well-formed, well-signed frames (it stays open and drives the state machines deep);
         /// otherwise about one frame in Hostile is malformed, forged or garbage, and one record in 3 * Hostile altered.</summary>
@@ -249,8 +250,13 @@ internal static class SessionFuzz
             }
             case 5 or 6:
                 return FrameGen.Sync(r, origins);
-            case 7:
-                return FrameGen.Small(FrameType.Synced);
+            case 7: // every third a ROSTER, every third a WANT, from a generator of their own (kept seeds draw as before)
+                return (c.Synceds++ % 3) switch
+                {
+                    0 => FrameGen.Small(FrameType.Synced),
+                    1 => FrameGen.Digest(new Random(c.Synceds), origins),
+                    _ => FrameGen.Want(new Random(c.Synceds), origins),
+                };
             case 8:
                 return FrameGen.Peers(r, c.Fuzz.Core.NodeId);
             case 9:

@@ -34,7 +34,9 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
         long CrashLineMs,
         long FalseLeaves,
         double LinksPerNode,
-        double CopiesPerLine);
+        double CopiesPerLine,
+        double JoinBytesPerNode,
+        double HealBytesPerSurvivor);
 
     private readonly SimNetwork _net = new(seed, trace);
     private readonly SignatureMemo _signatures = new(1 << 16);
@@ -47,7 +49,8 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
             _net.Events.At(i * (long)JoinEveryMs, Start);
         long joined = nodes * (long)JoinEveryMs;
         _net.Events.RunUntil(joined + SettleMs);
-        progress?.Invoke($"{nodes} nodes joined and settled at {_net.Now / 1000.0:0.0} s virtual; members reported gone meanwhile {_hosts.Sum(h => h.MembersLeft)}, "
+        double joinBytes = _hosts.Average(h => (double)h.BytesSent);
+        progress?.Invoke($"{nodes} nodes joined and settled at {_net.Now / 1000.0:0.0} s virtual, {joinBytes / 1024:0} KiB sent per node; members reported gone meanwhile {_hosts.Sum(h => h.MembersLeft)}, "
             + $"refutations {_hosts.Sum(h => h.Core.Presence.Refuted)}, roster min {_hosts.Min(h => h.Core.Presence.Roster.OnlineCount)}, paced {_hosts.Sum(h => h.Core.Presence.Paced)}, refused {_hosts.Sum(h => h.Core.Presence.Roster.Refused)}");
 
         long[] before = _hosts.Select(h => h.BytesSent).ToArray();
@@ -95,15 +98,20 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
             host.Kill();
         long crashAt = _net.Now;
         var survivors = _hosts.Where(h => !crashed.Contains(h)).ToList();
+        long[] beforeCrash = [.. survivors.Select(h => h.BytesSent)];
         _net.Events.RunUntil(crashAt + 1_000);
         NodeHost speaker = survivors[rng.Next(survivors.Count)];
         MessageId last = SayAndWait(speaker, survivors, crashAt + 30_000 - _net.Now, out long lastWorst);
         int reached = survivors.Count(h => h == speaker || h.Shown.Exists(s => s.Id == last));
         foreach (NodeHost host in survivors.Where(h => h != speaker && !h.Shown.Exists(s => s.Id == last)))
             progress?.Invoke($"  {host.Label} did not get it: links to {string.Join(",", host.Core.Links.Open.Select(l => l.Peer?.Name))}, roster {host.Core.Presence.Roster.OnlineCount}");
-        progress?.Invoke($"after {crashed.Count} crashed: a line from a survivor reached {reached - 1}/{survivors.Count - 1} others, the last at {lastWorst - crashAt} ms after the crash");
+        // What healing cost: every frame a survivor queued from the crash until the line reached everyone (links made
+        // anew hand over rosters, suspicions flood, lines are pulled).
+        double healBytes = survivors.Select((h, i) => (double)(h.BytesSent - beforeCrash[i])).Average();
+        progress?.Invoke($"after {crashed.Count} crashed: a line from a survivor reached {reached - 1}/{survivors.Count - 1} others, the last at {lastWorst - crashAt} ms after the crash; "
+            + $"{healBytes / 1024:0} KiB sent per survivor meanwhile");
         return new Result(nodes, rates.Average(), rates.Max(), delivered, expected, Percentile(delays, 50), Percentile(delays, 99),
-            onlineMin, survivors.Count, reached, lastWorst - crashAt, falseLeaves, linksPerNode, copiesPerLine);
+            onlineMin, survivors.Count, reached, lastWorst - crashAt, falseLeaves, linksPerNode, copiesPerLine, joinBytes, healBytes);
     }
 
     /// <summary>Says a line at <paramref name="sender"/> and runs until every other node of <paramref name="readers"/>

@@ -37,12 +37,13 @@ internal sealed class DialBench
     /// <summary>Fresh keys for a peer (identity 1-7 of the fuzz pool, a new epoch each time: a new node).</summary>
     public NodeKeys Keys(int identity) => FuzzKeys.For(identity, _r);
 
-    /// <summary>A peer connects to the core and completes the handshake; returns it with its link.</summary>
-    public (SecurePeer Peer, int Link) Join(int identity, string name, ushort listenPort, bool sendsHello = true)
+    /// <summary>A peer connects to the core and completes the handshake; returns it with its link. The frames the core
+    /// sent once the link opened go to <paramref name="opening"/>, if given.</summary>
+    public (SecurePeer Peer, int Link) Join(int identity, string name, ushort listenPort, bool sendsHello = true, List<byte[]>? opening = null)
     {
         var peer = new SecurePeer(Keys(identity), name, initiator: true, listenPort) { SendsHello = sendsHello };
         int link = Fuzz.Accept(listenPort);
-        Converse(peer, link, peer.Start());
+        Converse(peer, link, peer.Start(), opening);
         _joined.Add((peer, link));
         return (peer, link);
     }
@@ -101,13 +102,17 @@ internal sealed class DialBench
 
     /// <summary>The frames of <paramref name="type"/> the core sent <paramref name="peer"/> since the last call;
     /// <paramref name="tail"/> keeps a record split across calls.</summary>
-    public int FramesSent((SecurePeer Peer, int Link) peer, List<byte> tail, FrameType type)
+    public int FramesSent((SecurePeer Peer, int Link) peer, List<byte> tail, FrameType type) =>
+        FramesOf(peer, tail, type).Count;
+
+    /// <summary>The frames themselves (length prefix first), as FramesSent counts them.</summary>
+    public List<byte[]> FramesOf((SecurePeer Peer, int Link) peer, List<byte> tail, FrameType type)
     {
         tail.AddRange(Fuzz.Effects.Take(peer.Link));
         var frames = new List<byte[]>();
         peer.Peer.Feed([.. tail], out int used, frames);
         tail.RemoveRange(0, used);
-        return frames.Count(f => f.Length > 4 && f[4] == (byte)type);
+        return frames.FindAll(f => f.Length > 4 && f[4] == (byte)type);
     }
 
     /// <summary>The user joins through <paramref name="to"/>; the dial is recorded like the others.</summary>
@@ -162,7 +167,7 @@ internal sealed class DialBench
     }
 
     /// <summary>Handshake bytes back and forth until neither side has more to say.</summary>
-    private void Converse(SecurePeer peer, int link, byte[] first)
+    private void Converse(SecurePeer peer, int link, byte[] first, List<byte[]>? frames = null)
     {
         var tail = new List<byte>();
         byte[] outgoing = first;
@@ -171,7 +176,7 @@ internal sealed class DialBench
             if (outgoing.Length > 0)
                 Fuzz.Deliver(link, outgoing, [outgoing.Length]);
             tail.AddRange(Fuzz.Effects.Take(link));
-            outgoing = peer.Feed([.. tail], out int used);
+            outgoing = peer.Feed([.. tail], out int used, frames);
             tail.RemoveRange(0, used);
             if (outgoing.Length == 0 && tail.Count == 0 && i > 0)
                 break;

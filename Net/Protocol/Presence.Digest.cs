@@ -1,0 +1,126 @@
+// Roster digests (docs/PROTOCOL.md, Presence): a link that opens gets, instead of every announcement we hold, their ids
+// and counters (ROSTER, 16 bytes a member instead of ~190); the peer asks (WANT) for the ones it lacks or holds older,
+// and gets those as "present" (or BYE) frames. Two nodes of one network that link again (a heal, a probe, a newcomer's
+// second and third links) exchange a few kilobytes instead of two whole rosters; a newcomer asks for everything, one
+// round trip later than it was handed everything before. Part of Presence, which owns the roster.
+using System.Buffers.Binary;
+
+namespace P2PChat.Net;
+
+internal sealed partial class Presence
+{
+    private const int DigestEntrySize = 16;
+    private const int DigestHeaderSize = Protocol.LengthPrefixSize + 3; // type + count:u16
+    private byte[]? _digest;
+    private byte[]? _want;
+
+    /// <summary>WANTed members not answered because the peer asked for more than our ROSTERs named to it.</summary>
+    public long WantsRefused { get; private set; }
+
+    /// <summary>Members named in ROSTERs we sent, and announcements we sent on a WANT (diagnostics and tests).</summary>
+    public long DigestEntriesSent { get; private set; }
+
+    public long WantedSent { get; private set; }
+
+    /// <summary>Our ROSTER: every member online, and every BYE we remember (a member that fell silent here is for the
+    /// peer to judge), up to MaxDigestEntries a frame.</summary>
+    private void SendDigest(CoreLink link, long now)
+    {
+        _digest ??= new byte[DigestHeaderSize + Protocol.MaxDigestEntries * DigestEntrySize];
+        int count = 0;
+        foreach (Roster.Entry entry in _roster.Entries)
+        {
+            if (entry.Gone && !entry.SaidBye)
+                continue;
+            Span<byte> at = _digest.AsSpan(DigestHeaderSize + count * DigestEntrySize, DigestEntrySize);
+            BinaryPrimitives.WriteUInt64BigEndian(at, entry.Member.NodeId);
+            BinaryPrimitives.WriteUInt64BigEndian(at[8..], entry.Counter);
+            if (++count == Protocol.MaxDigestEntries)
+            {
+                FlushDigest(link, count, now);
+                count = 0;
+            }
+        }
+        if (count > 0)
+            FlushDigest(link, count, now);
+    }
+
+    private void FlushDigest(CoreLink link, int count, long now)
+    {
+        int size = DigestHeaderSize + count * DigestEntrySize;
+        BinaryPrimitives.WriteUInt32BigEndian(_digest, (uint)(size - Protocol.LengthPrefixSize));
+        _digest![Protocol.LengthPrefixSize] = (byte)FrameType.RosterDigest;
+        BinaryPrimitives.WriteUInt16BigEndian(_digest.AsSpan(Protocol.LengthPrefixSize + 1), (ushort)count);
+        link.WantBudget += count;
+        DigestEntriesSent += count;
+        links.Send(link, _digest.AsSpan(0, size), now);
+    }
+
+    /// <summary>A peer's ROSTER: ask for each member it holds newer than we do (or we do not know); a member it counts
+    /// online that an unrefuted suspicion made gone here gets the suspicion (the member refutes it if alive).</summary>
+    public string? OnDigest(CoreLink from, ReadOnlySpan<byte> body, long now)
+    {
+        if (body.Length < 3)
+            return "malformed ROSTER";
+        int count = BinaryPrimitives.ReadUInt16BigEndian(body[1..]);
+        if (count is 0 or > Protocol.MaxDigestEntries || body.Length != 3 + count * DigestEntrySize)
+            return "malformed ROSTER (count or length)";
+        _want ??= new byte[DigestHeaderSize + Protocol.MaxWantEntries * 8];
+        int wanted = 0;
+        for (int i = 0; i < count; i++)
+        {
+            ReadOnlySpan<byte> at = body.Slice(3 + i * DigestEntrySize, DigestEntrySize);
+            ulong member = BinaryPrimitives.ReadUInt64BigEndian(at);
+            ulong counter = BinaryPrimitives.ReadUInt64BigEndian(at[8..]);
+            if (member == self || counter == 0)
+                continue;
+            if (_roster.Get(member) is { } entry && counter <= entry.Counter)
+            {
+                if (entry is { Gone: true, SaidBye: false, Suspicion: { } suspicion } && counter <= entry.SuspectCounter)
+                    links.Send(from, suspicion, now);
+                continue;
+            }
+            BinaryPrimitives.WriteUInt64BigEndian(_want.AsSpan(DigestHeaderSize + wanted * 8), member);
+            wanted++;
+        }
+        if (wanted > 0)
+        {
+            int size = DigestHeaderSize + wanted * 8;
+            BinaryPrimitives.WriteUInt32BigEndian(_want, (uint)(size - Protocol.LengthPrefixSize));
+            _want[Protocol.LengthPrefixSize] = (byte)FrameType.Want;
+            BinaryPrimitives.WriteUInt16BigEndian(_want.AsSpan(Protocol.LengthPrefixSize + 1), (ushort)wanted);
+            links.Send(from, _want.AsSpan(0, size), now);
+        }
+        return null;
+    }
+
+    /// <summary>A WANT: each member asked for that we hold, as "present" (or its BYE), within the budget our ROSTERs to
+    /// this peer gave it (so a peer cannot make us send the roster over and over).</summary>
+    public string? OnWant(CoreLink from, ReadOnlySpan<byte> body, long now)
+    {
+        if (body.Length < 3)
+            return "malformed WANT";
+        int count = BinaryPrimitives.ReadUInt16BigEndian(body[1..]);
+        if (count is 0 or > Protocol.MaxWantEntries || body.Length != 3 + count * 8)
+            return "malformed WANT (count or length)";
+        for (int i = 0; i < count; i++)
+        {
+            if (from.WantBudget == 0)
+            {
+                WantsRefused += count - i;
+                break;
+            }
+            from.WantBudget--;
+            if (_roster.Get(BinaryPrimitives.ReadUInt64BigEndian(body[(3 + i * 8)..])) is not { } entry)
+                continue; // forgotten since (tombstones expire)
+            if (!entry.Gone)
+                SendAsPresent(from, entry.Frame, now);
+            else if (entry.SaidBye)
+                links.Send(from, entry.Frame, now);
+            else
+                continue; // fell silent meanwhile: for the peer to judge
+            WantedSent++;
+        }
+        return null;
+    }
+}
