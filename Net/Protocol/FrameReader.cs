@@ -16,6 +16,10 @@
 //   PRESENCE = 0x07 kind:u8 origin:u64 counter:u64 intervalMs:u32 lastSeq:u64 nameLen:u8 name:nameLen key:32 epoch:u64 box:32 sig:64
 //   SYNCED = 0x0a
 //   CHAT_UNCHECKED = 0x0b (the CHAT payload)
+//   HAVE   = 0x0c count:u8 (origin:u64 seq:u64)*count                          ; 1 <= count <= 32
+//   SUSPECT = 0x0d suspecter:u64 target:u64 counter:u64 key:32 epoch:u64 sig:64
+//   ROSTER = 0x0e count:u16 (member:u64 counter:u64)*count                      ; 1 <= count <= 1000
+//   WANT   = 0x0f count:u16 member:u64*count                                    ; 1 <= count <= 1000
 // Frames travel inside encrypted records (SecureChannel); the signatures are checked by their owners (NodeCore for
 // HELLO, LineVerifier for CHAT, Presence), this file checks only shapes and limits.
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control

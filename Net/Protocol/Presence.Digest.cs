@@ -10,7 +10,7 @@ namespace P2PChat.Net;
 internal sealed partial class Presence
 {
     private const int DigestEntrySize = 16;
-    private const int DigestHeaderSize = Protocol.LengthPrefixSize + 3; // type + count:u16
+    private const int DigestHeaderSize = Protocol.LengthPrefixSize + 3; // type + count:u16, in a ROSTER and a WANT
     private byte[]? _digest;
     private byte[]? _want;
 
@@ -47,13 +47,20 @@ internal sealed partial class Presence
 
     private void FlushDigest(CoreLink link, int count, long now)
     {
-        int size = DigestHeaderSize + count * DigestEntrySize;
-        BinaryPrimitives.WriteUInt32BigEndian(_digest, (uint)(size - Protocol.LengthPrefixSize));
-        _digest![Protocol.LengthPrefixSize] = (byte)FrameType.RosterDigest;
-        BinaryPrimitives.WriteUInt16BigEndian(_digest.AsSpan(Protocol.LengthPrefixSize + 1), (ushort)count);
         link.WantBudget += count;
         DigestEntriesSent += count;
-        links.Send(link, _digest.AsSpan(0, size), now);
+        links.Send(link, Finish(_digest!, FrameType.RosterDigest, count, DigestEntrySize), now);
+    }
+
+    /// <summary>Writes the length prefix, type and count of a ROSTER or WANT whose <paramref name="count"/> entries are
+    /// in place; returns the whole frame.</summary>
+    private static ReadOnlySpan<byte> Finish(byte[] frame, FrameType type, int count, int entrySize)
+    {
+        int size = DigestHeaderSize + count * entrySize;
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(size - Protocol.LengthPrefixSize));
+        frame[Protocol.LengthPrefixSize] = (byte)type;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(Protocol.LengthPrefixSize + 1), (ushort)count);
+        return frame.AsSpan(0, size);
     }
 
     /// <summary>A peer's ROSTER: ask for each member it holds newer than we do (or we do not know); a member it counts
@@ -84,13 +91,7 @@ internal sealed partial class Presence
             wanted++;
         }
         if (wanted > 0)
-        {
-            int size = DigestHeaderSize + wanted * 8;
-            BinaryPrimitives.WriteUInt32BigEndian(_want, (uint)(size - Protocol.LengthPrefixSize));
-            _want[Protocol.LengthPrefixSize] = (byte)FrameType.Want;
-            BinaryPrimitives.WriteUInt16BigEndian(_want.AsSpan(Protocol.LengthPrefixSize + 1), (ushort)wanted);
-            links.Send(from, _want.AsSpan(0, size), now);
-        }
+            links.Send(from, Finish(_want, FrameType.Want, wanted, 8), now);
         return null;
     }
 

@@ -42,31 +42,36 @@ internal static class FrameGen
     /// one time in sixteen a count that does not match its length (closes the link).</summary>
     public static byte[] Digest(Random r, IReadOnlyList<ulong> origins)
     {
-        int count = 1 + r.Next(r.Next(8) == 0 ? Protocol.MaxDigestEntries : 8);
-        var frame = new byte[Protocol.LengthPrefixSize + 3 + 16 * count];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(3 + 16 * count));
-        frame[4] = (byte)FrameType.RosterDigest;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(5), (ushort)(r.Next(16) == 0 ? count + 1 : count));
-        for (int i = 0; i < count; i++)
-        {
-            ulong member = origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64();
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(7 + 16 * i), member);
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(15 + 16 * i), r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(10));
-        }
-        return frame;
+        ulong[] members = Members(r, origins, Protocol.MaxDigestEntries);
+        ulong[] counters = [.. members.Select(_ => r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(10))];
+        return IdList(FrameType.RosterDigest, members, counters, r.Next(16) == 0 ? members.Length + 1 : members.Length);
     }
 
     /// <summary>A WANT of some of <paramref name="origins"/> (or made-up members), often more than any ROSTER named.</summary>
-    public static byte[] Want(Random r, IReadOnlyList<ulong> origins)
+    public static byte[] Want(Random r, IReadOnlyList<ulong> origins) =>
+        IdList(FrameType.Want, Members(r, origins, Protocol.MaxWantEntries));
+
+    /// <summary>1 to 8 members (one time in eight up to <paramref name="max"/>), each one of <paramref name="origins"/>
+    /// or, one time in four, made up.</summary>
+    private static ulong[] Members(Random r, IReadOnlyList<ulong> origins, int max) =>
+        [.. Enumerable.Range(0, 1 + r.Next(r.Next(8) == 0 ? max : 8))
+            .Select(_ => origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64())];
+
+    /// <summary>A ROSTER (with <paramref name="counters"/>) or a WANT of <paramref name="ids"/>, declaring
+    /// <paramref name="count"/> entries (by default as many as there are).</summary>
+    public static byte[] IdList(FrameType type, IReadOnlyList<ulong> ids, IReadOnlyList<ulong>? counters = null, int? count = null)
     {
-        int count = 1 + r.Next(r.Next(8) == 0 ? Protocol.MaxWantEntries : 8);
-        var frame = new byte[Protocol.LengthPrefixSize + 3 + 8 * count];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(3 + 8 * count));
-        frame[4] = (byte)FrameType.Want;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(5), (ushort)count);
-        for (int i = 0; i < count; i++)
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(7 + 8 * i),
-                origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64());
+        int entry = counters is null ? 8 : 16;
+        var frame = new byte[Protocol.LengthPrefixSize + 3 + entry * ids.Count];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(frame.Length - Protocol.LengthPrefixSize));
+        frame[4] = (byte)type;
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(5), (ushort)(count ?? ids.Count));
+        for (int i = 0; i < ids.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(7 + entry * i), ids[i]);
+            if (counters is not null)
+                BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(15 + entry * i), counters[i]);
+        }
         return frame;
     }
 

@@ -3,6 +3,7 @@
 // One core on simulated time, real handshakes and signed announcements.
 using System.Buffers.Binary;
 using P2PChat.Net;
+using P2PChat.Tests.Fuzz;
 
 namespace P2PChat.Tests;
 
@@ -24,22 +25,6 @@ public class RosterDigestTests
     private static List<ulong> Announced(List<byte[]> frames) =>
         frames.ConvertAll(f => BinaryPrimitives.ReadUInt64BigEndian(f.AsSpan(Protocol.LengthPrefixSize + 2)));
 
-    private static byte[] Frame(FrameType type, IReadOnlyList<ulong> ids, IReadOnlyList<ulong>? counters = null)
-    {
-        int entry = counters is null ? 8 : 16;
-        var frame = new byte[Protocol.LengthPrefixSize + 3 + entry * ids.Count];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(frame.Length - Protocol.LengthPrefixSize));
-        frame[4] = (byte)type;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(5), (ushort)ids.Count);
-        for (int i = 0; i < ids.Count; i++)
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(7 + entry * i), ids[i]);
-            if (counters is not null)
-                BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(15 + entry * i), counters[i]);
-        }
-        return frame;
-    }
-
     [Test]
     public async Task A_new_neighbour_gets_a_digest_of_the_roster_and_only_the_announcements_it_asks_for()
     {
@@ -58,13 +43,13 @@ public class RosterDigestTests
         List<(ulong Member, ulong Counter)> listed = Entries(opening.FindAll(f => f[4] == (byte)FrameType.RosterDigest));
         await Assert.That(listed).IsEquivalentTo(members.Select(k => (k.NodeId, 1UL)));
 
-        bench.Send(second, Frame(FrameType.Want, [members[1].NodeId]));
+        bench.Send(second, FrameGen.IdList(FrameType.Want, [members[1].NodeId]));
         frames = bench.FramesOf(second, tail, FrameType.Presence);
         await Assert.That(Announced(frames)).IsEquivalentTo(new[] { members[1].NodeId });
         await Assert.That(frames[0][Protocol.LengthPrefixSize + 1]).IsEqualTo((byte)PresenceKind.Present);
 
         // Asking for more than the digest named is refused past that budget: two more are answered, the rest not.
-        bench.Send(second, Frame(FrameType.Want, [members[0].NodeId, members[2].NodeId, members[0].NodeId, members[2].NodeId]));
+        bench.Send(second, FrameGen.IdList(FrameType.Want, [members[0].NodeId, members[2].NodeId, members[0].NodeId, members[2].NodeId]));
         await Assert.That(bench.FramesOf(second, tail, FrameType.Presence).Count).IsEqualTo(2);
         await Assert.That(bench.Core.Presence.WantsRefused).IsEqualTo(2);
     }
@@ -80,7 +65,7 @@ public class RosterDigestTests
         var tail = new List<byte>();
         bench.FramesOf(first, tail, FrameType.Want);
 
-        bench.Send(first, Frame(FrameType.RosterDigest, [known.NodeId, newer.NodeId, unknown.NodeId, bench.Core.NodeId], [5, 3, 1, 9]));
+        bench.Send(first, FrameGen.IdList(FrameType.RosterDigest, [known.NodeId, newer.NodeId, unknown.NodeId, bench.Core.NodeId], [5, 3, 1, 9]));
         List<byte[]> wants = bench.FramesOf(first, tail, FrameType.Want);
         await Assert.That(wants.Count).IsEqualTo(1);
         int count = BinaryPrimitives.ReadUInt16BigEndian(wants[0].AsSpan(5));
