@@ -164,6 +164,7 @@ internal static class ScaleRun
         return settled && incomplete == 0 ? 0 : 1;
     }
 
+    /// <summary>ChatNode.FloodCounters summed over every node: what flooding a message cost the whole network.</summary>
     private static (long Duplicates, long Grafts, long Haves, long Queued) FloodCounters(LoopbackNetwork network)
     {
         (long, long, long, long) sum = default;
