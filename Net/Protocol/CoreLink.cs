@@ -147,6 +147,10 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
         return n;
     }
 
+    /// <summary>Members whose suspicion we sent this peer because its ROSTER listed them (each once: Presence.OnDigest).
+    /// Bounded by the roster: only members gone here on a suspicion are added.</summary>
+    public HashSet<ulong>? SuspicionsHandedOver { get; set; }
+
     /// <summary>How many more members this peer may WANT from us: what our ROSTERs to it named, less what it asked for.</summary>
     public int WantBudget { get; set; }
 

@@ -83,7 +83,10 @@ internal sealed partial class Presence
                 continue;
             if (_roster.Get(member) is { } entry && counter <= entry.Counter)
             {
-                if (entry is { Gone: true, SaidBye: false, Suspicion: { } suspicion } && counter <= entry.SuspectCounter)
+                // Once per member and link: a ROSTER naming one member a thousand times must not buy a thousand
+                // suspicions (16 bytes each would buy ~150).
+                if (entry is { Gone: true, SaidBye: false, Suspicion: { } suspicion } && counter <= entry.SuspectCounter
+                    && (from.SuspicionsHandedOver ??= []).Add(member))
                     links.Send(from, suspicion, now);
                 continue;
             }

@@ -74,6 +74,37 @@ public class RosterDigestTests
     }
 
     [Test]
+    public async Task A_member_gone_on_a_suspicion_that_a_digest_lists_is_answered_with_the_suspicion_once()
+    {
+        var bench = new DialBench(targetLinks: 0);
+        var first = bench.Join(1, "first", 5001);
+        var second = bench.Join(2, "second", 5002);
+        NodeKeys dead = bench.Keys(3);
+        bench.Send(first, SecurePeer.Announcement(dead, "dead"));
+        var suspicion = new byte[FrameWriter.SuspectSize];
+        FrameWriter.WriteSuspect(suspicion, first.Peer.Keys.NodeId, dead.NodeId, 1, first.Peer.Keys.Identity.Public, first.Peer.Keys.Epoch);
+        Presence.SignSuspect(first.Peer.Keys, suspicion);
+        bench.Send(first, suspicion);
+        var tail = new List<byte>();
+        for (long until = bench.Now + Roster.SuspectMs + 2 * DialBench.TickMs; bench.Now < until;)
+        {
+            // Ticks whose frames the second reads (DialBench.RunUntil discards them unread); both neighbours stay alive.
+            bench.Send(first, DialBench.Ping);
+            bench.Send(second, DialBench.Ping);
+            bench.Fuzz.Now += DialBench.TickMs;
+            bench.Fuzz.Input(core => core.Tick(bench.Now));
+            bench.FramesOf(second, tail, FrameType.Suspect);
+        }
+        await Assert.That(bench.Core.Presence.Roster.Find(dead.NodeId)).IsNull().Because("unrefuted, the suspicion made it gone");
+
+        // The second neighbour still counts it online: its ROSTER lists it, a thousand times over.
+        ulong[] ids = [.. Enumerable.Repeat(dead.NodeId, Protocol.MaxDigestEntries)];
+        bench.Send(second, FrameGen.IdList(FrameType.RosterDigest, ids, [.. ids.Select(_ => 1UL)]));
+        await Assert.That(bench.FramesSent(second, tail, FrameType.Suspect)).IsEqualTo(1);
+        await Assert.That(bench.FramesSent(second, tail, FrameType.Want)).IsEqualTo(0);
+    }
+
+    [Test]
     [Arguments(new byte[] { 0, 0, 0, 3, 14, 0, 0 })]                    // ROSTER of no member
     [Arguments(new byte[] { 0, 0, 0, 11, 14, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8 })] // one member, counter missing
     [Arguments(new byte[] { 0, 0, 0, 2, 15, 0 })]                       // WANT too short
