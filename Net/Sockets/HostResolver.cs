@@ -36,13 +36,20 @@ internal static class HostResolver
         IPAddress[] listed = FromHostsFile(ReadOrEmpty(hostsPath), host);
         if (listed.Length > 0)
             return listed;
-        if (host.TrimEnd('.').EndsWith(".local", StringComparison.OrdinalIgnoreCase)
+        if (IsMdnsName(host)
             && ForeignServices(ReadOrEmpty(nsswitchPath)).FirstOrDefault(s => s.StartsWith("mdns", StringComparison.Ordinal)) is { } mdns)
             throw new ChatNetworkException($"cannot resolve host '{host}' in the static build: {nsswitchPath} sends .local names "
                 + $"to {mdns} (multicast DNS), which only the dynamic build can load; give an IP address, list the name in "
                 + "/etc/hosts, or run the dynamic p2pchat");
-        return await new DnsClient(ResolvConf.Parse(ReadOrEmpty(resolvPath)), dnsPort).ResolveAsync(host, cancel).ConfigureAwait(false);
+        return await AskDnsAsync(host, cancel, resolvPath, dnsPort).ConfigureAwait(false);
     }
+
+    /// <summary>The DNS servers of <paramref name="resolvPath"/>, asked by our own client (DnsClient).</summary>
+    private static Task<IPAddress[]> AskDnsAsync(string host, CancellationToken cancel, string resolvPath = "/etc/resolv.conf", int dnsPort = 53) =>
+        new DnsClient(ResolvConf.Parse(ReadOrEmpty(resolvPath)), dnsPort).ResolveAsync(host, cancel);
+
+    /// <summary>A ".local" name: one for multicast DNS, which only an NSS module answers.</summary>
+    private static bool IsMdnsName(string host) => host.TrimEnd('.').EndsWith(".local", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The dynamic build's lookup: the system resolver, with the host's own NSS modules; if it fails, the DNS
     /// servers of /etc/resolv.conf asked directly, when the hosts line lists dns (and the name is not one for mDNS).</summary>
@@ -54,11 +61,11 @@ internal static class HostResolver
         }
         catch (SocketException)
         {
-            if (!host.TrimEnd('.').EndsWith(".local", StringComparison.OrdinalIgnoreCase) && ListsDns(ReadOrEmpty("/etc/nsswitch.conf")))
+            if (!IsMdnsName(host) && ListsDns(ReadOrEmpty("/etc/nsswitch.conf")))
             {
                 try
                 {
-                    return await new DnsClient(ResolvConf.Parse(ReadOrEmpty("/etc/resolv.conf")), 53).ResolveAsync(host, cancel).ConfigureAwait(false);
+                    return await AskDnsAsync(host, cancel).ConfigureAwait(false);
                 }
                 catch (ChatNetworkException)
                 {
