@@ -183,10 +183,8 @@ internal sealed partial class Flooding
     private void OnCopy(CoreLink from, in ChatView chat, DuplicateFilter.OriginState? state, long now)
     {
         Duplicates++;
-        ulong origin = chat.Id.Origin;
-        if (!chat.History && from.Peer!.NodeId != origin && state is { Ranges.Count: 0 }
-            && now >= from.NoPruneUntil && KeepsAPath(from, origin) && from.AskToPrune(origin))
-            _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
+        if (!chat.History && state is { Ranges.Count: 0 })
+            Prune(from, chat.Id.Origin, now);
     }
 
     /// <summary>Repair answers (REPLAY) dropped unread because they would have crowded the held lines (WouldCrowdHeld).</summary>

@@ -264,10 +264,13 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
             return null; // our own announcement came back round a cycle
         if (_roster.IsCopy(presence.Origin, presence.Counter))
         {
+            Roster.Entry copied = _roster.Get(presence.Origin)!;
             // A neighbour counts online a member that an unrefuted suspicion made gone here: it missed the suspicion (it
             // was on the far side of a split, or linked to us later). Hand it over; the member refutes it if alive.
-            if (_roster.Get(presence.Origin) is { Gone: true, SaidBye: false, Suspicion: { } suspicion })
+            if (copied is { Gone: true, SaidBye: false, Suspicion: { } suspicion })
                 links.Send(from, suspicion, now);
+            else if (copied.TreeCounter == presence.Counter && now < copied.TreeUntil)
+                flooding.OnAnnouncementCopy(from, presence.Origin, now);
             return null;
         }
         if (presence.Kind != PresenceKind.Bye && _roster.TooSoon(presence.Origin, now))
@@ -286,6 +289,11 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
         if (outcome == PresenceOutcome.Stale)
             return null;
         flooding.NoteAdvertised(presence.Origin, presence.LastSeq);
+        if (_roster.Get(presence.Origin) is { TreeCounter: 0 } entry)
+        {
+            entry.TreeCounter = presence.Counter;
+            entry.TreeUntil = now + Flooding.AnnouncementTreeMs;
+        }
         switch (outcome)
         {
             case PresenceOutcome.Joined or PresenceOutcome.Online:

@@ -60,6 +60,13 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         /// Counter: the suspecter had a newer announcement than we do (we were cut off when it came).</summary>
         public ulong SuspectCounter { get; set; }
 
+        /// <summary>The counter of the first announcement of it we took (0: none yet), and until when copies of it may
+        /// prune the paths its first line would otherwise flood (Flooding.OnAnnouncementCopy).</summary>
+        public ulong TreeCounter { get; set; }
+
+        /// <inheritdoc cref="TreeCounter"/>
+        public long TreeUntil { get; set; }
+
         /// <summary>Why Expire declared it gone: its silence in ms (Departure).</summary>
         public long SilentMs { get; set; }
     }
