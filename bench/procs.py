@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Many p2pchat processes on this machine, as users would run them (issue 11's "real processes" figure).
 
-Starts N copies of ./p2pchat in pipe mode with default options on 127.0.0.1, each joining a random earlier one once
-that one listens; waits --settle seconds; then random peers say --lines lines, --gap seconds apart, and every other
+Starts N copies of ./p2pchat in pipe mode with default options on 127.0.0.1, each joining a random earlier one (or,
+with --join first, the first one) once that one listens; waits --settle seconds; then random peers say --lines lines, --gap seconds apart, and every other
 peer's stdout is watched for each. Prints, per line, the time until the last other peer printed it, and over all
 deliveries p50/p99 (nearest rank), the worst line, lines that did not reach everyone within --grace seconds, the
-median and largest RSS per process, and the links the peers reported closed on stderr. Exit 1 when a line was lost.
+median and largest RSS per process, sockets per process (its links: the first peer's tells how many joined
+through it), and the links the peers reported closed on stderr. Exit 1 when a line was lost.
 Run through bench/procs.sh, which builds ./p2pchat first.
 """
 import argparse
@@ -27,6 +28,8 @@ def parse():
     p.add_argument("--settle", type=float, default=10.0)
     p.add_argument("--grace", type=float, default=10.0, help="seconds a line may take before it counts as lost")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--join", choices=["random", "first"], default="random",
+                   help="whom each peer joins: a random earlier one, or the first (a lab where everyone types one address)")
     p.add_argument("--binary", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "p2pchat"))
     return p.parse_args()
 
@@ -54,6 +57,7 @@ class Peer:
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.arrivals = {}  # line text -> monotonic time printed
         self.closed = 0
+        self.err_tail = []
         self.lock = threading.Lock()
         threading.Thread(target=self.read_out, daemon=True).start()
         threading.Thread(target=self.read_err, daemon=True).start()
@@ -69,12 +73,24 @@ class Peer:
 
     def read_err(self):
         for raw in self.proc.stderr:
+            self.err_tail = (self.err_tail + [raw.decode("utf-8", "replace").rstrip()])[-3:]
             if b"link closed" in raw or b"left (" in raw and b"(quit)" not in raw:
                 self.closed += 1
 
     def say(self, text):
-        self.proc.stdin.write((text + "\n").encode())
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write((text + "\n").encode())
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            pass  # it exited: reported at the end, and its line counts as lost
+
+    def sockets(self):
+        """Sockets the process holds (its links, plus its listener)."""
+        try:
+            fd_dir = f"/proc/{self.proc.pid}/fd"
+            return sum(1 for fd in os.listdir(fd_dir) if os.readlink(os.path.join(fd_dir, fd)).startswith("socket:"))
+        except OSError:
+            return 0
 
     def rss_kib(self):
         try:
@@ -101,7 +117,7 @@ def main():
     started = time.monotonic()
     try:
         for i in range(a.nodes):
-            join = peers[rng.randrange(len(peers))].port if peers else None
+            join = (peers[0] if a.join == "first" else peers[rng.randrange(len(peers))]).port if peers else None
             peer = Peer(a.binary, f"p{i}", free_port(), join)
             if not listening(peer.port, time.monotonic() + 10):
                 print(f"p{i} did not listen within 10 s", file=sys.stderr)
@@ -111,6 +127,8 @@ def main():
                 print(f"[{time.monotonic() - started:6.1f} s] {i + 1} peers started", file=sys.stderr)
         time.sleep(a.settle)
         rss = sorted(p.rss_kib() for p in peers)
+        sockets = sorted(p.sockets() for p in peers)
+        first_sockets = peers[0].sockets()
 
         said = []
         for k in range(a.lines):
@@ -137,7 +155,8 @@ def main():
             deliveries += times
             worst.append(max(times) if times else float("nan"))
         deliveries.sort()
-        print(f"{a.nodes} processes, {a.lines} lines from random peers, {a.gap} s apart, after {a.settle} s to settle")
+        joined = "the first" if a.join == "first" else "a random earlier one"
+        print(f"{a.nodes} processes, each joining {joined}; {a.lines} lines from random peers, {a.gap} s apart, after {a.settle} s to settle")
         print(f"deliveries: {len(deliveries)} of {a.lines * (a.nodes - 1)}; lost (not within {a.grace} s): {lost}")
         print(f"time until a peer printed a line: p50 {nearest_rank(deliveries, 50):.1f} ms, p99 {nearest_rank(deliveries, 99):.1f} ms, "
               f"max {deliveries[-1] if deliveries else float('nan'):.1f} ms")
@@ -145,7 +164,12 @@ def main():
         # In order said: one slow line among fast ones points at a path that needed repair.
         print("each line, last peer (ms): " + " ".join(f"{w:.0f}" for w in worst))
         print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB")
+        print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
+              f"max {sockets[-1]}, the first peer {first_sockets}")
         print(f"links or members reported lost on stderr (not quits): {sum(p.closed for p in peers)}")
+        for p in peers:
+            if p.proc.poll() is not None:
+                print(f"{p.name} exited early (code {p.proc.returncode}): " + " | ".join(p.err_tail))
         return 1 if lost else 0
     finally:
         for p in peers:

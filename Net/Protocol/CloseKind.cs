@@ -59,6 +59,9 @@ internal enum CloseKind : byte
     /// one has none). Told to the initiator by an alert record.</summary>
     RoomMismatch,
 
+    /// <summary>Retired on the peer's BUSY (it keeps fewer links than it had) once we had enough others (Membership.ActiveView).</summary>
+    Shed,
+
     /// <summary>A test cut the link (ChatNode.Faults.cs, the simulator).</summary>
     FaultInjected,
 }

@@ -86,6 +86,12 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// before we pass them on, so a forger behind it reaches our neighbours no more (Flooding.OnChat).</summary>
     public bool CheckFirst { get; set; }
 
+    /// <summary>The peer sent BUSY: we retire this link once we have enough others (Membership.ActiveView).</summary>
+    public bool AskedToGo { get; set; }
+
+    /// <summary>We sent BUSY on this link: its close by the peer is a shed, not a loss.</summary>
+    public bool ToldToGo { get; set; }
+
     /// <summary>Made by the user (JoinAsync): its address is pinned in the book once it opens.</summary>
     public bool UserJoin { get; set; }
 

@@ -56,4 +56,7 @@ internal enum FrameType : byte
     /// <summary>"Send me the announcements of these members" (ids from a ROSTER): answered with each one we hold, at most
     /// as many in all as our ROSTERs named to this peer.</summary>
     Want = 15,
+
+    /// <summary>Empty: "I have more links than I keep (Membership.MaxActive): drop this one once you have enough others".</summary>
+    Busy = 16,
 }

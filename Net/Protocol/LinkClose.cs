@@ -23,6 +23,7 @@ internal readonly record struct LinkClose(CloseKind Kind, string? Detail = null)
         CloseKind.TooManyLinks => $"too many links{Suffix}",
         CloseKind.ShuttingDown => "shutting down",
         CloseKind.RoomMismatch => "the room secret differs (the other side has another one, or none)",
+        CloseKind.Shed => "the peer keeps fewer links; we have others",
         CloseKind.FaultInjected => "link cut (fault injection)",
         _ => Kind.ToString(),
     };

@@ -18,7 +18,7 @@ using System.Net;
 
 namespace P2PChat.Net;
 
-internal sealed class Membership(NodeOptions options, LinkTable links, Presence presence, Random random)
+internal sealed partial class Membership(NodeOptions options, LinkTable links, Presence presence, Random random)
 {
     /// <summary>How often PEERS is re-sent even when nothing changed (a new neighbour of a neighbour spreads anyway).</summary>
     public const long PeersRefreshMs = 5000;
@@ -105,9 +105,9 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
     }
 
     /// <summary>A link closed; an attempt that never opened counts as a failure of its address.</summary>
-    public void OnLinkClosed(CoreLink link, long now)
+    public void OnLinkClosed(CoreLink link, LinkClose reason, long now)
     {
-        if (link.Peer is { } peer && !links.IsLinkedTo(peer.NodeId) && link.RetireReason.Kind != CloseKind.Duplicate)
+        if (link.Peer is { } peer && !links.IsLinkedTo(peer.NodeId) && link.RetireReason.Kind != CloseKind.Duplicate && !WasShed(link, reason))
             _unsettledUntil = now + UnsettledMs;
         if (link.Attempt is { } attempt)
         {
@@ -143,9 +143,10 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
     {
         if (now - _peersSentAt >= PeersRefreshMs)
             SendPeers(now);
+        AskToGo(now);
         if (options.TargetLinks <= 0 || _connecting >= MaxConnecting)
             return null;
-        bool below = links.DistinctPeers < options.TargetLinks;
+        bool below = links.DistinctPeers - AskedToGo() < options.TargetLinks; // a link we were asked to drop is on its way out
         bool probe = now >= _nextProbe;
         if (!below && !probe)
             return null;
@@ -203,7 +204,11 @@ internal sealed class Membership(NodeOptions options, LinkTable links, Presence 
         CoreLink[] open = links.Open;
         var entries = new List<(ulong, IPEndPoint)>();
         var seen = new HashSet<ulong>();
-        foreach (CoreLink link in open)
+        // In a random order: a host with more neighbours than a frame holds must not send every newcomer to the same
+        // oldest few (in a lab joining through one host, they became hubs themselves).
+        CoreLink[] order = [.. open];
+        random.Shuffle(order);
+        foreach (CoreLink link in order)
             if (link.Peer is { ListenPort: > 0 } peer && seen.Add(peer.NodeId))
                 entries.Add((peer.NodeId, new IPEndPoint(link.Remote.Address, peer.ListenPort)));
         foreach (AddressBook.Entry entry in Book.Entries)

@@ -285,7 +285,7 @@ internal sealed partial class NodeCore
     {
         bool wasOpen = link.State is LinkState.Open or LinkState.Draining && link.Peer is not null;
         int remaining = _links.Remove(link);
-        _membership.OnLinkClosed(link, now);
+        _membership.OnLinkClosed(link, reason, now);
         _history.OnLinkClosed(link, now);
         if (link.CarriedAtLeave && confirmed)
             _confirmed++;
@@ -295,7 +295,7 @@ internal sealed partial class NodeCore
         {
             _flooding.Order.PathsChanged(now, _links.Open.Length);
             RepairLinks(now);
-            if (remaining == 0)
+            if (remaining == 0 && !Membership.WasShed(link, reason))
             {
                 _presence.OnLinkLost(link.Peer!.NodeId, now);
                 if (now - link.OpenedAt < LeaveGraceMs)

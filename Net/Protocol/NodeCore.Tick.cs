@@ -69,6 +69,8 @@ internal sealed partial class NodeCore
             _history.AnswerDeferred(now);
             if (_membership.Tick(now) is { } candidate)
                 StartConnect(candidate.EndPoint, candidate, userJoin: false, now);
+            if (_membership.LinkToShed() is { } shed)
+                Retire(shed, new LinkClose(CloseKind.Shed), now);
         }
         Settle(now);
     }

@@ -254,6 +254,7 @@ internal sealed partial class NodeCore
             FrameType.Suspect => _presence.OnSuspect(from, body, frame, now),
             FrameType.RosterDigest => _presence.OnDigest(from, body, now),
             FrameType.Want => _presence.OnWant(from, body, now),
+            FrameType.Busy => Membership.OnBusy(from, body),
             FrameType.Unprune => Flooding.OnUnprune(from, body),
             FrameType.Sync => _history.OnSync(from, body, now),
             FrameType.Synced => _history.OnSynced(from, body, now),

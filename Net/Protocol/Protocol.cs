@@ -4,7 +4,7 @@ namespace P2PChat.Net;
 
 internal static class Protocol
 {
-    public const byte Version = 8;
+    public const byte Version = 9;
 
     /// <summary>"P2PC": the first bytes of a HELLO body, so a stray client is told apart from a peer at once.</summary>
     public const uint Magic = 0x50325043;

@@ -264,8 +264,13 @@ internal static class SessionFuzz
             case 10: // SUSPECTs from a generator of their own, so the kept seeds draw from r as before
                 return c.Unprunes++ % 2 == 0 ? FrameGen.Small(FrameType.Unprune)
                     : FrameGen.Suspect(new Random(c.Unprunes), authors[c.Unprunes % authors.Length], origins);
-            case 11:
-                return c.Pings++ % 2 == 0 ? FrameGen.Small(FrameType.Ping) : FrameGen.Have(new Random(c.Pings), origins);
+            case 11: // a PING, a HAVE or a BUSY in turn (no draw from r, so the kept seeds draw as before)
+                return (c.Pings++ % 3) switch
+                {
+                    0 => FrameGen.Small(FrameType.Ping),
+                    1 => FrameGen.Have(new Random(c.Pings), origins),
+                    _ => FrameGen.Small(FrameType.Busy),
+                };
             case 12:
                 return r.Next(2) == 0 ? FrameGen.Hello(r)
                     : FrameGen.Presence(r, r.Next(2) == 0 ? null : authors[0], (PresenceKind)r.Next(5), (ulong)r.Next(3), (uint)r.Next(), 0);
