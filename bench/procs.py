@@ -92,6 +92,14 @@ class Peer:
         except OSError:
             return 0
 
+    def cpu_ticks(self):
+        try:
+            with open(f"/proc/{self.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])  # utime + stime
+        except (OSError, IndexError, ValueError):
+            return 0
+
     def rss_kib(self):
         try:
             with open(f"/proc/{self.proc.pid}/status") as f:
@@ -125,7 +133,10 @@ def main():
             peers.append(peer)
             if (i + 1) % 50 == 0:
                 print(f"[{time.monotonic() - started:6.1f} s] {i + 1} peers started", file=sys.stderr)
-        time.sleep(a.settle)
+        time.sleep(a.settle / 2)
+        idle_from, idle_at = sum(p.cpu_ticks() for p in peers), time.monotonic()
+        time.sleep(a.settle / 2)
+        idle_cpu = (sum(p.cpu_ticks() for p in peers) - idle_from) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - idle_at)
         rss = sorted(p.rss_kib() for p in peers)
         sockets = sorted(p.sockets() for p in peers)
         first_sockets = peers[0].sockets()
@@ -163,6 +174,7 @@ def main():
         print(f"time until the last peer printed it, per line: median {statistics.median(worst):.1f} ms, worst {max(worst):.1f} ms")
         # In order said: one slow line among fast ones points at a path that needed repair.
         print("each line, last peer (ms): " + " ".join(f"{w:.0f}" for w in worst))
+        print(f"CPU of all peers over the second half of the settling, idle: {idle_cpu * 100:.0f}% of one core")
         print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB")
         print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
               f"max {sockets[-1]}, the first peer {first_sockets}")

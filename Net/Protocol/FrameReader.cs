@@ -20,6 +20,7 @@
 //   SUSPECT = 0x0d suspecter:u64 target:u64 counter:u64 key:32 epoch:u64 sig:64
 //   ROSTER = 0x0e count:u16 (member:u64 counter:u64)*count                      ; 1 <= count <= 1000
 //   WANT   = 0x0f count:u16 member:u64*count                                    ; 1 <= count <= 1000
+//   BUSY   = 0x10
 // Frames travel inside encrypted records (SecureChannel); the signatures are checked by their owners (NodeCore for
 // HELLO, LineVerifier for CHAT, Presence), this file checks only shapes and limits.
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
