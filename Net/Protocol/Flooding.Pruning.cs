@@ -27,17 +27,19 @@ internal sealed partial class Flooding
             _links.Send(from, PruneFrame(origin, stackalloc byte[PruneFrameSize]), now);
     }
 
-    /// <summary>A copy of the announcement that first told us of <paramref name="origin"/> (Presence: Roster.Entry.TreeCounter).
-    /// Announcements flood every link, so their copies mark the same paths a first line would take twice: pruning them
-    /// now makes the origin's first line travel a tree (each node keeps the link its first copy came on, which had it
-    /// earlier, so every kept path leads back to the origin) instead of flooding every link. Only that one
-    /// announcement, never later ones: they cross the tree in another order, and pruning on them too could leave two
-    /// nodes keeping only each other (so also not after AnnouncementTreeMs). Not while lines of the origin are missing here (a gap), as for a line's copy.</summary>
     /// <summary>How long after the first announcement of a member its copies may still prune: a flood's copies come
     /// within milliseconds; one much later came round after the tree changed (a repair unpruned every link), and the
     /// path it marks may be the one that is kept now.</summary>
     public const long AnnouncementTreeMs = 5000;
 
+    /// <summary>A copy of the announcement that first told us of <paramref name="origin"/> (Roster.Entry.TreeCounter).
+    /// Announcements flood every link, so their copies mark the same paths a first line would take twice: pruning them
+    /// now makes the origin's first line travel a tree (each node keeps the link its first copy came on, which had it
+    /// earlier, so every kept path leads back to the origin) instead of flooding every link. Only that one
+    /// announcement, never later ones: they cross the tree in another order, and pruning on them too could leave two
+    /// nodes keeping only each other (so also not after AnnouncementTreeMs). Not while lines of the origin are missing
+    /// here (a gap), as for a line's copy. A copy is not checked (no copy is): a forged one can only prune the link it
+    /// came on, whose peer could as well withhold the origin's lines, and KeepsAPath still holds.</summary>
     public void OnAnnouncementCopy(CoreLink from, ulong origin, long now)
     {
         if (Filter.Find(origin) is null or { Ranges.Count: 0 })

@@ -107,7 +107,8 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
     /// <summary>A link closed; an attempt that never opened counts as a failure of its address.</summary>
     public void OnLinkClosed(CoreLink link, LinkClose reason, long now)
     {
-        if (link.Peer is { } peer && !links.IsLinkedTo(peer.NodeId) && link.RetireReason.Kind != CloseKind.Duplicate && !WasShed(link, reason))
+        if (link.Peer is { } peer && !links.IsLinkedTo(peer.NodeId) && link.RetireReason.Kind != CloseKind.Duplicate
+            && !WasShed(link, reason))
             _unsettledUntil = now + UnsettledMs;
         if (link.Attempt is { } attempt)
         {
