@@ -1,7 +1,9 @@
 // Start-up shared by both modes: listen, join through every address given, then say where we listen. Fails
 // (returns the reason, one line) when listening fails or when addresses were given and none of them could be
-// joined; a failing address among others that work is reported and skipped. The first join does not retry: the
-// user is told at once. (Once joined, lost links are re-made by the node itself: Net/Protocol/Membership.cs.)
+// joined; a failing address among others that work is reported and skipped. A join is tried again only when the
+// host took the connection and dropped it before the handshake (a host under load; ChatNode.JoinAttempts); nobody
+// listening, no route or another room is told at once. (Once joined, lost links are re-made by the node itself:
+// Net/Protocol/Membership.cs.)
 using P2PChat.Net;
 
 namespace P2PChat.Ui;

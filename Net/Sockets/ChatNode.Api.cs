@@ -12,6 +12,15 @@ internal sealed partial class ChatNode
     private readonly Dictionary<int, TaskCompletionSource<PeerInfo>> _joins = [];
     private TaskCompletionSource? _leaving;
 
+    /// <summary>Tries at one address of a host that dropped our handshake (ChatNetworkException.Busy), the n-th try
+    /// JoinRetryMs x (n - 1) after the one before: in a lab that starts all at once, the host turns away handshakes past
+    /// its limits for a moment, and a newcomer exited on the first one (3 of 300 processes joining one host). Nobody
+    /// listening, no route, another room: told at once.</summary>
+    public const int JoinAttempts = 3;
+
+    /// <inheritdoc cref="JoinAttempts"/>
+    public const int JoinRetryMs = 500;
+
     /// <summary>Resolves <paramref name="host"/>, connects and completes the handshake. Throws
     /// ChatNetworkException with a user-facing reason when no address of the host takes us.</summary>
     public async Task<PeerInfo> JoinAsync(string host, int port, CancellationToken cancel = default)
@@ -32,33 +41,46 @@ internal sealed partial class ChatNode
         foreach (IPAddress address in addresses)
         {
             var endPoint = new IPEndPoint(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address, port);
-            var join = new TaskCompletionSource<PeerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Input(() =>
+            for (int attempt = 1; ; attempt++)
             {
-                if (_stopping)
+                try
                 {
-                    join.TrySetException(new ChatNetworkException("shutting down"));
-                    return;
+                    return await JoinOnceAsync(endPoint, cancel).ConfigureAwait(false);
                 }
-                _joins[_core.Join(endPoint, Now)] = join;
-            });
-            try
-            {
-                return await join.Task.WaitAsync(cancel).ConfigureAwait(false);
-            }
-            catch (ChatNetworkException e)
-            {
-                reason = e.Message;
+                catch (ChatNetworkException e)
+                {
+                    reason = e.Message;
+                    if (!e.Busy || attempt == JoinAttempts)
+                        break;
+                }
+                await Task.Delay(JoinRetryMs * attempt, cancel).ConfigureAwait(false);
             }
         }
         throw new ChatNetworkException($"cannot connect to {host} port {port}: {reason}");
+    }
+
+    /// <summary>One connection to <paramref name="endPoint"/> and its handshake.</summary>
+    private async Task<PeerInfo> JoinOnceAsync(IPEndPoint endPoint, CancellationToken cancel)
+    {
+        var join = new TaskCompletionSource<PeerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Input(() =>
+        {
+            if (_stopping)
+            {
+                join.TrySetException(new ChatNetworkException("shutting down"));
+                return;
+            }
+            _joins[_core.Join(endPoint, Now)] = join;
+        });
+        return await join.Task.WaitAsync(cancel).ConfigureAwait(false);
     }
 
     /// <summary>Under _lock: a join's link failed.</summary>
     private void FailJoin(int link, LinkClose reason)
     {
         if (_joins.Remove(link, out TaskCompletionSource<PeerInfo>? join))
-            join.TrySetException(new ChatNetworkException(reason.ToString()));
+            join.TrySetException(new ChatNetworkException(reason.ToString(),
+                busy: reason.Kind is CloseKind.ClosedEarly or CloseKind.Reset or CloseKind.TooManyLinks));
     }
 
     /// <summary>Says <paramref name="text"/> (at most Protocol.MaxTextBytes of UTF-8) to every peer.</summary>
