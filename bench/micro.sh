@@ -4,8 +4,9 @@
 #                                  bench/P2PChat.Micro/BenchmarkDotNet.Artifacts
 #   bench/micro.sh -- ARGS...      the suite with BenchmarkDotNet's own arguments, e.g. -- --filter '*Codec*' --job short
 #   bench/micro.sh --alloc [N]     process-wide bytes allocated per message on the forwarding path (N messages, 100,000)
-#   bench/micro.sh --scale [--nodes 1000] [--messages 50] [--links 3] [--settle 300] [--seed 1]
-#                                  the many-node loopback run (raises the open-file limit first)
+#   bench/micro.sh --scale [--nodes 1000] [--messages 50] [--links 3] [--settle 300] [--seed 1] [--talk 0] [--rate 2]
+#                                  the many-node loopback run (raises the open-file limit first); --talk S then lets
+#                                  random users say --rate lines a second for S seconds, several on their way at once
 #   bench/micro.sh --crypto        seal/open, sign/verify, X25519 and SHA-256 speed of Net/Crypto, allocations per call
 set -euo pipefail
 case "${1:-}" in

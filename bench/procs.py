@@ -100,11 +100,12 @@ class Peer:
         except (OSError, IndexError, ValueError):
             return 0
 
-    def rss_kib(self):
+    def rss_kib(self, field="VmRSS:"):
+        """VmRSS, or with field "RssAnon:" only the process's own memory (VmRSS also counts the binary's and libc's pages)."""
         try:
             with open(f"/proc/{self.proc.pid}/status") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field):
                         return int(line.split()[1])
         except OSError:
             pass
@@ -138,6 +139,7 @@ def main():
         time.sleep(a.settle / 2)
         idle_cpu = (sum(p.cpu_ticks() for p in peers) - idle_from) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - idle_at)
         rss = sorted(p.rss_kib() for p in peers)
+        anon = sorted(p.rss_kib("RssAnon:") for p in peers)
         sockets = sorted(p.sockets() for p in peers)
         first_sockets = peers[0].sockets()
 
@@ -175,7 +177,8 @@ def main():
         # In order said: one slow line among fast ones points at a path that needed repair.
         print("each line, last peer (ms): " + " ".join(f"{w:.0f}" for w in worst))
         print(f"CPU of all peers over the second half of the settling, idle: {idle_cpu * 100:.0f}% of one core")
-        print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB")
+        print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB; "
+              f"of it anonymous (not the binary's or libraries' pages): median {anon[len(anon) // 2] / 1024:.1f} MiB")
         print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
               f"max {sockets[-1]}, the first peer {first_sockets}")
         print(f"links or members reported lost on stderr (not quits): {sum(p.closed for p in peers)}")

@@ -2,7 +2,8 @@
 // or 3 random earlier nodes, so the links form a random connected mesh; TargetLinks stays at the product default
 // (3) unless --links says otherwise, so self-healing adds links where a node has fewer. The run waits until every
 // node's roster counts all others online (or the settle deadline passes), then times ~50 messages from random
-// senders until all N - 1 other nodes have each, and reports memory per peer and how long each phase took.
+// senders until all N - 1 other nodes have each, optionally lets users talk for a while (`--talk SECONDS`, `--rate`
+// lines a second; TalkPhase), and reports memory per peer and how long each phase took.
 using System.Diagnostics;
 using P2PChat.Net;
 
@@ -18,6 +19,8 @@ internal static class ScaleRun
         int messages = Option(args, "--messages", 50);
         int targetLinks = Option(args, "--links", new NodeOptions("x").TargetLinks);
         int settleSeconds = Option(args, "--settle", 300);
+        int talkSeconds = Option(args, "--talk", 0);
+        int talkRate = Option(args, "--rate", 2);
         var random = new Random(Option(args, "--seed", 1));
         Clock.Start();
         long rssBefore = RssBytes();
@@ -25,12 +28,13 @@ internal static class ScaleRun
             + $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores");
 
         var probe = new DeliveryProbe(count);
+        var talk = new TalkProbe(talkSeconds * talkRate * (count - 1) + 1);
         var links = new LinkTally();
         var sinks = new ScaleSink[count];
         using var network = new LoopbackNetwork();
         for (int i = 0; i < count; i++)
         {
-            sinks[i] = new ScaleSink(probe, links, i);
+            sinks[i] = new ScaleSink(probe, talk, links, i);
             network.Add(LoopbackNetwork.Options($"p{i}", targetLinks), sinks[i]);
         }
         Say($"started {count} listening nodes");
@@ -150,6 +154,8 @@ internal static class ScaleRun
             Say($"each message, ms: {string.Join(" ", toAll.Select(ms => ms.ToString("0")))}");
         }
 
+        bool talked = talkSeconds <= 0 || TalkPhase.Run(network, talk, links, talkSeconds, talkRate, random, Say);
+
         long rss = RssBytes();
         long heap = GC.GetTotalMemory(forceFullCollection: false);
         long live = GC.GetTotalMemory(forceFullCollection: true);
@@ -161,7 +167,7 @@ internal static class ScaleRun
             + $"GC heap {Mb(heap)}; live after a full GC {Mb(live)} = {Kb(live / count)} per peer, committed {Mb(committed)}, "
             + $"RSS then {Mb(rssAfterGc)}");
         Say($"total {Clock.Elapsed.TotalSeconds:0.0} s; disposing");
-        return settled && incomplete == 0 ? 0 : 1;
+        return settled && incomplete == 0 && talked ? 0 : 1;
     }
 
     /// <summary>ChatNode.FloodCounters summed over every node: what flooding a message cost the whole network.</summary>

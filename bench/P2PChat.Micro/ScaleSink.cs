@@ -1,10 +1,10 @@
-// The sink of one node in the scale run: hands each message id to the shared DeliveryProbe and counts the
+// The sink of one node in the scale run: hands each message id to the shared probes (DeliveryProbe, TalkProbe) and counts the
 // members its roster reports online; link events go to the shared LinkTally. Allocates nothing per message.
 using P2PChat.Net;
 
 namespace P2PChat.Micro;
 
-internal sealed class ScaleSink(DeliveryProbe probe, LinkTally links, int node) : IChatSink
+internal sealed class ScaleSink(DeliveryProbe probe, TalkProbe talk, LinkTally links, int node) : IChatSink
 {
     private int _online;
     private long _messages;
@@ -18,6 +18,7 @@ internal sealed class ScaleSink(DeliveryProbe probe, LinkTally links, int node) 
     {
         Interlocked.Increment(ref _messages);
         probe.OnMessage(node, message.Id);
+        talk.OnMessage(message.Id);
     }
 
     public void OnLinkOpened(PeerInfo peer) => links.OnOpened();
