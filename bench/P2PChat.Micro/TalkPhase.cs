@@ -20,6 +20,8 @@ internal static class TalkPhase
         var toAll = new List<double>();
         var missing = new List<string>();
         int said = 0, refused = 0;
+        var lines = new List<(int Sender, int NthOfSender)>();
+        var spoken = new Dictionary<int, int>();
         int closedBefore = links.Closed;
         string reasonsBefore = links.Reasons();
         TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -37,11 +39,13 @@ internal static class TalkPhase
                 int sender = random.Next(count);
                 ChatNode node = network.Nodes[sender];
                 // Registered under the id the sender is about to use, before anyone can have it.
-                if (probe.Register(new MessageId(node.NodeId, node.LastSequence + 1), Stopwatch.GetTimestamp()) < 0)
+                if (probe.Register(new MessageId(node.NodeId, node.LastSequence + 1), said, Stopwatch.GetTimestamp()) < 0)
                     refused++;
                 else
                 {
                     node.Say($"talk {said} from p{sender}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                    spoken[sender] = spoken.GetValueOrDefault(sender) + 1;
+                    lines.Add((sender, spoken[sender]));
                     said++;
                 }
                 next += interval;
@@ -74,9 +78,30 @@ internal static class TalkPhase
         if (deliveries.Length > 0)
             say($"  time until one receiver has it ({deliveries.Length} deliveries): p50 {Percentile(deliveries, 50):0.0} ms, "
                 + $"p99 {Percentile(deliveries, 99):0.0} ms, max {deliveries[^1]:0.0} ms");
+        SlowLines(probe, lines, say);
         say($"  CPU of the process over the phase: {cpu:P0} of one core; links closed meanwhile {links.Closed - closedBefore} "
             + $"(in all before: {reasonsBefore}; now: {links.Reasons()})");
         return missing.Count == 0 && refused == 0;
+    }
+
+    /// <summary>The lines some node had only after a second: whose they were, and how many were that late (a path
+    /// repaired by a timer rather than a slow machine).</summary>
+    private static void SlowLines(TalkProbe probe, List<(int Sender, int NthOfSender)> lines, Action<string> say)
+    {
+        var late = new SortedDictionary<int, (int Count, double FirstMs, double LastMs)>();
+        for (int i = 0; i < probe.Deliveries; i++)
+        {
+            double ms = probe.DeliveryMs(i);
+            if (ms < 1000)
+                continue;
+            int line = probe.DeliveryLine(i);
+            (int count, double first, double last) = late.GetValueOrDefault(line, (0, double.MaxValue, 0));
+            late[line] = (count + 1, Math.Min(first, ms), Math.Max(last, ms));
+        }
+        foreach ((int line, (int count, double first, double last)) in late.Take(20))
+            say($"  line {line} (p{lines[line].Sender}'s line {lines[line].NthOfSender}): {count} nodes had it after a second, at {first:0}-{last:0} ms");
+        if (late.Count > 20)
+            say($"  ... {late.Count - 20} more lines late for some node");
     }
 
     /// <summary>Retires the lines that reached everyone or were given up; true while any is still on its way.</summary>

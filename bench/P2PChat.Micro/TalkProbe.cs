@@ -18,6 +18,8 @@ internal sealed class TalkProbe(int deliveryCapacity)
     private readonly int[] _received = new int[Slots];
     private readonly long[] _lastAt = new long[Slots];
     private readonly long[] _deliveryTicks = new long[deliveryCapacity];
+    private readonly int[] _deliveryLine = new int[deliveryCapacity];
+    private readonly int[] _line = new int[Slots];
     private int _deliveries;
 
     /// <summary>Deliveries recorded so far (at most the capacity given).</summary>
@@ -26,14 +28,19 @@ internal sealed class TalkProbe(int deliveryCapacity)
     /// <summary>The delay of delivery <paramref name="i"/>, in milliseconds.</summary>
     public double DeliveryMs(int i) => _deliveryTicks[i] * 1000.0 / Stopwatch.Frequency;
 
-    /// <summary>A free slot for <paramref name="id"/>, said at <paramref name="saidAt"/>; -1 if all are in flight.</summary>
-    public int Register(MessageId id, long saidAt)
+    /// <summary>The line (its number in the order said) that delivery <paramref name="i"/> was of.</summary>
+    public int DeliveryLine(int i) => _deliveryLine[i];
+
+    /// <summary>A free slot for <paramref name="id"/>, line number <paramref name="line"/> said at
+    /// <paramref name="saidAt"/>; -1 if all are in flight.</summary>
+    public int Register(MessageId id, int line, long saidAt)
     {
         for (int slot = 0; slot < Slots; slot++)
         {
             if (Volatile.Read(ref _seq[slot]) != 0)
                 continue;
             _origin[slot] = id.Origin;
+            _line[slot] = line;
             _saidAt[slot] = saidAt;
             _received[slot] = 0;
             _lastAt[slot] = 0;
@@ -68,7 +75,10 @@ internal sealed class TalkProbe(int deliveryCapacity)
             }
             int at = Interlocked.Increment(ref _deliveries) - 1;
             if (at < _deliveryTicks.Length)
+            {
                 _deliveryTicks[at] = now - _saidAt[slot];
+                _deliveryLine[at] = _line[slot];
+            }
             return;
         }
     }
