@@ -28,9 +28,11 @@ internal sealed partial class Flooding
 
     public long Grafts { get; private set; }
 
-    /// <summary>A HAVE: for each sender we track and lack lines of up to the claim, remember who has them (the latest
-    /// claim wins).</summary>
-    public string? OnHave(CoreLink from, ReadOnlySpan<byte> body, long now)
+    /// <summary>A HAVE: for each sender we lack lines of up to the claim, remember who has them (the latest claim
+    /// wins). A sender we have no line of yet counts if it is a member online in <paramref name="roster"/>: links
+    /// opened after a member announced are pruned for it from the start (PruneKnown), so its first line may reach us
+    /// only by a path we kept, and if that path fails, the HAVE is what tells us.</summary>
+    public string? OnHave(CoreLink from, ReadOnlySpan<byte> body, Roster roster, long now)
     {
         if (body.Length < 2)
             return "malformed HAVE";
@@ -44,9 +46,10 @@ internal sealed partial class Flooding
         {
             ReadOnlySpan<byte> entry = body.Slice(2 + i * HaveEntrySize, HaveEntrySize);
             var id = new MessageId(BinaryPrimitives.ReadUInt64BigEndian(entry), BinaryPrimitives.ReadUInt64BigEndian(entry[8..]));
-            // Only senders we track: a neighbour cannot make us hold state for origins it invents. Lacking any line up to
-            // the claim counts: a gap (its later lines held for order) starves the display as much as silence.
-            if (id.Origin == _self || Filter.Find(id.Origin) is not { } state || DuplicateFilter.Contiguous(state) >= id.Seq)
+            // Only senders we track or know as members: a neighbour cannot make us hold state for origins it invents.
+            // Lacking any line up to the claim counts: a gap (its later lines held for order) starves the display as
+            // much as silence.
+            if (id.Origin == _self || !Lacks(id.Origin, id.Seq, roster))
                 continue;
             if (_claims.TryGetValue(id.Origin, out var claim))
                 _claims[id.Origin] = (Math.Max(claim.Seq, id.Seq), from, claim.Since);
@@ -56,17 +59,22 @@ internal sealed partial class Flooding
         return null;
     }
 
+    /// <summary>Whether we lack lines of <paramref name="origin"/> up to <paramref name="seq"/>: some of them, or all
+    /// of a member online whose lines we have none of.</summary>
+    private bool Lacks(ulong origin, ulong seq, Roster roster) =>
+        Filter.Find(origin) is { } state ? DuplicateFilter.Contiguous(state) < seq : roster.IsOnline(origin);
+
     /// <summary>On the timer: the links to pull from (a claim we still lack after LazyGraceMs, on a link still open and
     /// not pulled from within GraftIntervalMs: else it waits). Claims we caught up on, or whose link closed, are
     /// dropped.</summary>
-    public void TakeGrafts(long now, List<CoreLink> grafts)
+    public void TakeGrafts(long now, Roster roster, List<CoreLink> grafts)
     {
         if (_claims.Count == 0)
             return;
         List<ulong>? done = null;
         foreach ((ulong origin, (ulong seq, CoreLink link, long since)) in _claims)
         {
-            if (Filter.Find(origin) is not { } state || DuplicateFilter.Contiguous(state) >= seq || link.State != LinkState.Open)
+            if (!Lacks(origin, seq, roster) || link.State != LinkState.Open)
             {
                 (done ??= []).Add(origin);
                 continue;

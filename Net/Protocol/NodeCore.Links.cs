@@ -201,6 +201,7 @@ internal sealed partial class NodeCore
         _effects.Opened(link.Id, peer);
         _history.SendSync(link, now);
         _presence.SendTo(link, now);
+        _flooding.PruneKnown(link, _presence.Roster, now);
         _membership.OnLinkOpened(link, now); // PEERS, only now: a stranger never learns the network's addresses
         if (joined)
             _effects.OnLinkOpened(peer);

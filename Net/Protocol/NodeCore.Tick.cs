@@ -59,7 +59,7 @@ internal sealed partial class NodeCore
                 RepairLinks(now, starved: true);
             SendHaves(now);
             _grafts.Clear();
-            _flooding.TakeGrafts(now, _grafts);
+            _flooding.TakeGrafts(now, _presence.Roster, _grafts);
             foreach (CoreLink link in _grafts)
                 Pull(link, now, holdPrunes: true);
             foreach (ulong sender in _wantedSenders)

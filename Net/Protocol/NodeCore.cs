@@ -250,7 +250,7 @@ internal sealed partial class NodeCore
         {
             FrameType.Chat or FrameType.Replay or FrameType.ChatUnchecked => _flooding.OnChat(from, body, frame, from == _history.Source, now),
             FrameType.Prune => _flooding.OnPrune(from, body),
-            FrameType.Have => _flooding.OnHave(from, body, now),
+            FrameType.Have => _flooding.OnHave(from, body, _presence.Roster, now),
             FrameType.Suspect => _presence.OnSuspect(from, body, frame, now),
             FrameType.RosterDigest => _presence.OnDigest(from, body, now),
             FrameType.Want => _presence.OnWant(from, body, now),

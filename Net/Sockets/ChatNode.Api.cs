@@ -149,6 +149,7 @@ internal sealed partial class ChatNode
         _inInput = true;
         try
         {
+            _nonces.HandIn();
             MessageId id = _core.Say(utf8, timeMs, Now, more: defer);
             Settle(kick: !defer);
             return id;

@@ -44,7 +44,7 @@ internal sealed partial class ChatNode : IDisposable
         // The core's Random only picks addresses and timings (not secrets: those come from keys.Random, the kernel's
         // getrandom). Random.Shared is seeded from the kernel's entropy.
         _core = new NodeCore(options, keys, new Random(Random.Shared.Next()), this);
-        _nonces = new NonceMaker(_lock, _core.Flooding);
+        _nonces = new NonceMaker(_core.Flooding);
         _events = new EventPump(sink);
     }
 
@@ -326,6 +326,7 @@ internal sealed partial class ChatNode : IDisposable
                 }
             }
             _core.Tick(now);
+            _nonces.HandIn(); // what the nonce maker made since: in the pool before the next line, as its count says
         });
         ReleaseHeld(Now);
         YoungCollections.Check();
