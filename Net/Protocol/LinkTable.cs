@@ -73,6 +73,9 @@ internal sealed class LinkTable(ICoreEffects effects)
         return count;
     }
 
+    /// <summary>Bytes of frames queued, by frame type (diagnostics: what a busy node sends; the simulator reports it).</summary>
+    public long[] QueuedBytesByType { get; } = new long[32];
+
     /// <summary>Queues a frame on an open link (or, with <paramref name="handshake"/>, one whose encrypted channel is
     /// up but whose HELLO has not arrived). False when it was not queued.</summary>
     public bool Send(CoreLink link, ReadOnlySpan<byte> frame, long now, bool handshake = false)
@@ -88,6 +91,8 @@ internal sealed class LinkTable(ICoreEffects effects)
         }
         if (channel.Pending == frame.Length)
             _unsealed.Add(link);
+        if (frame.Length > Protocol.LengthPrefixSize && frame[Protocol.LengthPrefixSize] < QueuedBytesByType.Length)
+            QueuedBytesByType[frame[Protocol.LengthPrefixSize]] += frame.Length;
         link.LastSent = now;
         return true;
     }

@@ -116,6 +116,8 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
             link.Attempt = null;
             _connecting--;
         }
+        if (link.AskedToGo && link.Peer is { } busy)
+            BackOffBusy(busy.NodeId, now);
     }
 
     /// <summary>An address of <paramref name="node"/> to link to directly (its lines are missing here and nobody around

@@ -20,7 +20,9 @@ internal static class ScaleRun
         int targetLinks = Option(args, "--links", new NodeOptions("x").TargetLinks);
         int settleSeconds = Option(args, "--settle", 300);
         int talkSeconds = Option(args, "--talk", 0);
-        int talkRate = Option(args, "--rate", 2);
+        int rateAt = Array.IndexOf(args, "--rate");
+        double talkRate = rateAt >= 0 && rateAt + 1 < args.Length && double.TryParse(args[rateAt + 1], System.Globalization.CultureInfo.InvariantCulture, out double rate)
+            ? rate : 2; // lines a second, 0.5 for one every 2 s
         var random = new Random(Option(args, "--seed", 1));
         Clock.Start();
         long rssBefore = RssBytes();
@@ -28,7 +30,7 @@ internal static class ScaleRun
             + $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores");
 
         var probe = new DeliveryProbe(count);
-        var talk = new TalkProbe(talkSeconds * talkRate * (count - 1) + 1);
+        var talk = new TalkProbe((int)Math.Ceiling(talkSeconds * talkRate + 1) * (count - 1) + 1);
         var links = new LinkTally();
         var sinks = new ScaleSink[count];
         using var network = new LoopbackNetwork();

@@ -62,8 +62,14 @@ internal sealed partial class NodeHost : ICoreEffects
         }
     }
 
+    /// <summary>Links this node closed, by reason, and links opened, by peer (ScaleScenario names a busy node's churn).</summary>
+    public Dictionary<string, int> ClosedBy { get; } = [];
+
+    public Dictionary<string, int> OpenedTo { get; } = [];
+
     void ICoreEffects.Close(int link, LinkClose reason)
     {
+        ClosedBy[reason.Kind.ToString()] = ClosedBy.GetValueOrDefault(reason.Kind.ToString()) + 1;
         if (Net.Tracing)
             Net.Trace($"{Label} #{link} closes: {reason}");
         if (_links.Remove(link, out SimSocket? socket))
@@ -75,6 +81,7 @@ internal sealed partial class NodeHost : ICoreEffects
     {
         if (Net.Tracing)
             Net.Trace($"{Label} #{link} open to {peer.Name}");
+        OpenedTo[peer.Name] = OpenedTo.GetValueOrDefault(peer.Name) + 1;
         if (link == JoinLink)
             Joined = true;
         if (FirstOpenedAt < 0)
