@@ -56,6 +56,8 @@ internal sealed class NonceMaker : IDisposable
     /// slot wiped once copied: a nonce is used for one signature only).</summary>
     public void HandIn()
     {
+        if (_taken == Volatile.Read(ref _made))
+            return; // nothing made (a node that never said a line alone has no presigner, and gets none here)
         Ed25519Presigner presigner = _flooding.Presigner;
         while (_taken < Volatile.Read(ref _made))
         {

@@ -2,10 +2,11 @@
 // node's timer. The GC sizes its first young-generation budget from the CPU's last-level cache, and this VM reports
 // 300 MiB of L3: a peer that allocates for a while (a flood of lines from fresh keys costs ~6 KiB of BouncyCastle's
 // verifier garbage and ~6 KiB of name-book work per line) grew to 94 MiB before its first collection, against a bound
-// of 64 MiB (bench/load.sh). DOTNET_GCgen0size=1000000 fixed it (33 MiB); the build now compiles GCgen0size in
-// (p2pchat.csproj, 1 MiB), so the GC's own young collections come first and this is the backstop for a process run with
-// a larger DOTNET_GCgen0size. Chat in the steady state allocates nothing, so this never runs then; when it does, a
-// young collection of a few MiB of live data takes well under a millisecond.
+// of 64 MiB (bench/load.sh). DOTNET_GCgen0size=1000000 fixed it (33 MiB), and native AOT can compile that knob in
+// (ILC's --runtimeopt:GCgen0size=...), but a 1 MiB budget compiled in made the GC collect inside bench/run.sh's latency
+// run (line of 8, p99 2.2-4.7 -> 5.0-6.4 ms in six runs) for 0.1-0.5 MiB less memory per peer, and was taken out again.
+// Chat in the steady state allocates nothing, so this never runs then; when it does, a young collection of a few MiB
+// of live data takes well under a millisecond.
 namespace P2PChat.Net;
 
 internal static class YoungCollections
