@@ -18,4 +18,13 @@ public class ScaleTests
         await Assert.That(result.SurvivorsReached).IsEqualTo(result.Survivors).Because(result.ToString());
         await Assert.That(result.CrashLineMs).IsLessThan(30_000).Because(result.ToString());
     }
+
+    [Test]
+    public async Task In_four_hundred_idle_nodes_none_keeps_dialling_hosts_that_asked_it_to_go()
+    {
+        // Seed 3: without the pause after BUSY (Membership.BusyBackoffMs), one node dialled three full hosts in turn for
+        // ever, each link costing both ends a roster digest and a PRUNE per member: 56 KB/s while idle, against 2.9.
+        var result = new ScaleScenario(3, 400) { IdleMs = 20_000, Lines = 1 }.Run();
+        await Assert.That(result.IdleBytesMaxNodePerSecond).IsLessThan(10_000).Because(result.ToString());
+    }
 }
