@@ -40,10 +40,14 @@ internal sealed partial class Flooding
     /// nodes keeping only each other (so also not after AnnouncementTreeMs). Not while lines of the origin are missing
     /// here (a gap), as for a line's copy. A copy is not checked (no copy is): a forged one can only prune the link it
     /// came on, whose peer could as well withhold the origin's lines, and KeepsAPath still holds.</summary>
-    public void OnAnnouncementCopy(CoreLink from, ulong origin, long now)
+    public void OnAnnouncementCopy(CoreLink from, ulong origin, long now) => PruneUnlessGap(from, origin, now);
+
+    /// <summary>Prune, unless lines of <paramref name="origin"/> are missing here (a gap): the rest may still come by
+    /// <paramref name="link"/>. An origin we have no line of has no gap.</summary>
+    private void PruneUnlessGap(CoreLink link, ulong origin, long now)
     {
         if (Filter.Find(origin) is null or { Ranges.Count: 0 })
-            Prune(from, origin, now);
+            Prune(link, origin, now);
     }
 
     /// <summary>A link that just opened: asks its peer to prune every member of <paramref name="roster"/> we already have
@@ -56,11 +60,8 @@ internal sealed partial class Flooding
     public void PruneKnown(CoreLink link, Roster roster, long now)
     {
         foreach (Roster.Entry entry in roster.Entries)
-        {
-            ulong origin = entry.Member.NodeId;
-            if (!entry.Gone && Filter.Find(origin) is null or { Ranges.Count: 0 })
-                Prune(link, origin, now);
-        }
+            if (!entry.Gone)
+                PruneUnlessGap(link, entry.Member.NodeId, now);
     }
 
     public string? OnPrune(CoreLink from, ReadOnlySpan<byte> body)

@@ -20,9 +20,7 @@ internal static class ScaleRun
         int targetLinks = Option(args, "--links", new NodeOptions("x").TargetLinks);
         int settleSeconds = Option(args, "--settle", 300);
         int talkSeconds = Option(args, "--talk", 0);
-        int rateAt = Array.IndexOf(args, "--rate");
-        double talkRate = rateAt >= 0 && rateAt + 1 < args.Length && double.TryParse(args[rateAt + 1], System.Globalization.CultureInfo.InvariantCulture, out double rate)
-            ? rate : 2; // lines a second, 0.5 for one every 2 s
+        double talkRate = Option(args, "--rate", 2.0); // lines a second, 0.5 for one every 2 s
         var random = new Random(Option(args, "--seed", 1));
         Clock.Start();
         long rssBefore = RssBytes();
@@ -184,10 +182,12 @@ internal static class ScaleRun
         return sum;
     }
 
-    private static double Percentile(List<double> values, int percent)
+    private static double Percentile(List<double> values, int percent) => NearestRank([.. values.Order()], percent);
+
+    /// <summary>The nearest-rank percentile of values already sorted (TalkPhase's too).</summary>
+    internal static double NearestRank(IReadOnlyList<double> sorted, int percent)
     {
-        List<double> sorted = [.. values.Order()];
-        int rank = (int)Math.Ceiling(percent / 100.0 * sorted.Count); // nearest rank
+        int rank = (int)Math.Ceiling(percent / 100.0 * sorted.Count);
         return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 
@@ -195,6 +195,13 @@ internal static class ScaleRun
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int value) ? value : fallback;
+    }
+
+    private static double Option(string[] args, string name, double fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture, out double value)
+            ? value : fallback;
     }
 
     /// <summary>Resident set size of this process, from /proc/self/status (0 where there is none).</summary>

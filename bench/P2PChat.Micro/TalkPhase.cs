@@ -74,10 +74,10 @@ internal static class TalkPhase
             + $"{toAll.Count} reached all {count - 1} others, {missing.Count} did not within {GiveUpAfter.TotalSeconds:0} s"
             + (missing.Count > 0 ? $" (first: {missing[0]})" : ""));
         if (toAll.Count > 0)
-            say($"  time until all others have a line: p50 {Percentile(toAll, 50):0.0} ms, p99 {Percentile(toAll, 99):0.0} ms, max {toAll[^1]:0.0} ms");
+            say($"  time until all others have a line: p50 {ScaleRun.NearestRank(toAll, 50):0.0} ms, p99 {ScaleRun.NearestRank(toAll, 99):0.0} ms, max {toAll[^1]:0.0} ms");
         if (deliveries.Length > 0)
-            say($"  time until one receiver has it ({deliveries.Length} deliveries): p50 {Percentile(deliveries, 50):0.0} ms, "
-                + $"p99 {Percentile(deliveries, 99):0.0} ms, max {deliveries[^1]:0.0} ms");
+            say($"  time until one receiver has it ({deliveries.Length} deliveries): p50 {ScaleRun.NearestRank(deliveries, 50):0.0} ms, "
+                + $"p99 {ScaleRun.NearestRank(deliveries, 99):0.0} ms, max {deliveries[^1]:0.0} ms");
         SlowLines(probe, lines, say);
         say($"  CPU of the process over the phase: {cpu:P0} of one core; links closed meanwhile {links.Closed - closedBefore} "
             + $"(in all before: {reasonsBefore}; now: {links.Reasons()})");
@@ -128,11 +128,5 @@ internal static class TalkPhase
                 inFlight = true;
         }
         return inFlight;
-    }
-
-    private static double Percentile(IReadOnlyList<double> sorted, int percent)
-    {
-        int rank = (int)Math.Ceiling(percent / 100.0 * sorted.Count); // nearest rank
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 }
