@@ -73,7 +73,19 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     private readonly Dictionary<ulong, Entry> _entries = [];
 
+    /// <summary>No entry needs Expire before this: the least expiry and suspicion deadline as of the last walk, lowered
+    /// whenever one is set earlier. Expire runs on every tick of every node, and walking 1,000 entries four times a
+    /// second in each of 1,000 nodes was a quarter of the CPU of that network idle in one process; most ticks now
+    /// return at once. Only ever too early (a deadline pushed later leaves it low), which costs one walk.</summary>
+    private long _nextCheck = long.MaxValue;
+
     public int Count => _entries.Count;
+
+    /// <summary>When Expire next has anything to do (long.MaxValue: never, as things stand).</summary>
+    public long NextCheck => _nextCheck;
+
+    /// <summary>Records that an entry needs looking at by <paramref name="at"/>.</summary>
+    private void Due(long at) => _nextCheck = Math.Min(_nextCheck, at);
 
     public int OnlineCount { get; private set; }
 
@@ -109,6 +121,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         entry.SuspectedAt = now;
         entry.SuspectCounter = counter;
         entry.Suspicion = frame.ToArray();
+        Due(now + SuspectMs);
     }
 
     /// <summary>The least gap TooSoon allows, whatever interval a member declares.</summary>
@@ -174,6 +187,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             entry.Gone = true;
             entry.SaidBye = true;
             entry.ExpiresAt = now + TombstoneMs;
+            Due(entry.ExpiresAt);
             Keep(entry, frame);
             if (!wasOnline)
                 return PresenceOutcome.Refreshed;
@@ -184,6 +198,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         entry.Gone = false;
         entry.SaidBye = false;
         entry.ExpiresAt = now + 3L * presence.IntervalMs + ExpirySlackMs;
+        Due(entry.ExpiresAt);
         Keep(entry, frame);
         if (wasOnline)
             return renamed ? PresenceOutcome.Renamed : PresenceOutcome.Refreshed;
@@ -216,13 +231,19 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     /// <summary>Declares silent members gone (returned, for the user to be told) and drops old tombstones.</summary>
     public List<Entry>? Expire(long now)
     {
+        if (now < _nextCheck)
+            return null;
         List<Entry>? gone = null;
         List<ulong>? dropped = null;
+        long next = long.MaxValue;
         foreach (Entry entry in _entries.Values)
         {
             bool unrefuted = !entry.Gone && now - entry.SuspectedAt >= SuspectMs;
             if (now < entry.ExpiresAt && !unrefuted)
+            {
+                next = Math.Min(next, entry.Gone || !entry.Suspected ? entry.ExpiresAt : Math.Min(entry.ExpiresAt, entry.SuspectedAt + SuspectMs));
                 continue;
+            }
             if (entry.Gone)
             {
                 (dropped ??= []).Add(entry.Member.NodeId);
@@ -231,9 +252,11 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             entry.SilentMs = unrefuted ? now - entry.SuspectedAt : 3L * entry.IntervalMs + ExpirySlackMs;
             entry.Gone = true;
             entry.ExpiresAt = now + TombstoneMs;
+            next = Math.Min(next, entry.ExpiresAt);
             OnlineCount--;
             (gone ??= []).Add(entry);
         }
+        _nextCheck = next;
         dropped?.ForEach(node => _entries.Remove(node));
         return gone;
     }

@@ -1,6 +1,6 @@
 // The system clock at the resolution the core needs (milliseconds), from Environment.TickCount64: a coarse monotonic
 // clock that is cheaper to read than Stopwatch's (the core reads it once per input, which is once per socket read).
-// Timers are the system's. Tests hand ChatNode their own TimeProvider instead.
+// Timers run on a thread of our own (TimerThread), on the same clock. Tests hand ChatNode their own TimeProvider.
 namespace P2PChat.Net;
 
 internal sealed class MillisecondClock : TimeProvider
@@ -10,4 +10,7 @@ internal sealed class MillisecondClock : TimeProvider
     public override long TimestampFrequency => 1000;
 
     public override long GetTimestamp() => Environment.TickCount64;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        TimerThread.Shared.Create(callback, state, dueTime, period);
 }
