@@ -25,6 +25,8 @@ case "${1:-}" in
     # As the product runs (Program.cs sets it before the thread pool starts): idle workers sleep instead of spinning on
     # sched_yield. Without it the idle 200-node network spent most of its CPU in 25,000 sched_yield calls a second.
     export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${DOTNET_ThreadPool_UnfairSemaphoreSpinLimit:-0}"
+    # Also as the product runs: socket completions run on the epoll thread that saw them (Program.cs says why).
+    export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS:-1}"
     exec "${run[@]}" "$@" ;;
   --)
     shift
