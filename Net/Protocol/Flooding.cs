@@ -35,6 +35,10 @@ internal sealed partial class Flooding
     private long _now;
     private long _nextRepair;
 
+    /// <summary>Some sender may be ahead of what we have (a line after a gap, or an announcement said more): Tick looks,
+    /// and repairs after RepairAfterMs. Cleared by a Tick that found every sender complete.</summary>
+    private bool _mayBeBehind;
+
     public Flooding(NodeOptions options, NodeKeys keys, SelfName name, LinkTable links, ICoreEffects effects)
     {
         _links = links;
@@ -163,6 +167,7 @@ internal sealed partial class Flooding
                 // The held copy's type says how it is passed on once shown (ShowHeld).
                 Order.Hold(state, chat.Id, Retyped(frame, passAs), from.Id, now, _showHeld);
                 state.Advertised = Math.Max(state.Advertised, chat.Id.Seq); // a line after a gap: the sender said what we lack (Tick repairs)
+                _mayBeBehind = true;
                 break;
             default:
                 if (!passedOn)
@@ -282,8 +287,16 @@ internal sealed partial class Flooding
     public void NoteAdvertised(ulong origin, ulong seq)
     {
         if (Filter.Find(origin) is { } state && seq > state.Advertised)
+        {
             state.Advertised = seq;
+            _mayBeBehind = true;
+        }
     }
+
+    /// <summary>When Tick next has work: now while lines are held back, missing, or claimed by a neighbour's HAVE; else
+    /// when the window of lost-line reports closes.</summary>
+    public long NextTick(long now) =>
+        _mayBeBehind || Order.HeldCount > 0 || _claims.Count > 0 ? now : Gaps.NextTick;
 
     /// <summary>On the timer: held lines whose wait is over, and whether a repair is due (true: the core sends UNPRUNE
     /// and SYNC on every link).</summary>
@@ -292,7 +305,7 @@ internal sealed partial class Flooding
         _now = now;
         Order.Tick(now, _showHeld);
         Gaps.Tick(now);
-        bool behind = false;
+        bool behind = false, lacking = false;
         foreach (DuplicateFilter.OriginState state in Filter.States)
         {
             // A gap DeliveryOrder gave up (and reported): the filter stops asking for it. Only a gap given up there puts
@@ -307,6 +320,7 @@ internal sealed partial class Flooding
                 state.FruitlessRepairs = 0;
                 continue;
             }
+            lacking = true; // (a give-up below ends it; the next tick then finds the sender complete)
             if (state.BehindSince == long.MaxValue)
             {
                 state.BehindSince = now;
@@ -335,6 +349,7 @@ internal sealed partial class Flooding
                 behind = true;
             }
         }
+        _mayBeBehind = lacking;
         if (!behind || now < _nextRepair)
             return false;
         _nextRepair = now + RepairIntervalMs;

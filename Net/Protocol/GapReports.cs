@@ -78,6 +78,9 @@ internal sealed class GapReports(IChatSink sink)
         other.Unreported = Add(other.Unreported, count);
     }
 
+    /// <summary>When the open window ends (long.MaxValue: none open).</summary>
+    public long NextTick => _windowEnd == long.MinValue ? long.MaxValue : _windowEnd;
+
     /// <summary>On the timer: a window that is over reports what it summed.</summary>
     public void Tick(long now)
     {

@@ -90,6 +90,9 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
         links.Send(to, SyncedFrame, now);
     }
 
+    /// <summary>Answers wait for their pacing or for our own history (AnswerDeferred, on the timer).</summary>
+    public bool HasDeferred => _deferred.Count > 0;
+
     /// <summary>On the timer and after our history came: answers the SYNCs that waited for it, or for their link's pace.</summary>
     public void AnswerDeferred(long now)
     {

@@ -113,6 +113,13 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
     /// key), their pair keys computed a few a tick, so saying a line never waits for an X25519. Only for those: a reader
     /// computes the key of an author whose tagged line reaches it when it does (instead of the verification the tag
     /// saves), so a node in a network of 1,000 does not compute 1,000 keys.</summary>
+    /// <summary>Whether Tick has work for every tick: it found no readers yet (with others online) or has keys left to
+    /// compute. The look every ReadersEveryMs is not worth a tick of its own: it goes on the next one.</summary>
+    public bool Busy => roster.OnlineCount > 0 && (_readers.Count == 0 || _more);
+
+    /// <summary>The last look left keys to compute (PairsPerTick a tick).</summary>
+    private bool _more;
+
     public void Tick(long now)
     {
         if (now - _readersAt < ReadersEveryMs && _readers.Count > 0)
@@ -140,6 +147,7 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
             if (PairWith(member.NodeId) is { } pair)
                 _readers.Add((member.NodeId, pair));
         }
+        _more = more;
         if (more)
             _readersAt = now - ReadersEveryMs; // more to compute: again next tick
     }

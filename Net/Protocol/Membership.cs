@@ -137,6 +137,24 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         return null;
     }
 
+    /// <summary>Whether Tick has work for every tick (NodeCore.NextTick): a dial below our target, a BUSY to send or a
+    /// link to retire. PEERS refreshes and probes are not worth a tick of their own: they go on the next one, at most
+    /// NodeCore.IdleTickMs late.</summary>
+    public bool Busy()
+    {
+        if (options.TargetLinks <= 0)
+            return false;
+        if (links.Open.Length > MaxActive || links.DistinctPeers > options.TargetLinks && AskedToGo() > 0)
+            return true; // someone to ask to go, or a link to retire
+        return _connecting < MaxConnecting && links.DistinctPeers - AskedToGo() < options.TargetLinks;
+    }
+
+    /// <summary>When the next probe is due while it may pick any address (unsettled, after losing a peer): a part of the
+    /// network cut off from the rest finds it only by these, so they keep their pace; else long.MaxValue (a probe for
+    /// members gone goes on whichever tick comes).</summary>
+    public long NextProbe(long now) =>
+        options.TargetLinks > 0 && _connecting < MaxConnecting && now < _unsettledUntil ? _nextProbe : long.MaxValue;
+
     /// <summary>The address was this node itself.</summary>
     public void ForgetSelf(CoreLink link) => Book.Forget(link.Remote);
 

@@ -7,17 +7,83 @@ namespace P2PChat.Net;
 
 internal sealed partial class NodeCore
 {
-    /// <summary>A gap between two ticks longer than this is our own stall (a loaded machine, a starved thread pool, a
-    /// stopped process), not our peers' silence.</summary>
-    public const long StallAfterMs = 1000;
+    /// <summary>The timer's period while anything waits on it (a line held back or missing, a HAVE to send, a dial), and
+    /// the least gap between two ticks.</summary>
+    public const long TickMs = 250;
 
-    /// <summary>When Tick last ran (long.MinValue: never).</summary>
+    /// <summary>The longest gap between two ticks. A node with nothing waiting on the timer ticks only when a deadline
+    /// comes (a heartbeat, a silent link, an announcement, an expiry, PEERS, a probe): about once a second, instead of
+    /// four times. Each tick wakes a thread of every process: with 300 peers on one machine, ticks were most of what
+    /// an idle network cost.</summary>
+    public const long IdleTickMs = 1000;
+
+    /// <summary>A tick later than planned by more than this is our own stall (a loaded machine, a starved thread pool, a
+    /// stopped process), not our peers' silence.</summary>
+    public const long StallAfterMs = 750;
+
+    /// <summary>When Tick last ran (long.MinValue: never), and when the tick after it was planned (NextTick).</summary>
     private long _lastTick = long.MinValue;
+    private long _plannedTick = long.MaxValue;
+
+    /// <summary>When the next tick is needed (its host's timer is set to it, and moved earlier whenever an input makes
+    /// this earlier): TickMs after the last tick while anything waits on the timer, else the earliest deadline (a link
+    /// silent too long, a connect or handshake or drain running out, our announcement, a member's expiry or suspicion,
+    /// the window of lost-line reports), at most IdleTickMs (or a heartbeat interval) after it. Work that can wait a
+    /// second (PEERS refreshes, probes, choosing tag readers, heartbeats: SendHeartbeats) goes on whichever tick comes.
+    /// Never earlier than TickMs after the last tick, as with a fixed period. O(links).</summary>
+    public long NextTick(long now)
+    {
+        // Work an input just made waits TickMs/2 (about what a fixed period made it wait): a line's HAVEs must not race
+        // its eager push through the tree, and a tick in the middle of a flood takes CPU from it (300 nodes in one
+        // process, ticking at once on each line: time until all others have one p50/p99 36/79 -> 46/125 ms).
+        long soonest = Math.Max(now + TickMs / 2, _lastTick == long.MinValue ? now : _lastTick + TickMs);
+        long heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
+        // At most a heartbeat apart: each tick pings the links that would be quiet too long by the next (Heartbeats).
+        long next = Math.Max(soonest, (_lastTick == long.MinValue ? now : _lastTick) + Math.Min(IdleTickMs, heartbeat));
+        if (_stopping)
+            return Keep(soonest);
+        if (_pendingLeaves.Count > 0 || _wantedSenders.Count > 0 || _history.HasDeferred)
+            return Keep(soonest);
+        long deadAfter = (long)Options.DeadAfter.TotalMilliseconds;
+        foreach (CoreLink link in _links.All)
+        {
+            switch (link.State)
+            {
+                case LinkState.Connecting or LinkState.Handshaking:
+                    next = Math.Min(next, After(link.Deadline));
+                    break;
+                case LinkState.Open or LinkState.Draining:
+                    if (link.State == LinkState.Draining)
+                        next = Math.Min(next, After(link.Deadline));
+                    if (!link.PeerFinished)
+                        next = Math.Min(next, After(link.LastReceived + deadAfter));
+                    if (link.HasWithheld || link.AheadSince != long.MaxValue)
+                        return Keep(soonest);
+                    break;
+            }
+        }
+        if (_membership.Busy() || _flooding.Tags is { Busy: true })
+            return Keep(soonest);
+        next = Math.Min(next, _membership.NextProbe(now));
+        next = Math.Min(next, _presence.NextTick);
+        next = Math.Min(next, _flooding.NextTick(now));
+        return Keep(Math.Max(soonest, next));
+
+        // Lowers the plan only: a host moves its timer earlier, never later, between two ticks.
+        long Keep(long at)
+        {
+            _plannedTick = Math.Min(_plannedTick, at);
+            return _plannedTick;
+        }
+
+        static long After(long deadline) => deadline == long.MaxValue ? deadline : deadline + 1; // Tick acts once it is past
+    }
 
     /// <summary>Milliseconds of our own stalls not counted against our links' silence (ForgiveOwnStall).</summary>
     public long StalledMs { get; private set; }
 
-    /// <summary>Four times a second: deadlines of links, heartbeats, presence, membership, held lines and repairs.</summary>
+    /// <summary>When NextTick says (every TickMs while work waits, else at the next deadline): deadlines of links,
+    /// heartbeats, presence, membership, held lines and repairs.</summary>
     public void Tick(long now)
     {
         long deadAfter = (long)Options.DeadAfter.TotalMilliseconds;
@@ -41,9 +107,6 @@ internal sealed partial class NodeCore
                 // A draining link whose peer has finished sends nothing more: only the drain deadline applies to it.
                 case LinkState.Open or LinkState.Draining when now - link.LastReceived > deadAfter && !link.PeerFinished:
                     CloseLink(link, new LinkClose(CloseKind.Silent, $"for {Options.DeadAfter.TotalSeconds:0.#} s"), now);
-                    break;
-                case LinkState.Open when now - link.LastSent >= heartbeat:
-                    _links.Send(link, PingFrame, now);
                     break;
             }
             // Not read while it runs ahead (RunsAhead), its announcements wait unread with its lines: its peer is alive.
@@ -72,21 +135,38 @@ internal sealed partial class NodeCore
             if (_membership.LinkToShed() is { } shed)
                 Retire(shed, new LinkClose(CloseKind.Shed), now);
         }
+        SendHeartbeats(now, heartbeat);
         Settle(now);
     }
 
-    /// <summary>When this tick comes more than StallAfterMs after the last one, we were not running: what our peers sent
-    /// meanwhile waits unread, and the pings we owed them were not sent. Their silence over that time is ours, so the
-    /// part of the gap beyond StallAfterMs is not counted against any link (on a full test host, a starved thread pool
-    /// ran no tick and no read for seconds, then the first tick closed live links as silent: a false death).
-    /// Bounded: ticks that are always late by a little still declare a dead peer, later by that much.</summary>
+    /// <summary>Pings each open link that would have been quiet for longer than a heartbeat interval plus TickMs by the
+    /// next tick, so the next tick is never brought forward for a heartbeat: every link of an idle node is pinged on
+    /// the same tick, about once a second, and a busy node (ticking every TickMs) pings a link once it has been quiet
+    /// for a heartbeat interval, as with a fixed period. Either way a peer hears from us at least every interval plus
+    /// TickMs.</summary>
+    private void SendHeartbeats(long now, long heartbeat)
+    {
+        long next = NextTick(now);
+        foreach (CoreLink link in _links.Open)
+            if (next - link.LastSent >= heartbeat + TickMs)
+                _links.Send(link, PingFrame, now);
+    }
+
+    /// <summary>When this tick comes more than StallAfterMs after it was planned, we were not running: what our peers
+    /// sent meanwhile waits unread, and the pings we owed them were not sent. Their silence over that time is ours, so
+    /// the part of the delay beyond StallAfterMs is not counted against any link (on a full test host, a starved thread
+    /// pool ran no tick and no read for seconds, then the first tick closed live links as silent: a false death).
+    /// Bounded: ticks that are always late by a little still declare a dead peer, later by that much. A host that
+    /// never asked NextTick ticks every TickMs.</summary>
     private void ForgiveOwnStall(long now)
     {
-        long gap = _lastTick == long.MinValue ? 0 : now - _lastTick;
+        long planned = _plannedTick != long.MaxValue ? _plannedTick : _lastTick == long.MinValue ? now : _lastTick + TickMs;
         _lastTick = now;
-        if (gap <= StallAfterMs)
+        _plannedTick = long.MaxValue;
+        long late = now - planned;
+        if (late <= StallAfterMs)
             return;
-        long forgiven = gap - StallAfterMs;
+        long forgiven = late - StallAfterMs;
         StalledMs += forgiven;
         foreach (CoreLink link in _links.All)
             link.LastReceived = Math.Min(now, link.LastReceived + forgiven);

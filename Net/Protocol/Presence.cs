@@ -125,6 +125,10 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
         _nextAnnounce = Math.Min(_nextAnnounce, Math.Max(now, paced));
     }
 
+    /// <summary>When Tick next has work: our next announcement (while we have a link to send it on), or a member's
+    /// expiry or suspicion running out.</summary>
+    public long NextTick => Math.Min(links.Open.Length > 0 ? _nextAnnounce : long.MaxValue, _roster.NextCheck);
+
     /// <summary>On the timer: announce ourselves when due, and tell the user who fell silent.</summary>
     public void Tick(long now)
     {

@@ -13,8 +13,9 @@ namespace P2PChat.Net;
 
 internal sealed partial class ChatNode : IDisposable
 {
-    /// <summary>How often the core's timer input runs.</summary>
-    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often the core's timer input runs while anything waits on it (NodeCore.NextTick says when an idle
+    /// node's next is: up to NodeCore.IdleTickMs).</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(NodeCore.TickMs);
 
     private readonly Lock _lock = new();
     private readonly NodeCore _core;
@@ -72,7 +73,8 @@ internal sealed partial class ChatNode : IDisposable
         ListenEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         lock (_lock)
             _core.Start((ushort)ListenEndPoint.Port);
-        _timer = _time.CreateTimer(static node => ((ChatNode)node!).OnTick(), this, TickInterval, TickInterval);
+        _tickAt = Now + NodeCore.TickMs;
+        _timer = _time.CreateTimer(static node => ((ChatNode)node!).OnTick(), this, TickInterval, Timeout.InfiniteTimeSpan);
         _acceptArgs = new SocketAsyncEventArgs();
         _acceptArgs.Completed += (_, _) =>
         {
@@ -203,6 +205,7 @@ internal sealed partial class ChatNode : IDisposable
             _dirty.Clear();
         }
         CheckLeft();
+        PlanTick();
         _events.Publish(wakeEvents);
         if (_core.Flooding.TakeSaidAlone())
             _nonces.Wake(); // a line said alone has left: make the next one's nonce when a CPU would idle
@@ -302,12 +305,37 @@ internal sealed partial class ChatNode : IDisposable
     /// <summary>Times a quiet link counted as alive because its bytes waited in the kernel unread (OnTick), for tests.</summary>
     internal long HeardBehind { get; private set; }
 
+    /// <summary>When the timer next calls OnTick (long.MaxValue: being planned). Guarded by _lock.</summary>
+    private long _tickAt = long.MaxValue;
+
+    /// <summary>After each input: the timer moves earlier if the input gave the core work for it (a HAVE to send, a line
+    /// held back), never later. Skipped while the tick is due within TickMs anyway, so a busy node asks nothing.</summary>
+    private void PlanTick()
+    {
+        if (_timer is null || _stopping && _leaving is null)
+            return;
+        long now = Now;
+        if (_tickAt <= now + NodeCore.TickMs)
+            return;
+        long next = _core.NextTick(now);
+        if (next >= _tickAt)
+            return;
+        _tickAt = next;
+        _timer.Change(TimeSpan.FromMilliseconds(Math.Max(0, next - now)), Timeout.InfiniteTimeSpan);
+    }
+
     private void OnTick()
     {
-        if (_paused || _stopping && _leaving is null)
+        if (_stopping && _leaving is null)
             return; // a stopped process does nothing (ChatNode.Faults.cs)
+        if (_paused)
+        {
+            _timer?.Change(TickInterval, Timeout.InfiniteTimeSpan); // it ticks again once resumed
+            return;
+        }
         Input(() =>
         {
+            _tickAt = long.MaxValue; // planned afresh once this tick is done (Settle)
             long now = Now, heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
             // A link whose peer's bytes wait for us is alive, however long since we handled any: we hold its reads (so
             // its silence is ours), or we are behind on it, its bytes in the kernel (a loaded machine: 200 nodes in one

@@ -20,9 +20,9 @@ internal sealed partial class NodeHost : SimHost
         Core = new NodeCore(options, keys, new Random(net.Random.Next()), this);
         Core.Start((ushort)endPoint.Port);
         net.Listen(this);
-        TickPhase = net.Random.Next(250);
+        TickPhase = net.Random.Next((int)NodeCore.TickMs);
         StartedAt = net.Now;
-        net.Events.At(net.Now + TickPhase, Tick);
+        ScheduleTick(net.Now + TickPhase);
     }
 
     public NodeCore Core { get; }
@@ -54,22 +54,53 @@ internal sealed partial class NodeHost : SimHost
 
     public string Violation { get; private set; } = "";
 
+    /// <summary>When the next tick is due, as the driver's timer: set by each tick from NodeCore.NextTick, and moved
+    /// earlier (never later) after an input that gave the core work for the timer (PlanTick).</summary>
+    private long _tickAt;
+    private int _tickVersion;
+
+    /// <summary>Ticks run, for the simulator's figures.</summary>
+    public long Ticks { get; private set; }
+
+    private void ScheduleTick(long at)
+    {
+        _tickAt = at;
+        int version = ++_tickVersion;
+        Net.Events.At(at, () =>
+        {
+            if (version == _tickVersion)
+                Tick(); // else moved earlier since, and that one ran
+        });
+    }
+
+    private void PlanTick()
+    {
+        if (!Alive || Paused || _tickAt <= Net.Now + NodeCore.TickMs)
+            return;
+        long next = Math.Max(Net.Now, Core.NextTick(Net.Now));
+        if (next < _tickAt)
+            ScheduleTick(next);
+    }
+
     private void Tick()
     {
         if (!Alive)
             return;
-        if (!Paused)
+        if (Paused)
         {
-            Core.Tick(Net.Now);
-            AfterCore();
-            CheckCaps();
+            ScheduleTick(Net.Now + NodeCore.TickMs); // ticks again once resumed
+            return;
         }
+        Core.Tick(Net.Now);
+        Ticks++;
+        AfterCore();
+        CheckCaps();
         if (Left && Core.Links.Count == 0)
         {
             Kill(); // left cleanly: the process exits
             return;
         }
-        Net.Events.At(Net.Now + 250, Tick);
+        ScheduleTick(Math.Max(Net.Now + 1, Core.NextTick(Net.Now)));
     }
 
     /// <summary>The link of the user's join (0: none); Joined once it opened. A join that fails ends the process, as
@@ -174,6 +205,8 @@ internal sealed partial class NodeHost : SimHost
             HistorySource = source.NodeId;
         AfterInput();
     }
+
+    protected override void AfterOutputs() => PlanTick();
 
     protected override bool Accept(SimSocket socket)
     {

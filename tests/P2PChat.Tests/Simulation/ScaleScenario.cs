@@ -54,6 +54,7 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
             + $"refutations {_hosts.Sum(h => h.Core.Presence.Refuted)}, roster min {_hosts.Min(h => h.Core.Presence.Roster.OnlineCount)}, paced {_hosts.Sum(h => h.Core.Presence.Paced)}, refused {_hosts.Sum(h => h.Core.Presence.Roster.Refused)}");
 
         long[] before = _hosts.Select(h => h.BytesSent).ToArray();
+        long ticksBefore = _hosts.Sum(h => h.Ticks);
         long[][] typesBefore = [.. _hosts.Select(h => (long[])h.Core.Links.QueuedBytesByType.Clone())];
 
         long idleStart = _net.Now;
@@ -70,7 +71,7 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
             .Select(t => (Type: (FrameType)t, Rate: (_hosts[busiest].Core.Links.QueuedBytesByType[t] - typesBefore[busiest][t]) / seconds))
             .Where(x => x.Rate > 0).OrderByDescending(x => x.Rate).Take(12).Select(x => $"{x.Type} {x.Rate:0}"));
         progress?.Invoke($"idle: {rates.Average():0} B/s per node (max {rates.Max():0}: {_hosts[busiest].Label}, B/s by frame: {busiestTypes}), "
-            + $"{linksPerNode:0.0} links per node, roster min {onlineMin}");
+            + $"{linksPerNode:0.0} links per node, roster min {onlineMin}, {(_hosts.Sum(h => h.Ticks) - ticksBefore) / seconds / _hosts.Count:0.00} ticks per node a second");
         NodeHost busy = _hosts[busiest];
         progress?.Invoke($"  {busy.Label}: closed {string.Join(", ", busy.ClosedBy.Select(kv => $"{kv.Key} x{kv.Value}"))}; opened to "
             + string.Join(", ", busy.OpenedTo.OrderByDescending(kv => kv.Value).Take(6).Select(kv => $"{kv.Key} x{kv.Value}")) + $"; links now {busy.Core.Links.Open.Length}");

@@ -49,6 +49,12 @@ internal abstract class SimHost(SimNetwork net, IPEndPoint endPoint, string labe
                 Complete(socket);
         }
         _dirty.Clear();
+        AfterOutputs();
+    }
+
+    /// <summary>After each input's outputs went out: the node host plans its next tick (the driver's Settle does).</summary>
+    protected virtual void AfterOutputs()
+    {
     }
 
     protected void MarkDirty(SimSocket socket)
