@@ -20,11 +20,12 @@ internal sealed record NodeOptions(string Name)
     /// <summary>How long a leaving link waits for the peer to read what we sent and close its side.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A link we have sent nothing on for this long gets a PING, so the peer knows we are alive.</summary>
+    /// <summary>A link we would have sent nothing on for longer than this plus a tick (NodeCore.TickMs) by the next tick
+    /// gets a PING on this one, so the peer knows we are alive (NodeCore.SendHeartbeats).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A link we have received nothing on for this long is declared dead (hung, crashed or unplugged peer):
-    /// three missed heartbeats. Detection takes at most this plus one timer tick (250 ms).</summary>
+    /// three missed heartbeats. The core plans a tick for that moment (NodeCore.NextTick), so detection takes this.</summary>
     public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How often, at most, this node announces itself to the whole network (PRESENCE). In a bigger network it

@@ -55,6 +55,29 @@ public class LineTagsTests
     private static LineCheck Checks(LineTags reader, byte[] frame) => new LineVerifier(new SignatureMemo()).Check(Parse(frame), reader);
 
     [Test]
+    public async Task A_member_who_comes_online_is_tagged_for_on_the_next_tick_and_the_author_asks_for_one()
+    {
+        NodeKeys alice = Keys(1), bob = Keys(2), carol = Keys(3);
+        Roster roster = RosterOf(bob);
+        var aliceTags = new LineTags(alice, roster);
+        aliceTags.Tick(0);
+        await Assert.That(aliceTags.Readers).IsEqualTo(1);
+        await Assert.That(aliceTags.Busy).IsFalse(); // an idle node need not tick for its tags
+
+        byte[] frame = SecurePeer.Announcement(carol, "carol");
+        FrameReader.TryParsePresence(frame.AsSpan(Protocol.LengthPrefixSize), out PresenceView view);
+        roster.Apply(view, frame, 100, out _);
+
+        // Carol came online 100 ms after the last look: the next tick, well within ReadersEveryMs, tags for her too.
+        await Assert.That(aliceTags.Busy).IsTrue();
+        aliceTags.Tick(250);
+        await Assert.That(aliceTags.Readers).IsEqualTo(2);
+        await Assert.That(aliceTags.Busy).IsFalse();
+        byte[] line = TaggedLine(alice, aliceTags, 1, "hello carol");
+        await Assert.That(Checks(new LineTags(carol, RosterOf(alice)), line)).IsEqualTo(LineCheck.Tagged);
+    }
+
+    [Test]
     public async Task A_tag_checks_for_its_reader_over_exactly_its_line_and_for_nobody_else()
     {
         NodeKeys alice = Keys(1), bob = Keys(2), carol = Keys(3);
