@@ -11,10 +11,10 @@ internal sealed partial class NodeCore
     /// the least gap between two ticks.</summary>
     public const long TickMs = 250;
 
-    /// <summary>The longest gap between two ticks. A node with nothing waiting on the timer ticks only when a deadline
-    /// comes (a heartbeat, a silent link, an announcement, an expiry, PEERS, a probe): about once a second, instead of
-    /// four times. Each tick wakes a thread of every process: with 300 peers on one machine, ticks were most of what
-    /// an idle network cost.</summary>
+    /// <summary>The longest gap between two ticks. A node with nothing waiting on the timer ticks when a deadline comes
+    /// (a silent link, an announcement, an expiry) and otherwise once this long after the last tick, instead of four
+    /// times a second. Each tick wakes a thread of every process: with 300 peers on one machine, ticks were most of
+    /// what an idle network cost.</summary>
     public const long IdleTickMs = 1000;
 
     /// <summary>A tick later than planned by more than this is our own stall (a loaded machine, a starved thread pool, a
