@@ -153,6 +153,9 @@ public sealed class PipeModeTests
     [Arguments(1)]
     public async Task A_signal_makes_a_pipe_peer_say_goodbye_and_exit_0_without_a_stack_trace(int signal)
     {
+        // Under nohup (SIGHUP ignored, and so in every child) p2pchat rightly never sees SIGHUP: .NET leaves a signal
+        // ignored at start ignored. A run launched that way failed here after 15 s.
+        Skip.When(signal == 1 && SignalIgnored(1), "SIGHUP is ignored in this process and its children (nohup)");
         await using ChatProcess a = await ChatProcess.StartPeerAsync("a");
         await using ChatProcess b = await ChatProcess.StartPeerAsync("b", a.Port);
         await a.WaitForStderrAsync(line => line.StartsWith("p2pchat: b joined", StringComparison.Ordinal), "'b joined'");
@@ -313,4 +316,13 @@ public sealed class PipeModeTests
     }
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether <paramref name="signal"/> is ignored in this process (/proc/self/status SigIgn), as children
+    /// then inherit.</summary>
+    private static bool SignalIgnored(int signal)
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (signal - 1))) != 0;
+    }
 }
