@@ -4,7 +4,7 @@
 // holds the lock. A socket event that happens inside an output (a send that fails inline, say) is deferred until the
 // core's current input is done, so the core is never re-entered. What the UI asks of the node (joins, saying,
 // leaving, the read-only views) is in ChatNode.Api.cs, the outputs in ChatNode.Effects.cs, fault seams for tests in
-// ChatNode.Faults.cs.
+// ChatNode.Faults.cs, the timer input in ChatNode.Timer.cs.
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -13,10 +13,6 @@ namespace P2PChat.Net;
 
 internal sealed partial class ChatNode : IDisposable
 {
-    /// <summary>How often the core's timer input runs while anything waits on it (NodeCore.NextTick says when an idle
-    /// node's next is: up to NodeCore.IdleTickMs).</summary>
-    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(NodeCore.TickMs);
-
     private readonly Lock _lock = new();
     private readonly NodeCore _core;
     private readonly EventPump _events;
@@ -301,64 +297,6 @@ internal sealed partial class ChatNode : IDisposable
         FailJoin(connection.Id, reason);
         _core.Lost(connection.Id, reason, Now);
     });
-
-    /// <summary>Times a quiet link counted as alive because its bytes waited in the kernel unread (OnTick), for tests.</summary>
-    internal long HeardBehind { get; private set; }
-
-    /// <summary>When the timer next calls OnTick (long.MaxValue: being planned). Guarded by _lock.</summary>
-    private long _tickAt = long.MaxValue;
-
-    /// <summary>After each input: the timer moves earlier if the input gave the core work for it (a HAVE to send, a line
-    /// held back), never later. Skipped while the tick is due within TickMs anyway, so a busy node asks nothing.</summary>
-    private void PlanTick()
-    {
-        if (_timer is null || _stopping && _leaving is null)
-            return;
-        long now = Now;
-        if (_tickAt <= now + NodeCore.TickMs)
-            return;
-        long next = _core.NextTick(now);
-        if (next >= _tickAt)
-            return;
-        _tickAt = next;
-        _timer.Change(TimeSpan.FromMilliseconds(Math.Max(0, next - now)), Timeout.InfiniteTimeSpan);
-    }
-
-    private void OnTick()
-    {
-        if (_stopping && _leaving is null)
-            return; // a stopped process does nothing (ChatNode.Faults.cs)
-        if (_paused)
-        {
-            _timer?.Change(TickInterval, Timeout.InfiniteTimeSpan); // it ticks again once resumed
-            return;
-        }
-        Input(() =>
-        {
-            _tickAt = long.MaxValue; // planned afresh once this tick is done (Settle)
-            long now = Now, heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
-            // A link whose peer's bytes wait for us is alive, however long since we handled any: we hold its reads (so
-            // its silence is ours), or we are behind on it, its bytes in the kernel (a loaded machine: 200 nodes in one
-            // process closed 91 live links as silent). The kernel is asked (FIONREAD) only about links quiet for over
-            // a heartbeat interval.
-            foreach (PeerConnection connection in _connectionList)
-            {
-                if (connection.HasUnreadBytes)
-                {
-                    _core.Heard(connection.Id, now);
-                }
-                else if (_core.QuietFor(connection.Id, now) > heartbeat && connection.HasBytesInKernel)
-                {
-                    _core.Heard(connection.Id, now);
-                    HeardBehind++;
-                }
-            }
-            _core.Tick(now);
-            _nonces.HandIn(); // what the nonce maker made since: in the pool before the next line, as its count says
-        });
-        ReleaseHeld(Now);
-        YoungCollections.Check();
-    }
 
     /// <summary>Signs and starts the sends of lines said with defer.</summary>
     public void KickSends()
