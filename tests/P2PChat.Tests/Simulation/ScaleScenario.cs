@@ -79,6 +79,9 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
         var delays = new List<long>();
         long delivered = 0, expected = 0;
         long copiesBefore = _hosts.Sum(h => h.Core.Flooding.ChatFramesQueued);
+        long pullsBefore = _hosts.Sum(h => h.Core.Flooding.Grafts);
+        long havesBefore = _hosts.Sum(h => h.Core.Links.QueuedBytesByType[(int)FrameType.Have]);
+        long ticksTalking = _hosts.Sum(h => h.Ticks), talkFrom = _net.Now;
         for (int k = 0; k < Lines; k++)
         {
             NodeHost sender = _hosts[rng.Next(_hosts.Count)];
@@ -100,7 +103,9 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
         delays.Sort();
         // Every CHAT frame queued on a link, the sender's own included (N - 1 is the least a line can cost).
         double copiesPerLine = (_hosts.Sum(h => h.Core.Flooding.ChatFramesQueued) - copiesBefore) / (double)Lines;
-        progress?.Invoke($"lines: {delivered}/{expected} delivered, p50 {Percentile(delays, 50)} ms, p99 {Percentile(delays, 99)} ms, {copiesPerLine:0} copies a line");
+        progress?.Invoke($"lines: {delivered}/{expected} delivered, p50 {Percentile(delays, 50)} ms, p99 {Percentile(delays, 99)} ms, {copiesPerLine:0} copies a line, "
+            + $"{(_hosts.Sum(h => h.Core.Links.QueuedBytesByType[(int)FrameType.Have]) - havesBefore) / (double)Lines:0} bytes of HAVE a line, {_hosts.Sum(h => h.Core.Flooding.Grafts) - pullsBefore} pulls, "
+            + $"{(_hosts.Sum(h => h.Ticks) - ticksTalking) / ((_net.Now - talkFrom) / 1000.0) / _hosts.Count:0.00} ticks per node a second");
 
         // Half the nodes crash at once.
         var crashed = _hosts.OrderBy(_ => rng.Next()).Take(nodes / 2).ToHashSet();
