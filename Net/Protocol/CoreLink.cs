@@ -123,8 +123,10 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     /// <summary>We did not relay <paramref name="seq"/> of <paramref name="origin"/> here: the peer pruned it. Told in the
     /// next HAVE (bounded like the prune set).</summary>
-    public void Withhold(ulong origin, ulong seq)
+    public void Withhold(ulong origin, ulong seq, long now)
     {
+        if (_withheld.Count == 0)
+            WithheldSince = now;
         if (_withheld.TryGetValue(origin, out ulong held))
         {
             if (seq > held)
@@ -138,6 +140,18 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     public bool HasWithheld => _withheld.Count > 0;
 
+    /// <summary>When the oldest entry of the next HAVE was held back (long.MaxValue: none).</summary>
+    public long WithheldSince { get; private set; } = long.MaxValue;
+
+    /// <summary>The peer's HAVE says it has <paramref name="origin"/>'s lines up to <paramref name="seq"/>: ours for it,
+    /// if it would say no more, is not sent. On a link neither end relays that sender on (neither is the other's path
+    /// for it), both held back each line and both would say so: whichever tick comes first speaks for the two.</summary>
+    public void PeerHas(ulong origin, ulong seq)
+    {
+        if (_withheld.TryGetValue(origin, out ulong held) && held <= seq && _withheld.Remove(origin) && _withheld.Count == 0)
+            WithheldSince = long.MaxValue;
+    }
+
     /// <summary>Takes up to <paramref name="into"/>.Length withheld origins (the rest wait for the next call).</summary>
     public int TakeWithheld(Span<(ulong Origin, ulong Seq)> into)
     {
@@ -150,6 +164,8 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
         }
         for (int i = 0; i < n; i++)
             _withheld.Remove(into[i].Origin);
+        if (_withheld.Count == 0)
+            WithheldSince = long.MaxValue;
         return n;
     }
 

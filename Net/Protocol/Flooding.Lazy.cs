@@ -46,6 +46,7 @@ internal sealed partial class Flooding
         {
             ReadOnlySpan<byte> entry = body.Slice(2 + i * HaveEntrySize, HaveEntrySize);
             var id = new MessageId(BinaryPrimitives.ReadUInt64BigEndian(entry), BinaryPrimitives.ReadUInt64BigEndian(entry[8..]));
+            from.PeerHas(id.Origin, id.Seq);
             // Only senders we track or know as members: a neighbour cannot make us hold state for origins it invents.
             // Lacking any line up to the claim counts: a gap (its later lines held for order) starves the display as
             // much as silence.

@@ -115,6 +115,16 @@ internal sealed class DialBench
         return frames.FindAll(f => f.Length > 4 && f[4] == (byte)type);
     }
 
+    /// <summary>Past the wait for history from the first link (live lines are held until then): the peers show signs
+    /// of life at the new time, and the core's timer runs once.</summary>
+    public void PastHistoryWait(params (SecurePeer Peer, int Link)[] peers)
+    {
+        Fuzz.Now += DeliveryOrder.HistoryWaitMs + TickMs;
+        foreach (var peer in peers)
+            Send(peer, Ping);
+        Fuzz.Input(core => core.Tick(Now));
+    }
+
     /// <summary>The user joins through <paramref name="to"/>; the dial is recorded like the others.</summary>
     public int UserJoin(IPEndPoint to)
     {

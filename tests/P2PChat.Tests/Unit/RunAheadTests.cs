@@ -30,16 +30,6 @@ public class RunAheadTests
         return [.. frames];
     }
 
-    /// <summary>Past the wait for history from the first link (live lines are held until then): the peers show signs
-    /// of life at the new time, and the core's timer runs once.</summary>
-    private static void PastHistoryWait(DialBench bench, params (SecurePeer Peer, int Link)[] peers)
-    {
-        bench.Fuzz.Now += DeliveryOrder.HistoryWaitMs + DialBench.TickMs;
-        foreach (var peer in peers)
-            bench.Send(peer, DialBench.Ping);
-        bench.Fuzz.Input(core => core.Tick(bench.Now));
-    }
-
     private static int ShownOf(DialBench bench, NodeKeys author) => bench.Fuzz.Effects.Shown.Count(id => id.Origin == author.NodeId);
 
     [Test]
@@ -49,7 +39,7 @@ public class RunAheadTests
         var relay = bench.Join(1, "relay", 5001);
         var direct = bench.Join(2, "flood", 5002);
         NodeKeys origin = direct.Peer.Keys;
-        PastHistoryWait(bench, relay, direct);
+        bench.PastHistoryWait(relay, direct);
         bench.Send(relay, Lines(origin, 1, 10)); // the relay brings the origin's first lines
         await Assert.That(ShownOf(bench, origin)).IsEqualTo(10);
 
@@ -82,7 +72,7 @@ public class RunAheadTests
         var direct = bench.Join(2, "flood", 5002);
         NodeKeys origin = direct.Peer.Keys;
         var tail = new List<byte>();
-        PastHistoryWait(bench, fast, slow, direct);
+        bench.PastHistoryWait(fast, slow, direct);
         bench.FramesSent(slow, tail, FrameType.Prune);
 
         bench.Send(fast, Lines(origin, 1, 20));
