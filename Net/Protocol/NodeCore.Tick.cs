@@ -57,10 +57,8 @@ internal sealed partial class NodeCore
                         next = Math.Min(next, After(link.Deadline));
                     if (!link.PeerFinished)
                         next = Math.Min(next, After(link.LastReceived + deadAfter));
-                    if (link.AheadSince != long.MaxValue || link.HasWithheld && NodeId < link.Peer!.NodeId)
+                    if (link.HasWithheld || link.AheadSince != long.MaxValue)
                         return Keep(soonest);
-                    if (link.HasWithheld) // the end with the higher id waits for the other's (SendHaves)
-                        next = Math.Min(next, link.WithheldSince + IdleTickMs);
                     break;
             }
         }
