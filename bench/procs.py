@@ -6,7 +6,8 @@ with --join first, the first one) once that one listens; waits --settle seconds;
 peer's stdout is watched for each. Prints, per line, the time until the last other peer printed it, and over all
 deliveries p50/p99 (nearest rank), the worst line, lines that did not reach everyone within --grace seconds, the
 median and largest RSS per process, sockets per process (its links: the first peer's tells how many joined
-through it), and the links the peers reported closed on stderr. Exit 1 when a line was lost.
+through it), the links the peers reported closed on stderr, and the CPU all peers spent per line said (while
+talking, less the idle rate). Exit 1 when a line was lost.
 Run through bench/procs.sh, which builds ./p2pchat first.
 """
 import argparse
