@@ -230,8 +230,9 @@ def main():
         print(f"time until the last peer printed it, per line: median {statistics.median(worst):.1f} ms, worst {max(worst):.1f} ms")
         # In order said: one slow line among fast ones points at a path that needed repair.
         print("each line, last peer (ms): " + " ".join(f"{w:.0f}" for w in worst))
-        print(f"CPU of all peers over the second half of the settling, idle: {idle_cpu * 100:.0f}% of one core; "
-              f"while talking: {per_line_ms:.0f} ms of CPU a line over that ({per_line_ms / (a.nodes - 1) * 1000:.0f} us a reader)")
+        talk_text = (f"{per_line_ms:.0f} ms of CPU a line over that ({per_line_ms / (a.nodes - 1) * 1000:.0f} us a reader)"
+                     if per_line_ms > 0 else "no more than idle, as far as /proc's 10 ms ticks show")
+        print(f"CPU of all peers over the second half of the settling, idle: {idle_cpu * 100:.0f}% of one core; while talking: {talk_text}")
         print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB; "
               f"of it anonymous (not the binary's or libraries' pages): median {anon[len(anon) // 2] / 1024:.1f} MiB")
         print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
