@@ -96,17 +96,27 @@ internal static class FrameGen
     /// sequence that may be far ahead of anything said.</summary>
     public static byte[] Have(Random r, IReadOnlyList<ulong> origins)
     {
-        int count = 1 + r.Next(Protocol.MaxHaveOrigins);
-        var frame = new byte[Protocol.LengthPrefixSize + 2 + 16 * count];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(2 + 16 * count));
-        frame[4] = (byte)FrameType.Have;
-        frame[5] = (byte)count;
-        for (int i = 0; i < count; i++)
+        var entries = new (ulong Origin, ulong Seq)[1 + r.Next(Protocol.MaxHaveOrigins)];
+        for (int i = 0; i < entries.Length; i++)
         {
             ulong origin = origins.Count > 0 && r.Next(4) != 0 ? origins[r.Next(origins.Count)] : (ulong)r.NextInt64();
             ulong seq = r.Next(4) == 0 ? (ulong)r.NextInt64() : (ulong)r.Next(100);
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(6 + 16 * i), origin);
-            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(14 + 16 * i), seq);
+            entries[i] = (origin, seq);
+        }
+        return Have(entries);
+    }
+
+    /// <summary>A HAVE naming these senders, each up to its sequence.</summary>
+    public static byte[] Have(params (ulong Origin, ulong Seq)[] entries)
+    {
+        var frame = new byte[Protocol.LengthPrefixSize + 2 + 16 * entries.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)(2 + 16 * entries.Length));
+        frame[4] = (byte)FrameType.Have;
+        frame[5] = (byte)entries.Length;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(6 + 16 * i), entries[i].Origin);
+            BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(14 + 16 * i), entries[i].Seq);
         }
         return frame;
     }

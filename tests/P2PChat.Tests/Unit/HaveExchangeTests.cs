@@ -3,31 +3,12 @@
 // (CoreLink.PeerHas). One core on simulated time, real handshakes.
 using System.Buffers.Binary;
 using P2PChat.Net;
+using P2PChat.Tests.Fuzz;
 
 namespace P2PChat.Tests;
 
 public class HaveExchangeTests
 {
-    private static byte[] PruneFrame(ulong origin)
-    {
-        var frame = new byte[Protocol.LengthPrefixSize + 9];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, 9);
-        frame[Protocol.LengthPrefixSize] = (byte)FrameType.Prune;
-        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(Protocol.LengthPrefixSize + 1), origin);
-        return frame;
-    }
-
-    private static byte[] HaveFrame(ulong origin, ulong seq)
-    {
-        var frame = new byte[Protocol.LengthPrefixSize + 2 + 16];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, 2 + 16);
-        frame[Protocol.LengthPrefixSize] = (byte)FrameType.Have;
-        frame[Protocol.LengthPrefixSize + 1] = 1;
-        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(Protocol.LengthPrefixSize + 2), origin);
-        BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(Protocol.LengthPrefixSize + 10), seq);
-        return frame;
-    }
-
     /// <summary>A core linked to an author and to a peer that pruned the author, past the history wait, and the
     /// author's first line, which the core held back from that peer.</summary>
     private sealed class Scene
@@ -36,7 +17,7 @@ public class HaveExchangeTests
         {
             Author = Bench.Join(1, "author", 5001);
             Peer = Bench.Join(2, "peer", 5002);
-            Bench.Send(Peer, PruneFrame(Origin));
+            Bench.Send(Peer, FrameGen.Prune(Origin));
             Bench.PastHistoryWait(Author, Peer);
             Bench.FramesSent(Peer, PeerTail, FrameType.Have);
             Say(1);
@@ -76,7 +57,7 @@ public class HaveExchangeTests
     {
         var s = new Scene();
 
-        s.Bench.Send(s.Peer, HaveFrame(s.Origin, 1));
+        s.Bench.Send(s.Peer, FrameGen.Have((s.Origin, 1)));
         for (int i = 0; i < 4; i++)
             s.Tick();
 
@@ -90,7 +71,7 @@ public class HaveExchangeTests
         var s = new Scene();
 
         s.Say(2);
-        s.Bench.Send(s.Peer, HaveFrame(s.Origin, 1));
+        s.Bench.Send(s.Peer, FrameGen.Have((s.Origin, 1)));
         s.Tick();
 
         List<byte[]> haves = s.HavesToPeer();
