@@ -11,11 +11,12 @@ internal sealed partial class NodeCore
     /// the least gap between two ticks.</summary>
     public const long TickMs = 250;
 
-    /// <summary>The longest gap between two ticks. A node with nothing waiting on the timer ticks when a deadline comes
-    /// (a silent link, an announcement, an expiry) and otherwise once this long after the last tick, instead of four
-    /// times a second. Each tick wakes a thread of every process: with 300 peers on one machine, ticks were most of
-    /// what an idle network cost.</summary>
-    public const long IdleTickMs = 1000;
+    /// <summary>The longest gap between two ticks: a heartbeat interval and TickMs, when an idle link's ping falls due
+    /// (SendHeartbeats). A node with nothing waiting on the timer ticks when a deadline comes (a silent link, a ping,
+    /// an announcement, an expiry) and otherwise once this long after the last tick, instead of four times a second.
+    /// Each tick wakes a thread of every process: with 300 peers on one machine, ticks were most of what an idle
+    /// network cost.</summary>
+    public const long IdleTickMs = 1250;
 
     /// <summary>A tick later than planned by more than this is our own stall (a loaded machine, a starved thread pool, a
     /// stopped process), not our peers' silence.</summary>
@@ -28,9 +29,9 @@ internal sealed partial class NodeCore
     /// <summary>When the next tick is needed (its host's timer is set to it, and moved earlier whenever an input makes
     /// this earlier): TickMs after the last tick while anything waits on the timer, else the earliest deadline (a link
     /// silent too long, a connect or handshake or drain running out, our announcement, a member's expiry or suspicion,
-    /// the window of lost-line reports), at most IdleTickMs (or a heartbeat interval) after it. Work that can wait a
-    /// second (PEERS refreshes, probes, choosing tag readers, heartbeats: SendHeartbeats) goes on whichever tick comes.
-    /// Never earlier than TickMs after the last tick, as with a fixed period. O(links).</summary>
+    /// the window of lost-line reports, a link's ping falling due), at most IdleTickMs (or a heartbeat interval and
+    /// TickMs) after it. Work that can wait a second (PEERS refreshes, probes, choosing tag readers) goes on whichever
+    /// tick comes. Never earlier than TickMs after the last tick, as with a fixed period. O(links).</summary>
     public long NextTick(long now)
     {
         // Work an input just made waits TickMs/2 (about what a fixed period made it wait): a line's HAVEs must not race
@@ -38,8 +39,8 @@ internal sealed partial class NodeCore
         // process, ticking at once on each line: time until all others have one p50/p99 36/79 -> 46/125 ms).
         long soonest = Math.Max(now + TickMs / 2, _lastTick == long.MinValue ? now : _lastTick + TickMs);
         long heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
-        // At most a heartbeat apart: each tick pings the links that would be quiet too long by the next (Heartbeats).
-        long next = Math.Max(soonest, (_lastTick == long.MinValue ? now : _lastTick) + Math.Min(IdleTickMs, heartbeat));
+        long pingAfter = heartbeat + TickMs;
+        long next = Math.Max(soonest, (_lastTick == long.MinValue ? now : _lastTick) + Math.Min(IdleTickMs, pingAfter));
         if (_stopping)
             return Keep(soonest);
         if (_pendingLeaves.Count > 0 || _wantedSenders.Count > 0 || _history.HasDeferred)
@@ -57,6 +58,10 @@ internal sealed partial class NodeCore
                         next = Math.Min(next, After(link.Deadline));
                     if (!link.PeerFinished)
                         next = Math.Min(next, After(link.LastReceived + deadAfter));
+                    // Its ping's deadline, so that a link that carries traffic is not pinged merely because an idle
+                    // tick a second away might come too late (SendHeartbeats).
+                    if (link.State == LinkState.Open)
+                        next = Math.Min(next, link.LastSent + pingAfter);
                     if (link.HasWithheld || link.AheadSince != long.MaxValue)
                         return Keep(soonest);
                     break;
@@ -139,16 +144,17 @@ internal sealed partial class NodeCore
         Settle(now);
     }
 
-    /// <summary>Pings each open link that would have been quiet for longer than a heartbeat interval plus TickMs by the
-    /// next tick, so the next tick is never brought forward for a heartbeat: every link of an idle node is pinged on
-    /// the same tick, about once a second, and a busy node (ticking every TickMs) pings a link once it has been quiet
-    /// for a heartbeat interval, as with a fixed period. Either way a peer hears from us at least every interval plus
-    /// TickMs.</summary>
+    /// <summary>Pings each open link whose ping would fall due within half a heartbeat interval (it has been quiet for
+    /// half an interval and a tick). NextTick plans the next tick for the earliest deadline of the links not pinged, so
+    /// a peer hears from us at least every heartbeat interval plus TickMs, and links pinged together fall due together:
+    /// an idle node pings all its links on one tick every 1.25 s, a busy node (ticking every TickMs) pings a link once
+    /// it has been quiet for 0.75-1 s, and a link that carries a line or a HAVE more often than that is never pinged.
+    /// Before, every tick pinged each link quiet for 250 ms (the next tick might be a second away), so a link carrying
+    /// a line every half second was still pinged each second, and each ping cost its peer a wake-up and two reads.</summary>
     private void SendHeartbeats(long now, long heartbeat)
     {
-        long next = NextTick(now);
         foreach (CoreLink link in _links.Open)
-            if (next - link.LastSent >= heartbeat + TickMs)
+            if (link.LastSent + heartbeat + TickMs <= now + heartbeat / 2)
                 _links.Send(link, PingFrame, now);
     }
 

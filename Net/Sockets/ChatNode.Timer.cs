@@ -46,15 +46,16 @@ internal sealed partial class ChatNode
             long now = Now, heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
             // A link whose peer's bytes wait for us is alive, however long since we handled any: we hold its reads (so
             // its silence is ours), or we are behind on it, its bytes in the kernel (a loaded machine: 200 nodes in one
-            // process closed 91 live links as silent). The kernel is asked (FIONREAD) only about links quiet for over
-            // a heartbeat interval.
+            // process closed 91 live links as silent). The kernel is asked (FIONREAD) only about links quiet for longer
+            // than a running peer ever leaves them (its pings come a heartbeat interval and a tick apart), so an idle
+            // link pinged on time costs no system call here.
             foreach (PeerConnection connection in _connectionList)
             {
                 if (connection.HasUnreadBytes)
                 {
                     _core.Heard(connection.Id, now);
                 }
-                else if (_core.QuietFor(connection.Id, now) > heartbeat && connection.HasBytesInKernel)
+                else if (_core.QuietFor(connection.Id, now) > heartbeat + 2 * NodeCore.TickMs && connection.HasBytesInKernel)
                 {
                     _core.Heard(connection.Id, now);
                     HeardBehind++;

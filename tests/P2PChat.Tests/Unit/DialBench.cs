@@ -17,10 +17,15 @@ internal sealed class DialBench
     private readonly Random _r;
     private readonly List<(SecurePeer Peer, int Link)> _joined = [];
 
-    public DialBench(int targetLinks = 3, int seed = 1)
+    /// <param name="presenceInterval">How often the core announces itself at least (NodeOptions.PresenceInterval): a
+    /// test of what keeps an idle link alive sets it long, so that its announcements do not.</param>
+    public DialBench(int targetLinks = 3, int seed = 1, TimeSpan? presenceInterval = null)
     {
         _r = new Random(seed);
-        Fuzz = new CoreUnderFuzz(new NodeOptions("me") { TargetLinks = targetLinks }, FuzzKeys.For(0, _r), _r, _ => { });
+        var options = new NodeOptions("me") { TargetLinks = targetLinks };
+        if (presenceInterval is { } interval)
+            options = options with { PresenceInterval = interval };
+        Fuzz = new CoreUnderFuzz(options, FuzzKeys.For(0, _r), _r, _ => { });
     }
 
     public CoreUnderFuzz Fuzz { get; }
