@@ -1,7 +1,7 @@
 // Self-healing membership. Each node tells its neighbours where its other neighbours listen (PEERS frames), keeps
 // what it learns in a bounded AddressBook, and whenever it has fewer than TargetLinks distinct peers it connects to
-// known addresses, with jittered exponential backoff per address, preferring peers the roster says are not online
-// (they are on the far side of a split). PEERS goes out the moment a link opens, to the new neighbour and to all the
+// known addresses, with jittered exponential backoff per address, preferring peers the roster declared gone (they
+// may be on the far side of a split). PEERS goes out the moment a link opens, to the new neighbour and to all the
 // others: a network seconds old already knows two hops of addresses, so a crash in its first second leaves no half
 // that cannot find the other (issue 9). Having enough links is not enough: when the root of a tree dies, each half
 // can keep its target inside itself and never look across. So even at its target a node probes, every
@@ -172,7 +172,11 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         if (!below && !probe)
             return null;
         bool Linked(AddressBook.Entry e) => e.NodeId != 0 && links.IsLinkedTo(e.NodeId);
-        bool Unreachable(AddressBook.Entry e) => e.NodeId != 0 && !presence.IsOnline(e.NodeId);
+        // Only members declared gone: with the roster full (Protocol.MaxMembers), every member past it is unknown here,
+        // and when unknown ones counted, every node at its target probed one of them every ProbeIntervalMs (1,100
+        // simulated nodes: a link opened and shed again and again, each with a roster digest both ways, 30 KB/s of
+        // control traffic per node against 0.7).
+        bool Unreachable(AddressBook.Entry e) => e.NodeId != 0 && presence.IsLost(e.NodeId);
         bool broke = _dials.Available(now) == 0;
         bool Skip(AddressBook.Entry e) => Linked(e) || broke && !Free(e);
         // Addresses of members gone first (the far side of a split), then, if <paramref name="any"/>, any other. While

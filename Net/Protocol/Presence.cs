@@ -65,6 +65,11 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
     /// <summary>Whether the roster counts <paramref name="node"/> as online.</summary>
     public bool IsOnline(ulong node) => _roster.IsOnline(node);
 
+    /// <summary>Whether the roster declared <paramref name="node"/> gone without a BYE (suspected or silent): it may be
+    /// alive on the far side of a split. Not a member the roster never held: one it refused when full is online
+    /// elsewhere, and one it has not heard of yet is news on its way.</summary>
+    public bool IsLost(ulong node) => _roster.Get(node) is { Gone: true, SaidBye: false };
+
     /// <summary>The announce interval we declare: PresencePerMember times the members online, PresenceInterval at least,
     /// so all members together make about one announcement per PresencePerMember (NodeOptions.PresenceInterval).</summary>
     private uint IntervalMs()

@@ -1,0 +1,50 @@
+// Probes at the target (Membership.Tick): a node with its links probes a known address of a member the roster declared
+// gone (it may be on the far side of a split), not one of a member it never held. With the roster full, every member
+// past its cap is unknown here, and probing those made links open and shed again and again (1,100 simulated nodes:
+// 30 KB/s of control traffic per node). One core on simulated time, real handshakes.
+using System.Net;
+using P2PChat.Net;
+
+namespace P2PChat.Tests;
+
+public class ProbeTests
+{
+    private static readonly IPEndPoint Elsewhere = new(IPAddress.Parse("127.0.0.2"), 5002);
+
+    /// <summary>A core at its target of one link, told by its peer where the member <paramref name="other"/> listens.</summary>
+    private static (DialBench Bench, (SecurePeer Peer, int Link) Peer) AtTarget(NodeKeys other)
+    {
+        var bench = new DialBench(targetLinks: 1);
+        var peer = bench.Join(1, "peer", 5001);
+        bench.Send(peer, DialBench.Peers([(other.NodeId, Elsewhere)]));
+        return (bench, peer);
+    }
+
+    [Test]
+    public async Task A_node_at_its_target_does_not_probe_a_member_it_never_held_in_its_roster()
+    {
+        NodeKeys other = new DialBench().Keys(2);
+        (DialBench bench, var peer) = AtTarget(other);
+
+        bench.RunUntil(bench.Now + 20_000, everyTick: () => bench.Send(peer, DialBench.Ping));
+
+        await Assert.That(bench.Book.Knows(Elsewhere)).IsTrue();
+        await Assert.That(bench.Dials.Count(d => d.To.Equals(Elsewhere))).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task A_node_at_its_target_probes_a_member_its_roster_declared_gone()
+    {
+        NodeKeys other = new DialBench().Keys(2);
+        (DialBench bench, var peer) = AtTarget(other);
+        bench.Send(peer, SecurePeer.Announcement(other, "other")); // announced every second, then never again
+        long start = bench.Now;
+
+        bench.RunUntil(start + 20_000, everyTick: () => bench.Send(peer, DialBench.Ping));
+
+        // Gone once its lease of three intervals and a second ran out (4 s), probed on a probe tick (every 2 s) after.
+        List<long> probes = bench.Dials.Where(d => d.To.Equals(Elsewhere)).Select(d => d.At - start).ToList();
+        await Assert.That(probes.Count).IsGreaterThanOrEqualTo(1);
+        await Assert.That(probes[0]).IsLessThanOrEqualTo(8_000);
+    }
+}
