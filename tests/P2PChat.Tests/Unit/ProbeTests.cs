@@ -47,4 +47,24 @@ public class ProbeTests
         await Assert.That(probes.Count).IsGreaterThanOrEqualTo(1);
         await Assert.That(probes[0]).IsLessThanOrEqualTo(8_000);
     }
+
+    [Test]
+    public async Task A_node_with_many_links_that_loses_one_probes_other_addresses_until_two_of_those_probes_have_linked()
+    {
+        // Five links left after losing one: over the target (3) and the extra two that probes may add, which once
+        // counted all links; survivors of a mass crash linked among themselves never probed past the dead.
+        var bench = new DialBench(targetLinks: 3);
+        var peers = Enumerable.Range(1, 6).Select(i => bench.Join(i, $"peer{i}", (ushort)(5000 + i))).ToList();
+        IPEndPoint[] others = [.. Enumerable.Range(10, 5).Select(i => new IPEndPoint(IPAddress.Parse($"127.0.0.{i}"), 6000))];
+        bench.Send(peers[0], bench.Peers(others));
+        bench.Lose(peers[5].Link);
+        long lost = bench.Now;
+
+        bench.RunUntil(bench.Now + 20_000,
+            dialled: (link, to) => bench.Answer(link, bench.Keys(7), "other", (ushort)to.Port),
+            everyTick: () => peers.Take(5).ToList().ForEach(p => bench.Send(p, DialBench.Ping)));
+
+        // Each answered (the lost peer's address is a candidate too); then no more.
+        await Assert.That(bench.Dials.Count(d => d.At > lost)).IsEqualTo(Membership.ExtraProbeLinks);
+    }
 }
