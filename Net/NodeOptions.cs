@@ -52,6 +52,10 @@ internal sealed record NodeOptions(string Name)
     /// <summary>Messages each node keeps for anti-entropy and history.</summary>
     public int LogCapacity { get; init; } = MessageLog.DefaultCapacity;
 
+    /// <summary>Members the roster holds (Protocol.MaxMembers); smaller only in tests, so that a network of dozens
+    /// shows what one past the cap does.</summary>
+    public int RosterCapacity { get; init; } = Protocol.MaxMembers;
+
     public int MaxQueueBytes { get; init; } = PeerConnection.DefaultMaxQueueBytes;
 
     /// <summary>Ed25519 checks per second that one link may make us run (line batches, announcements) while another link

@@ -20,7 +20,7 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
     private const int MaxSigned = 18 + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes + Protocol.PresenceTrailerSize;
 
     private readonly ulong self = keys.NodeId;
-    private readonly Roster _roster = new();
+    private readonly Roster _roster = new(Math.Min(options.RosterCapacity, Protocol.MaxMembers));
     private readonly byte[] _scratch = new byte[Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize + Protocol.MaxNameBytes + Protocol.PresenceTrailerSize];
     private readonly byte[] _signed = new byte[MaxSigned];
     private readonly Dictionary<ulong, TokenBucket> _suspecters = [];

@@ -5,7 +5,7 @@ using System.Diagnostics;
 using P2PChat.Tests.Simulation;
 
 int seeds = 1000, start = 1;
-int? one = null, scale = null;
+int? one = null, scale = null, roster = null;
 double minutes = 0;
 for (int i = 0; i < args.Length; i++)
 {
@@ -15,9 +15,10 @@ for (int i = 0; i < args.Length; i++)
         case "--start": start = int.Parse(args[++i]); break;
         case "--seed": one = int.Parse(args[++i]); break;
         case "--scale": scale = int.Parse(args[++i]); break;
+        case "--roster": roster = int.Parse(args[++i]); break;
         case "--minutes": minutes = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         default:
-            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] | --seed S | --scale NODES [--start SEED]");
+            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] | --seed S | --scale NODES [--start SEED] [--roster CAP]");
             return 2;
     }
 }
@@ -28,7 +29,10 @@ if (scale is int nodes)
     var wall = Stopwatch.StartNew();
     string? tracePath = Environment.GetEnvironmentVariable("P2PCHAT_SIM_TRACE");
     using TextWriter? scaleTrace = string.IsNullOrEmpty(tracePath) ? null : new StreamWriter(tracePath);
-    var result = new ScaleScenario(start, nodes, scaleTrace).Run(line => Console.WriteLine($"[{wall.Elapsed.TotalSeconds,6:0.0} s] {line}"));
+    // --roster: rosters that hold fewer members than there are nodes (NodeOptions.RosterCapacity), to see a network
+    // past the cap without 1,025 nodes.
+    var scenario = new ScaleScenario(start, nodes, scaleTrace) { RosterCapacity = roster ?? P2PChat.Net.Protocol.MaxMembers };
+    var result = scenario.Run(line => Console.WriteLine($"[{wall.Elapsed.TotalSeconds,6:0.0} s] {line}"));
     Console.WriteLine(result);
     bool ok = result.LinesDelivered == result.LinesExpected && result.SurvivorsReached == result.Survivors && result.FalseLeaves == 0;
     return ok ? 0 : 1;

@@ -19,6 +19,9 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
     public long IdleMs { get; init; } = 60_000;
     public int Lines { get; init; } = 20;
 
+    /// <summary>Members each roster holds (NodeOptions.RosterCapacity): below the nodes, a network past the cap.</summary>
+    public int RosterCapacity { get; init; } = Protocol.MaxMembers;
+
     /// <summary>What the run measured.</summary>
     internal sealed record Result(
         int Nodes,
@@ -154,7 +157,7 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
         int n = _hosts.Count;
         var address = new IPEndPoint(new IPAddress([10, (byte)(n >> 16), (byte)(n >> 8), (byte)(n + 1)]), 7000);
         NodeKeys keys = NodeKeys.Generate(new SeededRandomSource(new Random(_net.Random.Next())), signatures: _signatures);
-        var host = new NodeHost(_net, address, new NodeOptions($"n{n}") { History = 0 }, keys, 1);
+        var host = new NodeHost(_net, address, new NodeOptions($"n{n}") { History = 0, RosterCapacity = RosterCapacity }, keys, 1);
         if (n > 0)
             host.Join(_hosts[_net.Random.Next(n)].EndPoint);
         _hosts.Add(host);

@@ -27,4 +27,17 @@ public class ScaleTests
         var result = new ScaleScenario(3, 400) { IdleMs = 20_000, Lines = 1 }.Run();
         await Assert.That(result.IdleBytesMaxNodePerSecond).IsLessThan(10_000).Because(result.ToString());
     }
+
+    [Test]
+    public async Task Sixty_nodes_whose_rosters_hold_forty_stay_quiet_when_idle_deliver_every_line_and_survive_half_crashing()
+    {
+        // Every member past the cap is unknown to the others, and is refused, not looped: before probes went only to
+        // members declared gone, every node at its target probed those unknown ones every 2 s, opening links that were
+        // shed again (1,100 nodes against the real cap of 1,024: 30 KB/s of control traffic per node, against 0.7).
+        var result = new ScaleScenario(1, 60) { IdleMs = 20_000, Lines = 5, RosterCapacity = 40 }.Run();
+        await Assert.That(result.OnlineSeenMin).IsLessThanOrEqualTo(40).Because(result.ToString());
+        await Assert.That(result.IdleBytesPerNodePerSecond).IsLessThan(1024).Because(result.ToString());
+        await Assert.That(result.LinesDelivered).IsEqualTo(result.LinesExpected).Because(result.ToString());
+        await Assert.That(result.SurvivorsReached).IsEqualTo(result.Survivors).Because(result.ToString());
+    }
 }
