@@ -62,7 +62,7 @@ public class HeartbeatTests
                 else
                 {
                     Bench.Fuzz.Input(core => core.Tick(Bench.Now));
-                    ticks++; Console.WriteLine($"DBG tick {at % 100000}");
+                    ticks++;
                 }
                 Note(Listener, _listenerTail, toListener, at);
                 Note(Author, _authorTail, toAuthor, at);
