@@ -39,8 +39,7 @@ internal sealed partial class NodeCore
         // process, ticking at once on each line: time until all others have one p50/p99 36/79 -> 46/125 ms).
         long soonest = Math.Max(now + TickMs / 2, _lastTick == long.MinValue ? now : _lastTick + TickMs);
         long heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
-        long pingAfter = heartbeat + TickMs;
-        long next = Math.Max(soonest, (_lastTick == long.MinValue ? now : _lastTick) + Math.Min(IdleTickMs, pingAfter));
+        long next = Math.Max(soonest, (_lastTick == long.MinValue ? now : _lastTick) + Math.Min(IdleTickMs, heartbeat + TickMs));
         if (_stopping)
             return Keep(soonest);
         if (_pendingLeaves.Count > 0 || _wantedSenders.Count > 0 || _history.HasDeferred)
@@ -61,7 +60,7 @@ internal sealed partial class NodeCore
                     // Its ping's deadline, so that a link that carries traffic is not pinged merely because an idle
                     // tick a second away might come too late (SendHeartbeats).
                     if (link.State == LinkState.Open)
-                        next = Math.Min(next, link.LastSent + pingAfter);
+                        next = Math.Min(next, PingDue(link, heartbeat));
                     if (link.HasWithheld || link.AheadSince != long.MaxValue)
                         return Keep(soonest);
                     break;
@@ -154,9 +153,13 @@ internal sealed partial class NodeCore
     private void SendHeartbeats(long now, long heartbeat)
     {
         foreach (CoreLink link in _links.Open)
-            if (link.LastSent + heartbeat + TickMs <= now + heartbeat / 2)
+            if (PingDue(link, heartbeat) <= now + heartbeat / 2)
                 _links.Send(link, PingFrame, now);
     }
+
+    /// <summary>When <paramref name="link"/> must carry something, a ping if nothing else: a heartbeat interval and
+    /// TickMs after the last frame we sent on it.</summary>
+    private static long PingDue(CoreLink link, long heartbeat) => link.LastSent + heartbeat + TickMs;
 
     /// <summary>When this tick comes more than StallAfterMs after it was planned, we were not running: what our peers
     /// sent meanwhile waits unread, and the pings we owed them were not sent. Their silence over that time is ours, so

@@ -111,13 +111,17 @@ internal sealed class DialBench
         FramesOf(peer, tail, type).Count;
 
     /// <summary>The frames themselves (length prefix first), as FramesSent counts them.</summary>
-    public List<byte[]> FramesOf((SecurePeer Peer, int Link) peer, List<byte> tail, FrameType type)
+    public List<byte[]> FramesOf((SecurePeer Peer, int Link) peer, List<byte> tail, FrameType type) =>
+        FramesOf(peer, tail).FindAll(f => f.Length > 4 && f[4] == (byte)type);
+
+    /// <summary>Every frame the core sent <paramref name="peer"/> since the last call, of any type.</summary>
+    public List<byte[]> FramesOf((SecurePeer Peer, int Link) peer, List<byte> tail)
     {
         tail.AddRange(Fuzz.Effects.Take(peer.Link));
         var frames = new List<byte[]>();
         peer.Peer.Feed([.. tail], out int used, frames);
         tail.RemoveRange(0, used);
-        return frames.FindAll(f => f.Length > 4 && f[4] == (byte)type);
+        return frames;
     }
 
     /// <summary>Past the wait for history from the first link (live lines are held until then): the peers show signs

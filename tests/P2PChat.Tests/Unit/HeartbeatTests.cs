@@ -71,10 +71,7 @@ public class HeartbeatTests
 
         private void Note((SecurePeer Peer, int Link) peer, List<byte> tail, Sent sent, long at)
         {
-            tail.AddRange(Bench.Fuzz.Effects.Take(peer.Link));
-            var frames = new List<byte[]>();
-            peer.Peer.Feed([.. tail], out int used, frames);
-            tail.RemoveRange(0, used);
+            List<byte[]> frames = Bench.FramesOf(peer, tail);
             if (frames.Count > 0)
                 sent.Any.Add(at);
             if (frames.Exists(f => f.Length > 4 && f[4] == (byte)FrameType.Ping))
