@@ -3,7 +3,8 @@
 // thread wake-ups per tick, four ticks a second per node, and the pool's gate thread kept awake besides. With 300
 // idle peers on this machine that was over half of all the CPU they used. Our callbacks (the node's tick, the
 // release of held reads) never block for long: they take the node's lock for one input, and the display writes on
-// a thread of its own (EventPump).
+// a thread of its own (EventPump). The thread sleeps on a kernel timer (TimerFd) that a timer moved earlier moves
+// too, without waking it: it wakes only when something is due.
 namespace P2PChat.Net;
 
 internal sealed class TimerThread
@@ -13,6 +14,19 @@ internal sealed class TimerThread
     private readonly object _gate = new();
     private readonly PriorityQueue<(Timer Timer, int Version), long> _due = new();
     private Thread? _thread;
+    private TimerFd? _kernelTimer;
+
+    /// <summary>When the kernel timer goes off (Environment.TickCount64 ms; long.MaxValue: disarmed). Guarded by _gate.
+    /// Never later than the earliest entry of _due while the thread sleeps: whoever queues an earlier one moves it.</summary>
+    private long _armedAt = long.MaxValue;
+
+    /// <summary>Times the thread woke from its kernel timer, for tests: a timer moved earlier must not be one.</summary>
+    internal long Wakeups => Interlocked.Read(ref _wakeups);
+    private long _wakeups;
+
+    /// <summary>Whether the thread is blocked on its kernel timer, for tests.</summary>
+    internal bool IsSleeping => Volatile.Read(ref _sleeping);
+    private bool _sleeping;
 
     /// <summary>A timer whose callback this thread runs; due times are Environment.TickCount64 milliseconds.</summary>
     public ITimer Create(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -28,49 +42,68 @@ internal sealed class TimerThread
         _due.Enqueue((timer, timer.Version), at);
         if (_thread is null)
         {
+            _kernelTimer = new TimerFd();
             _thread = new Thread(Run) { IsBackground = true, Name = "p2pchat timers" };
             _thread.Start();
         }
-        else if (_due.Peek().Timer == timer)
+        else if (at < _armedAt)
         {
-            Monitor.Pulse(_gate); // now the earliest: the thread may be sleeping until a later one
+            Arm(at); // the thread may be asleep until later
         }
+    }
+
+    private void Arm(long at)
+    {
+        _armedAt = at;
+        _kernelTimer!.Arm(at == long.MaxValue ? long.MaxValue : at - Environment.TickCount64);
     }
 
     private void Run()
     {
+        bool wentOff = false;
         while (true)
         {
-            Timer timer;
+            Timer? timer = null;
             lock (_gate)
             {
-                while (true)
+                if (wentOff)
+                    _armedAt = long.MaxValue; // a one-shot timerfd that went off is disarmed (unless moved since: no harm)
+                wentOff = false;
+                while (_due.TryPeek(out (Timer Timer, int Version) first, out long at))
                 {
-                    if (_due.Count == 0)
-                    {
-                        Monitor.Wait(_gate);
-                        continue;
-                    }
-                    _due.TryPeek(out (Timer Timer, int Version) first, out long at);
                     if (first.Version != first.Timer.Version)
                     {
                         _due.Dequeue(); // changed or disposed since
                         continue;
                     }
-                    long wait = at - Environment.TickCount64;
-                    if (wait > 0)
-                    {
-                        Monitor.Wait(_gate, (int)Math.Min(wait, int.MaxValue));
-                        continue;
-                    }
+                    if (at > Environment.TickCount64)
+                        break;
                     _due.Dequeue();
                     timer = first.Timer;
                     if (timer.PeriodMs > 0)
                         _due.Enqueue((timer, timer.Version), Environment.TickCount64 + timer.PeriodMs);
                     break;
                 }
+                if (timer is null)
+                {
+                    // Nothing due: sleep until the earliest. The kernel timer may already be set for it, or for earlier
+                    // (a timer changed since, or disposed): set it only when it differs. It may go off a few ms before
+                    // the earliest is due by Environment.TickCount64, which can lag the kernel's clock: it is set again.
+                    long earliest = _due.TryPeek(out _, out long next) ? next : long.MaxValue;
+                    if (earliest != _armedAt)
+                        Arm(earliest);
+                }
             }
-            timer.Fire();
+            if (timer is not null)
+            {
+                timer.Fire();
+                continue;
+            }
+            Volatile.Write(ref _sleeping, true);
+            _kernelTimer!.Wait();
+            Volatile.Write(ref _sleeping, false);
+            wentOff = true;
+            Interlocked.Increment(ref _wakeups);
         }
     }
 

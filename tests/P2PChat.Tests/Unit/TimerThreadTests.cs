@@ -1,6 +1,8 @@
 // The process's own timer thread (TimerThread), which the product's clock (MillisecondClock) gives every node: periodic
 // timers keep firing, a timer moved earlier fires at the new time, one-shot timers fire once, and a disposed or
-// stopped timer stays quiet. Every ChatNode test that does not bring its own clock runs on it too.
+// stopped timer stays quiet. Every ChatNode test that does not bring its own clock runs on it too. Moving a timer
+// earlier does not wake the thread (it sleeps on a kernel timer that the mover moves), and no move is lost when many
+// threads move timers at once.
 using P2PChat.Net;
 
 namespace P2PChat.Tests;
@@ -71,5 +73,53 @@ public class TimerThreadTests
 
         await Eventually.WaitUntil(() => Volatile.Read(ref fired) == 3, Deadline, "three firings, each asked for by the last");
         timer.Dispose();
+    }
+
+    [Test]
+    public async Task A_timer_moved_earlier_a_hundred_times_wakes_the_thread_only_when_it_is_due()
+    {
+        var thread = new TimerThread(); // its own thread: the shared one serves every other test running now
+        int fired = 0;
+        using ITimer parked = thread.Create(_ => { }, null, TimeSpan.FromHours(1), Timeout.InfiniteTimeSpan);
+        await Eventually.WaitUntil(() => thread.Wakeups == 0 && thread.IsSleeping, Deadline, "the thread asleep");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using ITimer timer = thread.Create(_ => Interlocked.Increment(ref fired), null, TimeSpan.FromMilliseconds(1000),
+            Timeout.InfiniteTimeSpan);
+        for (int i = 1; i <= 100; i++)
+            timer.Change(TimeSpan.FromMilliseconds(1000 - 5 * i), Timeout.InfiniteTimeSpan); // each earlier: 500 ms last
+
+        await Eventually.WaitUntil(() => Volatile.Read(ref fired) == 1, Deadline, "the timer moved to 500 ms");
+        await Assert.That(clock.ElapsedMilliseconds).IsGreaterThanOrEqualTo(490); // not at any time it was moved from early
+        // Once when due (twice if the kernel's clock runs a few ms ahead of Environment.TickCount64's), not once a move.
+        await Assert.That(thread.Wakeups).IsLessThanOrEqualTo(3);
+    }
+
+    [Test]
+    public async Task Timers_moved_by_four_threads_at_once_all_fire()
+    {
+        var thread = new TimerThread();
+        const int PerThread = 500;
+        int fired = 0;
+        var timers = new ITimer[4 * PerThread];
+        Task[] movers = Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            var random = new Random(t);
+            for (int i = 0; i < PerThread; i++)
+            {
+                int index = t * PerThread + i;
+                // Each starts late and is moved earlier, to 0-20 ms: every move may race the thread going to sleep.
+                ITimer timer = thread.Create(_ => Interlocked.Increment(ref fired), null, TimeSpan.FromMilliseconds(
+                    random.Next(50, 200)), Timeout.InfiniteTimeSpan);
+                timer.Change(TimeSpan.FromMilliseconds(random.Next(0, 20)), Timeout.InfiniteTimeSpan);
+                timers[index] = timer;
+                if (i % 50 == 0)
+                    Thread.Sleep(1); // let some fire while others are being moved
+            }
+        })).ToArray();
+        await Task.WhenAll(movers);
+
+        await Eventually.WaitUntil(() => Volatile.Read(ref fired) == timers.Length, Deadline, "every timer's firing");
+        foreach (ITimer timer in timers)
+            timer.Dispose();
     }
 }
