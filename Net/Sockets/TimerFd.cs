@@ -1,5 +1,5 @@
 // A Linux timerfd (timerfd_create(2)): a one-shot kernel timer that one thread sleeps on (Wait) and any thread moves
-// (Arm). Moving it costs the mover one system call and wakes nobody; the sleeper wakes only when it goes off. A
+// (Arm). Moving it costs the mover one system call and wakes nobody; the sleeper wakes when it goes off. A
 // condition variable (Monitor.Wait/Pulse) woke the sleeper on every move just so it could sleep again until the new
 // time: each line a node handles moves its tick earlier once, and strace showed the timer thread doing most of a peer's
 // futex calls. DllImport with blittable signatures, as in Ui/LibC.cs.
@@ -65,5 +65,5 @@ internal sealed class TimerFd
     private static extern int timerfd_settime(int fd, int flags, ref ITimerSpec newValue, IntPtr oldValue);
 
     [DllImport("libc", SetLastError = true)]
-    private static extern nint read(int fd, ref ulong buffer, nint count);
+    private static extern nint read(int fd, ref ulong buffer, nuint count);
 }

@@ -4,7 +4,7 @@
 // idle peers on this machine that was over half of all the CPU they used. Our callbacks (the node's tick, the
 // release of held reads) never block for long: they take the node's lock for one input, and the display writes on
 // a thread of its own (EventPump). The thread sleeps on a kernel timer (TimerFd) that a timer moved earlier moves
-// too, without waking it: it wakes only when something is due.
+// too, without waking it: it wakes when the earliest timer it knew of is due (or was since moved or disposed).
 namespace P2PChat.Net;
 
 internal sealed class TimerThread
@@ -16,8 +16,9 @@ internal sealed class TimerThread
     private Thread? _thread;
     private TimerFd? _kernelTimer;
 
-    /// <summary>When the kernel timer goes off (Environment.TickCount64 ms; long.MaxValue: disarmed). Guarded by _gate.
-    /// Never later than the earliest entry of _due while the thread sleeps: whoever queues an earlier one moves it.</summary>
+    /// <summary>No earlier than when the kernel timer goes off (Environment.TickCount64 ms; long.MaxValue: disarmed or
+    /// gone off). Guarded by _gate. While the thread sleeps the kernel timer goes off no later than the earliest live
+    /// entry of _due: whoever queues an earlier one moves it.</summary>
     private long _armedAt = long.MaxValue;
 
     /// <summary>Times the thread woke from its kernel timer, for tests: a timer moved earlier must not be one.</summary>
@@ -46,16 +47,16 @@ internal sealed class TimerThread
             _thread = new Thread(Run) { IsBackground = true, Name = "p2pchat timers" };
             _thread.Start();
         }
-        else if (at < _armedAt)
+        else if (at < _armedAt && Thread.CurrentThread != _thread)
         {
-            Arm(at); // the thread may be asleep until later
+            Arm(at); // the thread may be asleep until later (a callback on it needs nothing: it looks before it sleeps)
         }
     }
 
     private void Arm(long at)
     {
-        _armedAt = at;
         _kernelTimer!.Arm(at == long.MaxValue ? long.MaxValue : at - Environment.TickCount64);
+        _armedAt = at; // only once set: a failed call leaves the kernel timer as _armedAt says
     }
 
     private void Run()
