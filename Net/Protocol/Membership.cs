@@ -29,6 +29,14 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
     /// <summary>How long after losing a peer a node probes any known address (not only those of members gone).</summary>
     public const long UnsettledMs = 30_000;
 
+    /// <summary>How often those probes go while unsettled, until ExtraProbeLinks of them have linked: after many members
+    /// died together most known addresses are dead, and a part cut off from the rest finds it only by trying enough of
+    /// them in UnsettledMs. At ProbeIntervalMs, every other probe one of any address, that was 7 tries: four survivors of
+    /// 5,000 crashed out of 10,000 simulated nodes tried 6 dead addresses each and stayed cut off. Dials to addresses
+    /// nobody verified still draw on the dial budget (DialIntervalMs); a refused one costs nobody a handshake; in a
+    /// healthy network the first probes link and the pace ends with them.</summary>
+    public const long UnsettledProbeIntervalMs = 500;
+
     /// <summary>Links those probes may make while unsettled: the active view grows by at most this much. Counted by
     /// the probes' own links, not by all links: survivors of a mass crash that kept many links among themselves (ten of
     /// them, five to nine links each, 1,100 simulated nodes) were over a bound on all their links, never probed beyond
@@ -208,8 +216,8 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         }
         else
         {
-            _nextProbe = now + ProbeIntervalMs;
             bool any = unsettled && _probeLinks < ExtraProbeLinks;
+            _nextProbe = now + (any ? UnsettledProbeIntervalMs : ProbeIntervalMs);
             candidate = Pick(any, alternate: any);
             if (any && candidate is not null)
                 _probing.Add(candidate.EndPoint);

@@ -28,7 +28,10 @@ if (scale is int nodes)
     // Issue 11's figures at one size, in virtual time (ScaleScenario): idle traffic per node, time to all, 50% crash.
     var wall = Stopwatch.StartNew();
     string? tracePath = Environment.GetEnvironmentVariable("P2PCHAT_SIM_TRACE");
-    using TextWriter? scaleTrace = string.IsNullOrEmpty(tracePath) ? null : new StreamWriter(tracePath);
+    string? only = Environment.GetEnvironmentVariable("P2PCHAT_SIM_TRACE_ONLY");
+    using TextWriter? scaleTrace = string.IsNullOrEmpty(tracePath) ? null
+        : string.IsNullOrEmpty(only) ? new StreamWriter(tracePath)
+        : new OnlyLines(new StreamWriter(tracePath), only.Split(','));
     // --roster: rosters that hold fewer members than there are nodes (NodeOptions.RosterCapacity), to see a network
     // past the cap without 1,025 nodes.
     var scenario = new ScaleScenario(start, nodes, scaleTrace) { RosterCapacity = roster ?? P2PChat.Net.Protocol.MaxMembers };

@@ -13,14 +13,18 @@ namespace P2PChat.Tests.Simulation;
 
 internal sealed class SimSocket(SimHost host, IPEndPoint remote)
 {
-    /// <summary>The receive buffer of the real driver (PeerConnection.Receive.cs): at most this much per read.</summary>
+    /// <summary>The receive buffer of the real driver (PeerConnection.Receive.cs): at most this much per read, once
+    /// grown; like the driver's it starts at InitialReadBufferSize and grows the first time a read fills it (64 KiB on
+    /// every link end was most of the simulator's memory: 10,000 nodes took 14 GB).</summary>
     public const int ReadBufferSize = 4 * P2PChat.Net.Protocol.MaxFrameSize;
+
+    public const int InitialReadBufferSize = 4096;
 
     private byte[] _queue = new byte[256];
     private int _queued;
     private byte[] _inbox = new byte[256];
     private int _inboxLength;
-    private readonly byte[] _app = new byte[ReadBufferSize];
+    private byte[] _app = new byte[InitialReadBufferSize];
     private int _appLength;
 
     public SimHost Host => host;
@@ -131,7 +135,10 @@ internal sealed class SimSocket(SimHost host, IPEndPoint remote)
     /// <summary>The application consumed <paramref name="consumed"/> bytes of what Read returned.</summary>
     public void Consumed(int consumed)
     {
-        _app.AsSpan(consumed, _appLength - consumed).CopyTo(_app);
+        bool full = _appLength == _app.Length && _app.Length < ReadBufferSize; // as the driver: a full read grows it once
+        byte[] into = full ? new byte[ReadBufferSize] : _app;
+        _app.AsSpan(consumed, _appLength - consumed).CopyTo(into);
+        _app = into;
         _appLength -= consumed;
     }
 

@@ -1,7 +1,8 @@
 // Probes at the target (Membership.Tick): a node with its links probes a known address of a member the roster declared
 // gone (it may be on the far side of a split), not one of a member it never held. With the roster full, every member
 // past its cap is unknown here, and probing those made links open and shed again and again (1,100 simulated nodes:
-// 30 KB/s of control traffic per node). One core on simulated time, real handshakes.
+// 30 KB/s of control traffic per node). After losing a peer, a node probes any known address, fast enough to get past
+// the dead ones. One core on simulated time, real handshakes.
 using System.Net;
 using P2PChat.Net;
 
@@ -66,5 +67,33 @@ public class ProbeTests
 
         // Each answered (the lost peer's address is a candidate too); then no more.
         await Assert.That(bench.Dials.Count(d => d.At > lost)).IsEqualTo(Membership.ExtraProbeLinks);
+    }
+
+    [Test]
+    public async Task A_node_that_lost_a_peer_tries_dead_addresses_fast_enough_to_reach_a_live_one_among_twenty()
+    {
+        // At its target after the loss, knowing 20 addresses of which only the last answers (10,000 simulated nodes,
+        // half crashed: four survivors linked only to each other tried 6 dead addresses each in 30 s, and stayed cut off).
+        var bench = new DialBench(targetLinks: 3);
+        var peers = Enumerable.Range(1, 4).Select(i => bench.Join(i, $"peer{i}", (ushort)(5000 + i))).ToList();
+        IPEndPoint[] others = [.. Enumerable.Range(10, 20).Select(i => new IPEndPoint(IPAddress.Parse($"127.0.0.{i}"), 6000))];
+        bench.Send(peers[0], bench.Peers(others));
+        bench.Lose(peers[3].Link);
+        long lost = bench.Now;
+        IPEndPoint live = others[^1];
+
+        bench.RunUntil(lost + Membership.UnsettledMs,
+            dialled: (link, to) =>
+            {
+                if (to.Equals(live))
+                    bench.Answer(link, bench.Keys(7), "other", (ushort)to.Port);
+                else
+                    bench.Refuse(link);
+            },
+            everyTick: () => peers.Take(3).ToList().ForEach(p => bench.Send(p, DialBench.Ping)));
+
+        List<long> reached = bench.Dials.Where(d => d.To.Equals(live)).Select(d => d.At - lost).ToList();
+        await Assert.That(reached.Count).IsGreaterThanOrEqualTo(1);
+        await Assert.That(reached[0]).IsLessThan(Membership.UnsettledMs);
     }
 }
