@@ -21,6 +21,19 @@ public class ProbeTests
         return (bench, peer);
     }
 
+    /// <summary>A core with a target of 3 and <paramref name="links"/> links, told of <paramref name="known"/> other
+    /// addresses (127.0.0.10 on, port 6000), that has just lost the last link it made: unsettled, probing. Returns the links
+    /// left, the addresses and when the loss was.</summary>
+    private static (DialBench Bench, List<(SecurePeer Peer, int Link)> Left, IPEndPoint[] Others, long Lost) LostOne(int links, int known)
+    {
+        var bench = new DialBench(targetLinks: 3);
+        var peers = Enumerable.Range(1, links).Select(i => bench.Join(i, $"peer{i}", (ushort)(5000 + i))).ToList();
+        IPEndPoint[] others = [.. Enumerable.Range(10, known).Select(i => new IPEndPoint(IPAddress.Parse($"127.0.0.{i}"), 6000))];
+        bench.Send(peers[0], bench.Peers(others));
+        bench.Lose(peers[^1].Link);
+        return (bench, peers[..^1], others, bench.Now);
+    }
+
     [Test]
     public async Task A_node_at_its_target_does_not_probe_a_member_it_never_held_in_its_roster()
     {
@@ -54,16 +67,11 @@ public class ProbeTests
     {
         // Five links left after losing one: over the target (3) and the extra two that probes may add, which once
         // counted all links; survivors of a mass crash linked among themselves never probed past the dead.
-        var bench = new DialBench(targetLinks: 3);
-        var peers = Enumerable.Range(1, 6).Select(i => bench.Join(i, $"peer{i}", (ushort)(5000 + i))).ToList();
-        IPEndPoint[] others = [.. Enumerable.Range(10, 5).Select(i => new IPEndPoint(IPAddress.Parse($"127.0.0.{i}"), 6000))];
-        bench.Send(peers[0], bench.Peers(others));
-        bench.Lose(peers[5].Link);
-        long lost = bench.Now;
+        (DialBench bench, var left, _, long lost) = LostOne(links: 6, known: 5);
 
         bench.RunUntil(bench.Now + 20_000,
             dialled: (link, to) => bench.Answer(link, bench.Keys(7), "other", (ushort)to.Port),
-            everyTick: () => peers.Take(5).ToList().ForEach(p => bench.Send(p, DialBench.Ping)));
+            everyTick: () => left.ForEach(p => bench.Send(p, DialBench.Ping)));
 
         // Each answered (the lost peer's address is a candidate too); then no more.
         await Assert.That(bench.Dials.Count(d => d.At > lost)).IsEqualTo(Membership.ExtraProbeLinks);
@@ -74,12 +82,7 @@ public class ProbeTests
     {
         // At its target after the loss, knowing 20 addresses of which only the last answers (10,000 simulated nodes,
         // half crashed: four survivors linked only to each other tried 6 dead addresses each in 30 s, and stayed cut off).
-        var bench = new DialBench(targetLinks: 3);
-        var peers = Enumerable.Range(1, 4).Select(i => bench.Join(i, $"peer{i}", (ushort)(5000 + i))).ToList();
-        IPEndPoint[] others = [.. Enumerable.Range(10, 20).Select(i => new IPEndPoint(IPAddress.Parse($"127.0.0.{i}"), 6000))];
-        bench.Send(peers[0], bench.Peers(others));
-        bench.Lose(peers[3].Link);
-        long lost = bench.Now;
+        (DialBench bench, var left, IPEndPoint[] others, long lost) = LostOne(links: 4, known: 20);
         IPEndPoint live = others[^1];
 
         bench.RunUntil(lost + Membership.UnsettledMs,
@@ -90,7 +93,7 @@ public class ProbeTests
                 else
                     bench.Refuse(link);
             },
-            everyTick: () => peers.Take(3).ToList().ForEach(p => bench.Send(p, DialBench.Ping)));
+            everyTick: () => left.ForEach(p => bench.Send(p, DialBench.Ping)));
 
         // Dialled within the 30 s of probing (at one probe every 2 s it was not: 15 tries, 19 dead addresses before it).
         await Assert.That(bench.Dials.Count(d => d.To.Equals(live))).IsGreaterThanOrEqualTo(1);
