@@ -246,7 +246,8 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
             links.Send(link, frame.AsSpan(0, size), now);
     }
 
-    /// <summary>Our neighbours first (their link's address and HELLO listen port), then other known addresses.</summary>
+    /// <summary>Our neighbours first (their link's address and HELLO listen port), then other known addresses, picked at
+    /// random.</summary>
     private byte[] PeersFrame(out int size)
     {
         CoreLink[] open = links.Open;
@@ -259,9 +260,21 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         foreach (CoreLink link in order)
             if (link.Peer is { ListenPort: > 0 } peer && seen.Add(peer.NodeId))
                 entries.Add((peer.NodeId, new IPEndPoint(link.Remote.Address, peer.ListenPort)));
+        // Then a random sample of the rest of the book. In the book's order every frame carried the same oldest few, so
+        // what a node knew beyond two hops was whatever its neighbours learned first; when half the network crashed, a
+        // group whose two-hop neighbourhood all died could know no live address outside itself (simulator, 10,000
+        // nodes). A sample spreads addresses from everywhere, so a book holds some of every part of the network.
+        var others = new List<AddressBook.Entry>();
         foreach (AddressBook.Entry entry in Book.Entries)
-            if (entry.NodeId != 0 && entry.Failures == 0 && seen.Add(entry.NodeId))
-                entries.Add((entry.NodeId, entry.EndPoint));
+            if (entry.NodeId != 0 && entry.Failures == 0 && !seen.Contains(entry.NodeId))
+                others.Add(entry);
+        for (int i = 0; i < others.Count && entries.Count < Protocol.MaxPeersPerFrame; i++)
+        {
+            int pick = random.Next(i, others.Count);
+            (others[i], others[pick]) = (others[pick], others[i]);
+            if (seen.Add(others[i].NodeId))
+                entries.Add((others[i].NodeId, others[i].EndPoint));
+        }
         var frame = new byte[FrameWriter.MaxPeersSize];
         size = FrameWriter.WritePeers(frame, entries);
         return frame;

@@ -116,6 +116,14 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
             host.Kill();
         long crashAt = _net.Now;
         var survivors = _hosts.Where(h => !crashed.Contains(h)).ToList();
+        // What a survivor can heal through: the live addresses its book holds beyond its own links. A group whose links
+        // all went to the dead finds the rest only through these.
+        var alive = survivors.Select(h => h.Core.NodeId).ToHashSet();
+        int[] liveKnown = [.. survivors.Select(h => h.Core.Membership.Book.Entries.Count(
+            e => alive.Contains(e.NodeId) && !h.Core.Links.IsLinkedTo(e.NodeId))).Order()];
+        progress?.Invoke($"at the crash: live addresses a survivor knows beyond its links: min {liveKnown[0]}, "
+            + $"1st percentile {liveKnown[liveKnown.Length / 100]}, median {liveKnown[liveKnown.Length / 2]}; "
+            + $"book entries a node, median {_hosts.Select(h => h.Core.Membership.Book.Count).Order().ElementAt(_hosts.Count / 2)}");
         long[] beforeCrash = [.. survivors.Select(h => h.BytesSent)];
         _net.Events.RunUntil(crashAt + 1_000);
         NodeHost speaker = survivors[rng.Next(survivors.Count)];
