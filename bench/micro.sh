@@ -6,7 +6,9 @@
 #   bench/micro.sh --alloc [N]     process-wide bytes allocated per message on the forwarding path (N messages, 100,000)
 #   bench/micro.sh --scale [--nodes 1000] [--messages 50] [--links 3] [--settle 300] [--seed 1] [--talk 0] [--rate 2]
 #                                  the many-node loopback run (raises the open-file limit first); --talk S then lets
-#                                  random users say --rate lines a second for S seconds, several on their way at once
+#                                  random users say --rate lines a second for S seconds, several on their way at once;
+#                                  --pump: each message through its node's event thread (the terminal UI's path) instead
+#                                  of the socket thread (pipe mode's, when stdout has room)
 #   bench/micro.sh --crypto        seal/open, sign/verify, X25519 and SHA-256 speed of Net/Crypto, allocations per call
 set -euo pipefail
 case "${1:-}" in

@@ -22,9 +22,11 @@ internal static class ScaleRun
         int talkSeconds = Option(args, "--talk", 0);
         double talkRate = Option(args, "--rate", 2.0); // lines a second, 0.5 for one every 2 s
         var random = new Random(Option(args, "--seed", 1));
+        bool pump = args.Contains("--pump"); // every message through each node's event thread, as the terminal UI
+
         Clock.Start();
         long rssBefore = RssBytes();
-        Say($"{count} nodes, TargetLinks {targetLinks}, {messages} messages; process RSS before: {Mb(rssBefore)}, "
+        Say($"{count} nodes, TargetLinks {targetLinks}, {messages} messages, messages taken {(pump ? "by each node's event thread (--pump)" : "on the socket thread")}; process RSS before: {Mb(rssBefore)}, "
             + $"GC {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores");
 
         var probe = new DeliveryProbe(count);
@@ -34,7 +36,7 @@ internal static class ScaleRun
         using var network = new LoopbackNetwork();
         for (int i = 0; i < count; i++)
         {
-            sinks[i] = new ScaleSink(probe, talk, links, i);
+            sinks[i] = new ScaleSink(probe, talk, links, i, pump);
             network.Add(LoopbackNetwork.Options($"p{i}", targetLinks), sinks[i]);
         }
         Say($"started {count} listening nodes");

@@ -1,11 +1,15 @@
 // The sink of one node in the scale run: hands each message id to the shared probes (DeliveryProbe, TalkProbe) and counts the
-// members its roster reports online; link events go to the shared LinkTally. Allocates nothing per message.
+// members its roster reports online; link events go to the shared LinkTally. Allocates nothing per message. Like pipe
+// mode with a stdout that has room, it takes a read's messages on the socket thread (ReadyForSmallWrite) unless the
+// run models the terminal UI (`--pump`), whose every message wakes the node's event thread.
 using P2PChat.Net;
 
 namespace P2PChat.Micro;
 
-internal sealed class ScaleSink(DeliveryProbe probe, TalkProbe talk, LinkTally links, int node) : IChatSink
+internal sealed class ScaleSink(DeliveryProbe probe, TalkProbe talk, LinkTally links, int node, bool pump) : IChatSink
 {
+    public bool ReadyForSmallWrite => !pump;
+
     private int _online;
     private long _messages;
 
