@@ -263,10 +263,13 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         // Then a random sample of the rest of the book. In the book's order every frame carried the same oldest few, so
         // what a node knew beyond two hops was whatever its neighbours learned first; when half the network crashed, a
         // group whose two-hop neighbourhood all died could know no live address outside itself (simulator, 10,000
-        // nodes). A sample spreads addresses from everywhere, so a book holds some of every part of the network.
+        // nodes). A sample spreads addresses from everywhere, so a book holds some of every part of the network. Only
+        // addresses we shook hands at, or of nodes that announced themselves (the roster holds them): a node id a
+        // hostile member made up goes no further than its neighbours, instead of travelling the network in samples.
         var others = new List<AddressBook.Entry>();
         foreach (AddressBook.Entry entry in Book.Entries)
-            if (entry.NodeId != 0 && entry.Failures == 0 && !seen.Contains(entry.NodeId))
+            if (entry.NodeId != 0 && entry.Failures == 0 && !seen.Contains(entry.NodeId)
+                && (entry.Verified || presence.Roster.Holds(entry.NodeId)))
                 others.Add(entry);
         for (int i = 0; i < others.Count && entries.Count < Protocol.MaxPeersPerFrame; i++)
         {

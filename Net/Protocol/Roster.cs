@@ -135,6 +135,9 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     public bool IsOnline(ulong node) => _entries.TryGetValue(node, out Entry? entry) && !entry.Gone;
 
+    /// <summary>Whether <paramref name="node"/> has an entry here, online or gone: it announced itself with its key once.</summary>
+    public bool Holds(ulong node) => _entries.ContainsKey(node);
+
     /// <summary>Applies one PRESENCE frame (<paramref name="frame"/> is the whole frame, kept for handing on).</summary>
     public PresenceOutcome Apply(in PresenceView presence, ReadOnlySpan<byte> frame, long now, out MemberInfo? member)
     {

@@ -1,21 +1,42 @@
 // What a node hands on in PEERS besides its neighbours: a random sample of its book. In the book's order every frame
 // carried the same oldest few, so a node knew little beyond two hops, and after half of 10,000 simulated nodes crashed a
-// group whose two-hop neighbourhood had all died knew no live address outside itself. One core on simulated time.
+// group whose two-hop neighbourhood had all died knew no live address outside itself. Only addresses of nodes that
+// announced themselves travel: one a hostile member made up under an invented node id stops at its neighbours. One
+// core on simulated time.
 using System.Net;
 using P2PChat.Net;
+using P2PChat.Net.Crypto;
 
 namespace P2PChat.Tests;
 
 public class PeersSampleTests
 {
-    [Test]
-    public async Task A_node_hands_on_addresses_from_its_whole_book_not_the_same_oldest_few_every_time()
+    private const int Told = 120;
+
+    private static IPEndPoint Address(int i) => new(IPAddress.Parse($"127.1.{i / 200}.{i % 200 + 1}"), 7000);
+
+    /// <summary>For a minute alice, a neighbour, tells the core of <see cref="Told"/> addresses, under the node ids of
+    /// members she announced first when <paramref name="announced"/>, else under node ids nobody announced (a frame's
+    /// worth at once, then one new a second: her budget). Returns every address the core handed on to bob, its other
+    /// neighbour, the PEERS frames that took, and the size of the core's book at the end.</summary>
+    private static async Task<(HashSet<IPEndPoint> HandedOn, int Frames, int Book)> Exchange(bool announced)
     {
         var bench = new DialBench(targetLinks: 0); // dials nobody: only the exchange is under test
         var alice = bench.Join(identity: 1, "alice", listenPort: 1001);
         var bob = bench.Join(identity: 2, "bob", listenPort: 1002);
-        // A frame's worth of addresses at once, then one a second (the budget of a link): ~90 in the book after 60 s.
-        byte[] addresses = bench.Peers(Enumerable.Range(0, 320).Select(i => new IPEndPoint(IPAddress.Parse($"127.1.{i / 200}.{i % 200 + 1}"), 7000)));
+        byte[] addresses;
+        if (announced)
+        {
+            // Keys of their own (the bench's pool has 8): one key under several node ids would be one user restarting.
+            NodeKeys[] members = [.. Enumerable.Range(0, Told).Select(i => new NodeKeys(
+                IdentityKey.Generate(new SeededRandomSource(new Random(100 + i))), new SeededRandomSource(new Random(1000 + i))))];
+            foreach ((NodeKeys keys, int i) in members.Select((k, i) => (k, i)))
+                bench.Send(alice, SecurePeer.Announcement(keys, $"m{i}"));
+            await Assert.That(bench.Core.Presence.Roster.OnlineCount).IsGreaterThanOrEqualTo(Told);
+            addresses = [.. members.Select((k, i) => (k.NodeId, Address(i))).Chunk(Protocol.MaxPeersPerFrame).SelectMany(DialBench.Peers)];
+        }
+        else
+            addresses = bench.Peers(Enumerable.Range(0, Told).Select(Address));
         long start = bench.Now;
         var tail = new List<byte>();
         var handedOn = new HashSet<IPEndPoint>();
@@ -30,16 +51,32 @@ public class PeersSampleTests
             foreach (byte[] frame in bench.FramesOf(bob, tail, FrameType.Peers))
             {
                 var entries = new List<(ulong Node, IPEndPoint EndPoint)>();
-                FrameReader.TryParsePeers(frame.AsSpan(Protocol.LengthPrefixSize), entries);
-                handedOn.UnionWith(entries.Select(e => e.EndPoint));
+                if (FrameReader.TryParsePeers(frame.AsSpan(Protocol.LengthPrefixSize), entries) is null)
+                    handedOn.UnionWith(entries.Select(e => e.EndPoint));
                 frames++;
             }
         });
+        return (handedOn, frames, bench.Book.Count);
+    }
 
-        int book = bench.Book.Count;
+    [Test]
+    public async Task A_node_hands_on_addresses_from_its_whole_book_not_the_same_oldest_few_every_time()
+    {
+        (HashSet<IPEndPoint> handedOn, int frames, int book) = await Exchange(announced: true);
+
         await Assert.That(frames).IsGreaterThanOrEqualTo(10);
         await Assert.That(book).IsGreaterThan(80);
         // Each frame holds 32; the same oldest ones every time would make the union 32.
         await Assert.That(handedOn.Count).IsGreaterThan(2 * Protocol.MaxPeersPerFrame);
+    }
+
+    [Test]
+    public async Task A_node_hands_on_no_address_under_a_node_id_nobody_announced()
+    {
+        (HashSet<IPEndPoint> handedOn, int frames, int book) = await Exchange(announced: false);
+
+        await Assert.That(frames).IsGreaterThanOrEqualTo(10);
+        await Assert.That(book).IsGreaterThan(80); // taken, as a neighbour's word (it may be dialled within the limits)
+        await Assert.That(handedOn.Count(a => a.Port == 7000)).IsEqualTo(0); // only the neighbours' own
     }
 }
