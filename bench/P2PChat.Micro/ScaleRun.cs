@@ -23,7 +23,6 @@ internal static class ScaleRun
         double talkRate = Option(args, "--rate", 2.0); // lines a second, 0.5 for one every 2 s
         var random = new Random(Option(args, "--seed", 1));
         bool pump = args.Contains("--pump"); // every message through each node's event thread, as the terminal UI
-
         Clock.Start();
         long rssBefore = RssBytes();
         Say($"{count} nodes, TargetLinks {targetLinks}, {messages} messages, messages taken {(pump ? "by each node's event thread (--pump)" : "on the socket thread")}; process RSS before: {Mb(rssBefore)}, "
