@@ -17,8 +17,8 @@ public class PeersSampleTests
 
     /// <summary>For a minute alice, a neighbour, tells the core of <see cref="Told"/> addresses, under the node ids of
     /// members she announced first when <paramref name="announced"/>, else under node ids nobody announced (a frame's
-    /// worth at once, then one new a second: her budget). Returns every address the core handed on to bob, its other
-    /// neighbour, the PEERS frames that took, and the size of the core's book at the end.</summary>
+    /// worth at once, then one new a second: her budget). Returns every address the core handed on to its neighbours (a
+    /// refresh goes to one of them), the PEERS frames that took, and the size of the core's book at the end.</summary>
     private static async Task<(HashSet<IPEndPoint> HandedOn, int Frames, int Book)> Exchange(bool announced)
     {
         var bench = new DialBench(targetLinks: 0); // dials nobody: only the exchange is under test
@@ -38,7 +38,7 @@ public class PeersSampleTests
         else
             addresses = bench.Peers(Enumerable.Range(0, Told).Select(Address));
         long start = bench.Now;
-        var tail = new List<byte>();
+        var tails = new[] { new List<byte>(), new List<byte>() };
         var handedOn = new HashSet<IPEndPoint>();
         int frames = 0;
 
@@ -48,7 +48,7 @@ public class PeersSampleTests
             bench.Send(bob, DialBench.Ping); // alive, or the link closes for silence
             if ((bench.Now - start) % 1000 == 0)
                 bench.Send(alice, addresses);
-            foreach (byte[] frame in bench.FramesOf(bob, tail, FrameType.Peers))
+            foreach (byte[] frame in bench.FramesOf(alice, tails[0], FrameType.Peers).Concat(bench.FramesOf(bob, tails[1], FrameType.Peers)))
             {
                 var entries = new List<(ulong Node, IPEndPoint EndPoint)>();
                 if (FrameReader.TryParsePeers(frame.AsSpan(Protocol.LengthPrefixSize), entries) is null)
@@ -78,5 +78,30 @@ public class PeersSampleTests
         await Assert.That(frames).IsGreaterThanOrEqualTo(10);
         await Assert.That(book).IsGreaterThan(80); // taken, as a neighbour's word (it may be dialled within the limits)
         await Assert.That(handedOn.Count(a => a.Port == 7000)).IsEqualTo(0); // only the neighbours' own
+    }
+
+    [Test]
+    public async Task An_idle_node_refreshes_PEERS_to_one_neighbour_every_five_seconds_not_to_all()
+    {
+        var bench = new DialBench(targetLinks: 0);
+        var neighbours = Enumerable.Range(1, 4).Select(i => bench.Join(identity: i, $"n{i}", listenPort: (ushort)(1000 + i))).ToList();
+        var tails = neighbours.Select(_ => new List<byte>()).ToList();
+        for (int i = 0; i < neighbours.Count; i++)
+            bench.FramesOf(neighbours[i], tails[i]); // what the links' opening sent
+        long start = bench.Now;
+        int[] frames = new int[neighbours.Count];
+
+        bench.RunUntil(start + 60_000, everyTick: () =>
+        {
+            for (int i = 0; i < neighbours.Count; i++)
+            {
+                bench.Send(neighbours[i], DialBench.Ping);
+                frames[i] += bench.FramesSent(neighbours[i], tails[i], FrameType.Peers);
+            }
+        });
+
+        // One every PeersRefreshMs in all (to all four, it was 48), spread over the neighbours.
+        await Assert.That(frames.Sum()).IsBetween(11, 13);
+        await Assert.That(frames.Count(f => f > 0)).IsGreaterThanOrEqualTo(2);
     }
 }
