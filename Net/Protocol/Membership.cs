@@ -273,18 +273,12 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         // nodes). A sample spreads addresses from everywhere, so a book holds some of every part of the network. Only
         // addresses we shook hands at, or of nodes that announced themselves (the roster holds them): a node id a
         // hostile member made up goes no further than its neighbours, instead of travelling the network in samples.
-        var others = new List<AddressBook.Entry>();
-        foreach (AddressBook.Entry entry in Book.Entries)
-            if (entry.NodeId != 0 && entry.Failures == 0 && !seen.Contains(entry.NodeId)
-                && (entry.Verified || presence.Roster.Holds(entry.NodeId)))
-                others.Add(entry);
-        for (int i = 0; i < others.Count && entries.Count < Protocol.MaxPeersPerFrame; i++)
-        {
-            int pick = random.Next(i, others.Count);
-            (others[i], others[pick]) = (others[pick], others[i]);
-            if (seen.Add(others[i].NodeId))
-                entries.Add((others[i].NodeId, others[i].EndPoint));
-        }
+        AddressBook.Entry[] others = [.. Book.Entries.Where(e => e.NodeId != 0 && e.Failures == 0
+            && (e.Verified || presence.Roster.Holds(e.NodeId)))];
+        random.Shuffle(others);
+        foreach (AddressBook.Entry entry in others)
+            if (entries.Count < Protocol.MaxPeersPerFrame && seen.Add(entry.NodeId))
+                entries.Add((entry.NodeId, entry.EndPoint));
         var frame = new byte[FrameWriter.MaxPeersSize];
         size = FrameWriter.WritePeers(frame, entries);
         return frame;
