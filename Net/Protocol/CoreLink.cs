@@ -97,8 +97,8 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     // Origins the peer asked us not to relay to it (PRUNE), and origins we asked the peer not to relay to us, so we
     // ask once. Both bounded, and both empty on a new link.
-    private readonly HashSet<ulong> _prunedByPeer = [];
-    private readonly HashSet<ulong> _prunedByUs = [];
+    private readonly OriginSet _prunedByPeer = new();
+    private readonly OriginSet _prunedByUs = new();
 
     public bool IsPruned(ulong origin) => _prunedByPeer.Count > 0 && _prunedByPeer.Contains(origin);
 

@@ -26,6 +26,7 @@ internal sealed class SecureChannel(bool initiator, NodeKeys keys)
     private readonly NoiseHandshake _handshake = new(initiator, Prologue, keys.Psk, keys.StaticPrivate, keys.Random, keys.StaticPublic);
     private NoiseTransport? _transport;
     private byte[] _outbox = [];
+    private BurstBuffer _burst; // the outbox grows to a burst's record (up to 16 KiB) and goes back to 4 KiB after it
     private byte[]? _sentEphemeral;
 
     /// <summary>Message 1 is the initiator's ephemeral public key in the clear.</summary>
@@ -43,6 +44,9 @@ internal sealed class SecureChannel(bool initiator, NodeKeys keys)
 
     /// <summary>Once established: the Noise handshake hash, which each side's HELLO signs (channel binding).</summary>
     public ReadOnlySpan<byte> HandshakeHash => _handshake.HandshakeHash;
+
+    /// <summary>The outbox's size now (diagnostics: ChatNode.LinkBufferBytes).</summary>
+    public int OutboxCapacity => _outbox.Length;
 
     /// <summary>Plaintext bytes queued and not yet sealed.</summary>
     public int Pending => _outLength;
@@ -93,6 +97,8 @@ internal sealed class SecureChannel(bool initiator, NodeKeys keys)
     {
         int length = _transport!.Seal(_outbox.AsSpan(0, _outLength), record[Protocol.RecordHeaderSize..]);
         BinaryPrimitives.WriteUInt16BigEndian(record, (ushort)length);
+        if (_burst.ShouldShrink(_outLength, _outbox.Length, InitialOutbox))
+            _outbox = new byte[InitialOutbox];
         _outLength = 0;
         return Protocol.RecordHeaderSize + length;
     }

@@ -243,6 +243,23 @@ internal sealed partial class ChatNode
         }
     }
 
+    /// <summary>Bytes of read buffers and record outboxes its links hold now (what a burst grows and a quiet run gives
+    /// back: BurstBuffer), for tests and benchmarks.</summary>
+    internal long LinkBufferBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                long bytes = 0;
+                foreach (CoreLink link in _core.Links.Open)
+                    bytes += (link.Channel?.OutboxCapacity ?? 0)
+                        + (_connections.TryGetValue(link.Id, out PeerConnection? connection) ? connection.ReceiveBufferLength : 0);
+                return bytes;
+            }
+        }
+    }
+
     /// <summary>What flooding did (copies it had, pulls after HAVEs, HAVEs received, CHAT frames queued), for benchmarks.</summary>
     internal (long Duplicates, long Grafts, long Haves, long Queued) FloodCounters
     {

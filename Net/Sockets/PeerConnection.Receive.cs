@@ -12,11 +12,16 @@ internal sealed partial class PeerConnection
     private const int ReceiveBufferSize = 4 * Protocol.MaxFrameSize;
 
     /// <summary>What a new connection starts with: handshake records are at most 256 bytes, so a stranger that never
-    /// finishes costs 4 KiB, not 64; the first read that fills it grows it to ReceiveBufferSize.</summary>
+    /// finishes costs 4 KiB, not 64; the first read that fills it grows it to ReceiveBufferSize, and a run of small reads
+    /// after the burst takes it back (BurstBuffer).</summary>
     private const int InitialReceiveBufferSize = 4096;
 
     private readonly SocketAsyncEventArgs _receiveArgs;
     private byte[] _receiveBuffer = new byte[InitialReceiveBufferSize];
+    private BurstBuffer _burst;
+
+    /// <summary>The read buffer's size now (diagnostics: ChatNode.LinkBufferBytes).</summary>
+    public int ReceiveBufferLength => _receiveBuffer.Length;
 
     /// <summary>Bytes [0, _received) of _receiveBuffer hold the start of a frame not yet complete.</summary>
     private int _received;
@@ -150,6 +155,9 @@ internal sealed partial class PeerConnection
         {
             _receiveBuffer.AsSpan(consumed, _received).CopyTo(_receiveBuffer);
         }
+        // Grown for a burst and quiet since: back to the small buffer (nothing is kept in it, nothing to copy).
+        if (_burst.ShouldShrink(available, _receiveBuffer.Length, InitialReceiveBufferSize) && _received == 0)
+            _receiveBuffer = new byte[InitialReceiveBufferSize];
         // Last: once held, another thread may arm the next read at any moment (Release).
         return !_node.TryHold(this);
     }

@@ -53,6 +53,10 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
         long joined = nodes * (long)JoinEveryMs;
         _net.Events.RunUntil(joined + SettleMs);
         double joinBytes = _hosts.Average(h => (double)h.BytesSent);
+        // What a node holds once its roster is full: the simulator keeps every node in one process, so this is what
+        // decides how many fit (the product holds the same per process, one node each).
+        long heapPerNode = GC.GetTotalMemory(forceFullCollection: true) / nodes;
+        progress?.Invoke($"live heap after a full collection: {heapPerNode / 1024} KiB per node");
         progress?.Invoke($"{nodes} nodes joined and settled at {_net.Now / 1000.0:0.0} s virtual, {joinBytes / 1024:0} KiB sent per node; members reported gone meanwhile {_hosts.Sum(h => h.MembersLeft)}, "
             + $"refutations {_hosts.Sum(h => h.Core.Presence.Refuted)}, roster min {_hosts.Min(h => h.Core.Presence.Roster.OnlineCount)}, paced {_hosts.Sum(h => h.Core.Presence.Paced)}, refused {_hosts.Sum(h => h.Core.Presence.Roster.Refused)}");
 

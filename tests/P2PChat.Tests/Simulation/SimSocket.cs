@@ -25,6 +25,7 @@ internal sealed class SimSocket(SimHost host, IPEndPoint remote)
     private byte[] _inbox = new byte[256];
     private int _inboxLength;
     private byte[] _app = new byte[InitialReadBufferSize];
+    private BurstBuffer _appBurst;
     private int _appLength;
 
     public SimHost Host => host;
@@ -81,6 +82,7 @@ internal sealed class SimSocket(SimHost host, IPEndPoint remote)
             Out.Transmit(_queue.AsSpan(0, n));
             _queue.AsSpan(n, _queued - n).CopyTo(_queue);
             _queued -= n;
+            Release(ref _queue, _queued);
         }
         if (DrainRequested && _queued == 0 && !SentFin)
         {
@@ -128,6 +130,7 @@ internal sealed class SimSocket(SimHost host, IPEndPoint remote)
         _inbox.AsSpan(0, read).CopyTo(_app.AsSpan(_appLength));
         _inbox.AsSpan(read, _inboxLength - read).CopyTo(_inbox);
         _inboxLength -= read;
+        Release(ref _inbox, _inboxLength);
         _appLength += read;
         return _app.AsSpan(0, _appLength);
     }
@@ -139,7 +142,10 @@ internal sealed class SimSocket(SimHost host, IPEndPoint remote)
         byte[] into = full ? new byte[ReadBufferSize] : _app;
         _app.AsSpan(consumed, _appLength - consumed).CopyTo(into);
         _app = into;
+        int available = _appLength;
         _appLength -= consumed;
+        if (_appBurst.ShouldShrink(available, _app.Length, InitialReadBufferSize) && _appLength == 0)
+            _app = new byte[InitialReadBufferSize]; // as the driver: back to small after a run of small reads
     }
 
     /// <summary>The peer's FIN is read (after every byte before it). True when ours is out too: complete.</summary>
@@ -165,6 +171,14 @@ internal sealed class SimSocket(SimHost host, IPEndPoint remote)
             Out.SendRst();
         else if (!SentFin)
             Out.SendFin();
+    }
+
+    /// <summary>An emptied queue that grew past 16 KiB for a burst (a roster handed to a new neighbour) goes back to its
+    /// first size: the kernel frees its socket buffers too, and 10,000 simulated nodes must fit in one process.</summary>
+    private static void Release(ref byte[] buffer, int length)
+    {
+        if (length == 0 && buffer.Length > 16 * 1024)
+            buffer = new byte[256];
     }
 
     private static void Grow(ref byte[] buffer, int needed)
