@@ -178,7 +178,7 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
     internal ChannelReader<UiEvent> Posted => _events.Reader;
 
     /// <summary>A name as shown (with a fingerprint where keys share a look-alike name), and a trust warning said once.</summary>
-    private string Shown(string name, byte[] key) => names?.Shown(name, key, Warn) ?? name;
+    private string Shown(string name, ReadOnlySpan<byte> key) => names?.Shown(name, key, Warn) ?? name;
 
     private void Warn(string notice) => Info(TextSanitizer.Sanitize(notice));
 
@@ -224,19 +224,19 @@ internal sealed class InteractiveSession(string name, NameBook? names, TimeProvi
 
     public void OnMemberJoined(MemberInfo member, bool isNew)
     {
-        Info(EventText.MemberJoined(Shown(member.Name, member.Key), isNew));
+        Info(EventText.MemberJoined(Shown(member.Name, member.Key.Span), isNew));
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 
     public void OnMemberLeft(MemberInfo member, Departure reason)
     {
-        Info(EventText.MemberLeft(Shown(member.Name, member.Key), reason));
+        Info(EventText.MemberLeft(Shown(member.Name, member.Key.Span), reason));
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 
     public void OnMemberRenamed(MemberInfo member, string before)
     {
-        Info(EventText.MemberRenamed(before, Shown(member.Name, member.Key)));
+        Info(EventText.MemberRenamed(before, Shown(member.Name, member.Key.Span)));
         Post(new UiEvent(UiEventKind.PeersChanged));
     }
 

@@ -20,7 +20,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
     public Net.Identity.NameBook? Names { get; init; }
 
     /// <summary>A name as shown, and a trust-on-first-use warning said once.</summary>
-    private string Shown(string name, byte[] key) => Names?.Shown(name, key, Warn) ?? name;
+    private string Shown(string name, ReadOnlySpan<byte> key) => Names?.Shown(name, key, Warn) ?? name;
 
     private void Warn(string notice) => Info(TextSanitizer.Sanitize(notice));
 
@@ -106,21 +106,21 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     public void OnMemberJoined(MemberInfo member, bool isNew)
     {
-        Info(EventText.MemberJoined(Shown(member.Name, member.Key), isNew));
+        Info(EventText.MemberJoined(Shown(member.Name, member.Key.Span), isNew));
         if (json)
             WriteJson(new ChatEvent(isNew ? "join" : "online", member.Name, member.NodeHex));
     }
 
     public void OnMemberLeft(MemberInfo member, Departure reason)
     {
-        Info(EventText.MemberLeft(Shown(member.Name, member.Key), reason));
+        Info(EventText.MemberLeft(Shown(member.Name, member.Key.Span), reason));
         if (json)
             WriteJson(new ChatEvent("leave", member.Name, member.NodeHex) { Reason = reason.ToString() });
     }
 
     public void OnMemberRenamed(MemberInfo member, string before)
     {
-        Info(EventText.MemberRenamed(before, Shown(member.Name, member.Key)));
+        Info(EventText.MemberRenamed(before, Shown(member.Name, member.Key.Span)));
         if (json)
             WriteJson(new ChatEvent("rename", member.Name, member.NodeHex) { From = before });
     }

@@ -23,7 +23,7 @@ internal static class PrivateCommand
         var matches = new List<MemberInfo>();
         foreach (MemberInfo member in node.Members())
         {
-            string label = names?.Label(member.Name, member.Key, out _) ?? member.Name;
+            string label = names?.Label(member.Name, member.Key.Span, out _) ?? member.Name;
             if (member.Name == who || label == who)
                 matches.Add(member);
         }
@@ -40,7 +40,7 @@ internal static class PrivateCommand
             return $"not sent: {e.Message}";
         }
         sent = true;
-        string shown = names?.Label(matches[0].Name, matches[0].Key, out _) ?? matches[0].Name;
+        string shown = names?.Label(matches[0].Name, matches[0].Key.Span, out _) ?? matches[0].Name;
         return $"to {TextSanitizer.Sanitize(shown)} (private): {TextSanitizer.Sanitize(text)}";
     }
 }

@@ -71,7 +71,7 @@ internal sealed class NameBook
 
     /// <summary>A name as a display shows it (Label), with the trust-on-first-use warning, if any, handed to
     /// <paramref name="warn"/>.</summary>
-    public string Shown(string name, byte[] key, Action<string> warn)
+    public string Shown(string name, ReadOnlySpan<byte> key, Action<string> warn)
     {
         if (key.Length == 0)
             return name;

@@ -170,7 +170,7 @@ internal sealed class LineTags(NodeKeys keys, Roster roster)
             return null;
         Span<byte> shared = stackalloc byte[X25519Keys.Size];
         Pair? pair = null;
-        if (X25519Keys.Agree(keys.BoxPrivate, member.Box, shared))
+        if (X25519Keys.Agree(keys.BoxPrivate, member.Box.Span, shared))
             pair = new Pair(new ChaChaPoly(Key(shared, _self, node)), new ChaChaPoly(Key(shared, node, _self)));
         shared.Clear();
         if (_pairs.Count >= Protocol.MaxMembers)

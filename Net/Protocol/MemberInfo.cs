@@ -5,9 +5,12 @@ internal sealed record MemberInfo(ulong NodeId, string Name)
 {
     public string NodeHex => NodeId.ToString("x16");
 
+    // Both are read in place from the roster's copy of its latest announcement (Roster.Keep), which holds them anyway:
+    // two arrays of their own cost a roster of 1,024 members ~110 KiB.
+
     /// <summary>Its identity: the key that signs its announcements.</summary>
-    public byte[] Key { get; init; } = [];
+    public ReadOnlyMemory<byte> Key { get; init; }
 
     /// <summary>The key private messages to it are sealed to (from its signed PRESENCE).</summary>
-    public byte[] Box { get; init; } = [];
+    public ReadOnlyMemory<byte> Box { get; init; }
 }

@@ -284,7 +284,7 @@ internal sealed partial class NodeCore
     {
         if (_presence.Online(to) is not { Box.Length: Protocol.KeySize } member)
             throw new ArgumentException("that user is not online (or announced no key for private messages)", nameof(to));
-        return Say(PrivateLine.Seal(_keys, member.NodeId, member.Box, utf8), timeMs, now);
+        return Say(PrivateLine.Seal(_keys, member.NodeId, member.Box.Span, utf8), timeMs, now);
     }
 
     /// <summary>Sends the lines said with "more" (and everything else queued).</summary>

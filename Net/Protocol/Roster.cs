@@ -28,8 +28,6 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         /// <summary>As its latest announcement describes it (a new record when it renames itself).</summary>
         public MemberInfo Member { get; set; } = member;
 
-        /// <summary>Member.Name as its announcements carry it, compared with each new one without a string.</summary>
-        public byte[] NameUtf8 { get; set; } = [];
         public ulong Counter { get; set; }
         public uint IntervalMs { get; set; }
 
@@ -154,25 +152,14 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
                 Refused++;
                 return PresenceOutcome.Stale; // full of members online: refused, and not passed on (no loop)
             }
-            entry = new Entry(new MemberInfo(presence.Origin, System.Text.Encoding.UTF8.GetString(presence.Name))
-            {
-                Key = presence.Key.ToArray(),
-                Box = presence.Box.ToArray(),
-            })
-            {
-                NameUtf8 = presence.Name.ToArray(),
-            };
+            entry = new Entry(new MemberInfo(presence.Origin, System.Text.Encoding.UTF8.GetString(presence.Name)));
             entry.Gone = true; // not online until the checks below say so
             _entries.Add(presence.Origin, entry);
         }
         bool wasOnline = !entry!.Gone;
-        bool renamed = known && !presence.Name.SequenceEqual(entry.NameUtf8);
+        bool renamed = known && !presence.Name.SequenceEqual(NameIn(entry.Frame));
         if (renamed)
-        {
             entry.Member = entry.Member with { Name = System.Text.Encoding.UTF8.GetString(presence.Name) };
-            entry.NameUtf8 = presence.Name.ToArray();
-        }
-        member = entry.Member;
         if (presence.Counter > entry.SuspectCounter)
         {
             entry.SuspectedAt = long.MaxValue; // refuted, or never suspected
@@ -191,7 +178,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             entry.SaidBye = true;
             entry.ExpiresAt = now + TombstoneMs;
             Due(entry.ExpiresAt);
-            Keep(entry, frame);
+            member = Keep(entry, frame);
             if (!wasOnline)
                 return PresenceOutcome.Refreshed;
             OnlineCount--;
@@ -202,7 +189,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         entry.SaidBye = false;
         entry.ExpiresAt = now + 3L * presence.IntervalMs + ExpirySlackMs;
         Due(entry.ExpiresAt);
-        Keep(entry, frame);
+        member = Keep(entry, frame);
         if (wasOnline)
             return renamed ? PresenceOutcome.Renamed : PresenceOutcome.Refreshed;
         OnlineCount++;
@@ -275,13 +262,25 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         return online;
     }
 
-    /// <summary>Copies the frame into the entry's buffer, reusing it: a member's announcements all have one size.</summary>
-    private static void Keep(Entry entry, ReadOnlySpan<byte> frame)
+    /// <summary>Copies the frame into the entry's buffer, reusing it: a member's announcements all have one size until
+    /// it renames itself. The member's keys are read from that copy (a member's are the same in all its announcements:
+    /// its node id is derived from its key, and its box key from its identity). Returns the member as it is now.</summary>
+    private static MemberInfo Keep(Entry entry, ReadOnlySpan<byte> frame)
     {
-        if (entry.Frame.Length != frame.Length)
-            entry.Frame = new byte[frame.Length];
-        frame.CopyTo(entry.Frame);
+        if (entry.Frame.Length == frame.Length)
+        {
+            frame.CopyTo(entry.Frame);
+            return entry.Member;
+        }
+        entry.Frame = frame.ToArray();
+        ReadOnlyMemory<byte> trailer = entry.Frame.AsMemory(entry.Frame.Length - Protocol.PresenceTrailerSize);
+        entry.Member = entry.Member with { Key = trailer[..Protocol.KeySize], Box = trailer.Slice(Protocol.KeySize + 8, Protocol.KeySize) };
+        return entry.Member;
     }
+
+    /// <summary>The name in a kept announcement (as FrameReader.TryParsePresence finds it); empty before the first.</summary>
+    private static ReadOnlySpan<byte> NameIn(byte[] frame) =>
+        frame.Length == 0 ? [] : frame.AsSpan()[(Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize)..^Protocol.PresenceTrailerSize];
 
     /// <summary>Forgets the oldest tombstone; false when every entry is a member online (the newcomer is refused
     /// instead: forgetting a live member would make its next announcement news again, and pass it on again).</summary>

@@ -73,10 +73,10 @@ internal sealed class FakeNode(string name = "me") : ISessionNode
     /// <summary>A member as its presence would describe it, and as a neighbour.</summary>
     public MemberInfo Add(string member, ulong id, bool linked = false)
     {
-        var info = new MemberInfo(id, member) { Key = [.. BitConverter.GetBytes(id), .. new byte[24]] };
+        var info = new MemberInfo(id, member) { Key = (byte[])[.. BitConverter.GetBytes(id), .. new byte[24]] };
         Online.Add(info);
         if (linked)
-            Linked.Add(new PeerInfo(id, member, new IPEndPoint(IPAddress.Loopback, 40000 + (int)(id % 1000)), 40000, Outbound: true) { Key = info.Key });
+            Linked.Add(new PeerInfo(id, member, new IPEndPoint(IPAddress.Loopback, 40000 + (int)(id % 1000)), 40000, Outbound: true) { Key = info.Key.ToArray() });
         return info;
     }
 }
