@@ -262,19 +262,29 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         return online;
     }
 
-    /// <summary>Copies the frame into the entry's buffer, reusing it: a member's announcements all have one size until
-    /// it renames itself. The member's keys are read from that copy (a member's are the same in all its announcements:
-    /// its node id is derived from its key, and its box key from its identity). Returns the member as it is now.</summary>
+    /// <summary>Keeps the frame as the entry's latest announcement and returns the member as it is now. The member's
+    /// keys are read in the first one kept and stay as they were then, as they did when they were copies of their own.
+    /// An honest member's keys are the same in every announcement (its box key is derived from its identity); one that
+    /// changes them (only the box key is merely signed, or two keys made to share a node id) gets a new copy, so bytes
+    /// already handed out (MemberInfo.Key and Box, which the UI thread reads) never change under their reader. Otherwise
+    /// the copy is reused: a member's announcements all have one size until it renames itself.</summary>
     private static MemberInfo Keep(Entry entry, ReadOnlySpan<byte> frame)
     {
-        if (entry.Frame.Length == frame.Length)
+        ReadOnlySpan<byte> trailer = frame[^Protocol.PresenceTrailerSize..];
+        ReadOnlySpan<byte> key = trailer[..Protocol.KeySize], box = trailer.Slice(Protocol.KeySize + 8, Protocol.KeySize);
+        bool first = entry.Frame.Length == 0;
+        bool sameKeys = !first && key.SequenceEqual(entry.Member.Key.Span) && box.SequenceEqual(entry.Member.Box.Span);
+        if (sameKeys && entry.Frame.Length == frame.Length)
         {
             frame.CopyTo(entry.Frame);
             return entry.Member;
         }
         entry.Frame = frame.ToArray();
-        ReadOnlyMemory<byte> trailer = entry.Frame.AsMemory(entry.Frame.Length - Protocol.PresenceTrailerSize);
-        entry.Member = entry.Member with { Key = trailer[..Protocol.KeySize], Box = trailer.Slice(Protocol.KeySize + 8, Protocol.KeySize) };
+        if (first || sameKeys)
+        {
+            ReadOnlyMemory<byte> kept = entry.Frame.AsMemory(entry.Frame.Length - Protocol.PresenceTrailerSize);
+            entry.Member = entry.Member with { Key = kept[..Protocol.KeySize], Box = kept.Slice(Protocol.KeySize + 8, Protocol.KeySize) };
+        }
         return entry.Member;
     }
 

@@ -34,5 +34,11 @@ public class LinkBufferTests
         // One link end each: a 4 KiB read buffer and a 4 KiB outbox at most.
         await Eventually.WaitUntil(() => receiver.LinkBufferBytes <= 2 * 4096 && sender.LinkBufferBytes <= 2 * 4096, TestNetwork.Deadline,
             "both ends' buffers back to their small size", () => $"receiver {receiver.LinkBufferBytes} (grown {receiverGrown}), sender {sender.LinkBufferBytes} (grown {senderGrown})");
+
+        // And they grow again for the next long line, which arrives whole.
+        string last = "long again " + new string('y', 8000);
+        sender.Say(last, TestNetwork.Now);
+        await Eventually.WaitUntil(() => network.Sinks[1].CountOf("n0: " + last) == 1, TestNetwork.Deadline, "the next long line");
+        await Assert.That(receiver.LinkBufferBytes).IsGreaterThanOrEqualTo(64 * 1024);
     }
 }

@@ -42,4 +42,22 @@ public class OriginSetTests
 
         await Assert.That(wrong).IsEmpty();
     }
+
+    [Test]
+    public async Task Ids_added_in_descending_order_past_the_prune_cap_are_all_found_and_nothing_else_is()
+    {
+        // The order that made every insert move the whole array when ids went in place one by one.
+        const int count = 5000;
+        var set = new OriginSet();
+        for (int i = count; i >= 1; i--)
+            set.Add((ulong)i * 1_000_003);
+
+        bool allFound = Enumerable.Range(1, count).All(i => set.Contains((ulong)i * 1_000_003));
+        bool noneElse = !Enumerable.Range(1, count).Any(i => set.Contains((ulong)i * 1_000_003 + 1));
+        bool repeatRefused = !set.Add(1_000_003);
+        await Assert.That(set.Count).IsEqualTo(count);
+        await Assert.That(allFound).IsTrue();
+        await Assert.That(noneElse).IsTrue();
+        await Assert.That(repeatRefused).IsTrue();
+    }
 }

@@ -127,4 +127,36 @@ public class RosterTests
         await Assert.That(FrameReader.TryParsePresence(controlName, out _)).Contains("invalid name");
         await Assert.That(FrameReader.TryParsePresence(good.AsSpan(0, 10), out _)).IsEqualTo("malformed PRESENCE");
     }
+
+    private static MemberInfo Announce(Roster roster, ulong counter, string name, byte key, byte box)
+    {
+        byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
+        var frame = new byte[FrameWriter.PresenceSize(nameUtf8)];
+        FrameWriter.WritePresence(frame, PresenceKind.Alive, 0xa11ce, counter, 1000, lastSeq: 0, nameUtf8,
+            Enumerable.Repeat(key, Protocol.KeySize).ToArray(), 1, Enumerable.Repeat(box, Protocol.KeySize).ToArray());
+        if (FrameReader.TryParsePresence(frame.AsSpan(Protocol.LengthPrefixSize), out PresenceView view) is string error)
+            throw new InvalidOperationException(error);
+        roster.Apply(view, frame, now: 0, out MemberInfo? member);
+        return member ?? throw new InvalidOperationException("no member");
+    }
+
+    [Test]
+    public async Task A_members_keys_are_those_of_its_first_announcement_through_renames_and_never_change_once_handed_out()
+    {
+        var roster = new Roster();
+        MemberInfo first = Announce(roster, 1, "alice", key: 1, box: 2);
+        MemberInfo again = Announce(roster, 2, "alice", key: 1, box: 2);
+        MemberInfo sameLength = Announce(roster, 3, "alicE", key: 1, box: 2);
+        MemberInfo longer = Announce(roster, 4, "alice2", key: 1, box: 2);
+        // The box key is only signed, not derived where a receiver can check it: a member could change it.
+        MemberInfo changed = Announce(roster, 5, "alice2", key: 1, box: 9);
+
+        MemberInfo[] all = [first, again, sameLength, longer, changed];
+        await Assert.That(all.Select(m => m.Name)).IsEquivalentTo(["alice", "alice", "alicE", "alice2", "alice2"]);
+        foreach (MemberInfo member in all)
+        {
+            await Assert.That(member.Key.ToArray()).IsEquivalentTo(Enumerable.Repeat((byte)1, Protocol.KeySize).ToArray());
+            await Assert.That(member.Box.ToArray()).IsEquivalentTo(Enumerable.Repeat((byte)2, Protocol.KeySize).ToArray());
+        }
+    }
 }
