@@ -7,6 +7,7 @@ using P2PChat.Tests.Simulation;
 int seeds = 1000, start = 1;
 int? one = null, scale = null, roster = null;
 double minutes = 0;
+long? idleSeconds = null;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -17,8 +18,9 @@ for (int i = 0; i < args.Length; i++)
         case "--scale": scale = int.Parse(args[++i]); break;
         case "--roster": roster = int.Parse(args[++i]); break;
         case "--minutes": minutes = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--idle": idleSeconds = long.Parse(args[++i]); break;
         default:
-            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] | --seed S | --scale NODES [--start SEED] [--roster CAP]");
+            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] | --seed S | --scale NODES [--start SEED] [--roster CAP] [--idle SECONDS]");
             return 2;
     }
 }
@@ -34,7 +36,7 @@ if (scale is int nodes)
         : new OnlyLines(new StreamWriter(tracePath), only.Split(','));
     // --roster: rosters that hold fewer members than there are nodes (NodeOptions.RosterCapacity), to see a network
     // past the cap without 1,025 nodes.
-    var scenario = new ScaleScenario(start, nodes, scaleTrace) { RosterCapacity = roster ?? P2PChat.Net.Protocol.MaxMembers };
+    var scenario = new ScaleScenario(start, nodes, scaleTrace) { RosterCapacity = roster ?? P2PChat.Net.Protocol.MaxMembers, IdleMs = (idleSeconds ?? 60) * 1000 };
     var result = scenario.Run(line => Console.WriteLine($"[{wall.Elapsed.TotalSeconds,6:0.0} s] {line}"));
     Console.WriteLine(result);
     bool ok = result.LinesDelivered == result.LinesExpected && result.SurvivorsReached == result.Survivors && result.FalseLeaves == 0;
