@@ -80,8 +80,8 @@ internal sealed class ScaleScenario(int seed, int nodes, TextWriter? trace = nul
             .Where(x => x.Rate > 0).OrderByDescending(x => x.Rate).Take(12).Select(x => $"{x.Type} {x.Rate:0}"));
         progress?.Invoke($"idle: {rates.Average():0} B/s per node (max {rates.Max():0}: {_hosts[busiest].Label}, B/s by frame: {busiestTypes}), "
             + $"{linksPerNode:0.0} links per node, roster min {onlineMin}, {(_hosts.Sum(h => h.Ticks) - ticksBefore) / seconds / _hosts.Count:0.00} ticks per node a second");
-        // What an average node sends, by frame: at 10,000 nodes with full rosters the mean was 3.5x that of 100 nodes,
-        // and the busiest node's figures alone did not say whether announcements or roster digests made it.
+        // What an average node sends, by frame (the busiest node's alone misled): at 100 nodes PRESENCE is ~0 in the
+        // minute after the joins, since a member announces every 2 s times the members; --idle runs past that.
         string meanTypes = string.Join(", ", Enumerable.Range(0, 32)
             .Select(t => (Type: (FrameType)t, Rate: _hosts.Select((h, i) => (double)(h.Core.Links.QueuedBytesByType[t] - typesBefore[i][t])).Sum() / seconds / _hosts.Count))
             .Where(x => x.Rate >= 1).OrderByDescending(x => x.Rate).Take(12).Select(x => $"{x.Type} {x.Rate:0}"));
