@@ -178,7 +178,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             entry.SaidBye = true;
             entry.ExpiresAt = now + TombstoneMs;
             Due(entry.ExpiresAt);
-            member = Keep(entry, frame);
+            member = Keep(entry, presence, frame);
             if (!wasOnline)
                 return PresenceOutcome.Refreshed;
             OnlineCount--;
@@ -189,7 +189,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         entry.SaidBye = false;
         entry.ExpiresAt = now + 3L * presence.IntervalMs + ExpirySlackMs;
         Due(entry.ExpiresAt);
-        member = Keep(entry, frame);
+        member = Keep(entry, presence, frame);
         if (wasOnline)
             return renamed ? PresenceOutcome.Renamed : PresenceOutcome.Refreshed;
         OnlineCount++;
@@ -268,12 +268,10 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     /// changes them (only the box key is merely signed, or two keys made to share a node id) gets a new copy, so bytes
     /// already handed out (MemberInfo.Key and Box, which the UI thread reads) never change under their reader. Otherwise
     /// the copy is reused: a member's announcements all have one size until it renames itself.</summary>
-    private static MemberInfo Keep(Entry entry, ReadOnlySpan<byte> frame)
+    private static MemberInfo Keep(Entry entry, in PresenceView presence, ReadOnlySpan<byte> frame)
     {
-        ReadOnlySpan<byte> trailer = frame[^Protocol.PresenceTrailerSize..];
-        ReadOnlySpan<byte> key = trailer[..Protocol.KeySize], box = trailer.Slice(Protocol.KeySize + 8, Protocol.KeySize);
         bool first = entry.Frame.Length == 0;
-        bool sameKeys = !first && key.SequenceEqual(entry.Member.Key.Span) && box.SequenceEqual(entry.Member.Box.Span);
+        bool sameKeys = !first && presence.Key.SequenceEqual(entry.Member.Key.Span) && presence.Box.SequenceEqual(entry.Member.Box.Span);
         if (sameKeys && entry.Frame.Length == frame.Length)
         {
             frame.CopyTo(entry.Frame);
