@@ -1,6 +1,6 @@
 // Command line of the simulation campaign runner: --seeds N from --start S (or for --minutes M), in parallel on
 // every core, printing seeds/s and every failure with the command that replays it; --seed S replays one seed,
-// writing its trace to P2PCHAT_SIM_TRACE (a path) when set.
+// writing its trace to P2PCHAT_SIM_TRACE (a path) when set. --large: runs of 50-250 nodes instead of 3-30 (either mode).
 using System.Diagnostics;
 using P2PChat.Tests.Simulation;
 
@@ -8,6 +8,7 @@ int seeds = 1000, start = 1;
 int? one = null, scale = null, roster = null;
 double minutes = 0;
 long? idleSeconds = null;
+bool large = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -19,8 +20,9 @@ for (int i = 0; i < args.Length; i++)
         case "--roster": roster = int.Parse(args[++i]); break;
         case "--minutes": minutes = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--idle": idleSeconds = long.Parse(args[++i]); break;
+        case "--large": large = true; break;
         default:
-            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] | --seed S | --scale NODES [--start SEED] [--roster CAP] [--idle SECONDS]");
+            Console.Error.WriteLine("usage: P2PChat.Sim [--seeds N] [--start S] [--minutes M] [--large] | --seed S [--large] | --scale NODES [--start SEED] [--roster CAP] [--idle SECONDS]");
             return 2;
     }
 }
@@ -49,7 +51,7 @@ if (one is int seed)
     using TextWriter? trace = string.IsNullOrEmpty(path) ? null : new StreamWriter(path);
     try
     {
-        SimResult result = SimScenario.Run(seed, trace);
+        SimResult result = SimScenario.Run(seed, trace, large);
         Console.WriteLine($"seed {seed}: ok ({result.Nodes} nodes, {result.Live} live, {result.Lines} lines, {result.Renames} renames, {result.Events} events, digest {result.Digest})");
         return 0;
     }
@@ -81,7 +83,7 @@ var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.R
             return;
         try
         {
-            SimResult result = SimScenario.Run(s);
+            SimResult result = SimScenario.Run(s, large: large);
             Interlocked.Add(ref events, result.Events);
         }
         catch (SimFailure failure)
@@ -94,10 +96,10 @@ var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.R
         {
             Interlocked.Increment(ref failed);
             lock (gate)
-                Console.WriteLine($"seed {s}: crashed: {e}\n  replay: dotnet run --project tools/sim -c Release -- --seed {s}");
+                Console.WriteLine($"seed {s}: crashed: {e}\n  replay: dotnet run --project tools/sim -c Release -- --seed {s}{(large ? " --large" : "")}");
         }
         int count = Interlocked.Increment(ref done);
-        if (count % 100 == 0)
+        if (count % (large ? 10 : 100) == 0)
             lock (gate)
                 Console.WriteLine($"{count} seeds, {failed} failed, {count / clock.Elapsed.TotalSeconds:0.0} seeds/s");
     }

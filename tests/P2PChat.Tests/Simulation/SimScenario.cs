@@ -1,4 +1,4 @@
-// One random run, all of it drawn from its seed: 3 to 30 nodes join through live peers, then a chaos phase of
+// One random run, all of it drawn from its seed: 3 to 30 nodes (a large run: 50 to 250) join through live peers, then a chaos phase of
 // partitions, kill -9 (restarted at the same or a new address, or given up), SIGSTOP pauses, clean exits, aborted
 // links, newcomers and lines said at random moments; then every fault heals and a quiet period follows in which
 // each live node says one final line. Now and then a node renames itself (:nick) instead of saying a line. SimInvariants
@@ -21,6 +21,12 @@ internal sealed class SimScenario
 
     private const int ListenPort = 7000;
 
+    /// <summary>Nodes of a large run (issue 11: the invariants must hold in large networks too, not only in the small
+    /// ones where most seeds are cheap). Its faults grow with it, as a small run's do (up to 2 + nodes / 4).</summary>
+    public const int LargeMin = 50, LargeMax = 250;
+
+    private readonly bool _large;
+
     private readonly int _seed;
     private readonly SimNetwork _net;
     private readonly Random _rng;
@@ -31,9 +37,10 @@ internal sealed class SimScenario
     private int _lines;
     private int _renamed;
 
-    public SimScenario(int seed, TextWriter? trace = null, bool patchInboundHello = true)
+    public SimScenario(int seed, TextWriter? trace = null, bool patchInboundHello = true, bool large = false)
     {
         _seed = seed;
+        _large = large;
         _net = new SimNetwork(seed, trace) { WindowBytes = 64 * 1024 << new Random(seed).Next(5), PatchInboundHello = patchInboundHello };
         _rng = _net.Random;
         _renames = new Random(seed ^ 0x6e69636b);
@@ -44,11 +51,22 @@ internal sealed class SimScenario
 
     public SimNetwork Network => _net;
 
-    public static SimResult Run(int seed, TextWriter? trace = null) => new SimScenario(seed, trace).Run();
+    public static SimResult Run(int seed, TextWriter? trace = null, bool large = false)
+    {
+        try
+        {
+            return new SimScenario(seed, trace, large: large).Run();
+        }
+        catch (SimFailure failure) when (large && !failure.Large)
+        {
+            throw failure.InLargeRun();
+        }
+    }
 
     public SimResult Run()
     {
-        int nodes = 3 + (int)(27 * Math.Pow(_rng.NextDouble(), 3));
+        // A small run draws its size as it always did, so every kept seed replays the same run.
+        int nodes = _large ? LargeMin + _rng.Next(LargeMax - LargeMin + 1) : 3 + (int)(27 * Math.Pow(_rng.NextDouble(), 3));
         long chaosEnd = 10_000 + _rng.Next(20_000);
         _net.Trace($"seed {_seed}: {nodes} nodes, chaos until {chaosEnd} ms, window {_net.WindowBytes}, queue cap {_maxQueueBytes}");
 

@@ -39,6 +39,28 @@ public class SimulationCampaignTests
             .Because($"{sorted.Length} of {CampaignSeeds} seeds broke an invariant:\n{string.Join("\n", sorted.Select(f => f.Report))}");
     }
 
+    /// <summary>The suite's slice of the large campaign (tools/sim --large; .ci/run runs more): one run of
+    /// SimScenario.LargeMin..LargeMax nodes, ~5-35 s.</summary>
+    public const int LargeSeed = 1_000_000;
+
+    [Test]
+    public async Task A_large_network_with_faults_keeps_every_invariant()
+    {
+        string failure = "";
+        SimResult result = default;
+        try
+        {
+            result = SimScenario.Run(LargeSeed, large: true);
+        }
+        catch (SimFailure e)
+        {
+            failure = e.Report;
+            WriteTrace(LargeSeed, large: true);
+        }
+        await Assert.That(failure).IsEqualTo("");
+        await Assert.That(result.Nodes).IsGreaterThanOrEqualTo(SimScenario.LargeMin);
+    }
+
     [Test]
     public async Task One_seed_gives_the_same_run_byte_for_byte()
     {
@@ -96,7 +118,7 @@ public class SimulationCampaignTests
     }
 
     /// <summary>Replays <paramref name="seed"/> with its trace into P2PCHAT_SIM_TRACE, when that is set.</summary>
-    internal static void WriteTrace(int seed)
+    internal static void WriteTrace(int seed, bool large = false)
     {
         string? path = Environment.GetEnvironmentVariable("P2PCHAT_SIM_TRACE");
         if (string.IsNullOrEmpty(path))
@@ -104,7 +126,7 @@ public class SimulationCampaignTests
         using var trace = new StreamWriter(path);
         try
         {
-            SimScenario.Run(seed, trace);
+            SimScenario.Run(seed, trace, large);
         }
         catch (SimFailure failure)
         {
