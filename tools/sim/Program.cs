@@ -52,7 +52,8 @@ if (one is int seed)
     try
     {
         SimResult result = SimScenario.Run(seed, trace, large);
-        Console.WriteLine($"seed {seed}: ok ({result.Nodes} nodes, {result.Live} live, {result.Lines} lines, {result.Renames} renames, {result.Events} events, digest {result.Digest})");
+        Console.WriteLine($"seed {seed}: ok ({result.Nodes} nodes, {result.Live} live, {result.Lines} lines, {result.Renames} renames, {result.Events} events, digest {result.Digest}" +
+            $"{(result.RosterCapacity < P2PChat.Net.Protocol.MaxMembers ? $", rosters of {result.RosterCapacity}" : "")})");
         return 0;
     }
     catch (SimFailure failure)

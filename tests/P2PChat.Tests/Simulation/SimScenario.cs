@@ -26,6 +26,7 @@ internal sealed class SimScenario
     public const int LargeMin = 50, LargeMax = 250;
 
     private readonly bool _large;
+    private int _rosterCapacity = Protocol.MaxMembers;
 
     private readonly int _seed;
     private readonly SimNetwork _net;
@@ -67,8 +68,12 @@ internal sealed class SimScenario
     {
         // A small run draws its size as it always did, so every kept seed replays the same run.
         int nodes = _large ? LargeMin + _rng.Next(LargeMax - LargeMin + 1) : 3 + (int)(27 * Math.Pow(_rng.NextDouble(), 3));
+        // One large run in four is past the roster cap (scaled down: rosters of a quarter to three quarters of the
+        // nodes), where a full roster must refuse newcomers' announcements and still pass on and show every line.
+        if (_large && _rng.Next(4) == 0)
+            _rosterCapacity = nodes / 4 + _rng.Next(nodes / 2);
         long chaosEnd = 10_000 + _rng.Next(20_000);
-        _net.Trace($"seed {_seed}: {nodes} nodes, chaos until {chaosEnd} ms, window {_net.WindowBytes}, queue cap {_maxQueueBytes}");
+        _net.Trace($"seed {_seed}: {nodes} nodes, chaos until {chaosEnd} ms, window {_net.WindowBytes}, queue cap {_maxQueueBytes}, roster cap {_rosterCapacity}");
 
         Start(NewAddress());
         for (int i = 1; i < nodes; i++)
@@ -93,7 +98,7 @@ internal sealed class SimScenario
         _net.Events.RunUntil(chaosEnd + QuietMs);
 
         SimInvariants.Check(_seed, _all);
-        return new SimResult(_seed, _all.Count, _all.Count(h => h.Live), _lines, _net.Events.Executed, _net.Now, Digest(), _renamed);
+        return new SimResult(_seed, _all.Count, _all.Count(h => h.Live), _lines, _net.Events.Executed, _net.Now, Digest(), _renamed, _rosterCapacity);
     }
 
     private void StartForger()
@@ -124,6 +129,7 @@ internal sealed class SimScenario
         {
             History = _rng.Next(4) switch { 0 => 0, 1 => 5, _ => 50 },
             MaxQueueBytes = _maxQueueBytes,
+            RosterCapacity = _rosterCapacity,
         };
         NodeHost? via = PickLive(announced: true);
         var host = new NodeHost(_net, address, options, keys, 1 + _rng.Next(40));
