@@ -22,15 +22,15 @@ internal sealed partial class Presence
 
     public long WantedSent { get; private set; }
 
-    /// <summary>Our ROSTER: every member online, and every BYE we remember (a member that fell silent here is for the
-    /// peer to judge), up to MaxDigestEntries a frame.</summary>
+    /// <summary>Our ROSTER: every member online (but those a long stall of ours left unvouched for), and every BYE we
+    /// remember (a member that fell silent here is for the peer to judge), up to MaxDigestEntries a frame.</summary>
     private void SendDigest(CoreLink link, long now)
     {
         _digest ??= new byte[DigestHeaderSize + Protocol.MaxDigestEntries * DigestEntrySize];
         int count = 0;
         foreach (Roster.Entry entry in _roster.Entries)
         {
-            if (entry.Gone && !entry.SaidBye)
+            if (entry.Gone && !entry.SaidBye || entry.Unvouched)
                 continue;
             Span<byte> at = _digest.AsSpan(DigestHeaderSize + count * DigestEntrySize, DigestEntrySize);
             BinaryPrimitives.WriteUInt64BigEndian(at, entry.Member.NodeId);
@@ -83,6 +83,8 @@ internal sealed partial class Presence
                 continue;
             if (_roster.Get(member) is { } entry && counter <= entry.Counter)
             {
+                if (counter == entry.Counter && !entry.Gone)
+                    entry.Unvouched = false; // the neighbour holds it online as we do: not a member only our stall kept
                 // Once per member and link: a ROSTER naming one member a thousand times must not buy a thousand
                 // suspicions (16 bytes each would buy ~150).
                 if (entry is { Gone: true, SaidBye: false, Suspicion: { } suspicion } && counter <= entry.SuspectCounter
@@ -117,6 +119,8 @@ internal sealed partial class Presence
             from.WantBudget--;
             if (_roster.Get(BinaryPrimitives.ReadUInt64BigEndian(body[(3 + i * 8)..])) is not { } entry)
                 continue; // forgotten since (tombstones expire)
+            if (entry.Unvouched)
+                continue; // kept over a long stall of ours: it may have left meanwhile, and everyone forgotten it since
             if (!entry.Gone)
                 SendAsPresent(from, entry.Frame, now);
             else if (entry.SaidBye)

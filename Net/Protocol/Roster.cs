@@ -4,13 +4,33 @@
 // its last link to it) goes unrefuted for SuspectMs, or, as a last resort when none of its neighbours survived it to
 // say so, when nothing new was heard from it for three of its intervals. Gone members stay as tombstones for a
 // while, so a late copy of an old announcement cannot bring them back. Bounded: at most `capacity` entries; a
-// tombstone makes room, a member online never does (a new member is refused instead). Pure logic, owned by Presence.cs.
+// tombstone a minute old makes room, a member online never does (a new member is refused instead). Pure logic, owned
+// by Presence.cs.
 namespace P2PChat.Net;
 
 internal sealed class Roster(int capacity = Protocol.MaxMembers)
 {
-    /// <summary>How long a gone member is remembered, so stale copies of its announcements are recognised.</summary>
+    /// <summary>How long a gone member is remembered at least, so stale copies of its announcements are recognised;
+    /// longer when its lease is (TombstoneFor).</summary>
     public const long TombstoneMs = 5 * 60 * 1000;
+
+    /// <summary>A stall of ours at least this long (Postpone) leaves every member online here unvouched for: while we were
+    /// stopped, members may have left and every other node forgotten them (their tombstones last TombstoneMs at least), so
+    /// an old announcement we hand on would be news again, and the member online everywhere for three of its intervals.
+    /// Half the tombstones' life, for the time it takes to link again.</summary>
+    public const long UnvouchedAfterStallMs = TombstoneMs / 2;
+
+    /// <summary>How long the tombstone of a member that declared <paramref name="intervalMs"/> stays: as long as the lease
+    /// any node may still hold on it (three intervals and the slack), and TombstoneMs at least. Shorter, and a node that
+    /// was cut off while the member left (its lease on it running on) handed the announcement back, after 5 minutes, to
+    /// nodes that had forgotten the departure: in a network of more than 50 members the lease is the longer.</summary>
+    public static long TombstoneFor(uint intervalMs) => Math.Max(TombstoneMs, 3L * intervalMs + ExpirySlackMs);
+
+    /// <summary>A full roster makes room from a tombstone only once it is this old: a younger one still meets copies of
+    /// the member's last announcement (on their way, or handed on by a node that was cut off or stopped while it left),
+    /// and without it each would bring the member back for three of its intervals, and the node hand it on again. Past
+    /// the cap rosters are always full, so a tombstone went at the next newcomer (simulator, large runs).</summary>
+    public const long EvictableAfterMs = 60_000;
 
     /// <summary>Grace on top of three intervals for frames delayed behind a burst of chat in a queue.</summary>
     public const long ExpirySlackMs = 1000;
@@ -67,6 +87,11 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
         /// <summary>Why Expire declared it gone: its silence in ms (Departure).</summary>
         public long SilentMs { get; set; }
+
+        /// <summary>Online, but last heard of before a long stall of ours (UnvouchedAfterStallMs): kept and shown, but
+        /// not handed to neighbours (ROSTER, WANT) until news of it comes again: a newer announcement, a line, or a
+        /// neighbour's ROSTER that counts it online at this counter.</summary>
+        public bool Unvouched { get; set; }
     }
 
     private readonly Dictionary<ulong, Entry> _entries = [];
@@ -147,7 +172,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             return PresenceOutcome.Stale; // older than what an unrefuted suspicion named: it would be online for a moment, then gone again
         if (!known)
         {
-            if (_entries.Count >= capacity && !Evict())
+            if (_entries.Count >= capacity && !Evict(now))
             {
                 Refused++;
                 return PresenceOutcome.Stale; // full of members online: refused, and not passed on (no loop)
@@ -167,6 +192,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         }
         entry.Counter = presence.Counter;
         entry.IntervalMs = presence.IntervalMs;
+        entry.Unvouched = false;
         // A neighbour's roster hands on announcements of any age (Present): the member's next one, which may come a moment
         // later, is not too soon after it. Dropping it meant waiting out a whole interval, minutes in a big network.
         if (presence.Kind != PresenceKind.Present)
@@ -176,7 +202,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         {
             entry.Gone = true;
             entry.SaidBye = true;
-            entry.ExpiresAt = now + TombstoneMs;
+            entry.ExpiresAt = now + TombstoneFor(entry.IntervalMs);
             Due(entry.ExpiresAt);
             member = Keep(entry, presence, frame);
             if (!wasOnline)
@@ -202,7 +228,10 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     public void HeardFrom(ulong origin, long now)
     {
         if (_entries.TryGetValue(origin, out Entry? entry) && !entry.Gone)
+        {
             entry.ExpiresAt = Math.Max(entry.ExpiresAt, now + 3L * entry.IntervalMs + ExpirySlackMs);
+            entry.Unvouched = false;
+        }
     }
 
     /// <summary>We were stalled for <paramref name="ms"/> (NodeCore.ForgiveOwnStall): announcements that came meanwhile
@@ -215,6 +244,8 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
                 entry.ExpiresAt += ms;
             if (!entry.Gone && entry.Suspected)
                 entry.SuspectedAt += ms;
+            if (!entry.Gone && ms >= UnvouchedAfterStallMs)
+                entry.Unvouched = true;
         }
     }
 
@@ -241,7 +272,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             }
             entry.SilentMs = unrefuted ? now - entry.SuspectedAt : 3L * entry.IntervalMs + ExpirySlackMs;
             entry.Gone = true;
-            entry.ExpiresAt = now + TombstoneMs;
+            entry.ExpiresAt = now + TombstoneFor(entry.IntervalMs);
             next = Math.Min(next, entry.ExpiresAt);
             OnlineCount--;
             (gone ??= []).Add(entry);
@@ -290,13 +321,14 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     private static ReadOnlySpan<byte> NameIn(byte[] frame) =>
         frame.Length == 0 ? [] : frame.AsSpan()[(Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize)..^Protocol.PresenceTrailerSize];
 
-    /// <summary>Forgets the oldest tombstone; false when every entry is a member online (the newcomer is refused
-    /// instead: forgetting a live member would make its next announcement news again, and pass it on again).</summary>
-    private bool Evict()
+    /// <summary>Forgets the oldest tombstone of those EvictableAfterMs old; false when there is none (the newcomer is
+    /// refused instead: forgetting a live member would make its next announcement news again, and pass it on again).</summary>
+    private bool Evict(long now)
     {
         Entry? victim = null;
         foreach (Entry entry in _entries.Values)
-            if (entry.Gone && (victim is null || entry.ExpiresAt < victim.ExpiresAt))
+            if (entry.Gone && now - (entry.ExpiresAt - TombstoneFor(entry.IntervalMs)) >= EvictableAfterMs
+                && (victim is null || entry.ExpiresAt < victim.ExpiresAt))
                 victim = entry;
         if (victim is null)
             return false;

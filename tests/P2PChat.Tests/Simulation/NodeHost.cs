@@ -50,6 +50,9 @@ internal sealed partial class NodeHost : SimHost
     /// <summary>Left with :quit (Leave), or leaving.</summary>
     public bool Left { get; private set; }
 
+    /// <summary>When it stopped being live: it said :quit, or was killed (long.MaxValue while live).</summary>
+    public long EndedAt { get; private set; } = long.MaxValue;
+
     public bool Live => Alive && !Left;
 
     public string Violation { get; private set; } = "";
@@ -163,6 +166,7 @@ internal sealed partial class NodeHost : SimHost
         if (!Live || Paused)
             return;
         Left = true;
+        EndedAt = Math.Min(EndedAt, Net.Now);
         Net.Trace($"{Label} leaves");
         Core.Leave(Net.Now);
         AfterCore();
@@ -196,6 +200,7 @@ internal sealed partial class NodeHost : SimHost
     {
         if (Alive)
             Net.Trace($"{Label} {(Left ? "exits" : "killed")}");
+        EndedAt = Math.Min(EndedAt, Net.Now);
         base.Kill();
     }
 

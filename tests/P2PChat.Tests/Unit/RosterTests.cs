@@ -81,6 +81,37 @@ public class RosterTests
     }
 
     [Test]
+    public async Task A_tombstone_outlives_the_lease_any_node_may_still_hold_on_the_member()
+    {
+        // A member of a big network (an interval of 200 s: a lease of 601 s) says BYE. A node cut off meanwhile may hold
+        // it online until its lease runs out; until then, a copy of its last announcement must still be stale here.
+        var roster = new Roster();
+        Apply(roster, PresenceKind.Alive, 1, 5, now: 0, intervalMs: 200_000);
+        Apply(roster, PresenceKind.Bye, 1, 6, now: 10, intervalMs: 200_000);
+        long lease = 3 * 200_000 + Roster.ExpirySlackMs;
+        roster.Expire(10 + Roster.TombstoneMs + 1);
+        await Assert.That(Apply(roster, PresenceKind.Present, 1, 5, now: 10 + lease - 1)).IsEqualTo(PresenceOutcome.Stale);
+        roster.Expire(10 + lease);
+        await Assert.That(roster.Count).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task After_a_long_stall_members_stay_online_but_unvouched_until_news_of_them_comes()
+    {
+        var roster = new Roster();
+        Apply(roster, PresenceKind.Alive, 1, 1, now: 0);
+        Apply(roster, PresenceKind.Alive, 2, 1, now: 0);
+        roster.Postpone(Roster.UnvouchedAfterStallMs - 1);
+        await Assert.That(roster.Entries.Count(e => e.Unvouched)).IsEqualTo(0).Because("a short stall: the news waits unread");
+        roster.Postpone(Roster.UnvouchedAfterStallMs);
+        await Assert.That(roster.Entries.Count(e => e.Unvouched)).IsEqualTo(2);
+        await Assert.That(roster.OnlineCount).IsEqualTo(2);
+        Apply(roster, PresenceKind.Alive, 1, 2, now: 10);
+        roster.HeardFrom(2, now: 10);
+        await Assert.That(roster.Entries.Count(e => e.Unvouched)).IsEqualTo(0).Because("an announcement, and a line");
+    }
+
+    [Test]
     public async Task A_full_roster_refuses_new_members_rather_than_forget_one_online_and_makes_room_from_tombstones()
     {
         var roster = new Roster(capacity: 4);
@@ -94,8 +125,12 @@ public class RosterTests
         await Assert.That(roster.Refused).IsEqualTo(6);
 
         Apply(roster, PresenceKind.Bye, 2, 2, now: 2000);
-        await Assert.That(Apply(roster, PresenceKind.Alive, 11, 1, now: 2100)).IsEqualTo(PresenceOutcome.Joined)
-            .Because("a tombstone makes room");
+        await Assert.That(Apply(roster, PresenceKind.Alive, 11, 1, now: 2100)).IsEqualTo(PresenceOutcome.Stale)
+            .Because("a young tombstone still meets copies of the member's last announcement, so it keeps its room");
+        await Assert.That(Apply(roster, PresenceKind.Present, 2, 1, now: 2200)).IsEqualTo(PresenceOutcome.Stale)
+            .Because("a node cut off while the member left hands on its old announcement");
+        await Assert.That(Apply(roster, PresenceKind.Alive, 11, 1, now: 2000 + Roster.EvictableAfterMs)).IsEqualTo(PresenceOutcome.Joined)
+            .Because("a tombstone a minute old makes room");
         await Assert.That(roster.Count).IsEqualTo(4);
     }
 
