@@ -56,6 +56,10 @@ public class StaleRosterTests
             string[] ghosts = [.. others.Where(n => n != sleeper && n.Core.Presence.Online(leaver.NodeId) is not null).Select(n => n.Label)];
             await Assert.That(ghosts.Length).IsEqualTo(0).Because($"{s + 1} s after the resume: {Rosters(others)}");
         }
+        // The members that are still there, the sleeper vouches for again (its new neighbours' ROSTERs named them).
+        string[] unvouched = [.. sleeper.Core.Presence.Roster.Entries.Where(e => !e.Gone && e.Unvouched && e.Member.NodeId != leaver.NodeId)
+            .Select(e => e.Member.Name)];
+        await Assert.That(unvouched.Length).IsEqualTo(0).Because($"still unvouched: {string.Join(",", unvouched)}");
         // The sleeper itself holds it until its lease runs out (its stall forgiven), unless a tombstone elsewhere told it
         // sooner: the lease is the bound.
         net.Events.RunUntil(Math.Max(net.Now, resumed + 3L * interval + Roster.ExpirySlackMs + NodeCore.IdleTickMs));
