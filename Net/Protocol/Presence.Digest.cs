@@ -84,7 +84,7 @@ internal sealed partial class Presence
             if (_roster.Get(member) is { } entry && counter <= entry.Counter)
             {
                 if (counter == entry.Counter && !entry.Gone)
-                    entry.Unvouched = false; // the neighbour holds it online as we do: not a member only our stall kept
+                    Roster.Vouch(entry); // the neighbour holds it online as we do: not a member only our stall kept
                 // Once per member and link: a ROSTER naming one member a thousand times must not buy a thousand
                 // suspicions (16 bytes each would buy ~150).
                 if (entry is { Gone: true, SaidBye: false, Suspicion: { } suspicion } && counter <= entry.SuspectCounter

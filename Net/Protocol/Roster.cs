@@ -88,10 +88,13 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         /// <summary>Why Expire declared it gone: its silence in ms (Departure).</summary>
         public long SilentMs { get; set; }
 
-        /// <summary>Online, but last heard of before a long stall of ours (UnvouchedAfterStallMs): kept and shown, but
-        /// not handed to neighbours (ROSTER, WANT) until news of it comes again: a newer announcement, a line, or a
-        /// neighbour's ROSTER that counts it online at this counter.</summary>
+        /// <summary>Online, but last heard of before stalls of ours of UnvouchedAfterStallMs in all: kept and shown, but
+        /// not handed to neighbours (ROSTER, WANT) until news of it comes again: a newer announcement, or a neighbour's
+        /// ROSTER that counts it online at this counter (Vouch).</summary>
         public bool Unvouched { get; set; }
+
+        /// <summary>Our stalls since the last news of it (Postpone), added up.</summary>
+        public long StalledMs { get; set; }
     }
 
     private readonly Dictionary<ulong, Entry> _entries = [];
@@ -192,7 +195,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         }
         entry.Counter = presence.Counter;
         entry.IntervalMs = presence.IntervalMs;
-        entry.Unvouched = false;
+        Vouch(entry);
         // A neighbour's roster hands on announcements of any age (Present): the member's next one, which may come a moment
         // later, is not too soon after it. Dropping it meant waiting out a whole interval, minutes in a big network.
         if (presence.Kind != PresenceKind.Present)
@@ -227,11 +230,18 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     /// a member pasting 300,000 lines was declared gone everywhere while its lines were still arriving.</summary>
     public void HeardFrom(ulong origin, long now)
     {
+        // Not a voucher (Unvouched): a line can be old, replayed when we link again after a stall, or read late from
+        // the kernel's buffer, and its author gone since.
         if (_entries.TryGetValue(origin, out Entry? entry) && !entry.Gone)
-        {
             entry.ExpiresAt = Math.Max(entry.ExpiresAt, now + 3L * entry.IntervalMs + ExpirySlackMs);
-            entry.Unvouched = false;
-        }
+    }
+
+    /// <summary>A neighbour's ROSTER counts <paramref name="entry"/> online at the counter we hold: not a member only our
+    /// stall kept (Unvouched).</summary>
+    public static void Vouch(Entry entry)
+    {
+        entry.Unvouched = false;
+        entry.StalledMs = 0;
     }
 
     /// <summary>We were stalled for <paramref name="ms"/> (NodeCore.ForgiveOwnStall): announcements that came meanwhile
@@ -244,8 +254,8 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
                 entry.ExpiresAt += ms;
             if (!entry.Gone && entry.Suspected)
                 entry.SuspectedAt += ms;
-            if (!entry.Gone && ms >= UnvouchedAfterStallMs)
-                entry.Unvouched = true;
+            if (!entry.Gone && (entry.StalledMs += ms) >= UnvouchedAfterStallMs)
+                entry.Unvouched = true; // stalls add up: several short suspends are one long absence
         }
     }
 
@@ -321,8 +331,9 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     private static ReadOnlySpan<byte> NameIn(byte[] frame) =>
         frame.Length == 0 ? [] : frame.AsSpan()[(Protocol.LengthPrefixSize + Protocol.PresenceHeaderSize)..^Protocol.PresenceTrailerSize];
 
-    /// <summary>Forgets the oldest tombstone of those EvictableAfterMs old; false when there is none (the newcomer is
-    /// refused instead: forgetting a live member would make its next announcement news again, and pass it on again).</summary>
+    /// <summary>Forgets, of the tombstones EvictableAfterMs old, the one whose time runs out first; false when there is
+    /// none (the newcomer is refused instead: forgetting a live member would make its next announcement news again, and
+    /// pass it on again).</summary>
     private bool Evict(long now)
     {
         Entry? victim = null;
