@@ -14,10 +14,10 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     /// longer when its lease is (TombstoneFor).</summary>
     public const long TombstoneMs = 5 * 60 * 1000;
 
-    /// <summary>A stall of ours at least this long (Postpone) leaves every member online here unvouched for: while we were
-    /// stopped, members may have left and every other node forgotten them (their tombstones last TombstoneMs at least), so
-    /// an old announcement we hand on would be news again, and the member online everywhere for three of its intervals.
-    /// Half the tombstones' life, for the time it takes to link again.</summary>
+    /// <summary>Stalls of ours adding up to this since the last news of a member online here (Postpone) leave it
+    /// unvouched for: while we were stopped it may have left and every other node forgotten it (tombstones last
+    /// TombstoneMs at least), so its old announcement handed on would be news again, and the member online everywhere
+    /// for three of its intervals. Half the tombstones' life, for the time it takes to link again.</summary>
     public const long UnvouchedAfterStallMs = TombstoneMs / 2;
 
     /// <summary>How long the tombstone of a member that declared <paramref name="intervalMs"/> stays: as long as the lease
@@ -236,8 +236,8 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
             entry.ExpiresAt = Math.Max(entry.ExpiresAt, now + 3L * entry.IntervalMs + ExpirySlackMs);
     }
 
-    /// <summary>A neighbour's ROSTER counts <paramref name="entry"/> online at the counter we hold: not a member only our
-    /// stall kept (Unvouched).</summary>
+    /// <summary>News of <paramref name="entry"/> (a newer announcement, or a neighbour's ROSTER that counts it online at
+    /// the counter we hold): not a member only our stalls kept (Unvouched).</summary>
     public static void Vouch(Entry entry)
     {
         entry.Unvouched = false;

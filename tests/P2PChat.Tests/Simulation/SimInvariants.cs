@@ -9,8 +9,9 @@
 // said by a node that is still alive shown by every other live node, except lines said before it joined: at or
 // below its horizon for the sender, or said before its first link opened (its history source may not have had them
 // yet: it may be a newcomer itself), and lines older than the newest LogCapacity said in the whole run (no log can
-// replay them any more); each live node's roster lists exactly the other live nodes (a roster smaller than the
-// network: live nodes only), under the names they have now.
+// replay them any more); each live node's roster lists exactly the other live nodes, under the names they have now
+// (a roster that cannot hold every identity of the run, past the cap: a member gone no longer than its lease after it
+// left, CheckFullRoster).
 using P2PChat.Net;
 
 namespace P2PChat.Tests.Simulation;

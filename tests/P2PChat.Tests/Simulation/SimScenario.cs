@@ -1,8 +1,9 @@
-// One random run, all of it drawn from its seed: 3 to 30 nodes (a large run: 50 to 250) join through live peers, then a chaos phase of
-// partitions, kill -9 (restarted at the same or a new address, or given up), SIGSTOP pauses, clean exits, aborted
-// links, newcomers and lines said at random moments; then every fault heals and a quiet period follows in which
-// each live node says one final line. Now and then a node renames itself (:nick) instead of saying a line. SimInvariants
-// judges the outcome; the first broken invariant throws SimFailure. Same seed, same run, byte for byte.
+// One random run, all of it drawn from its seed: 3 to 30 nodes (a large run: 50 to 250) join through live peers,
+// then a chaos phase of partitions, kill -9 (restarted at the same or a new address, or given up), SIGSTOP pauses,
+// clean exits, aborted links, newcomers and lines said at random moments; then every fault heals and a quiet period
+// follows in which each live node says one final line. Now and then a node renames itself (:nick) instead of saying a
+// line. SimInvariants judges the outcome; the first broken invariant throws SimFailure. Same seed, same run, byte for
+// byte.
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
