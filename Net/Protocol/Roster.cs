@@ -91,7 +91,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
         /// <summary>Online, but last heard of before stalls of ours of UnvouchedAfterStallMs in all: kept and shown, but
         /// not handed to neighbours (ROSTER, WANT) until news of it comes again: a newer announcement, or a neighbour's
         /// ROSTER that counts it online at this counter (Vouch).</summary>
-        public bool Unvouched { get; set; }
+        public bool Unvouched => StalledMs >= UnvouchedAfterStallMs;
 
         /// <summary>Our stalls since the last news of it (Postpone), added up.</summary>
         public long StalledMs { get; set; }
@@ -238,11 +238,7 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     /// <summary>News of <paramref name="entry"/> (a newer announcement, or a neighbour's ROSTER that counts it online at
     /// the counter we hold): not a member only our stalls kept (Unvouched).</summary>
-    public static void Vouch(Entry entry)
-    {
-        entry.Unvouched = false;
-        entry.StalledMs = 0;
-    }
+    public static void Vouch(Entry entry) => entry.StalledMs = 0;
 
     /// <summary>We were stalled for <paramref name="ms"/> (NodeCore.ForgiveOwnStall): announcements that came meanwhile
     /// wait unread, so no online member's silence over that time counts.</summary>
@@ -254,8 +250,8 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
                 entry.ExpiresAt += ms;
             if (!entry.Gone && entry.Suspected)
                 entry.SuspectedAt += ms;
-            if (!entry.Gone && (entry.StalledMs += ms) >= UnvouchedAfterStallMs)
-                entry.Unvouched = true; // stalls add up: several short suspends are one long absence
+            if (!entry.Gone)
+                entry.StalledMs += ms; // stalls add up (Unvouched): several short suspends are one long absence
         }
     }
 
