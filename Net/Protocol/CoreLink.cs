@@ -121,9 +121,13 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     // Lazy push: per origin the peer pruned, the highest sequence we held back from it since our last HAVE on this link.
     private readonly Dictionary<ulong, ulong> _withheld = [];
 
-    /// <summary>We did not relay <paramref name="seq"/> of <paramref name="origin"/> here: the peer pruned it. Told in the
-    /// next HAVE (bounded like the prune set).</summary>
-    public void Withhold(ulong origin, ulong seq)
+    // Since when the oldest of them waits (long.MaxValue: none), and how many lines were held back since our last HAVE.
+    private long _withheldSince = long.MaxValue;
+    private int _withheldLines;
+
+    /// <summary>We did not relay <paramref name="seq"/> of <paramref name="origin"/> here: the peer pruned it. Told in
+    /// a HAVE when HaveDue says (bounded like the prune set).</summary>
+    public void Withhold(ulong origin, ulong seq, long now)
     {
         if (_withheld.TryGetValue(origin, out ulong held))
         {
@@ -134,24 +138,42 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
         {
             _withheld.Add(origin, seq);
         }
+        else
+        {
+            return;
+        }
+        _withheldSince = Math.Min(_withheldSince, now);
+        _withheldLines++;
     }
 
     public bool HasWithheld => _withheld.Count > 0;
 
+    /// <summary>When the HAVE for what we held back is due (long.MaxValue: nothing held back): Flooding.HaveDelayMs
+    /// after the first of it, or at once once Flooding.HaveBatchLines lines wait (a stream). Sooner if the link's ping
+    /// falls due first, which the HAVE then stands for (NodeCore.SendHaves).</summary>
+    public long HaveDue => _withheld.Count == 0 ? long.MaxValue
+        : _withheldLines >= Flooding.HaveBatchLines ? _withheldSince : _withheldSince + Flooding.HaveDelayMs;
+
     /// <summary>The peer's HAVE says it has <paramref name="origin"/>'s lines up to <paramref name="seq"/>: ours for it,
     /// if it would say no more, is not sent. On a link neither end relays that sender on (neither is the other's path
-    /// for it), both held back each line and both would say so on their first tick after it; when one end's tick
-    /// comes first by more than the link's delay, its HAVE speaks for the two (simulator, 300 nodes: 22.8 -> 18.3 KB
-    /// of HAVE a line). Making the end with the higher id wait a tick for the other's halved it (11.7 KB), but a line
-    /// some node had to pull then came up to that much later, and at 1,000 nodes in one process, where some node pulls
-    /// one line in two, the slowest line to reach all others went from 0.56 s to 0.95-0.98 s.</summary>
+    /// for it), both held back each line and both would say so once their HAVE falls due; when one end's comes first
+    /// by more than the link's delay, it speaks for the two (simulator, 300 nodes: 22.8 -> 18.3 KB of HAVE a line, when
+    /// HAVEs went on the first tick after a line). Making the end with the higher id wait a tick for the other's halved
+    /// it (11.7 KB), but a line some node had to pull then came up to that much later, and at 1,000 nodes in one
+    /// process, where some node pulls one line in two, the slowest line to reach all others went from 0.56 s to
+    /// 0.95-0.98 s.</summary>
     public void PeerHas(ulong origin, ulong seq)
     {
         if (_withheld.TryGetValue(origin, out ulong held) && held <= seq)
+        {
             _withheld.Remove(origin);
+            if (_withheld.Count == 0)
+                ResetWithheld();
+        }
     }
 
-    /// <summary>Takes up to <paramref name="into"/>.Length withheld origins (the rest wait for the next call).</summary>
+    /// <summary>Takes up to <paramref name="into"/>.Length withheld origins (the rest, still due, wait for the next
+    /// call).</summary>
     public int TakeWithheld(Span<(ulong Origin, ulong Seq)> into)
     {
         int n = 0;
@@ -163,7 +185,15 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
         }
         for (int i = 0; i < n; i++)
             _withheld.Remove(into[i].Origin);
+        if (_withheld.Count == 0)
+            ResetWithheld();
         return n;
+    }
+
+    private void ResetWithheld()
+    {
+        _withheldSince = long.MaxValue;
+        _withheldLines = 0;
     }
 
     /// <summary>Members whose suspicion we sent this peer because its ROSTER listed them (each once: Presence.OnDigest).

@@ -2,8 +2,9 @@
 // and two nodes can end up keeping each other: neither then gets that sender's lines, and before this only the
 // sender's next PRESENCE (an interval later) told them, then a repair 500 ms after that (simulator,
 // StreamStarvationTests: stalls of 0.6-1.6 s). Now a relay tells each link that pruned a sender, once a tick, how far
-// it has that sender's lines (HAVE); a node that still lacks them a tick later pulls them from that link: UNPRUNE and
-// SYNC there (NodeCore.Pull). Part of Flooding, which owns the filter.
+// it has that sender's lines (HAVE: within HaveDelayMs, often in place of a ping); a node that still lacks them
+// LazyGraceMs later pulls them from that link: UNPRUNE and SYNC there (NodeCore.Pull). Part of Flooding, which owns
+// the filter.
 using System.Buffers.Binary;
 
 namespace P2PChat.Net;
@@ -13,6 +14,17 @@ internal sealed partial class Flooding
     /// <summary>How long a line a neighbour says it has may still be on its way to us by the paths we kept: a pull
     /// before that would only fetch copies.</summary>
     public const long LazyGraceMs = 200;
+
+    /// <summary>How long a HAVE waits for more lines to name, or for the link's ping to stand in for (CoreLink.HaveDue).
+    /// A HAVE on the first tick after each line (125-250 ms) cost every relay one frame per pruned link per line, each
+    /// a wake-up and a read for its peer: 300 processes spent a quarter of their CPU a line on them (433 -> 328 µs a
+    /// reader without any). Waiting up to a heartbeat interval makes them ride on the frames an idle link carries
+    /// anyway, at the price of a starved node learning of the lines it lacks up to a second later.</summary>
+    public const long HaveDelayMs = 1000;
+
+    /// <summary>This many lines held back on a link make its HAVE due at once (the next tick): a stream's starved node
+    /// must not wait a second with hundreds of lines behind (StreamStarvationTests).</summary>
+    public const int HaveBatchLines = 4;
 
     /// <summary>At most one pull from a link this often (a neighbour that claims lines it never sends costs a SYNC a
     /// second, its own answer's work).</summary>

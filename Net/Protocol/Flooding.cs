@@ -261,7 +261,7 @@ internal sealed partial class Flooding
             if (link.Id == fromLink || link.Peer!.NodeId == id.Origin)
                 continue; // the origin drops its own lines
             if (link.IsPruned(id.Origin))
-                link.Withhold(id.Origin, id.Seq); // told in the next HAVE (Flooding.Lazy.cs)
+                link.Withhold(id.Origin, id.Seq, now); // told in a HAVE (Flooding.Lazy.cs)
             else if (_links.Send(link, frame, now))
                 ChatFramesQueued++;
         }

@@ -334,12 +334,13 @@ internal sealed partial class NodeCore
         _history.SendSync(link, now);
     }
 
-    /// <summary>Each link that pruned senders whose lines we held back since the last tick is told how far we have them.</summary>
-    private void SendHaves(long now)
+    /// <summary>Each link that pruned senders whose lines we held back is told how far we have them, once its HAVE is
+    /// due (CoreLink.HaveDue) or its ping falls due this tick (SendHeartbeats): then the HAVE goes instead of the ping.</summary>
+    private void SendHaves(long now, long heartbeat)
     {
         Span<byte> frame = stackalloc byte[Flooding.MaxHaveFrameSize];
         foreach (CoreLink link in _links.Open)
-            if (link.HasWithheld && Flooding.WriteHave(link, frame) is > 0 and int size)
+            if (link.HasWithheld && (link.HaveDue <= now || PingSoon(link, now, heartbeat)) && Flooding.WriteHave(link, frame) is > 0 and int size)
                 _links.Send(link, frame[..size], now);
     }
 

@@ -7,7 +7,7 @@ namespace P2PChat.Net;
 
 internal sealed partial class NodeCore
 {
-    /// <summary>The timer's period while anything waits on it (a line held back or missing, a HAVE to send, a dial), and
+    /// <summary>The timer's period while anything waits on it (a line held back or missing, a burst's HAVE, a dial), and
     /// the least gap between two ticks.</summary>
     public const long TickMs = 250;
 
@@ -29,7 +29,7 @@ internal sealed partial class NodeCore
     /// <summary>When the next tick is needed (its host's timer is set to it, and moved earlier whenever an input makes
     /// this earlier): TickMs after the last tick while anything waits on the timer, else the earliest deadline (a link
     /// silent too long, a connect or handshake or drain running out, our announcement, a member's expiry or suspicion,
-    /// the window of lost-line reports, a link's ping falling due), at most IdleTickMs (or a heartbeat interval and
+    /// the window of lost-line reports, a link's ping or HAVE falling due), at most IdleTickMs (or a heartbeat interval and
     /// TickMs) after it. Work that can wait a second (PEERS refreshes, probes, choosing tag readers) goes on whichever
     /// tick comes. Never earlier than TickMs after the last tick, as with a fixed period. O(links).</summary>
     public long NextTick(long now)
@@ -61,8 +61,9 @@ internal sealed partial class NodeCore
                     // tick a second away might come too late (SendHeartbeats).
                     if (link.State == LinkState.Open)
                         next = Math.Min(next, PingDue(link, heartbeat));
-                    if (link.HasWithheld || link.AheadSince != long.MaxValue)
+                    if (link.AheadSince != long.MaxValue)
                         return Keep(soonest);
+                    next = Math.Min(next, link.HaveDue);
                     break;
             }
         }
@@ -124,7 +125,7 @@ internal sealed partial class NodeCore
             _flooding.Tags?.Tick(now);
             if (_flooding.Tick(now))
                 RepairLinks(now, starved: true);
-            SendHaves(now);
+            SendHaves(now, heartbeat);
             _grafts.Clear();
             _flooding.TakeGrafts(now, _presence.Roster, _grafts);
             foreach (CoreLink link in _grafts)
@@ -153,9 +154,12 @@ internal sealed partial class NodeCore
     private void SendHeartbeats(long now, long heartbeat)
     {
         foreach (CoreLink link in _links.Open)
-            if (PingDue(link, heartbeat) <= now + heartbeat / 2)
+            if (PingSoon(link, now, heartbeat))
                 _links.Send(link, PingFrame, now);
     }
+
+    /// <summary>Whether this tick pings <paramref name="link"/>: its ping falls due within half a heartbeat interval.</summary>
+    private static bool PingSoon(CoreLink link, long now, long heartbeat) => PingDue(link, heartbeat) <= now + heartbeat / 2;
 
     /// <summary>When <paramref name="link"/> must carry something, a ping if nothing else: a heartbeat interval and
     /// TickMs after the last frame we sent on it.</summary>

@@ -15,7 +15,7 @@ internal sealed partial class ChatNode
     /// <summary>When the timer next calls OnTick (long.MaxValue: being planned). Guarded by _lock.</summary>
     private long _tickAt = long.MaxValue;
 
-    /// <summary>After each input: the timer moves earlier if the input gave the core work for it (a HAVE to send, a line
+    /// <summary>After each input: the timer moves earlier if the input gave the core work for it (a HAVE due, a line
     /// held back), never later. Skipped while the tick is due within TickMs anyway, so a busy node asks nothing.</summary>
     private void PlanTick()
     {

@@ -1,5 +1,6 @@
-// Lazy push's HAVE on a link neither end relays a sender on (each pruned it at the other): both held back each of its
-// lines, and both would say so. A HAVE that comes from the other end before our tick stands for ours
+// Lazy push's HAVE: when it goes (within a heartbeat interval, in place of the link's ping if that falls due first, on
+// the next tick after a burst), and on a link neither end relays a sender on (each pruned it at the other), where both
+// held back each of its lines and both would say so: a HAVE that comes from the other end first stands for ours
 // (CoreLink.PeerHas). One core on simulated time, real handshakes.
 using System.Buffers.Binary;
 using P2PChat.Net;
@@ -41,15 +42,52 @@ public class HaveExchangeTests
     }
 
     [Test]
-    public async Task A_line_held_back_from_a_peer_that_pruned_its_sender_is_told_in_a_HAVE_on_the_next_tick()
+    public async Task A_line_held_back_from_a_peer_that_pruned_its_sender_is_told_in_a_HAVE_within_a_heartbeat_interval()
     {
         var s = new Scene();
 
         s.Tick();
+        int early = s.HavesToPeer().Count;
+        for (long waited = NodeCore.TickMs; waited < Flooding.HaveDelayMs; waited += NodeCore.TickMs)
+            s.Tick();
+
+        List<byte[]> haves = s.HavesToPeer();
+        await Assert.That(early).IsEqualTo(0);
+        await Assert.That(haves.Count).IsEqualTo(1);
+        await Assert.That(BinaryPrimitives.ReadUInt64BigEndian(haves[0].AsSpan(Protocol.LengthPrefixSize + 2))).IsEqualTo(s.Origin);
+    }
+
+    [Test]
+    public async Task A_HAVE_due_with_the_links_ping_goes_in_its_place()
+    {
+        var s = new Scene();
+
+        var sent = new List<byte[]>();
+        for (int i = 0; i < 8; i++)
+        {
+            s.Tick();
+            sent.AddRange(s.Bench.FramesOf(s.Peer, s.PeerTail));
+        }
+
+        // The peer heard from us on time all along, but the HAVE was the frame it heard until the one after it.
+        int firstHave = sent.FindIndex(f => f[4] == (byte)FrameType.Have);
+        await Assert.That(firstHave).IsGreaterThanOrEqualTo(0);
+        await Assert.That(sent.Take(firstHave + 1).Count(f => f[4] == (byte)FrameType.Ping)).IsEqualTo(0);
+        await Assert.That(sent.Count(f => f[4] == (byte)FrameType.Have)).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task Lines_held_back_in_a_burst_are_told_on_the_next_tick()
+    {
+        var s = new Scene();
+
+        for (ulong seq = 2; seq <= Flooding.HaveBatchLines; seq++)
+            s.Say(seq);
+        s.Tick();
 
         List<byte[]> haves = s.HavesToPeer();
         await Assert.That(haves.Count).IsEqualTo(1);
-        await Assert.That(BinaryPrimitives.ReadUInt64BigEndian(haves[0].AsSpan(Protocol.LengthPrefixSize + 2))).IsEqualTo(s.Origin);
+        await Assert.That(BinaryPrimitives.ReadUInt64BigEndian(haves[0].AsSpan(Protocol.LengthPrefixSize + 10))).IsEqualTo((ulong)Flooding.HaveBatchLines);
     }
 
     [Test]
@@ -72,7 +110,8 @@ public class HaveExchangeTests
 
         s.Say(2);
         s.Bench.Send(s.Peer, FrameGen.Have((s.Origin, 1)));
-        s.Tick();
+        for (long waited = 0; waited < Flooding.HaveDelayMs; waited += NodeCore.TickMs)
+            s.Tick();
 
         List<byte[]> haves = s.HavesToPeer();
         await Assert.That(haves.Count).IsEqualTo(1);
