@@ -1,8 +1,8 @@
 // Lazy push (after Plumtree's IHAVE and GRAFT, Leitão et al. 2007). Pruning leaves each node one relay path per sender,
 // and two nodes can end up keeping each other: neither then gets that sender's lines, and before this only the
 // sender's next PRESENCE (an interval later) told them, then a repair 500 ms after that (simulator,
-// StreamStarvationTests: stalls of 0.6-1.6 s). Now a relay tells each link that pruned a sender, once a tick, how far
-// it has that sender's lines (HAVE: within HaveDelayMs, often in place of a ping); a node that still lacks them
+// StreamStarvationTests: stalls of 0.6-1.6 s). Now a relay tells each link that pruned a sender how far it has that
+// sender's lines (HAVE: within HaveDelayMs, often in place of a ping); a node that still lacks them
 // LazyGraceMs later pulls them from that link: UNPRUNE and SYNC there (NodeCore.Pull). Part of Flooding, which owns
 // the filter.
 using System.Buffers.Binary;
