@@ -37,10 +37,10 @@ internal enum FrameType : byte
     /// verification). Same payload; the receiver checks it as any line, but a forgery in it is not the sender's fault.</summary>
     ChatUnchecked = 11,
 
-    /// <summary>Lazy push (Plumtree's IHAVE, one per origin and tick): "of these origins, whose lines you asked me not to
-    /// relay to you, I have up to this sequence". A node that lacks them a tick later pulls them from that link (UNPRUNE
-    /// and SYNC there), so two nodes that kept each other as their only path for a sender do not starve until presence
-    /// says so.</summary>
+    /// <summary>Lazy push (Plumtree's IHAVE, one per origin, within Flooding.HaveDelayMs and often in place of a ping):
+    /// "of these origins, whose lines you asked me not to relay to you, I have up to this sequence". A node that lacks
+    /// them Flooding.LazyGraceMs later pulls them from that link (UNPRUNE and SYNC there), so two nodes that kept each
+    /// other as their only path for a sender do not starve until presence says so.</summary>
     Have = 12,
 
     /// <summary>Suspicion (SWIM's suspect): "I lost my last link to this member at this counter of its announcements".

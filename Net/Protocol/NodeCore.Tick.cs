@@ -63,7 +63,8 @@ internal sealed partial class NodeCore
                         next = Math.Min(next, PingDue(link, heartbeat));
                     if (link.AheadSince != long.MaxValue)
                         return Keep(soonest);
-                    next = Math.Min(next, link.HaveDue);
+                    if (link.State == LinkState.Open)
+                        next = Math.Min(next, link.HaveDue); // a draining link is sent nothing more (SendHaves)
                     break;
             }
         }

@@ -14,12 +14,21 @@ public class HaveExchangeTests
     /// author's first line, which the core held back from that peer.</summary>
     private sealed class Scene
     {
-        public Scene()
+        /// <param name="withOther">Also a third peer, whose lines nobody pruned: the core relays them to the peer.</param>
+        public Scene(bool withOther = false)
         {
             Author = Bench.Join(1, "author", 5001);
             Peer = Bench.Join(2, "peer", 5002);
             Bench.Send(Peer, FrameGen.Prune(Origin));
-            Bench.PastHistoryWait(Author, Peer);
+            if (withOther)
+            {
+                Other = Bench.Join(3, "other", 5003);
+                Bench.PastHistoryWait(Author, Peer, Other.Value);
+            }
+            else
+            {
+                Bench.PastHistoryWait(Author, Peer);
+            }
             Bench.FramesSent(Peer, PeerTail, FrameType.Have);
             Say(1);
         }
@@ -27,10 +36,13 @@ public class HaveExchangeTests
         public DialBench Bench { get; } = new(targetLinks: 0);
         public (SecurePeer Peer, int Link) Author { get; }
         public (SecurePeer Peer, int Link) Peer { get; }
+        public (SecurePeer Peer, int Link)? Other { get; }
         public List<byte> PeerTail { get; } = [];
         public ulong Origin => Author.Peer.Keys.NodeId;
 
         public void Say(ulong seq) => Bench.Send(Author, SecurePeer.Line(Author.Peer.Keys, "author", seq, $"line {seq}", Bench.Now));
+
+        public void OtherSays(ulong seq) => Bench.Send(Other!.Value, SecurePeer.Line(Other.Value.Peer.Keys, "other", seq, $"other {seq}", Bench.Now));
 
         public void Tick()
         {
@@ -55,6 +67,41 @@ public class HaveExchangeTests
         await Assert.That(early).IsEqualTo(0);
         await Assert.That(haves.Count).IsEqualTo(1);
         await Assert.That(BinaryPrimitives.ReadUInt64BigEndian(haves[0].AsSpan(Protocol.LengthPrefixSize + 2))).IsEqualTo(s.Origin);
+    }
+
+    [Test]
+    public async Task On_a_link_that_carries_other_lines_the_HAVE_goes_at_its_deadline_and_not_before()
+    {
+        var s = new Scene(withOther: true);
+
+        int early = 0, relayed = 0;
+        ulong seq = 1;
+        for (long waited = NodeCore.TickMs; waited < Flooding.HaveDelayMs; waited += NodeCore.TickMs)
+        {
+            s.OtherSays(seq++); // the link to the peer carries something every tick: its ping never falls due
+            s.Tick();
+            List<byte[]> sent = s.Bench.FramesOf(s.Peer, s.PeerTail);
+            early += sent.Count(f => f[4] == (byte)FrameType.Have);
+            relayed += sent.Count(f => f[4] is (byte)FrameType.Chat or (byte)FrameType.ChatUnchecked);
+        }
+        s.OtherSays(seq);
+        s.Tick();
+
+        await Assert.That(relayed).IsGreaterThanOrEqualTo(3);
+        await Assert.That(early).IsEqualTo(0);
+        await Assert.That(s.HavesToPeer().Count).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task After_one_line_held_back_the_timer_waits_for_the_HAVE_not_for_the_ticks_period()
+    {
+        var s = new Scene();
+
+        long now = s.Bench.Now, next = 0;
+        s.Bench.Fuzz.Input(core => next = core.NextTick(now));
+
+        await Assert.That(next).IsGreaterThan(now + NodeCore.TickMs);
+        await Assert.That(next).IsLessThanOrEqualTo(now + Flooding.HaveDelayMs);
     }
 
     [Test]
