@@ -58,13 +58,12 @@ internal sealed partial class NodeCore
                     if (!link.PeerFinished)
                         next = Math.Min(next, After(link.LastReceived + deadAfter));
                     // Its ping's deadline, so that a link that carries traffic is not pinged merely because an idle
-                    // tick a second away might come too late (SendHeartbeats).
+                    // tick a second away might come too late (SendHeartbeats), and its HAVE's (a draining link is sent
+                    // neither).
                     if (link.State == LinkState.Open)
-                        next = Math.Min(next, PingDue(link, heartbeat));
+                        next = Math.Min(next, Math.Min(PingDue(link, heartbeat), link.HaveDue));
                     if (link.AheadSince != long.MaxValue)
                         return Keep(soonest);
-                    if (link.State == LinkState.Open)
-                        next = Math.Min(next, link.HaveDue); // a draining link is sent nothing more (SendHaves)
                     break;
             }
         }

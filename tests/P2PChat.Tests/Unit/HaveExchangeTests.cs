@@ -21,14 +21,8 @@ public class HaveExchangeTests
             Peer = Bench.Join(2, "peer", 5002);
             Bench.Send(Peer, FrameGen.Prune(Origin));
             if (withOther)
-            {
                 Other = Bench.Join(3, "other", 5003);
-                Bench.PastHistoryWait(Author, Peer, Other.Value);
-            }
-            else
-            {
-                Bench.PastHistoryWait(Author, Peer);
-            }
+            Bench.PastHistoryWait(Other is { } other ? [Author, Peer, other] : [Author, Peer]);
             Bench.FramesSent(Peer, PeerTail, FrameType.Have);
             Say(1);
         }
