@@ -1,5 +1,6 @@
-// A peer's long-term Ed25519 key pair (RFC 8032, pure Ed25519) over BouncyCastle's managed implementation: signs with
-// the seed, verifies anyone's signature without throwing on hostile input.
+// A peer's long-term Ed25519 key pair (RFC 8032, pure Ed25519): signs with the seed over BouncyCastle's managed
+// implementation, verifies anyone's signature with our own allocation-free Ed25519Verifier, never throwing on hostile
+// input.
 using Org.BouncyCastle.Math.EC.Rfc8032;
 
 namespace P2PChat.Net.Crypto;
@@ -40,20 +41,11 @@ internal sealed class IdentityKey
         Ed25519.Sign(_seed.AsSpan(), (ReadOnlySpan<byte>)_public, message, signature64[..SignatureSize]);
     }
 
-    /// <summary>True only for a valid signature; false for any wrong length, non-canonical or off-curve key or
-    /// signature (BouncyCastle checks the point decoding and that S is below the group order).</summary>
-    public static bool Verify(ReadOnlySpan<byte> publicKey32, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature64)
-    {
-        if (publicKey32.Length != PublicSize || signature64.Length != SignatureSize)
-            return false;
-        try
-        {
-            return Ed25519.Verify(signature64, publicKey32, message);
-        }
-        catch (ArgumentException)
-        {
-            // Defensive: the lengths are checked above, so BouncyCastle has nothing left to reject by throwing.
-            return false;
-        }
-    }
+    /// <summary>True only for a valid signature; false for any wrong length, non-canonical, off-curve or small-order
+    /// key, non-canonical R or S (Ed25519Verifier, one per thread: it allocates nothing after its first use).</summary>
+    public static bool Verify(ReadOnlySpan<byte> publicKey32, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature64) =>
+        (t_verifier ??= new Ed25519Verifier()).Verify(publicKey32, message, signature64);
+
+    [ThreadStatic]
+    private static Ed25519Verifier? t_verifier;
 }

@@ -22,6 +22,19 @@ internal static class Scalar25519
     internal static ReadOnlySpan<uint> Mu =>
         [0x0a2c131b, 0xed9ce5a3, 0x086329a7, 0x2106215d, 0xffffffeb, 0xffffffff, 0xffffffff, 0xffffffff, 0x0000000f];
 
+    /// <summary>Whether the 32-byte little-endian <paramref name="s"/> is below L (a signature's S must be). Variable
+    /// time: for public values.</summary>
+    public static bool IsBelowOrderVar(ReadOnlySpan<byte> s)
+    {
+        for (int i = K - 1; i >= 0; i--)
+        {
+            uint limb = BinaryPrimitives.ReadUInt32LittleEndian(s[(4 * i)..]);
+            if (limb != Order[i])
+                return limb < Order[i];
+        }
+        return false;
+    }
+
     /// <summary>The 64-byte little-endian <paramref name="wide"/> (a SHA-512 output) modulo L.</summary>
     public static void Reduce(ReadOnlySpan<byte> wide, Span<byte> result)
     {
