@@ -79,10 +79,13 @@ internal static class EdwardsMath
         F.Sub(s.B, s.A, s.G);       // G = YY - XX
         F.Sub(s.D, s.H, s.E);       // E = 2XY
         F.Sub(s.C, s.G, s.Fe);      // F = 2Z^2 - G
+        F.Carry(s.Fe);              // four squares deep (BouncyCastle's doubling carries it too)
         Product(p, s, withT);
     }
 
-    /// <summary>E, F, G, H of an addition from its A, B, C, D (C taken negated for a subtraction).</summary>
+    /// <summary>E, F, G, H of an addition from its A, B, C, D (C taken negated for a subtraction). Only D + C, four
+    /// products deep, is carried before the multiplications: BouncyCastle's field takes three (its own Ed25519 carries
+    /// the same one), and a carry is a tenth of a multiplication.</summary>
     private static void Combine(EdwardsScratch s, bool negateC)
     {
         F.Sub(s.B, s.A, s.E);       // E = B - A
@@ -90,11 +93,13 @@ internal static class EdwardsMath
         {
             F.Add(s.D, s.C, s.Fe);  // F = D + C
             F.Sub(s.D, s.C, s.G);   // G = D - C
+            F.Carry(s.Fe);
         }
         else
         {
             F.Sub(s.D, s.C, s.Fe);  // F = D - C
             F.Add(s.D, s.C, s.G);   // G = D + C
+            F.Carry(s.G);
         }
         F.Add(s.B, s.A, s.H);       // H = B + A
     }
@@ -102,10 +107,6 @@ internal static class EdwardsMath
     /// <summary>r = (EF, GH, FG, EH), the common end of additions and doublings.</summary>
     private static void Product(EdwardsPoint r, EdwardsScratch s, bool withT)
     {
-        F.Carry(s.E);
-        F.Carry(s.Fe);
-        F.Carry(s.G);
-        F.Carry(s.H);
         F.Mul(s.E, s.Fe, r.X);
         F.Mul(s.G, s.H, r.Y);
         if (withT)

@@ -1,6 +1,7 @@
 // Ed25519 signatures with nonces made ahead of time (Ed25519Presigner) and the arithmetic under them: [k]B against
-// BouncyCastle's public keys, scalars modulo L against BigInteger, every signature checked by BouncyCastle's verifier,
-// each with a nonce of its own, and the signature made without a nonce equal to BouncyCastle's byte for byte.
+// BouncyCastle's public keys, scalars modulo L against BigInteger, every signature checked by the verifier (which
+// Ed25519VerifierTests holds to BouncyCastle's), each with a nonce of its own, and the signature made without a nonce
+// equal to BouncyCastle's byte for byte.
 using System.Numerics;
 using System.Text;
 using P2PChat.Net.Crypto;
