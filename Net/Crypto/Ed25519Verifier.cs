@@ -8,7 +8,9 @@
 // point of small order only; so does this). [S]B - [k]A - R is computed in one chain of doublings (Straus), each
 // scalar in width-w NAF: odd digits below 2^(w-1) in magnitude, at least w - 1 zeros after each, so a 253-bit scalar
 // costs ~253/(w+1) additions. B's odd multiples up to 63B are a table made once (w = 7, 32 affine points); A's up to
-// 15A are made per call (w = 5, 8 points). Variable time: everything here is public. One instance per thread.
+// 15A are made on a key's first check and kept for the next (16 keys, by their first byte: a line's author usually
+// says more than one, and where several nodes share a thread, as in one process, they share its verifier). Variable
+// time: everything here is public. One instance per thread.
 using Org.BouncyCastle.Crypto.Digests;
 
 namespace P2PChat.Net.Crypto;
@@ -19,11 +21,14 @@ internal sealed class Ed25519Verifier
 
     private const int BaseWidth = 7, KeyWidth = 5;
     private const int ScalarBits = 256;
+    private const int CachedKeys = 16;
 
     private readonly EdwardsScratch _scratch = new();
     private readonly EdwardsPoint _sum = new(), _key = new(), _twice = new(), _walk = new(), _r = new();
     private readonly EdwardsCached _rCached = new();
-    private readonly EdwardsCached[] _keyTable = MakeCachedTable(1 << (KeyWidth - 2));
+    private readonly EdwardsCached[][] _keyTables = MakeKeyTables();
+    private readonly byte[][] _cachedKeys = MakeKeySlots();
+    private readonly bool[] _cached = new bool[CachedKeys];
     private readonly sbyte[] _sDigits = new sbyte[ScalarBits], _kDigits = new sbyte[ScalarBits];
     private readonly Sha512Digest _sha512 = new();
     private readonly byte[] _hash = new byte[64];
@@ -36,9 +41,10 @@ internal sealed class Ed25519Verifier
         if (publicKey.Length != PublicSize || signature.Length != SignatureSize)
             return false;
         ReadOnlySpan<byte> r = signature[..EdwardsMath.PointSize], s = signature[EdwardsMath.PointSize..];
-        if (YAtLeast(r, PLow) || !Scalar25519.IsBelowOrderVar(s) || !IsAcceptableKey(publicKey))
+        if (YAtLeast(r, PLow) || !Scalar25519.IsBelowOrderVar(s))
             return false;
-        if (!EdwardsMath.DecodeVar(r, negate: true, _r, _scratch) || !EdwardsMath.DecodeVar(publicKey, negate: true, _key, _scratch))
+        EdwardsCached[]? keyTable = KeyTable(publicKey);
+        if (keyTable is null || !EdwardsMath.DecodeVar(r, negate: true, _r, _scratch))
             return false;
 
         _sha512.BlockUpdate(r);
@@ -49,7 +55,6 @@ internal sealed class Ed25519Verifier
 
         Recode(s, BaseWidth, _sDigits);
         Recode(_k, KeyWidth, _kDigits);
-        MakeKeyTable();
         EdwardsNiels[] baseTable = BaseTable.Value;
         int top = ScalarBits - 1;
         while (top >= 0 && _sDigits[top] == 0 && _kDigits[top] == 0)
@@ -62,7 +67,7 @@ internal sealed class Ed25519Verifier
             if (sDigit != 0)
                 EdwardsMath.AddNiels(_sum, baseTable[Math.Abs(sDigit) >> 1], _scratch, subtract: sDigit < 0);
             if (kDigit != 0)
-                EdwardsMath.AddCached(_sum, _keyTable[Math.Abs(kDigit) >> 1], _scratch, subtract: kDigit < 0);
+                EdwardsMath.AddCached(_sum, keyTable[Math.Abs(kDigit) >> 1], _scratch, subtract: kDigit < 0);
         }
         EdwardsMath.ToCached(_r, _rCached);
         EdwardsMath.AddCached(_sum, _rCached, _scratch, subtract: false); // _r is -R
@@ -71,18 +76,30 @@ internal sealed class Ed25519Verifier
         return EdwardsMath.IsIdentityVar(_sum);
     }
 
-    /// <summary>_keyTable[i] = (2i + 1)(-A), from _key = -A.</summary>
-    private void MakeKeyTable()
+    /// <summary>The odd multiples of -A for this key, kept from an earlier check or made now; null when the key is
+    /// refused (BouncyCastle's test, or it does not decode).</summary>
+    private EdwardsCached[]? KeyTable(ReadOnlySpan<byte> publicKey)
     {
+        int slot = publicKey[0] & (CachedKeys - 1);
+        EdwardsCached[] table = _keyTables[slot];
+        if (_cached[slot] && publicKey.SequenceEqual(_cachedKeys[slot]))
+            return table;
+        _cached[slot] = false;
+        if (!IsAcceptableKey(publicKey) || !EdwardsMath.DecodeVar(publicKey, negate: true, _key, _scratch))
+            return null;
+        // table[i] = (2i + 1)(-A), from _key = -A.
         _twice.CopyFrom(_key);
         EdwardsMath.Double(_twice, _scratch, withT: true);
         _walk.CopyFrom(_key);
-        EdwardsMath.ToCached(_walk, _keyTable[0]);
-        for (int i = 1; i < _keyTable.Length; i++)
+        EdwardsMath.ToCached(_walk, table[0]);
+        for (int i = 1; i < table.Length; i++)
         {
             EdwardsMath.Add(_walk, _twice, _walk, _scratch);
-            EdwardsMath.ToCached(_walk, _keyTable[i]);
+            EdwardsMath.ToCached(_walk, table[i]);
         }
+        publicKey.CopyTo(_cachedKeys[slot]);
+        _cached[slot] = true;
+        return table;
     }
 
     /// <summary>The width-w NAF of a scalar below 2^253: digits[i] odd with |digits[i]| below 2^(w-1), or 0, and at
@@ -187,11 +204,23 @@ internal sealed class Ed25519Verifier
         return table;
     }
 
-    private static EdwardsCached[] MakeCachedTable(int size)
+    private static EdwardsCached[][] MakeKeyTables()
     {
-        var table = new EdwardsCached[size];
-        for (int i = 0; i < size; i++)
-            table[i] = new EdwardsCached();
-        return table;
+        var tables = new EdwardsCached[CachedKeys][];
+        for (int i = 0; i < CachedKeys; i++)
+        {
+            tables[i] = new EdwardsCached[1 << (KeyWidth - 2)];
+            for (int j = 0; j < tables[i].Length; j++)
+                tables[i][j] = new EdwardsCached();
+        }
+        return tables;
+    }
+
+    private static byte[][] MakeKeySlots()
+    {
+        var slots = new byte[CachedKeys][];
+        for (int i = 0; i < CachedKeys; i++)
+            slots[i] = new byte[PublicSize];
+        return slots;
     }
 }

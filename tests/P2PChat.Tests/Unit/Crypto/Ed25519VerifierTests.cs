@@ -198,6 +198,50 @@ public class Ed25519VerifierTests
     }
 
     [Test]
+    public async Task Keys_sharing_a_cache_slot_and_a_refused_key_between_them_change_no_answer()
+    {
+        // The verifier keeps a key's decoded multiples by the key's first byte: three keys with the same low bits there
+        // take turns in one slot, with a key that does not decode (no point has its y) written into it between them,
+        // and every answer must stay BouncyCastle's.
+        var source = new SeededRandomSource(new Random(28));
+        var keys = new List<IdentityKey>();
+        while (keys.Count < 3)
+        {
+            IdentityKey key = IdentityKey.Generate(source);
+            if (keys.Count == 0 || (key.Public[0] & 15) == (keys[0].Public[0] & 15))
+                keys.Add(key);
+        }
+        var bytes = new Random(30);
+        var offCurve = new byte[32];
+        do
+        {
+            bytes.NextBytes(offCurve);
+            offCurve[0] = (byte)(offCurve[0] & 0xf0 | keys[0].Public[0] & 15);
+            offCurve[31] &= 0x7f;
+        }
+        while (EdwardsMath.DecodeVar(offCurve, negate: false, new EdwardsPoint(), new EdwardsScratch()));
+        var verifier = new Ed25519Verifier();
+        var random = new Random(29);
+        for (int round = 0; round < 60; round++)
+        {
+            IdentityKey key = keys[random.Next(keys.Count)];
+            byte[] message = [(byte)round];
+            var signature = new byte[64];
+            key.Sign(message, signature);
+            await Assert.That(await Agreed(verifier, key.Public.ToArray(), message, signature, $"round {round}")).IsTrue();
+            byte[] wrong = [(byte)(round + 1)];
+            await Assert.That(await Agreed(verifier, key.Public.ToArray(), wrong, signature, $"round {round}, other message")).IsFalse();
+            if (round % 5 == 0)
+                await Assert.That(await Agreed(verifier, offCurve, message, signature, "a key in the slot that is not on the curve")).IsFalse();
+            if (round % 7 == 0)
+            {
+                byte[] other = keys[(keys.IndexOf(key) + 1) % keys.Count].Public.ToArray();
+                await Assert.That(await Agreed(verifier, other, message, signature, "another key of the slot")).IsFalse();
+            }
+        }
+    }
+
+    [Test]
     public async Task The_order_8_y_coordinates_belong_to_points_of_order_8()
     {
         var scratch = new EdwardsScratch();
