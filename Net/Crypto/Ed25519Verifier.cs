@@ -1,16 +1,18 @@
 // Checks Ed25519 signatures (RFC 8032 5.1.7, pure Ed25519) without allocating: every line and announcement a peer
-// receives is checked once, and BouncyCastle's Verify allocated ~3 KB a call (a digest, arrays, points), most of an
-// idle network's garbage and the likely cause of a GC region touched to 2 MiB in every peer. It accepts exactly what
-// BouncyCastle 2.7's Verify accepts, the check p2pchat used before (the tests compare them on valid, corrupted and
-// hostile inputs): R's y below p, S below L, a public key whose y is below p - 1 and not that of a point of order 1,
-// 2, 4 or 8, both decodable; then RFC 8032's cofactored equation [8][S]B = [8]R + [8][k]A with k = SHA-512(R || A ||
-// M) mod L (BouncyCastle 2.7 accepts a key or an R of mixed order whenever the equation without the 8s is off by a
-// point of small order only; so does this). [S]B - [k]A - R is computed in one chain of doublings (Straus), each
-// scalar in width-w NAF: odd digits below 2^(w-1) in magnitude, at least w - 1 zeros after each, so a 253-bit scalar
-// costs ~253/(w+1) additions. B's odd multiples up to 63B are a table made once (w = 7, 32 affine points); A's up to
-// 15A are made on a key's first check and kept for the next (16 keys, by their first byte: a line's author usually
-// says more than one, and where several nodes share a thread, as in one process, they share its verifier). Variable
-// time: everything here is public. One instance per thread.
+// receives is checked once, and BouncyCastle's Verify allocated 6,176 bytes a call (a digest, arrays, points), most of
+// what a peer allocated, so its collections came with the lines. It accepts exactly what BouncyCastle 2.7's Verify
+// accepts, the check p2pchat used before (the tests compare them on valid, corrupted and hostile inputs): R's y below
+// p, S below L, a public key whose y is below p - 1 and not that of a point of order 1, 2, 4 or 8, both decodable; then
+// RFC 8032's cofactored equation [8][S]B = [8]R + [8][k]A with k = SHA-512(R || A || M) mod L (BouncyCastle 2.7 accepts
+// a key or an R of mixed order whenever the equation without the 8s is off by a point of small order only; so does
+// this). The equation is checked times v1, as [8]([v1 S]B - [v0]A - [v1]R) = O, with v0 = v1 k (mod L) and both below
+// 2^127 (ScalarPair; BouncyCastle does the same), so that one chain of ~128 doublings (Straus) serves four half-size
+// scalars: v1 S mod L split at 2^128 over tables of B's and [2^128]B's odd multiples up to 63 (w = 7, 32 affine points
+// each, made once), v0 over A's up to 15A and v1 over R's (w = 5, 8 points); each scalar in width-w NAF (odd digits
+// below 2^(w-1) in magnitude, at least w - 1 zeros after each, so ~128/(w+1) additions each). A's multiples are made on
+// a key's first check and kept for the next (16 keys, by their first byte: a line's author usually says more than one,
+// and where several nodes share a thread, as in one process, they share its verifier). Variable time: everything here
+// is public. One instance per thread.
 using Org.BouncyCastle.Crypto.Digests;
 
 namespace P2PChat.Net.Crypto;
@@ -25,11 +27,15 @@ internal sealed class Ed25519Verifier
 
     private readonly EdwardsScratch _scratch = new();
     private readonly EdwardsPoint _sum = new(), _key = new(), _twice = new(), _walk = new(), _r = new();
-    private readonly EdwardsCached _rCached = new();
+    private readonly EdwardsCached[] _rTable = MakeCachedTable();
     private readonly EdwardsCached[][] _keyTables = MakeKeyTables();
     private readonly byte[][] _cachedKeys = MakeKeySlots();
     private readonly bool[] _cached = new bool[CachedKeys];
-    private readonly sbyte[] _sDigits = new sbyte[ScalarBits], _kDigits = new sbyte[ScalarBits];
+    private readonly sbyte[] _lowDigits = new sbyte[ScalarBits], _highDigits = new sbyte[ScalarBits],
+        _keyDigits = new sbyte[ScalarBits], _rDigits = new sbyte[ScalarBits];
+    private readonly ScalarPair _pair = new();
+    private readonly byte[] _v0 = new byte[Scalar25519.Size], _v1 = new byte[Scalar25519.Size];
+    private readonly byte[] _v1S = new byte[Scalar25519.Size], _low = new byte[Scalar25519.Size], _high = new byte[Scalar25519.Size];
     private readonly Sha512Digest _sha512 = new();
     private readonly byte[] _hash = new byte[64];
     private readonly byte[] _k = new byte[Scalar25519.Size];
@@ -53,28 +59,55 @@ internal sealed class Ed25519Verifier
         _sha512.DoFinal(_hash, 0);
         Scalar25519.Reduce(_hash, _k);
 
-        Recode(s, BaseWidth, _sDigits);
-        Recode(_k, KeyWidth, _kDigits);
-        EdwardsNiels[] baseTable = BaseTable.Value;
+        // [8]([v1 S]B - [v0]A - [v1]R) = O is the cofactored equation times v1 (v0 = v1 k mod L, both about 2^127): a
+        // chain of ~128 doublings with v1 S split at 2^128 over B's and [2^128]B's tables, v0 over A's, v1 over R's.
+        _pair.Split(_k, _v0, out bool v0Negative, _v1);
+        Scalar25519.MulAdd(_v1, s, Zero, _v1S);
+        _v1S.AsSpan(0, 16).CopyTo(_low);
+        _v1S.AsSpan(16, 16).CopyTo(_high);
+        Recode(_low, BaseWidth, _lowDigits);
+        Recode(_high, BaseWidth, _highDigits);
+        Recode(_v0, KeyWidth, _keyDigits);
+        Recode(_v1, KeyWidth, _rDigits);
+        MultiplesOf(_r, _rTable);
+        EdwardsNiels[] baseTable = BaseTable.Value, highTable = HighBaseTable.Value;
         int top = ScalarBits - 1;
-        while (top >= 0 && _sDigits[top] == 0 && _kDigits[top] == 0)
+        while (top >= 0 && _lowDigits[top] == 0 && _highDigits[top] == 0 && _keyDigits[top] == 0 && _rDigits[top] == 0)
             top--;
         _sum.SetIdentity();
         for (int i = top; i >= 0; i--)
         {
-            int sDigit = _sDigits[i], kDigit = _kDigits[i];
-            EdwardsMath.Double(_sum, _scratch, withT: sDigit != 0 || kDigit != 0 || i == 0); // -R is added last
-            if (sDigit != 0)
-                EdwardsMath.AddNiels(_sum, baseTable[Math.Abs(sDigit) >> 1], _scratch, subtract: sDigit < 0);
-            if (kDigit != 0)
-                EdwardsMath.AddCached(_sum, keyTable[Math.Abs(kDigit) >> 1], _scratch, subtract: kDigit < 0);
+            int low = _lowDigits[i], high = _highDigits[i], key = _keyDigits[i], rDigit = _rDigits[i];
+            EdwardsMath.Double(_sum, _scratch, withT: (low | high | key | rDigit) != 0);
+            if (low != 0)
+                EdwardsMath.AddNiels(_sum, baseTable[Math.Abs(low) >> 1], _scratch, subtract: low < 0);
+            if (high != 0)
+                EdwardsMath.AddNiels(_sum, highTable[Math.Abs(high) >> 1], _scratch, subtract: high < 0);
+            if (key != 0) // keyTable holds -A's multiples: -[v0]A
+                EdwardsMath.AddCached(_sum, keyTable[Math.Abs(key) >> 1], _scratch, subtract: (key < 0) ^ v0Negative);
+            if (rDigit != 0) // _rTable holds -R's: -[v1]R
+                EdwardsMath.AddCached(_sum, _rTable[Math.Abs(rDigit) >> 1], _scratch, subtract: rDigit < 0);
         }
-        EdwardsMath.ToCached(_r, _rCached);
-        EdwardsMath.AddCached(_sum, _rCached, _scratch, subtract: false); // _r is -R
         for (int i = 0; i < 3; i++)
             EdwardsMath.Double(_sum, _scratch, withT: false);
         return EdwardsMath.IsIdentityVar(_sum);
     }
+
+    /// <summary>table[i] = (2i + 1) p.</summary>
+    private void MultiplesOf(EdwardsPoint p, EdwardsCached[] table)
+    {
+        _twice.CopyFrom(p);
+        EdwardsMath.Double(_twice, _scratch, withT: true);
+        _walk.CopyFrom(p);
+        EdwardsMath.ToCached(_walk, table[0]);
+        for (int i = 1; i < table.Length; i++)
+        {
+            EdwardsMath.Add(_walk, _twice, _walk, _scratch);
+            EdwardsMath.ToCached(_walk, table[i]);
+        }
+    }
+
+    private static readonly byte[] Zero = new byte[Scalar25519.Size];
 
     /// <summary>The odd multiples of -A for this key, kept from an earlier check or made now; null when the key is
     /// refused (BouncyCastle's test, or it does not decode).</summary>
@@ -87,16 +120,7 @@ internal sealed class Ed25519Verifier
         _cached[slot] = false;
         if (!IsAcceptableKey(publicKey) || !EdwardsMath.DecodeVar(publicKey, negate: true, _key, _scratch))
             return null;
-        // table[i] = (2i + 1)(-A), from _key = -A.
-        _twice.CopyFrom(_key);
-        EdwardsMath.Double(_twice, _scratch, withT: true);
-        _walk.CopyFrom(_key);
-        EdwardsMath.ToCached(_walk, table[0]);
-        for (int i = 1; i < table.Length; i++)
-        {
-            EdwardsMath.Add(_walk, _twice, _walk, _scratch);
-            EdwardsMath.ToCached(_walk, table[i]);
-        }
+        MultiplesOf(_key, table); // _key is -A
         publicKey.CopyTo(_cachedKeys[slot]);
         _cached[slot] = true;
         return table;
@@ -184,13 +208,17 @@ internal sealed class Ed25519Verifier
         0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05,
     ];
 
-    /// <summary>BaseTable[i] = (2i + 1)B for i below 2^(BaseWidth - 2).</summary>
-    private static readonly Lazy<EdwardsNiels[]> BaseTable = new(MakeBaseTable);
+    /// <summary>BaseTable[i] = (2i + 1)B, HighBaseTable[i] = (2i + 1)[2^128]B, for i below 2^(BaseWidth - 2).</summary>
+    private static readonly Lazy<EdwardsNiels[]> BaseTable = new(() => MakeBaseTable(doublings: 0));
 
-    private static EdwardsNiels[] MakeBaseTable()
+    private static readonly Lazy<EdwardsNiels[]> HighBaseTable = new(() => MakeBaseTable(doublings: 128));
+
+    private static EdwardsNiels[] MakeBaseTable(int doublings)
     {
         var scratch = new EdwardsScratch();
         EdwardsPoint walk = EdwardsMath.MakeBase(), twice = new();
+        for (int i = 0; i < doublings; i++)
+            EdwardsMath.Double(walk, scratch, withT: true);
         twice.CopyFrom(walk);
         EdwardsMath.Double(twice, scratch, withT: true);
         var table = new EdwardsNiels[1 << (BaseWidth - 2)];
@@ -204,15 +232,19 @@ internal sealed class Ed25519Verifier
         return table;
     }
 
+    private static EdwardsCached[] MakeCachedTable()
+    {
+        var table = new EdwardsCached[1 << (KeyWidth - 2)];
+        for (int i = 0; i < table.Length; i++)
+            table[i] = new EdwardsCached();
+        return table;
+    }
+
     private static EdwardsCached[][] MakeKeyTables()
     {
         var tables = new EdwardsCached[CachedKeys][];
         for (int i = 0; i < CachedKeys; i++)
-        {
-            tables[i] = new EdwardsCached[1 << (KeyWidth - 2)];
-            for (int j = 0; j < tables[i].Length; j++)
-                tables[i][j] = new EdwardsCached();
-        }
+            tables[i] = MakeCachedTable();
         return tables;
     }
 
