@@ -41,7 +41,7 @@ internal sealed class Edwards25519
             Select(table[i / 2], _digits[i]);
             EdwardsMath.AddNiels(_sum, _chosen, _scratch);
         }
-        EdwardsMath.Encode(_sum, encoded, _scratch, secret: true);
+        EdwardsMath.Encode(_sum, encoded, _scratch);
         Array.Clear(_digits);
         _sum.Wipe();
         _chosen.Wipe();

@@ -138,26 +138,20 @@ internal static class EdwardsMath
         F.Normalize(n.XY2D);
     }
 
-    /// <summary>RFC 8032 5.1.2: y little-endian, with the low bit of x in the top bit. A <paramref name="secret"/>
-    /// point is inverted in constant time and its temporaries wiped; a public one by BouncyCastle's faster InvVar.</summary>
-    public static void Encode(EdwardsPoint p, Span<byte> encoded, EdwardsScratch s, bool secret)
+    /// <summary>RFC 8032 5.1.2: y little-endian, with the low bit of x in the top bit. The inversion takes constant
+    /// time and the temporaries are wiped after (the point may be a secret nonce's).</summary>
+    public static void Encode(EdwardsPoint p, Span<byte> encoded, EdwardsScratch s)
     {
-        if (secret)
-            Invert(p.Z, s.U, s);
-        else
-            F.InvVar(p.Z, s.U);
+        Invert(p.Z, s.U, s);
         F.Mul(p.X, s.U, s.V);
         F.Mul(p.Y, s.U, s.W);
         F.Normalize(s.V);
         F.Normalize(s.W);
         F.Encode((ReadOnlySpan<int>)s.W, encoded[..PointSize]);
         encoded[PointSize - 1] |= (byte)((s.V[0] & 1) << 7);
-        if (secret)
-        {
-            Array.Clear(s.U);
-            Array.Clear(s.V);
-            Array.Clear(s.W);
-        }
+        Array.Clear(s.U);
+        Array.Clear(s.V);
+        Array.Clear(s.W);
     }
 
     /// <summary>Whether p is the identity (0, 1): X = 0 and Y = Z. Normalizes p's coordinates.</summary>

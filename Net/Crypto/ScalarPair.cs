@@ -189,10 +189,18 @@ internal sealed class ScalarPair
 
     private static ReadOnlySpan<ulong> One => [1];
 
-    /// <summary>L = 2^252 + 27742317777372353535851937790883648493 in 64-bit limbs, and L^2 (the tests check both).</summary>
-    internal static ReadOnlySpan<ulong> Order => [0x5812631a5cf5d3ed, 0x14def9dea2f79cd6, 0, 0x1000000000000000];
+    /// <summary>L in 64-bit limbs (Scalar25519's 32-bit ones, paired), and L^2 (the tests check both).</summary>
+    internal static readonly ulong[] Order = MakeOrder();
 
     internal static readonly ulong[] OrderSquared = MakeOrderSquared();
+
+    private static ulong[] MakeOrder()
+    {
+        var order = new ulong[Narrow];
+        for (int i = 0; i < Narrow; i++)
+            order[i] = Scalar25519.Order[2 * i] | (ulong)Scalar25519.Order[2 * i + 1] << 32;
+        return order;
+    }
 
     private static ulong[] MakeOrderSquared()
     {

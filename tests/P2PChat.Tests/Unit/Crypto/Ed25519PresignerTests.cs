@@ -5,30 +5,12 @@
 using System.Numerics;
 using System.Text;
 using P2PChat.Net.Crypto;
+using static P2PChat.Tests.Crypto.ScalarNumbers;
 
 namespace P2PChat.Tests.Crypto;
 
 public class Ed25519PresignerTests
 {
-    private static BigInteger Number(ReadOnlySpan<byte> littleEndian) => new(littleEndian, isUnsigned: true, isBigEndian: false);
-
-    private static byte[] Bytes(BigInteger value, int size)
-    {
-        var bytes = new byte[size];
-        value.TryWriteBytes(bytes, out _, isUnsigned: true, isBigEndian: false);
-        return bytes;
-    }
-
-    private static readonly BigInteger Order = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493");
-
-    private static BigInteger FromLimbs(ReadOnlySpan<uint> limbs)
-    {
-        BigInteger value = 0;
-        for (int i = limbs.Length - 1; i >= 0; i--)
-            value = (value << 32) + limbs[i];
-        return value;
-    }
-
     [Test]
     public async Task The_constants_are_L_and_Barrett_s_mu_for_it()
     {

@@ -4,24 +4,13 @@
 // below L, R or the key not canonical, not on the curve, of small order, or off by a point of small order.
 using System.Numerics;
 using P2PChat.Net.Crypto;
+using static P2PChat.Tests.Crypto.ScalarNumbers;
 using Bc = Org.BouncyCastle.Math.EC.Rfc8032.Ed25519;
 
 namespace P2PChat.Tests.Crypto;
 
 public class Ed25519VerifierTests
 {
-    private static readonly BigInteger Order = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493");
-    private static readonly BigInteger Prime = BigInteger.Pow(2, 255) - 19;
-
-    private static BigInteger Number(ReadOnlySpan<byte> littleEndian) => new(littleEndian, isUnsigned: true, isBigEndian: false);
-
-    private static byte[] Bytes(BigInteger value, int size = 32)
-    {
-        var bytes = new byte[size];
-        value.TryWriteBytes(bytes, out _, isUnsigned: true, isBigEndian: false);
-        return bytes;
-    }
-
     private static bool Theirs(byte[] key, byte[] message, byte[] signature) =>
         Bc.Verify(signature, 0, key, 0, message, 0, message.Length);
 
@@ -193,7 +182,7 @@ public class Ed25519VerifierTests
         EdwardsMath.DecodeVar(encoded, negate: false, point, scratch);
         EdwardsMath.DecodeVar(torsion, negate: false, small, scratch);
         EdwardsMath.Add(point, small, point, scratch);
-        EdwardsMath.Encode(point, encoded, scratch, secret: false);
+        EdwardsMath.Encode(point, encoded, scratch);
         return encoded;
     }
 
@@ -253,7 +242,7 @@ public class Ed25519VerifierTests
             for (int doublings = 1; doublings <= 3; doublings++)
             {
                 EdwardsMath.Double(point, scratch, withT: true);
-                EdwardsMath.Encode(point, encoded, scratch, secret: false);
+                EdwardsMath.Encode(point, encoded, scratch);
                 bool identity = Hex.Of(encoded) == "01" + new string('0', 62);
                 await Assert.That(identity).IsEqualTo(doublings == 3).Because($"[2^{doublings}]P");
             }

@@ -2,23 +2,12 @@
 // both below 2^127, against BigInteger for random and extreme k; and its constants.
 using System.Numerics;
 using P2PChat.Net.Crypto;
+using static P2PChat.Tests.Crypto.ScalarNumbers;
 
 namespace P2PChat.Tests.Crypto;
 
 public class ScalarPairTests
 {
-    private static readonly BigInteger Order = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493");
-
-    private static BigInteger Number(ReadOnlySpan<byte> littleEndian) => new(littleEndian, isUnsigned: true, isBigEndian: false);
-
-    private static BigInteger FromLimbs(ReadOnlySpan<ulong> limbs)
-    {
-        BigInteger value = 0;
-        for (int i = limbs.Length - 1; i >= 0; i--)
-            value = (value << 64) + limbs[i];
-        return value;
-    }
-
     [Test]
     public async Task Its_constants_are_L_and_L_squared()
     {
