@@ -34,6 +34,8 @@ def parse():
                    help="whom each peer joins: a random earlier one, or the first (a lab where everyone types one address)")
     p.add_argument("--threads", action="store_true",
                    help="read each pipe on a thread of its own, as before 2026-12-01 (the readers' GIL turns are then in the figures)")
+    p.add_argument("--per-thread", action="store_true",
+                   help="also print, per thread name, the CPU and the wake-ups (context switches) a reader and line cost while talking")
     p.add_argument("--binary", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "p2pchat"))
     return p.parse_args()
 
@@ -160,6 +162,52 @@ class Peer:
         return 0
 
 
+def thread_totals(peers):
+    """Per thread name over all peers: [CPU ns, context switches] (schedstat's run time; status's voluntary and
+    involuntary switches: a voluntary one is a wait for work, so each is a wake-up)."""
+    totals = {}
+    for p in peers:
+        base = f"/proc/{p.proc.pid}/task"
+        try:
+            tids = os.listdir(base)
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"{base}/{tid}/comm") as f:
+                    name = f.read().strip()
+                with open(f"{base}/{tid}/schedstat") as f:
+                    ns = int(f.read().split()[0])
+                switches = 0
+                with open(f"{base}/{tid}/status") as f:
+                    for line in f:
+                        if "ctxt_switches:" in line:
+                            switches += int(line.split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            t = totals.setdefault(name, [0, 0])
+            t[0] += ns
+            t[1] += switches
+    return totals
+
+
+def per_thread_report(idle, talk, idle_seconds, talk_seconds, lines, readers):
+    """Talk less idle (scaled to the talk's length), per reader and line."""
+    def delta(a, b):
+        return {k: [b[k][0] - a.get(k, [0, 0])[0], b[k][1] - a.get(k, [0, 0])[1]] for k in b}
+    di, dt = delta(*idle), delta(*talk)
+    rows = []
+    for name, (ns, sw) in dt.items():
+        ins, isw = di.get(name, [0, 0])
+        scale = talk_seconds / idle_seconds
+        rows.append((name, (ns - ins * scale) / 1000 / lines / readers, (sw - isw * scale) / lines / readers,
+                     ins / 1000 / idle_seconds / readers, isw / idle_seconds / readers))
+    rows.sort(key=lambda r: -r[1])
+    print("per thread, a reader and line while talking (less idle) | idle, a peer and second:")
+    for name, us, sw, ius, isw in rows:
+        print(f"  {name:<18} {us:8.1f} us CPU {sw:6.2f} wake-ups | idle {ius:8.1f} us/s {isw:6.2f} wake-ups/s")
+
+
 def nearest_rank(sorted_values, p):
     if not sorted_values:
         return float("nan")
@@ -184,8 +232,11 @@ def main():
             if (i + 1) % 50 == 0:
                 print(f"[{time.monotonic() - started:6.1f} s] {i + 1} peers started", file=sys.stderr)
         time.sleep(a.settle / 2)
+        threads_idle_from = thread_totals(peers) if a.per_thread else None
         idle_from, idle_at = sum(p.cpu_ticks() for p in peers), time.monotonic()
         time.sleep(a.settle / 2)
+        threads_idle_to = thread_totals(peers) if a.per_thread else None
+        idle_seconds = time.monotonic() - idle_at
         idle_cpu = (sum(p.cpu_ticks() for p in peers) - idle_from) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - idle_at)
         rss = sorted(p.rss_kib() for p in peers)
         anon = sorted(p.rss_kib("RssAnon:") for p in peers)
@@ -193,6 +244,7 @@ def main():
         first_sockets = peers[0].sockets()
 
         said = []
+        threads_talk_from = thread_totals(peers) if a.per_thread else None
         talk_from, talk_at = sum(p.cpu_ticks() for p in peers), time.monotonic()
         for k in range(a.lines):
             sender = peers[rng.randrange(len(peers))]
@@ -203,6 +255,7 @@ def main():
             time.sleep(a.gap)
         time.sleep(1.0)  # the last line's flood
         talk_seconds = time.monotonic() - talk_at
+        threads_talk_to = thread_totals(peers) if a.per_thread else None
         talk_cpu = (sum(p.cpu_ticks() for p in peers) - talk_from) / os.sysconf("SC_CLK_TCK")
         per_line_ms = (talk_cpu - idle_cpu * talk_seconds) / a.lines * 1000
         time.sleep(max(0.0, a.grace - 1.0))
@@ -237,6 +290,9 @@ def main():
               f"of it anonymous (not the binary's or libraries' pages): median {anon[len(anon) // 2] / 1024:.1f} MiB")
         print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
               f"max {sockets[-1]}, the first peer {first_sockets}")
+        if a.per_thread:
+            per_thread_report((threads_idle_from, threads_idle_to), (threads_talk_from, threads_talk_to),
+                              idle_seconds, talk_seconds, a.lines, a.nodes - 1)
         print(f"links or members reported lost on stderr (not quits): {sum(p.closed for p in peers)}")
         for p in peers:
             if p.proc.poll() is not None:
