@@ -23,6 +23,13 @@ internal static class Program
         // thread. Read by System.Net.Sockets when the first socket is made.
         if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
             Environment.SetEnvironmentVariable(InlineCompletions, "1");
+        // One epoll thread, not one per core: the protocol core takes one input at a time under the node's lock, so a
+        // second thread bought no parallelism worth having, and frames arriving on two links at once woke two threads
+        // instead of one. 300 processes, two alternated rounds: 1.46-1.55 wake-ups of the socket threads a reader and
+        // line against 1.73-1.74, idle 4.3-4.5 a second against 5.0-5.4; bench/run.sh's throughput and bench/load.sh's
+        // attacks the same within their spread. Read by System.Net.Sockets when the first socket is made.
+        if (Environment.GetEnvironmentVariable(SocketThreads) is null)
+            Environment.SetEnvironmentVariable(SocketThreads, "1");
         // Idle thread-pool workers sleep at once instead of spinning on sched_yield for work: on 2 cores the spinning
         // took CPU from the peers themselves (a sender linked to two peers: 840 ms of CPU for 100,000 messages with
         // it, 310 ms without). Read when the thread pool starts, which is after this.
@@ -45,6 +52,7 @@ internal static class Program
 
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
     private const string SpinLimit = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
+    private const string SocketThreads = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {

@@ -16,5 +16,8 @@ if grep -E "warning [A-Z]+[0-9]+" publish.log >/dev/null; then
   exit 1
 fi
 rm -f publish.log
-cp "$out/p2pchat" ./p2pchat
+# Copied beside it and renamed over it: a copy onto ./p2pchat itself fails ("Text file busy") while a chat runs it,
+# and the rename leaves that chat running its own copy.
+cp "$out/p2pchat" ./p2pchat.new
+mv -f ./p2pchat.new ./p2pchat
 echo "build.sh: ./p2pchat ($(stat -c %s ./p2pchat) bytes)"
