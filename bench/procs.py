@@ -163,8 +163,9 @@ class Peer:
 
 
 def thread_totals(peers):
-    """Per thread name over all peers: [CPU ns, context switches] (schedstat's run time; status's voluntary and
-    involuntary switches: a voluntary one is a wait for work, so each is a wake-up)."""
+    """Per thread name over all peers: [CPU ns, context switches] (schedstat's run time; status's voluntary switches,
+    each a wait for work and so a wake-up after it, plus the involuntary ones, preemptions: ~10% of a socket thread's,
+    a third of a timer thread's, in 20 idle peers)."""
     totals = {}
     for p in peers:
         base = f"/proc/{p.proc.pid}/task"
@@ -197,9 +198,9 @@ def per_thread_report(idle, talk, idle_seconds, talk_seconds, lines, readers):
         return {k: [b[k][0] - a.get(k, [0, 0])[0], b[k][1] - a.get(k, [0, 0])[1]] for k in b}
     di, dt = delta(*idle), delta(*talk)
     rows = []
+    scale = talk_seconds / idle_seconds
     for name, (ns, sw) in dt.items():
         ins, isw = di.get(name, [0, 0])
-        scale = talk_seconds / idle_seconds
         rows.append((name, (ns - ins * scale) / 1000 / lines / readers, (sw - isw * scale) / lines / readers,
                      ins / 1000 / idle_seconds / readers, isw / idle_seconds / readers))
     rows.sort(key=lambda r: -r[1])
