@@ -105,8 +105,11 @@ internal static class ScaleRun
             Thread.Sleep(TimeSpan.FromSeconds(10));
             double idleCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / 10;
             double idleAlloc = (GC.GetTotalAllocatedBytes(precise: false) - alloc0) / 10.0;
-            Say($"idle network: {idleCpu:P0} of one core, {Mb((long)idleAlloc)}/s allocated; sampled types (~100 KB per sample):");
-            foreach ((string type, int samples, long _) in ticks.Tally().Take(8))
+            var types = ticks.Tally().Take(8).ToList();
+            // Native AOT (bench/scale-aot.sh) sends an EventListener no GC events: then there are no samples to show.
+            Say($"idle network: {idleCpu:P0} of one core, {Mb((long)idleAlloc)}/s allocated; "
+                + (types.Count > 0 ? "sampled types (~100 KB per sample):" : "no allocation samples from this runtime"));
+            foreach ((string type, int samples, long _) in types)
                 Say($"  {samples,6} samples  {type}");
         }
 
