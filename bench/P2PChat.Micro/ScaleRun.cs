@@ -114,10 +114,11 @@ internal static class ScaleRun
         }
 
         // Time to all: one message at a time from a random sender, until all other nodes have it. The first message
-        // ever said runs code the joins did not (showing a line, its order, its tags), and this harness runs under the
-        // JIT: 151 methods compiled in 53 ms on its way (seed 1), all of it in that message's time, and with
+        // ever said runs code the joins did not (showing a line, its order, its tags); under the JIT (bench/micro.sh)
+        // 151 methods were compiled in 53 ms on its way (seed 1), all of it in that message's time, and with
         // TieredCompilation off it was still the slowest. The product is native AOT and compiles nothing, so message
-        // -1 goes first and is not counted; the JIT's time over the counted ones is printed, to show it is gone.
+        // -1 goes first and is not counted, and the JIT's time over the counted ones is printed (natively,
+        // bench/scale-aot.sh, it is 0).
         var toAll = new List<double>();
         var perReceiver = new List<double>();
         int incomplete = 0;
@@ -129,8 +130,7 @@ internal static class ScaleRun
             if (m == 0)
             {
                 string warm = toAll.Count > 0 ? $"{toAll[0]:0} ms to all" : "did not reach all";
-                Say($"message -1 (warm-up, not counted): {warm}; JIT meanwhile "
-                    + $"{(JitInfo.GetCompilationTime() - jit0.Time).TotalMilliseconds:0} ms, {JitInfo.GetCompiledMethodCount() - jit0.Methods} methods");
+                Say($"message -1 (warm-up, not counted): {warm}; JIT meanwhile {JitSince(jit0)}");
                 toAll.Clear();
                 perReceiver.Clear();
                 jit0 = (JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount());
@@ -165,7 +165,7 @@ internal static class ScaleRun
         Say($"per message: {(flood1.Queued - flood0.Queued) / (double)messages:0} CHAT frames queued, {(flood1.Duplicates - flood0.Duplicates) / (double)messages:0} duplicates; "
             + $"{flood1.Haves - flood0.Haves} HAVEs received, {flood1.Grafts - flood0.Grafts} pulls after one");
         Say($"measured {messages} messages in {(Clock.Elapsed - measureStart).TotalSeconds:0.0} s; {incomplete} did not reach everyone; "
-            + $"JIT meanwhile {(JitInfo.GetCompilationTime() - jit0.Time).TotalMilliseconds:0} ms, {JitInfo.GetCompiledMethodCount() - jit0.Methods} methods");
+            + $"JIT meanwhile {JitSince(jit0)}");
         if (toAll.Count > 0)
         {
             Say($"time until all {count - 1} others have a message ({toAll.Count} messages): p50 {Percentile(toAll, 50):0.0} ms, "
@@ -203,6 +203,10 @@ internal static class ScaleRun
         }
         return sum;
     }
+
+    /// <summary>What the JIT compiled since <paramref name="mark"/>: its time and the count of methods.</summary>
+    private static string JitSince((TimeSpan Time, long Methods) mark) =>
+        $"{(JitInfo.GetCompilationTime() - mark.Time).TotalMilliseconds:0} ms, {JitInfo.GetCompiledMethodCount() - mark.Methods} methods";
 
     private static double Percentile(List<double> values, int percent) => NearestRank([.. values.Order()], percent);
 
