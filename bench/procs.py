@@ -143,12 +143,17 @@ class Peer:
             return 0
 
     def cpu_ticks(self):
+        return self.stat()[0]
+
+    def stat(self):
+        """(CPU ticks, page faults): utime + stime, and minor + major faults (a fault is a trap and a page-table
+        change, which a virtual machine may pay dearly for)."""
         try:
             with open(f"/proc/{self.proc.pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            return int(fields[11]) + int(fields[12])  # utime + stime
+            return int(fields[11]) + int(fields[12]), int(fields[7]) + int(fields[9])
         except (OSError, IndexError, ValueError):
-            return 0
+            return 0, 0
 
     def rss_kib(self, field="VmRSS:"):
         """VmRSS, or with field "RssAnon:" only the process's own memory (VmRSS also counts the binary's and libc's pages)."""
@@ -235,10 +240,12 @@ def main():
         time.sleep(a.settle / 2)
         threads_idle_from = thread_totals(peers) if a.per_thread else None
         idle_from, idle_at = sum(p.cpu_ticks() for p in peers), time.monotonic()
+        faults_idle_from = sum(p.stat()[1] for p in peers)
         time.sleep(a.settle / 2)
         threads_idle_to = thread_totals(peers) if a.per_thread else None
         idle_seconds = time.monotonic() - idle_at
         idle_cpu = (sum(p.cpu_ticks() for p in peers) - idle_from) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - idle_at)
+        idle_faults = (sum(p.stat()[1] for p in peers) - faults_idle_from) / (time.monotonic() - idle_at)
         rss = sorted(p.rss_kib() for p in peers)
         anon = sorted(p.rss_kib("RssAnon:") for p in peers)
         sockets = sorted(p.sockets() for p in peers)
@@ -247,6 +254,7 @@ def main():
         said = []
         threads_talk_from = thread_totals(peers) if a.per_thread else None
         talk_from, talk_at = sum(p.cpu_ticks() for p in peers), time.monotonic()
+        faults_talk_from = sum(p.stat()[1] for p in peers)
         for k in range(a.lines):
             sender = peers[rng.randrange(len(peers))]
             text = f"probe {k}"
@@ -259,6 +267,8 @@ def main():
         threads_talk_to = thread_totals(peers) if a.per_thread else None
         talk_cpu = (sum(p.cpu_ticks() for p in peers) - talk_from) / os.sysconf("SC_CLK_TCK")
         per_line_ms = (talk_cpu - idle_cpu * talk_seconds) / a.lines * 1000
+        talk_faults = sum(p.stat()[1] for p in peers) - faults_talk_from
+        faults_per_reader = (talk_faults - idle_faults * talk_seconds) / a.lines / (a.nodes - 1)
         time.sleep(max(0.0, a.grace - 1.0))
 
         deliveries, worst, lost = [], [], 0
@@ -287,6 +297,7 @@ def main():
         talk_text = (f"{per_line_ms:.0f} ms of CPU a line over that ({per_line_ms / (a.nodes - 1) * 1000:.0f} us a reader)"
                      if per_line_ms > 0 else "no more than idle, as far as /proc's 10 ms ticks show")
         print(f"CPU of all peers over the second half of the settling, idle: {idle_cpu * 100:.0f}% of one core; while talking: {talk_text}")
+        print(f"page faults: idle {idle_faults / a.nodes:.2f} a peer and second; while talking {faults_per_reader:.2f} a reader and line (less idle)")
         print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB; "
               f"of it anonymous (not the binary's or libraries' pages): median {anon[len(anon) // 2] / 1024:.1f} MiB")
         print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
