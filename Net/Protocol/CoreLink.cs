@@ -196,6 +196,73 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
         _withheldLines = 0;
     }
 
+    // Lazy presence: per member the peer pruned, the counter of the announcement we held back from it since our last
+    // ROSTER on this link (Presence.Forward), and since when the oldest of them waits (long.MaxValue: none).
+    private Dictionary<ulong, ulong>? _withheldAnnouncements;
+    private long _announcementsWithheldSince = long.MaxValue;
+
+    /// <summary>Most members whose announcements wait on one link for its ROSTER; past it they go whole, as before.</summary>
+    public const int MaxWithheldAnnouncements = 64;
+
+    /// <summary>We did not pass on <paramref name="member"/>'s announcement at <paramref name="counter"/> here: the peer
+    /// pruned the member, so it has its announcements by the same path as its lines. Told in a ROSTER when
+    /// AnnouncementsDue says. False, and nothing held back, when MaxWithheldAnnouncements members wait already.</summary>
+    public bool WithholdAnnouncement(ulong member, ulong counter, long now)
+    {
+        _withheldAnnouncements ??= [];
+        if (_withheldAnnouncements.TryGetValue(member, out ulong held))
+        {
+            if (counter > held)
+                _withheldAnnouncements[member] = counter;
+        }
+        else if (_withheldAnnouncements.Count < MaxWithheldAnnouncements)
+        {
+            _withheldAnnouncements.Add(member, counter);
+        }
+        else
+        {
+            return false;
+        }
+        _announcementsWithheldSince = Math.Min(_announcementsWithheldSince, now);
+        return true;
+    }
+
+    public bool HasWithheldAnnouncements => _withheldAnnouncements is { Count: > 0 };
+
+    /// <summary>When the ROSTER of the announcements held back is due (long.MaxValue: none): Presence.WithheldDelayMs
+    /// after the first, or sooner when the link's ping falls due first, which the ROSTER then stands for
+    /// (NodeCore.SendHaves).</summary>
+    public long AnnouncementsDue => HasWithheldAnnouncements ? _announcementsWithheldSince + Presence.WithheldDelayMs : long.MaxValue;
+
+    /// <summary>The peer has <paramref name="member"/>'s announcement at <paramref name="counter"/> (a copy came from it,
+    /// or its ROSTER said so): ours, if it would say no more, is not sent.</summary>
+    public void PeerAnnounced(ulong member, ulong counter)
+    {
+        if (_withheldAnnouncements is { Count: > 0 } withheld && withheld.TryGetValue(member, out ulong held) && held <= counter)
+        {
+            withheld.Remove(member);
+            if (withheld.Count == 0)
+                _announcementsWithheldSince = long.MaxValue;
+        }
+    }
+
+    /// <summary>Takes every member whose announcement was held back (at most MaxWithheldAnnouncements).</summary>
+    public int TakeWithheldAnnouncements(Span<ulong> into)
+    {
+        if (_withheldAnnouncements is not { Count: > 0 } withheld)
+            return 0;
+        int n = 0;
+        foreach (ulong member in withheld.Keys)
+        {
+            if (n == into.Length)
+                break;
+            into[n++] = member;
+        }
+        withheld.Clear();
+        _announcementsWithheldSince = long.MaxValue;
+        return n;
+    }
+
     /// <summary>Members whose suspicion we sent this peer because its ROSTER listed them (each once: Presence.OnDigest).
     /// Bounded by the roster: only members gone here on a suspicion are added.</summary>
     public HashSet<ulong>? SuspicionsHandedOver { get; set; }

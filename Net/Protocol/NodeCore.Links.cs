@@ -335,13 +335,18 @@ internal sealed partial class NodeCore
     }
 
     /// <summary>Each link that pruned senders whose lines we held back is told how far we have them, once its HAVE is
-    /// due (CoreLink.HaveDue) or its ping falls due this tick (SendHeartbeats): then the HAVE goes instead of the ping.</summary>
+    /// due (CoreLink.HaveDue) or its ping falls due this tick (SendHeartbeats): then the HAVE goes instead of the ping.
+    /// The same for the announcements held back (CoreLink.AnnouncementsDue): a ROSTER naming them.</summary>
     private void SendHaves(long now, long heartbeat)
     {
         Span<byte> frame = stackalloc byte[Flooding.MaxHaveFrameSize];
         foreach (CoreLink link in _links.Open)
+        {
             if (link.HasWithheld && (link.HaveDue <= now || PingSoon(link, now, heartbeat)) && Flooding.WriteHave(link, frame) is > 0 and int size)
                 _links.Send(link, frame[..size], now);
+            if (link.HasWithheldAnnouncements && (link.AnnouncementsDue <= now || PingSoon(link, now, heartbeat)))
+                _presence.SendWithheld(link, now);
+        }
     }
 
     private readonly List<CoreLink> _grafts = [];

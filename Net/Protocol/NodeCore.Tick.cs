@@ -58,10 +58,10 @@ internal sealed partial class NodeCore
                     if (!link.PeerFinished)
                         next = Math.Min(next, After(link.LastReceived + deadAfter));
                     // Its ping's deadline, so that a link that carries traffic is not pinged merely because an idle
-                    // tick a second away might come too late (SendHeartbeats), and its HAVE's (a draining link is sent
-                    // neither).
+                    // tick a second away might come too late (SendHeartbeats), and its HAVE's and ROSTER's (a draining
+                    // link is sent none).
                     if (link.State == LinkState.Open)
-                        next = Math.Min(next, Math.Min(PingDue(link, heartbeat), link.HaveDue));
+                        next = Math.Min(next, Math.Min(PingDue(link, heartbeat), Math.Min(link.HaveDue, link.AnnouncementsDue)));
                     if (link.AheadSince != long.MaxValue)
                         return Keep(soonest);
                     break;

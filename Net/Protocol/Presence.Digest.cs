@@ -45,6 +45,33 @@ internal sealed partial class Presence
             FlushDigest(link, count, now);
     }
 
+    /// <summary>How long an announcement held back on a link (Forward) may wait to be named there: longer than an idle
+    /// link goes between pings (1.25 s), so that on an idle link its ROSTER always takes the place of a ping; a link too
+    /// busy to be pinged has it after this. Far within a lease (three intervals: 3 s at least, 2 s per member online).</summary>
+    public const long WithheldDelayMs = 2000;
+
+    /// <summary>A ROSTER of the members whose announcements we held back on <paramref name="link"/> (Forward), each with
+    /// the counter we hold now: the peer WANTs the ones its path did not bring. Sent with the link's ping, or
+    /// WithheldDelayMs after the first was held back (NodeCore.SendHaves).</summary>
+    public void SendWithheld(CoreLink link, long now)
+    {
+        Span<ulong> members = stackalloc ulong[CoreLink.MaxWithheldAnnouncements];
+        int taken = link.TakeWithheldAnnouncements(members);
+        _digest ??= new byte[DigestHeaderSize + Protocol.MaxDigestEntries * DigestEntrySize];
+        int count = 0;
+        foreach (ulong member in members[..taken])
+        {
+            if (_roster.Get(member) is not { Gone: false, Unvouched: false } entry)
+                continue; // gone since (its BYE or suspicion went whole), or unvouched for after a stall, as in SendDigest
+            Span<byte> at = _digest.AsSpan(DigestHeaderSize + count * DigestEntrySize, DigestEntrySize);
+            BinaryPrimitives.WriteUInt64BigEndian(at, member);
+            BinaryPrimitives.WriteUInt64BigEndian(at[8..], entry.Counter);
+            count++;
+        }
+        if (count > 0)
+            FlushDigest(link, count, now);
+    }
+
     private void FlushDigest(CoreLink link, int count, long now)
     {
         link.WantBudget += count;
@@ -81,6 +108,7 @@ internal sealed partial class Presence
             ulong counter = BinaryPrimitives.ReadUInt64BigEndian(at[8..]);
             if (member == self || counter == 0)
                 continue;
+            from.PeerAnnounced(member, counter);
             if (_roster.Get(member) is { } entry && counter <= entry.Counter)
             {
                 if (counter == entry.Counter && !entry.Gone)
