@@ -29,19 +29,31 @@ public class LazyPresenceTests
         return frame;
     }
 
-    private static List<(ulong Member, ulong Counter)> Named(List<byte[]> rosters)
-    {
-        var entries = new List<(ulong, ulong)>();
-        foreach (byte[] frame in rosters)
-        {
-            int count = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(5));
-            for (int i = 0; i < count; i++)
-                entries.Add((BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(7 + 16 * i)), BinaryPrimitives.ReadUInt64BigEndian(frame.AsSpan(15 + 16 * i))));
-        }
-        return entries;
-    }
-
     private static ulong CounterOf(byte[] presence) => BinaryPrimitives.ReadUInt64BigEndian(presence.AsSpan(Protocol.LengthPrefixSize + 10));
+
+    /// <summary>A core with two neighbours, a member announced (counter 1) through the first, and the second having
+    /// pruned that member (it takes the member's lines by another path); what the second was sent so far is read.</summary>
+    private sealed class Pruned
+    {
+        public DialBench Bench { get; } = new(targetLinks: 0);
+        public (SecurePeer Peer, int Link) First { get; }
+        public (SecurePeer Peer, int Link) Second { get; }
+        public NodeKeys Member { get; }
+        public List<byte> Tail { get; } = [];
+
+        public Pruned()
+        {
+            First = Bench.Join(1, "first", 5001);
+            Second = Bench.Join(2, "second", 5002);
+            Member = Bench.Keys(3);
+            Bench.Send(First, SecurePeer.Announcement(Member, "m", counter: 1));
+            Bench.Send(Second, PruneOf(Member.NodeId));
+            Bench.FramesOf(Second, Tail);
+        }
+
+        /// <summary>The ROSTERs the second is sent while the timer runs long enough for a held-back announcement.</summary>
+        public List<byte[]> RostersToSecond() => Tick(Bench, First, Second, Tail, Presence.WithheldDelayMs + DialBench.TickMs);
+    }
 
     /// <summary>Runs the core's timer for <paramref name="ms"/>, both neighbours alive, and returns the ROSTERs it sent
     /// <paramref name="watched"/> meanwhile.</summary>
@@ -60,28 +72,29 @@ public class LazyPresenceTests
     }
 
     [Test]
-    public async Task An_announcement_is_named_not_sent_to_a_neighbour_that_pruned_its_member_and_is_sent_whole_when_it_asks()
+    public async Task An_announcement_goes_whole_to_a_neighbour_while_nobody_pruned_its_member()
     {
         var bench = new DialBench(targetLinks: 0);
         var first = bench.Join(1, "first", 5001);
         var second = bench.Join(2, "second", 5002);
-        NodeKeys member = bench.Keys(3);
         var tail = new List<byte>();
         bench.FramesOf(second, tail);
 
-        bench.Send(first, SecurePeer.Announcement(member, "m", counter: 1));
+        bench.Send(first, SecurePeer.Announcement(bench.Keys(3), "m", counter: 1));
         await Assert.That(bench.FramesSent(second, tail, FrameType.Presence)).IsEqualTo(1).Because("nobody pruned a member nobody knew");
+    }
 
-        bench.Send(second, PruneOf(member.NodeId));
-        bench.Send(first, SecurePeer.Announcement(member, "m", counter: 2));
-        await Assert.That(bench.FramesSent(second, tail, FrameType.Presence)).IsEqualTo(0).Because("it takes the member by another path");
-
-        List<byte[]> rosters = Tick(bench, first, second, tail, Presence.WithheldDelayMs + DialBench.TickMs);
-        await Assert.That(Named(rosters)).IsEquivalentTo(new[] { (member.NodeId, 2UL) });
+    [Test]
+    public async Task An_announcement_is_named_not_sent_to_a_neighbour_that_pruned_its_member_and_is_sent_whole_when_it_asks()
+    {
+        var at = new Pruned();
+        at.Bench.Send(at.First, SecurePeer.Announcement(at.Member, "m", counter: 2));
+        await Assert.That(at.Bench.FramesSent(at.Second, at.Tail, FrameType.Presence)).IsEqualTo(0).Because("it takes the member by another path");
+        await Assert.That(RosterDigestTests.Entries(at.RostersToSecond())).IsEquivalentTo(new[] { (at.Member.NodeId, 2UL) });
 
         // Its path failed it: it asks, and gets the announcement whole, as a member already present.
-        bench.Send(second, FrameGen.IdList(FrameType.Want, [member.NodeId]));
-        List<byte[]> sent = bench.FramesOf(second, tail, FrameType.Presence);
+        at.Bench.Send(at.Second, FrameGen.IdList(FrameType.Want, [at.Member.NodeId]));
+        List<byte[]> sent = at.Bench.FramesOf(at.Second, at.Tail, FrameType.Presence);
         await Assert.That(sent.Count).IsEqualTo(1);
         await Assert.That(CounterOf(sent[0])).IsEqualTo(2UL);
         await Assert.That(sent[0][Protocol.LengthPrefixSize + 1]).IsEqualTo((byte)PresenceKind.Present);
@@ -90,36 +103,20 @@ public class LazyPresenceTests
     [Test]
     public async Task An_announcement_the_neighbour_showed_it_has_is_not_named_to_it()
     {
-        var bench = new DialBench(targetLinks: 0);
-        var first = bench.Join(1, "first", 5001);
-        var second = bench.Join(2, "second", 5002);
-        NodeKeys member = bench.Keys(3);
-        var tail = new List<byte>();
-        bench.Send(first, SecurePeer.Announcement(member, "m", counter: 1));
-        bench.Send(second, PruneOf(member.NodeId));
-        bench.Send(first, SecurePeer.Announcement(member, "m", counter: 2));
-        bench.FramesOf(second, tail);
+        var at = new Pruned();
+        at.Bench.Send(at.First, SecurePeer.Announcement(at.Member, "m", counter: 2));
 
         // Its own path brought it: a copy comes from it.
-        bench.Send(second, SecurePeer.Announcement(member, "m", counter: 2));
-        List<byte[]> rosters = Tick(bench, first, second, tail, Presence.WithheldDelayMs + DialBench.TickMs);
-        await Assert.That(Named(rosters)).IsEmpty();
+        at.Bench.Send(at.Second, SecurePeer.Announcement(at.Member, "m", counter: 2));
+        await Assert.That(RosterDigestTests.Entries(at.RostersToSecond())).IsEmpty();
     }
 
     [Test]
     public async Task A_bye_goes_whole_even_to_a_neighbour_that_pruned_its_member()
     {
-        var bench = new DialBench(targetLinks: 0);
-        var first = bench.Join(1, "first", 5001);
-        var second = bench.Join(2, "second", 5002);
-        NodeKeys member = bench.Keys(3);
-        var tail = new List<byte>();
-        bench.Send(first, SecurePeer.Announcement(member, "m", counter: 1));
-        bench.Send(second, PruneOf(member.NodeId));
-        bench.FramesOf(second, tail);
-
-        bench.Send(first, Bye(member, "m", counter: 2));
-        List<byte[]> sent = bench.FramesOf(second, tail, FrameType.Presence);
+        var at = new Pruned();
+        at.Bench.Send(at.First, Bye(at.Member, "m", counter: 2));
+        List<byte[]> sent = at.Bench.FramesOf(at.Second, at.Tail, FrameType.Presence);
         await Assert.That(sent.Count).IsEqualTo(1);
         await Assert.That(sent[0][Protocol.LengthPrefixSize + 1]).IsEqualTo((byte)PresenceKind.Bye);
     }
@@ -160,6 +157,6 @@ public class LazyPresenceTests
             bench.Send(first, SecurePeer.Announcement(k, "m", counter: 2));
         await Assert.That(bench.FramesSent(second, tail, FrameType.Presence)).IsEqualTo(3).Because("the cap holds back 64, the rest go whole");
         List<byte[]> rosters = Tick(bench, first, second, tail, Presence.WithheldDelayMs + DialBench.TickMs);
-        await Assert.That(Named(rosters).Count).IsEqualTo(CoreLink.MaxWithheldAnnouncements);
+        await Assert.That(RosterDigestTests.Entries(rosters).Count).IsEqualTo(CoreLink.MaxWithheldAnnouncements);
     }
 }

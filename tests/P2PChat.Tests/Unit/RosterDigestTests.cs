@@ -9,7 +9,9 @@ namespace P2PChat.Tests;
 
 public class RosterDigestTests
 {
-    private static List<(ulong Member, ulong Counter)> Entries(List<byte[]> digests)
+    /// <summary>The members and counters the ROSTER frames among <paramref name="digests"/> name (also read by
+    /// LazyPresenceTests).</summary>
+    internal static List<(ulong Member, ulong Counter)> Entries(List<byte[]> digests)
     {
         var entries = new List<(ulong, ulong)>();
         foreach (byte[] frame in digests)
