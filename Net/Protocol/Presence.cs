@@ -1,6 +1,6 @@
 // Presence: who is in the whole network, not only who our neighbours are. Every node floods a PRESENCE "alive"
-// (on the lines' tree, the other links told lazily: Forward) with a growing counter each interval (only while it has a link: a node alone has no one to tell, and its first
-// announcement then reads as "joined"); the interval grows with the network, so announcements cost every node the
+// (along the lines' tree, the other links told lazily: Forward) with a growing counter each interval (only while it
+// has a link: a node alone has no one to tell, and its first announcement then reads as "joined"); the interval grows with the network, so announcements cost every node the
 // same whatever its size (IntervalMs). The Roster drops copies; a clean exit floods a BYE first. Deaths are found
 // as SWIM finds them: a node that loses its last link to a member online floods a signed SUSPECT, the member refutes
 // it with a newer announcement, and an unrefuted suspicion makes every node declare it gone (Roster.SuspectMs). A
@@ -324,10 +324,11 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
     /// where the peer pruned the member (it takes the member's lines by another path, and that path brings its
     /// announcements too): there it is held back and named in a ROSTER with the link's next ping (SendWithheld), and
     /// the peer WANTs it if that path failed it. Flooded whole on every link, each announcement reached a node about as
-    /// many times as the node has links, each copy a wake-up, a read and ~190 bytes to drop; a steady network's
-    /// announcements were two thirds of its control traffic. A BYE, a member's first announcement (no link has pruned
-    /// a member nobody knew: its copies build the tree its first line takes, Flooding.OnAnnouncementCopy) and anything
-    /// past MaxWithheldAnnouncements still go whole.</summary>
+    /// many times as the node has links, each copy ~190 bytes to read and drop; a steady network's announcements were
+    /// two thirds of its control traffic. (Not its wake-ups: on an idle link a copy stood in for a ping, which now goes
+    /// instead.) A BYE, a member's first announcement (no link has pruned a member nobody knew: its copies build the
+    /// tree its first line takes, Flooding.OnAnnouncementCopy) and anything past MaxWithheldAnnouncements still go
+    /// whole.</summary>
     private void Forward(CoreLink from, PresenceKind kind, ulong origin, ulong counter, ReadOnlySpan<byte> frame, long now)
     {
         foreach (CoreLink link in links.Open)
