@@ -71,10 +71,14 @@ internal sealed class Sha256Hasher
     {
         if (hash32.Length < Size)
             throw new ArgumentException($"the hash needs {Size} bytes", nameof(hash32));
-        var hasher = t_shared ??= new Sha256Hasher();
+        var hasher = ForThisThread;
         hasher.Append(data);
         hasher.Finish(hash32);
     }
+
+    /// <summary>This thread's own hasher, for a hash taken in one go: Appends then Finish, with no other use of it in
+    /// between (nothing that hashes on this thread may run between them).</summary>
+    public static Sha256Hasher ForThisThread => t_shared ??= new Sha256Hasher();
 
     private void Reset()
     {

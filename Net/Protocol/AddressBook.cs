@@ -51,7 +51,8 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
 
     public int Count => _entries.Count;
 
-    public IEnumerable<Entry> Entries => _entries.Values;
+    /// <summary>Every entry (the collection's own type: a foreach over it boxes no enumerator).</summary>
+    public Dictionary<IPEndPoint, Entry>.ValueCollection Entries => _entries.Values;
 
     public void AddPinned(IPEndPoint endPoint)
     {

@@ -21,7 +21,9 @@ internal sealed class LinkTable(ICoreEffects effects)
 
     public int Count => _all.Count;
 
-    public IEnumerable<CoreLink> All => _all.Values;
+    /// <summary>Every link, in any state. The collection's own type, not IEnumerable: a foreach over that boxed its
+    /// enumerator, and NextTick walks this after every input (garbage on every line; the scale run's samples).</summary>
+    public Dictionary<int, CoreLink>.ValueCollection All => _all.Values;
 
     /// <summary>Distinct peers with an open or draining link.</summary>
     public int DistinctPeers => _perNode.Count;

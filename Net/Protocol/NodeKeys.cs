@@ -70,7 +70,10 @@ internal sealed class NodeKeys
     /// <summary>The node id a key and epoch stand for: the first 8 bytes of SHA-256("p2pchat origin 2" key epoch).</summary>
     public static ulong Origin(ReadOnlySpan<byte> key, ulong epoch)
     {
-        var hasher = new Sha256Hasher();
+        // The thread's hasher: every line and announcement whose signature is checked comes through here, and a
+        // hasher of its own each time (its state and block buffer, ~200 bytes) was garbage on every line at every
+        // reader (the 200-node scale run's allocation samples).
+        var hasher = Sha256Hasher.ForThisThread;
         Span<byte> buffer = stackalloc byte[Sha256Hasher.Size];
         hasher.Append(OriginLabel);
         hasher.Append(key);

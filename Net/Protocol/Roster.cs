@@ -118,7 +118,9 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
     /// <summary>Announcements of new members refused because the roster was full of members online.</summary>
     public long Refused { get; private set; }
 
-    public IEnumerable<Entry> Entries => _entries.Values;
+    /// <summary>Every entry, online or gone (the collection's own type: a foreach over it boxes no enumerator, and the
+    /// tag readers are chosen from it every second).</summary>
+    public Dictionary<ulong, Entry>.ValueCollection Entries => _entries.Values;
 
     /// <summary>An announcement from a member online here comes faster than one per half the interval it declared last
     /// time (GapMs: 50 ms .. 1 s), beyond a burst of PaceBurst: an honest member announces once per interval (or on a

@@ -125,10 +125,16 @@ internal static class ScaleRun
         TimeSpan measureStart = Clock.Elapsed;
         (long Duplicates, long Grafts, long Haves, long Queued) flood0 = FloodCounters(network);
         (TimeSpan Time, long Methods) jit0 = (JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount());
+        // What the counted messages allocate across all nodes, and of what types (most messages are their sender's
+        // first, so each reader takes on state for a new sender).
+        using var messageTicks = new AllocationTicks();
+        long allocated0 = 0;
         for (int m = -1; m < messages; m++)
         {
             if (m == 0)
             {
+                messageTicks.StartRecording();
+                allocated0 = GC.GetTotalAllocatedBytes(precise: true);
                 string warm = toAll.Count > 0 ? $"{toAll[0]:0} ms to all" : "did not reach all";
                 Say($"message -1 (warm-up, not counted): {warm}; JIT meanwhile {JitSince(jit0)}");
                 toAll.Clear();
@@ -160,6 +166,12 @@ internal static class ScaleRun
             toAll.Add(Stopwatch.GetElapsedTime(sent, last).TotalMilliseconds);
             Thread.Sleep(20);
         }
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
+        var messageTypes = messageTicks.Tally().Take(12).ToList();
+        Say($"allocated while measuring: {Kb(allocated / Math.Max(1, messages))} a message across all nodes, with the harness"
+            + (messageTypes.Count > 0 ? "; sampled types (~100 KB per sample):" : "; no allocation samples from this runtime"));
+        foreach ((string type, int samples, long _) in messageTypes)
+            Say($"  {samples,6} samples  {type}");
         Say($"links opened {links.Opened}, closed {links.Closed} in all ({links.Reasons()})");
         (long Duplicates, long Grafts, long Haves, long Queued) flood1 = FloodCounters(network);
         Say($"per message: {(flood1.Queued - flood0.Queued) / (double)messages:0} CHAT frames queued, {(flood1.Duplicates - flood0.Duplicates) / (double)messages:0} duplicates; "
