@@ -118,33 +118,14 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
 
     public void ForgetAskedPrunes() => _prunedByUs.Clear();
 
-    // Lazy push: per origin the peer pruned, the highest sequence we held back from it since our last HAVE on this link.
-    private readonly Dictionary<ulong, ulong> _withheld = [];
-
-    // Since when the oldest of them waits (long.MaxValue: none), and how many lines were held back since our last HAVE.
-    private long _withheldSince = long.MaxValue;
-    private int _withheldLines;
+    // Lazy push: per origin the peer pruned, the highest sequence we held back from it since our last HAVE on this
+    // link; per member it pruned, the counter of the announcement held back since our last ROSTER (Presence.Forward).
+    private readonly HeldBack _withheld = new(DuplicateFilter.DefaultMaxOrigins);
+    private readonly HeldBack _withheldAnnouncements = new(MaxWithheldAnnouncements);
 
     /// <summary>We did not relay <paramref name="seq"/> of <paramref name="origin"/> here: the peer pruned it. Told in
     /// a HAVE when HaveDue says (bounded like the prune set).</summary>
-    public void Withhold(ulong origin, ulong seq, long now)
-    {
-        if (_withheld.TryGetValue(origin, out ulong held))
-        {
-            if (seq > held)
-                _withheld[origin] = seq;
-        }
-        else if (_withheld.Count < DuplicateFilter.DefaultMaxOrigins)
-        {
-            _withheld.Add(origin, seq);
-        }
-        else
-        {
-            return;
-        }
-        _withheldSince = Math.Min(_withheldSince, now);
-        _withheldLines++;
-    }
+    public void Withhold(ulong origin, ulong seq, long now) => _withheld.Hold(origin, seq, now);
 
     public bool HasWithheld => _withheld.Count > 0;
 
@@ -152,7 +133,7 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// after the first of it, or at once once Flooding.HaveBatchLines lines wait (a stream). Sooner if the link's ping
     /// falls due first, which the HAVE then stands for (NodeCore.SendHaves).</summary>
     public long HaveDue => _withheld.Count == 0 ? long.MaxValue
-        : _withheldLines >= Flooding.HaveBatchLines ? _withheldSince : _withheldSince + Flooding.HaveDelayMs;
+        : _withheld.Holds >= Flooding.HaveBatchLines ? _withheld.Since : _withheld.Since + Flooding.HaveDelayMs;
 
     /// <summary>The peer's HAVE says it has <paramref name="origin"/>'s lines up to <paramref name="seq"/>: ours for it,
     /// if it would say no more, is not sent. On a link neither end relays that sender on (neither is the other's path
@@ -162,44 +143,11 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// it (11.7 KB), but a line some node had to pull then came up to that much later, and at 1,000 nodes in one
     /// process, where some node pulls one line in two, the slowest line to reach all others went from 0.56 s to
     /// 0.95-0.98 s.</summary>
-    public void PeerHas(ulong origin, ulong seq)
-    {
-        if (_withheld.TryGetValue(origin, out ulong held) && held <= seq)
-        {
-            _withheld.Remove(origin);
-            if (_withheld.Count == 0)
-                ResetWithheld();
-        }
-    }
+    public void PeerHas(ulong origin, ulong seq) => _withheld.PeerHas(origin, seq);
 
     /// <summary>Takes up to <paramref name="into"/>.Length withheld origins (the rest, still due, wait for the next
     /// call).</summary>
-    public int TakeWithheld(Span<(ulong Origin, ulong Seq)> into)
-    {
-        int n = 0;
-        foreach ((ulong origin, ulong seq) in _withheld)
-        {
-            if (n == into.Length)
-                break;
-            into[n++] = (origin, seq);
-        }
-        for (int i = 0; i < n; i++)
-            _withheld.Remove(into[i].Origin);
-        if (_withheld.Count == 0)
-            ResetWithheld();
-        return n;
-    }
-
-    private void ResetWithheld()
-    {
-        _withheldSince = long.MaxValue;
-        _withheldLines = 0;
-    }
-
-    // Lazy presence: per member the peer pruned, the counter of the announcement we held back from it since our last
-    // ROSTER on this link (Presence.Forward), and since when the oldest of them waits (long.MaxValue: none).
-    private Dictionary<ulong, ulong>? _withheldAnnouncements;
-    private long _announcementsWithheldSince = long.MaxValue;
+    public int TakeWithheld(Span<(ulong Origin, ulong Seq)> into) => _withheld.Take(into);
 
     /// <summary>Most members whose announcements wait on one link for its ROSTER; past it they go whole, as before.</summary>
     public const int MaxWithheldAnnouncements = 64;
@@ -207,61 +155,22 @@ internal sealed class CoreLink(int id, bool outbound, IPEndPoint remote, long no
     /// <summary>We did not pass on <paramref name="member"/>'s announcement at <paramref name="counter"/> here: the peer
     /// pruned the member, so it has its announcements by the same path as its lines. Told in a ROSTER when
     /// AnnouncementsDue says. False, and nothing held back, when MaxWithheldAnnouncements members wait already.</summary>
-    public bool WithholdAnnouncement(ulong member, ulong counter, long now)
-    {
-        _withheldAnnouncements ??= [];
-        if (_withheldAnnouncements.TryGetValue(member, out ulong held))
-        {
-            if (counter > held)
-                _withheldAnnouncements[member] = counter;
-        }
-        else if (_withheldAnnouncements.Count < MaxWithheldAnnouncements)
-        {
-            _withheldAnnouncements.Add(member, counter);
-        }
-        else
-        {
-            return false;
-        }
-        _announcementsWithheldSince = Math.Min(_announcementsWithheldSince, now);
-        return true;
-    }
+    public bool WithholdAnnouncement(ulong member, ulong counter, long now) => _withheldAnnouncements.Hold(member, counter, now);
 
-    public bool HasWithheldAnnouncements => _withheldAnnouncements is { Count: > 0 };
+    public bool HasWithheldAnnouncements => _withheldAnnouncements.Count > 0;
 
     /// <summary>When the ROSTER of the announcements held back is due (long.MaxValue: none): Presence.WithheldDelayMs
     /// after the first, or sooner when the link's ping falls due first, which the ROSTER then stands for
     /// (NodeCore.SendHaves).</summary>
-    public long AnnouncementsDue => HasWithheldAnnouncements ? _announcementsWithheldSince + Presence.WithheldDelayMs : long.MaxValue;
+    public long AnnouncementsDue => HasWithheldAnnouncements ? _withheldAnnouncements.Since + Presence.WithheldDelayMs : long.MaxValue;
 
     /// <summary>The peer has <paramref name="member"/>'s announcement at <paramref name="counter"/> (a copy came from it,
     /// or its ROSTER said so): ours, if it would say no more, is not sent.</summary>
-    public void PeerAnnounced(ulong member, ulong counter)
-    {
-        if (_withheldAnnouncements is { Count: > 0 } withheld && withheld.TryGetValue(member, out ulong held) && held <= counter)
-        {
-            withheld.Remove(member);
-            if (withheld.Count == 0)
-                _announcementsWithheldSince = long.MaxValue;
-        }
-    }
+    public void PeerAnnounced(ulong member, ulong counter) => _withheldAnnouncements.PeerHas(member, counter);
 
-    /// <summary>Takes every member whose announcement was held back (at most MaxWithheldAnnouncements).</summary>
-    public int TakeWithheldAnnouncements(Span<ulong> into)
-    {
-        if (_withheldAnnouncements is not { Count: > 0 } withheld)
-            return 0;
-        int n = 0;
-        foreach (ulong member in withheld.Keys)
-        {
-            if (n == into.Length)
-                break;
-            into[n++] = member;
-        }
-        withheld.Clear();
-        _announcementsWithheldSince = long.MaxValue;
-        return n;
-    }
+    /// <summary>Takes the members whose announcements were held back, with their counters then (all of them, given room
+    /// for MaxWithheldAnnouncements).</summary>
+    public int TakeWithheldAnnouncements(Span<(ulong Member, ulong Counter)> into) => _withheldAnnouncements.Take(into);
 
     /// <summary>Members whose suspicion we sent this peer because its ROSTER listed them (each once: Presence.OnDigest).
     /// Bounded by the roster: only members gone here on a suspicion are added.</summary>

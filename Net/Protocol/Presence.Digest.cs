@@ -26,15 +26,12 @@ internal sealed partial class Presence
     /// remember (a member that fell silent here is for the peer to judge), up to MaxDigestEntries a frame.</summary>
     private void SendDigest(CoreLink link, long now)
     {
-        _digest ??= new byte[DigestHeaderSize + Protocol.MaxDigestEntries * DigestEntrySize];
         int count = 0;
         foreach (Roster.Entry entry in _roster.Entries)
         {
             if (entry.Gone && !entry.SaidBye || entry.Unvouched)
                 continue;
-            Span<byte> at = _digest.AsSpan(DigestHeaderSize + count * DigestEntrySize, DigestEntrySize);
-            BinaryPrimitives.WriteUInt64BigEndian(at, entry.Member.NodeId);
-            BinaryPrimitives.WriteUInt64BigEndian(at[8..], entry.Counter);
+            WriteDigestEntry(count, entry.Member.NodeId, entry.Counter);
             if (++count == Protocol.MaxDigestEntries)
             {
                 FlushDigest(link, count, now);
@@ -55,21 +52,26 @@ internal sealed partial class Presence
     /// WithheldDelayMs after the first was held back (NodeCore.SendHaves).</summary>
     public void SendWithheld(CoreLink link, long now)
     {
-        Span<ulong> members = stackalloc ulong[CoreLink.MaxWithheldAnnouncements];
-        int taken = link.TakeWithheldAnnouncements(members);
-        _digest ??= new byte[DigestHeaderSize + Protocol.MaxDigestEntries * DigestEntrySize];
+        Span<(ulong Member, ulong Counter)> held = stackalloc (ulong, ulong)[CoreLink.MaxWithheldAnnouncements];
+        int taken = link.TakeWithheldAnnouncements(held);
         int count = 0;
-        foreach (ulong member in members[..taken])
+        foreach ((ulong member, _) in held[..taken])
         {
             if (_roster.Get(member) is not { Gone: false, Unvouched: false } entry)
                 continue; // gone since (its BYE or suspicion went whole), or unvouched for after a stall, as in SendDigest
-            Span<byte> at = _digest.AsSpan(DigestHeaderSize + count * DigestEntrySize, DigestEntrySize);
-            BinaryPrimitives.WriteUInt64BigEndian(at, member);
-            BinaryPrimitives.WriteUInt64BigEndian(at[8..], entry.Counter);
-            count++;
+            WriteDigestEntry(count++, member, entry.Counter);
         }
         if (count > 0)
             FlushDigest(link, count, now);
+    }
+
+    /// <summary>Writes entry <paramref name="index"/> of the ROSTER being made (FlushDigest sends it).</summary>
+    private void WriteDigestEntry(int index, ulong member, ulong counter)
+    {
+        _digest ??= new byte[DigestHeaderSize + Protocol.MaxDigestEntries * DigestEntrySize];
+        Span<byte> at = _digest.AsSpan(DigestHeaderSize + index * DigestEntrySize, DigestEntrySize);
+        BinaryPrimitives.WriteUInt64BigEndian(at, member);
+        BinaryPrimitives.WriteUInt64BigEndian(at[8..], counter);
     }
 
     private void FlushDigest(CoreLink link, int count, long now)
