@@ -107,7 +107,7 @@ internal static class ScaleRun
             double idleAlloc = (GC.GetTotalAllocatedBytes(precise: false) - alloc0) / 10.0;
             var types = ticks.Tally().Take(8).ToList();
             // Native AOT (bench/scale-aot.sh) sends an EventListener no GC events: then there are no samples to show.
-            Say($"idle network: {idleCpu:P0} of one core, {Mb((long)idleAlloc)}/s allocated; "
+            Say($"idle network: {idleCpu:P0} of one core, {Kb((long)idleAlloc)}/s allocated; "
                 + (types.Count > 0 ? "sampled types (~100 KB per sample):" : "no allocation samples from this runtime"));
             foreach ((string type, int samples, long _) in types)
                 Say($"  {samples,6} samples  {type}");
@@ -121,6 +121,10 @@ internal static class ScaleRun
         // bench/scale-aot.sh, it is 0).
         var toAll = new List<double>();
         var perReceiver = new List<double>();
+        // Which messages had a young collection during them (one stops every node of this process at once), and how
+        // many of those the nodes' timers induced (YoungCollections) rather than the GC's own budget.
+        var collected = new List<bool>();
+        int gen0AtStart = 0, inducedAtStart = 0;
         int incomplete = 0;
         TimeSpan measureStart = Clock.Elapsed;
         (long Duplicates, long Grafts, long Haves, long Queued) flood0 = FloodCounters(network);
@@ -139,6 +143,9 @@ internal static class ScaleRun
                 Say($"message -1 (warm-up, not counted): {warm}; JIT meanwhile {JitSince(jit0)}");
                 toAll.Clear();
                 perReceiver.Clear();
+                collected.Clear();
+                gen0AtStart = GC.CollectionCount(0);
+                inducedAtStart = P2PChat.Net.YoungCollections.Induced;
                 jit0 = (JitInfo.GetCompilationTime(), JitInfo.GetCompiledMethodCount());
                 measureStart = Clock.Elapsed;
                 flood0 = FloodCounters(network);
@@ -146,6 +153,7 @@ internal static class ScaleRun
             int sender = random.Next(count);
             ChatNode node = network.Nodes[sender];
             probe.Arm(new MessageId(node.NodeId, node.LastSequence + 1), count - 1);
+            int gen0Before = GC.CollectionCount(0);
             long sent = Stopwatch.GetTimestamp();
             node.Say($"scale probe {m} from p{sender}", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             if (!probe.Wait(TimeSpan.FromSeconds(30)))
@@ -164,6 +172,7 @@ internal static class ScaleRun
                 last = Math.Max(last, at);
             }
             toAll.Add(Stopwatch.GetElapsedTime(sent, last).TotalMilliseconds);
+            collected.Add(GC.CollectionCount(0) != gen0Before);
             Thread.Sleep(20);
         }
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
@@ -185,7 +194,10 @@ internal static class ScaleRun
             Say($"time until one receiver has it ({perReceiver.Count} deliveries): p50 {Percentile(perReceiver, 50):0.0} ms, "
                 + $"p99 {Percentile(perReceiver, 99):0.0} ms");
             // In order said: one slow message among fast ones points at a path that needed repair.
-            Say($"each message, ms: {string.Join(" ", toAll.Select(ms => ms.ToString("0")))}");
+            Say($"each message, ms (* a young collection during it): "
+                + string.Join(" ", toAll.Select((ms, i) => ms.ToString("0") + (i < collected.Count && collected[i] ? "*" : ""))));
+            Say($"young collections while measuring: {GC.CollectionCount(0) - gen0AtStart}, of them induced by the nodes' "
+                + $"timers {P2PChat.Net.YoungCollections.Induced - inducedAtStart}; gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)} since start");
         }
 
         bool talked = talkSeconds <= 0 || TalkPhase.Run(network, talk, links, talkSeconds, talkRate, random, Say);
