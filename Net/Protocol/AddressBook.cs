@@ -47,7 +47,11 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
         public long NextAttempt { get; set; }
     }
 
-    private readonly Dictionary<IPEndPoint, Entry> _entries = [];
+    private readonly Dictionary<IPEndPoint, Entry> _entries = new(AddressKeys.Instance);
+
+    /// <summary>The same entries looked up by an address as PEERS carries it, with no IPEndPoint made (a struct over the
+    /// dictionary: nothing is allocated).</summary>
+    private Dictionary<IPEndPoint, Entry>.AlternateLookup<WireAddress> ByWire => _entries.GetAlternateLookup<WireAddress>();
 
     public int Count => _entries.Count;
 
@@ -63,6 +67,9 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
     /// <summary>True when <paramref name="endPoint"/> has an entry.</summary>
     public bool Knows(IPEndPoint endPoint) => _entries.ContainsKey(endPoint);
 
+    /// <inheritdoc cref="Knows(IPEndPoint)"/>
+    public bool Knows(WireAddress address) => ByWire.ContainsKey(address);
+
     /// <summary>Records that <paramref name="node"/> listens at <paramref name="endPoint"/>; true when that made a new
     /// entry. Second-hand news (a PEERS frame) never overrides what we saw ourselves (a handshake at that address) until
     /// an attempt there fails: a neighbour's stale entry for a peer that restarted would otherwise turn the address back
@@ -72,26 +79,51 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
         if (endPoint.Port == 0)
             return false;
         if (_entries.TryGetValue(endPoint, out Entry? entry))
+            return Refresh(entry, node, firstHand);
+        Span<byte> host = stackalloc byte[16];
+        if (!firstHand && UnverifiedAt(host[..WireAddress.WriteHost(endPoint.Address, host)]) >= MaxUnverifiedPortsPerHost)
+            return false;
+        return Add(endPoint, node, firstHand);
+    }
+
+    /// <summary>Learn for an address a neighbour named in PEERS (second-hand), read as the frame carries it: nothing is
+    /// allocated unless the address is taken in.</summary>
+    public bool Learn(WireAddress address, ulong node)
+    {
+        if (address.Port == 0)
+            return false;
+        if (ByWire.TryGetValue(address, out Entry? entry))
+            return Refresh(entry, node, firstHand: false);
+        Span<byte> host = stackalloc byte[16];
+        if (UnverifiedAt(host[..address.WriteHost(host)]) >= MaxUnverifiedPortsPerHost)
+            return false;
+        return Add(address.ToEndPoint(), node, firstHand: false);
+    }
+
+    /// <summary>Learn for an address that has an entry; always false (no new entry).</summary>
+    private static bool Refresh(Entry entry, ulong node, bool firstHand)
+    {
+        if (!firstHand && entry.Verified)
+            return false;
+        entry.Verified |= firstHand;
+        if (entry.NodeId != node)
         {
-            if (!firstHand && entry.Verified)
-                return false;
-            entry.Verified |= firstHand;
-            if (entry.NodeId != node)
+            entry.NodeId = node;
+            // A new process at a known address (a restarted peer) gets a fresh start, but only once we saw it
+            // ourselves: a neighbour naming a new node id there with every PEERS would otherwise reset the backoff
+            // of a dead address each time, and it would be dialled at full speed and never forgotten.
+            if (firstHand)
             {
-                entry.NodeId = node;
-                // A new process at a known address (a restarted peer) gets a fresh start, but only once we saw it
-                // ourselves: a neighbour naming a new node id there with every PEERS would otherwise reset the backoff
-                // of a dead address each time, and it would be dialled at full speed and never forgotten.
-                if (firstHand)
-                {
-                    entry.Failures = 0;
-                    entry.NextAttempt = 0;
-                }
+                entry.Failures = 0;
+                entry.NextAttempt = 0;
             }
-            return false;
         }
-        if (!firstHand && UnverifiedAt(endPoint.Address) >= MaxUnverifiedPortsPerHost)
-            return false;
+        return false;
+    }
+
+    /// <summary>Learn for an address with no entry yet; true when it got one.</summary>
+    private bool Add(IPEndPoint endPoint, ulong node, bool firstHand)
+    {
         // Another address of a node we know (it moved, or is reachable two ways): keep only the newest. Not on a
         // neighbour's word against our own handshake, though: anyone can name a node id beside any address.
         foreach (Entry other in _entries.Values)
@@ -108,13 +140,14 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
         return true;
     }
 
-    /// <summary>The address to try next: due, not a node we are linked to, fewest failures first.</summary>
-    public Entry? NextCandidate(long now, Func<Entry, bool> isLinked)
+    /// <summary>The address to try next: due, not one <paramref name="skip"/> passes over (given <paramref name="state"/>),
+    /// fewest failures first.</summary>
+    public Entry? NextCandidate<TState>(long now, TState state, Func<Entry, TState, bool> skip)
     {
         Entry? best = null;
         foreach (Entry entry in _entries.Values)
         {
-            if (entry.NextAttempt > now || isLinked(entry))
+            if (entry.NextAttempt > now || skip(entry, state))
                 continue;
             if (best is null || entry.Failures < best.Failures || (entry.Failures == best.Failures && entry.NextAttempt < best.NextAttempt))
                 best = entry;
@@ -167,17 +200,15 @@ internal sealed class AddressBook(Random random, int capacity = AddressBook.Defa
         return true;
     }
 
-    /// <summary>Entries at <paramref name="host"/> that count against MaxUnverifiedPortsPerHost. An IPv4 address and
-    /// its IPv6-mapped form are one host (both reach it).</summary>
-    private int UnverifiedAt(IPAddress host)
+    /// <summary>Entries at <paramref name="host"/> (WireAddress.WriteHost's bytes) that count against
+    /// MaxUnverifiedPortsPerHost. An IPv4 address and its IPv6-mapped form are one host (both reach it).</summary>
+    private int UnverifiedAt(ReadOnlySpan<byte> host)
     {
-        host = Host(host);
+        Span<byte> other = stackalloc byte[16];
         int count = 0;
         foreach (Entry entry in _entries.Values)
-            if (!entry.Pinned && !entry.Verified && Host(entry.EndPoint.Address).Equals(host))
+            if (!entry.Pinned && !entry.Verified && other[..WireAddress.WriteHost(entry.EndPoint.Address, other)].SequenceEqual(host))
                 count++;
         return count;
     }
-
-    private static IPAddress Host(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

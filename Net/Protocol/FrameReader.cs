@@ -26,7 +26,6 @@
 // A HELLO must be the first frame each way, and only the first. name is 1..32 bytes of UTF-8 without control
 // characters; text is 1..MaxTextBytes of UTF-8. Anything else is a protocol error that closes that one peer.
 using System.Buffers.Binary;
-using System.Net;
 
 namespace P2PChat.Net;
 
@@ -81,8 +80,9 @@ internal static class FrameReader
         return null;
     }
 
-    /// <summary>Parses a PEERS body into <paramref name="peers"/>. Returns null on success, else the reason.</summary>
-    public static string? TryParsePeers(ReadOnlySpan<byte> body, List<(ulong Node, IPEndPoint EndPoint)> peers)
+    /// <summary>Parses a PEERS body into <paramref name="peers"/> (by value: nothing is allocated once the list has room).
+    /// Returns null on success, else the reason.</summary>
+    public static string? TryParsePeers(ReadOnlySpan<byte> body, List<(ulong Node, WireAddress Address)> peers)
     {
         if (body.Length < 2 || body[0] != (byte)FrameType.Peers)
             return "malformed PEERS";
@@ -99,7 +99,7 @@ internal static class FrameReader
             int size = rest[10] switch { 4 => 4, 6 => 16, _ => -1 };
             if (size < 0 || rest.Length < 11 + size)
                 return "malformed PEERS (address)";
-            peers.Add((node, new IPEndPoint(new IPAddress(rest.Slice(11, size)), port)));
+            peers.Add((node, new WireAddress(rest.Slice(11, size), port)));
             rest = rest[(11 + size)..];
         }
         return rest.IsEmpty ? null : "malformed PEERS (trailing bytes)";

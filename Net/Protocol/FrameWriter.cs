@@ -35,21 +35,42 @@ internal static class FrameWriter
     /// <summary>Writes up to Protocol.MaxPeersPerFrame of <paramref name="peers"/> as one PEERS frame.</summary>
     public static int WritePeers(Span<byte> destination, IEnumerable<(ulong Node, IPEndPoint EndPoint)> peers)
     {
-        int at = Protocol.LengthPrefixSize + 2;
-        int count = 0;
+        int at = PeersStart, count = 0;
         foreach ((ulong node, IPEndPoint endPoint) in peers)
         {
             if (count == Protocol.MaxPeersPerFrame)
                 break;
-            IPAddress address = endPoint.Address.IsIPv4MappedToIPv6 ? endPoint.Address.MapToIPv4() : endPoint.Address;
-            BinaryPrimitives.WriteUInt64BigEndian(destination[at..], node);
-            BinaryPrimitives.WriteUInt16BigEndian(destination[(at + 8)..], (ushort)endPoint.Port);
-            bool v4 = address.AddressFamily == AddressFamily.InterNetwork;
-            destination[at + 10] = v4 ? (byte)4 : (byte)6;
-            address.TryWriteBytes(destination[(at + 11)..], out int written);
-            at += 11 + written;
+            at = WritePeersEntry(destination, at, node, endPoint.Address, endPoint.Port);
             count++;
         }
+        return FinishPeers(destination, at, count);
+    }
+
+    /// <summary>Where a PEERS frame's first entry goes (WritePeersEntry), after its length, type and count.</summary>
+    public const int PeersStart = Protocol.LengthPrefixSize + 2;
+
+    /// <summary>One entry of a PEERS frame at <paramref name="at"/> (an IPv4-mapped address as IPv4); returns where the
+    /// next goes. Allocates nothing.</summary>
+    public static int WritePeersEntry(Span<byte> destination, int at, ulong node, IPAddress address, int port)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination[at..], node);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[(at + 8)..], (ushort)port);
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out int written);
+        if (written == 16 && address.IsIPv4MappedToIPv6)
+        {
+            bytes[12..16].CopyTo(bytes);
+            written = 4;
+        }
+        destination[at + 10] = written == 4 ? (byte)4 : (byte)6;
+        bytes[..written].CopyTo(destination[(at + 11)..]);
+        return at + 11 + written;
+    }
+
+    /// <summary>Completes a PEERS frame of <paramref name="count"/> entries ending at <paramref name="at"/>; returns its
+    /// size.</summary>
+    public static int FinishPeers(Span<byte> destination, int at, int count)
+    {
         BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(at - Protocol.LengthPrefixSize));
         destination[Protocol.LengthPrefixSize] = (byte)FrameType.Peers;
         destination[Protocol.LengthPrefixSize + 1] = (byte)count;

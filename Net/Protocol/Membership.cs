@@ -15,6 +15,7 @@
 // what a member says can cost a third party little: each link adds few new addresses per second, one host gets few
 // unverified ports (AddressBook), and dials to addresses we have not shaken hands at draw on a small token bucket.
 using System.Net;
+using System.Runtime.InteropServices;
 
 namespace P2PChat.Net;
 
@@ -68,7 +69,13 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
     public const long NewAddressIntervalMs = 1000;
 
     private readonly TokenBucket _dials = new(DialBurst, DialIntervalMs);
-    private readonly List<(ulong Node, IPEndPoint EndPoint)> _parsed = [];
+    private readonly List<(ulong Node, WireAddress Address)> _parsed = [];
+
+    // What PeersFrame builds each frame in (it is sent before the next is built).
+    private readonly byte[] _peersFrame = new byte[FrameWriter.MaxPeersSize];
+    private readonly HashSet<ulong> _peersSeen = [];
+    private readonly List<AddressBook.Entry> _peersSample = [];
+    private CoreLink[] _peersOrder = new CoreLink[8];
     private long _nextProbe;
     private long _unsettledUntil = long.MinValue;
     /// <summary>Links that probes of any address made since the node became unsettled, and the addresses being probed.</summary>
@@ -90,13 +97,13 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         string? error = FrameReader.TryParsePeers(body, _parsed);
         if (error is not null)
             return error;
-        foreach ((ulong node, IPEndPoint endPoint) in _parsed)
+        foreach ((ulong node, WireAddress address) in _parsed)
         {
             // Over budget, news of known addresses is still taken (it refreshes node ids); new ones are dropped, and
             // come again with the next PEERS if they are real.
-            if (node == self || !Book.Knows(endPoint) && budget.Available(now) == 0)
+            if (node == self || !Book.Knows(address) && budget.Available(now) == 0)
                 continue;
-            if (Book.Learn(endPoint, node, firstHand: false))
+            if (Book.Learn(address, node))
                 budget.TryTake(now);
         }
         return null;
@@ -194,21 +201,15 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         bool probe = now >= _nextProbe;
         if (!below && !probe)
             return null;
-        bool Linked(AddressBook.Entry e) => e.NodeId != 0 && links.IsLinkedTo(e.NodeId);
-        // Only members declared gone: with the roster full (Protocol.MaxMembers), every member past it is unknown here,
-        // and when unknown ones counted, every node at its target probed one of them every ProbeIntervalMs (1,100
-        // simulated nodes: a link opened and shed again and again, each with a roster digest both ways, 30 KB/s of
-        // control traffic per node against 0.7).
-        bool Unreachable(AddressBook.Entry e) => e.NodeId != 0 && presence.IsLost(e.NodeId);
         bool broke = _dials.Available(now) == 0;
-        bool Skip(AddressBook.Entry e) => Linked(e) || broke && !Free(e);
         // Addresses of members gone first (the far side of a split), then, if <paramref name="any"/>, any other. While
         // unsettled, every other pick ignores the preference: after many members died together, the addresses of the
         // dead (gone too) come back from their short backoff again and again, and were all a node tried.
         AddressBook.Entry? Pick(bool any, bool alternate)
         {
             _alternate = alternate && !_alternate;
-            return (_alternate ? null : Book.NextCandidate(now, e => Skip(e) || !Unreachable(e))) ?? (any ? Book.NextCandidate(now, Skip) : null);
+            return (_alternate ? null : Book.NextCandidate(now, (this, broke, LostOnly: true), SkipCandidate))
+                ?? (any ? Book.NextCandidate(now, (this, broke, LostOnly: false), SkipCandidate) : null);
         }
         bool unsettled = now < _unsettledUntil;
         AddressBook.Entry? candidate;
@@ -233,6 +234,19 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         return candidate;
     }
 
+    /// <summary>Whether Tick passes over <paramref name="e"/>: linked already, or a dial that needs a token when none is
+    /// left, or (LostOnly) not the address of a member declared gone. Only members declared gone: with the roster full
+    /// (Protocol.MaxMembers), every member past it is unknown here, and when unknown ones counted, every node at its
+    /// target probed one of them every ProbeIntervalMs (1,100 simulated nodes: a link opened and shed again and again,
+    /// each with a roster digest both ways, 30 KB/s of control traffic per node against 0.7). Static, with its state
+    /// handed in: a lambda over Tick's locals was two delegates and a closure each tick that looked.</summary>
+    private static readonly Func<AddressBook.Entry, (Membership Self, bool Broke, bool LostOnly), bool> SkipCandidate =
+        static (e, s) => s.Self.Linked(e) || s.Broke && !Free(e) || s.LostOnly && !s.Self.Lost(e);
+
+    private bool Linked(AddressBook.Entry e) => e.NodeId != 0 && links.IsLinkedTo(e.NodeId);
+
+    private bool Lost(AddressBook.Entry e) => e.NodeId != 0 && presence.IsLost(e.NodeId);
+
     /// <summary>Dialling this address needs no token: the user gave it, or a chat peer answered there and nothing failed
     /// since (one free try per handshake, so a verified address that dies costs tokens from its first failure on).</summary>
     private static bool Free(AddressBook.Entry entry) => entry.Pinned || entry.Verified;
@@ -254,33 +268,47 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
     }
 
     /// <summary>Our neighbours first (their link's address and HELLO listen port), then other known addresses, picked at
-    /// random.</summary>
+    /// random. Written into buffers the node keeps: a refresh goes every PeersRefreshMs and one goes to every link
+    /// that opens, and building it in new lists, sets and arrays (~5 KiB each time) was most of an idle node's garbage.</summary>
     private byte[] PeersFrame(out int size)
     {
         CoreLink[] open = links.Open;
-        var entries = new List<(ulong, IPEndPoint)>();
-        var seen = new HashSet<ulong>();
+        _peersSeen.Clear();
+        int at = FrameWriter.PeersStart, count = 0;
         // In a random order: a host with more neighbours than a frame holds must not send every newcomer to the same
         // oldest few (in a lab joining through one host, they became hubs themselves).
-        CoreLink[] order = [.. open];
+        if (_peersOrder.Length < open.Length)
+            _peersOrder = new CoreLink[Math.Max(open.Length, 2 * _peersOrder.Length)];
+        Span<CoreLink> order = _peersOrder.AsSpan(0, open.Length);
+        open.CopyTo(order);
         random.Shuffle(order);
         foreach (CoreLink link in order)
-            if (link.Peer is { ListenPort: > 0 } peer && seen.Add(peer.NodeId))
-                entries.Add((peer.NodeId, new IPEndPoint(link.Remote.Address, peer.ListenPort)));
+            if (count < Protocol.MaxPeersPerFrame && link.Peer is { ListenPort: > 0 } peer && _peersSeen.Add(peer.NodeId))
+            {
+                at = FrameWriter.WritePeersEntry(_peersFrame, at, peer.NodeId, link.Remote.Address, peer.ListenPort);
+                count++;
+            }
+        order.Clear(); // holds no closed link until the next frame
         // Then a random sample of the rest of the book. In the book's order every frame carried the same oldest few, so
         // what a node knew beyond two hops was whatever its neighbours learned first; when half the network crashed, a
         // group whose two-hop neighbourhood all died could know no live address outside itself (simulator, 10,000
         // nodes). A sample spreads addresses from everywhere, so a book holds some of every part of the network. Only
         // addresses we shook hands at, or of nodes that announced themselves (the roster holds them): a node id a
         // hostile member made up goes no further than its neighbours, instead of travelling the network in samples.
-        AddressBook.Entry[] others = [.. Book.Entries.Where(e => e.NodeId != 0 && e.Failures == 0
-            && (e.Verified || presence.Roster.Holds(e.NodeId)))];
-        random.Shuffle(others);
-        foreach (AddressBook.Entry entry in others)
-            if (entries.Count < Protocol.MaxPeersPerFrame && seen.Add(entry.NodeId))
-                entries.Add((entry.NodeId, entry.EndPoint));
-        var frame = new byte[FrameWriter.MaxPeersSize];
-        size = FrameWriter.WritePeers(frame, entries);
-        return frame;
+        _peersSample.Clear();
+        foreach (AddressBook.Entry entry in Book.Entries)
+            if (entry.NodeId != 0 && entry.Failures == 0 && (entry.Verified || presence.Roster.Holds(entry.NodeId)))
+                _peersSample.Add(entry);
+        Span<AddressBook.Entry> sample = CollectionsMarshal.AsSpan(_peersSample);
+        random.Shuffle(sample);
+        foreach (AddressBook.Entry entry in sample)
+            if (count < Protocol.MaxPeersPerFrame && _peersSeen.Add(entry.NodeId))
+            {
+                at = FrameWriter.WritePeersEntry(_peersFrame, at, entry.NodeId, entry.EndPoint.Address, entry.EndPoint.Port);
+                count++;
+            }
+        _peersSample.Clear();
+        size = FrameWriter.FinishPeers(_peersFrame, at, count);
+        return _peersFrame;
     }
 }

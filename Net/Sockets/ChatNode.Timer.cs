@@ -40,31 +40,36 @@ internal sealed partial class ChatNode
             _timer?.Change(TickInterval, Timeout.InfiniteTimeSpan); // it ticks again once resumed
             return;
         }
-        Input(() =>
-        {
-            _tickAt = long.MaxValue; // planned afresh once this tick is done (Settle)
-            long now = Now, heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
-            // A link whose peer's bytes wait for us is alive, however long since we handled any: we hold its reads (so
-            // its silence is ours), or we are behind on it, its bytes in the kernel (a loaded machine: 200 nodes in one
-            // process closed 91 live links as silent). The kernel is asked (FIONREAD) only about links quiet for longer
-            // than a running peer ever leaves them (its pings come a heartbeat interval and a tick apart), so an idle
-            // link pinged on time costs no system call here.
-            foreach (PeerConnection connection in _connectionList)
-            {
-                if (connection.HasUnreadBytes)
-                {
-                    _core.Heard(connection.Id, now);
-                }
-                else if (_core.QuietFor(connection.Id, now) > heartbeat + 2 * NodeCore.TickMs && connection.HasBytesInKernel)
-                {
-                    _core.Heard(connection.Id, now);
-                    HeardBehind++;
-                }
-            }
-            _core.Tick(now);
-            _nonces.HandIn(); // what the nonce maker made since: in the pool before the next line, as its count says
-        });
+        Input(_tickInput ??= TickInput); // one delegate for the node's life, not one a tick
         ReleaseHeld(Now);
         YoungCollections.Check();
+    }
+
+    private Action? _tickInput;
+
+    /// <summary>The tick as one input under the node's lock.</summary>
+    private void TickInput()
+    {
+        _tickAt = long.MaxValue; // planned afresh once this tick is done (Settle)
+        long now = Now, heartbeat = (long)Options.HeartbeatInterval.TotalMilliseconds;
+        // A link whose peer's bytes wait for us is alive, however long since we handled any: we hold its reads (so
+        // its silence is ours), or we are behind on it, its bytes in the kernel (a loaded machine: 200 nodes in one
+        // process closed 91 live links as silent). The kernel is asked (FIONREAD) only about links quiet for longer
+        // than a running peer ever leaves them (its pings come a heartbeat interval and a tick apart), so an idle
+        // link pinged on time costs no system call here.
+        foreach (PeerConnection connection in _connectionList)
+        {
+            if (connection.HasUnreadBytes)
+            {
+                _core.Heard(connection.Id, now);
+            }
+            else if (_core.QuietFor(connection.Id, now) > heartbeat + 2 * NodeCore.TickMs && connection.HasBytesInKernel)
+            {
+                _core.Heard(connection.Id, now);
+                HeardBehind++;
+            }
+        }
+        _core.Tick(now);
+        _nonces.HandIn(); // what the nonce maker made since: in the pool before the next line, as its count says
     }
 }

@@ -134,7 +134,7 @@ internal static class FrameFuzz
             PropertyViolation.Unless(type == FrameType.Sync && count <= Protocol.MaxSyncOrigins && body.Length == 5 + 16 * count && summary.Count <= count,
                 "an accepted SYNC does not add up");
         }
-        var peers = new List<(ulong, IPEndPoint)>();
+        var peers = new List<(ulong, WireAddress)>();
         string? peersError = FrameReader.TryParsePeers(body, peers);
         PropertyViolation.Unless(peers.Count <= Protocol.MaxPeersPerFrame, $"PEERS gave {peers.Count} addresses");
         if (peersError is null)

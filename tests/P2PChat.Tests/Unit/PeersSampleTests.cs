@@ -50,9 +50,9 @@ public class PeersSampleTests
                 bench.Send(alice, addresses);
             foreach (byte[] frame in bench.FramesOf(alice, tails[0], FrameType.Peers).Concat(bench.FramesOf(bob, tails[1], FrameType.Peers)))
             {
-                var entries = new List<(ulong Node, IPEndPoint EndPoint)>();
+                var entries = new List<(ulong Node, WireAddress Address)>();
                 if (FrameReader.TryParsePeers(frame.AsSpan(Protocol.LengthPrefixSize), entries) is null)
-                    handedOn.UnionWith(entries.Select(e => e.EndPoint));
+                    handedOn.UnionWith(entries.Select(e => e.Address.ToEndPoint()));
                 frames++;
             }
         });
