@@ -52,6 +52,29 @@ internal sealed class TimerFd
         }
     }
 
+    /// <summary>How far Environment.TickCount64 can lag the clock this timer runs on, in whole milliseconds: it reads
+    /// CLOCK_MONOTONIC_COARSE, which moves once a kernel tick (1-10 ms), while the timer goes off by CLOCK_MONOTONIC.
+    /// 10 (the coarsest kernel tick) if the kernel does not say.</summary>
+    public static readonly long CoarseLagMs = QueryCoarseLagMs();
+
+    private static long QueryCoarseLagMs()
+    {
+        const int CLOCK_MONOTONIC_COARSE = 6;
+        var resolution = new TimeSpec();
+        if (clock_getres(CLOCK_MONOTONIC_COARSE, ref resolution) != 0 || resolution.Sec != 0 || resolution.Nsec <= 0)
+            return 10;
+        return (resolution.Nsec + 999_999) / 1_000_000;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Sec, Nsec;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int clock_getres(int clockid, ref TimeSpec resolution);
+
     [StructLayout(LayoutKind.Sequential)]
     private struct ITimerSpec
     {

@@ -55,7 +55,11 @@ internal sealed class TimerThread
 
     private void Arm(long at)
     {
-        _kernelTimer!.Arm(at == long.MaxValue ? long.MaxValue : at - Environment.TickCount64);
+        // Due times are Environment.TickCount64's, a coarse clock that lags the kernel timer's by up to a kernel tick:
+        // armed for exactly at - TickCount64, the timer went off while TickCount64 still read a few ms short, nothing
+        // was due, and the thread was set again for 1-4 ms and woke a second time (strace of an idle peer: every other
+        // tick woke the thread twice). Set a lag later, it goes off when TickCount64 has reached the due time.
+        _kernelTimer!.Arm(at == long.MaxValue ? long.MaxValue : at - Environment.TickCount64 + TimerFd.CoarseLagMs);
         _armedAt = at; // only once set: a failed call leaves the kernel timer as _armedAt says
     }
 
@@ -88,8 +92,7 @@ internal sealed class TimerThread
                 if (timer is null)
                 {
                     // Nothing due: sleep until the earliest. The kernel timer may already be set for it, or for earlier
-                    // (a timer changed since, or disposed): set it only when it differs. It may go off a few ms before
-                    // the earliest is due by Environment.TickCount64, which can lag the kernel's clock: it is set again.
+                    // (a timer changed since, or disposed): set it only when it differs.
                     long earliest = _due.TryPeek(out _, out long next) ? next : long.MaxValue;
                     if (earliest != _armedAt)
                         Arm(earliest);
