@@ -56,12 +56,7 @@ internal static class FrameWriter
         BinaryPrimitives.WriteUInt64BigEndian(destination[at..], node);
         BinaryPrimitives.WriteUInt16BigEndian(destination[(at + 8)..], (ushort)port);
         Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out int written);
-        if (written == 16 && address.IsIPv4MappedToIPv6)
-        {
-            bytes[12..16].CopyTo(bytes);
-            written = 4;
-        }
+        int written = WireAddress.WriteHost(address, bytes);
         destination[at + 10] = written == 4 ? (byte)4 : (byte)6;
         bytes[..written].CopyTo(destination[(at + 11)..]);
         return at + 11 + written;

@@ -1,7 +1,8 @@
 // Presence: who is in the whole network, not only who our neighbours are. Every node floods a PRESENCE "alive"
 // (along the lines' tree, the other links told lazily: Forward) with a growing counter each interval (only while it
-// has a link: a node alone has no one to tell, and its first announcement then reads as "joined"); the interval grows with the network, so announcements cost every node the
-// same whatever its size (IntervalMs). The Roster drops copies; a clean exit floods a BYE first. Deaths are found
+// has a link: a node alone has no one to tell, and its first announcement then reads as "joined"); the interval
+// grows with the network, so announcements cost every node the same whatever its size (IntervalMs). The Roster drops
+// copies; a clean exit floods a BYE first. Deaths are found
 // as SWIM finds them: a node that loses its last link to a member online floods a signed SUSPECT, the member refutes
 // it with a newer announcement, and an unrefuted suspicion makes every node declare it gone (Roster.SuspectMs). A
 // link that opens gets our own announcement plus a digest of the roster, and asks for what it lacks

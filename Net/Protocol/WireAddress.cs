@@ -62,8 +62,8 @@ internal readonly struct WireAddress
         return address.TryWriteBytes(theirs, out int written) && written == Length && theirs[..written].SequenceEqual(mine[..Length]);
     }
 
-    /// <summary>The host part as AddressBook counts hosts: an IPv4 address and its IPv6-mapped form are one host (both
-    /// reach it), written as the 4 IPv4 bytes; returns how many bytes.</summary>
+    /// <summary>The address as PEERS carries it and AddressBook counts hosts: an IPv4 address and its IPv6-mapped form
+    /// are one host (both reach it), written as the 4 IPv4 bytes; returns how many bytes.</summary>
     public int WriteHost(Span<byte> into)
     {
         int length = WriteBytes(into);
