@@ -2,7 +2,9 @@
 // stuck terminal) never stops the network: the core appends events under the node's lock, the pump thread takes
 // them in batches and calls the sink outside it. Bounded: messages beyond MaxPendingBytes waiting for the sink are
 // dropped and counted, and the sink is told how many once it catches up ("N messages were not shown"). Other events
-// (joins, leaves, links, lines lost) are few and always kept, up to MaxPendingEvents. Steady state allocates nothing:
+// (joins, leaves, links, lines lost, notices) are few and kept while fewer than MaxPendingEvents of any kind wait in
+// all; past that they are dropped and counted too (a member that announces itself and says bye in turn, with nobody
+// reading our output, made them pile up without end). Steady state allocates nothing:
 // each message is one record in one of two byte buffers that swap between producer and consumer.
 using System.Buffers.Binary;
 
@@ -13,8 +15,8 @@ internal sealed class EventPump : IDisposable
     /// <summary>Message bytes (name and text) that may wait for a slow sink before messages are dropped.</summary>
     public const int MaxPendingBytes = 16 * 1024 * 1024;
 
-    /// <summary>Events of any kind that may wait.</summary>
-    public const int MaxPendingEvents = 1_000_000;
+    /// <summary>Events of any kind that may wait for the sink, published and not (about 100 bytes each, 20 MB).</summary>
+    public const int MaxPendingEvents = 200_000;
 
     /// <summary>A message: kind, history flag, origin, seq, time, name length, text length, then name and text.</summary>
     private const int MessageHeader = 1 + 1 + 8 + 8 + 8 + 1 + 2 + Protocol.KeySize; // kind history origin seq time nameLen textLen key
@@ -42,17 +44,20 @@ internal sealed class EventPump : IDisposable
     private int _stagingUsed;
     private List<Other> _stagingOthers = [];
     private int _stagingCount;
-    private long _stagingDropped;
+    private long _stagingDropped, _stagingDroppedOthers;
 
     /// <summary>Bytes published and not yet taken by the pump (read without its lock: a momentary value will do).</summary>
     private volatile int _pendingBytes;
+
+    /// <summary>Events published and not yet taken by the pump (as _pendingBytes: written under its lock, read without).</summary>
+    private volatile int _pendingCount;
 
     // Guarded by _lock: what is published and waits for the pump.
     private byte[] _bytes = new byte[64 * 1024];
     private int _used;
     private List<Other> _others = [];
     private int _count;
-    private long _dropped;
+    private long _dropped, _droppedOthers;
     private bool _stopping;
 
     /// <summary>Someone (the pump thread, or a socket thread in TryDeliverInline) is calling the sink: nobody else may,
@@ -64,9 +69,12 @@ internal sealed class EventPump : IDisposable
     private int _batchUsed;
     private List<Other> _batchOthers = [];
 
-    public EventPump(IChatSink sink)
+    private readonly int _maxEvents;
+
+    public EventPump(IChatSink sink, int maxEvents = MaxPendingEvents)
     {
         _sink = sink;
+        _maxEvents = maxEvents;
         _thread = new Thread(Run) { IsBackground = true, Name = "p2pchat events" };
         _thread.Start();
     }
@@ -84,11 +92,27 @@ internal sealed class EventPump : IDisposable
         }
     }
 
+    /// <summary>Events other than messages dropped for the count, and reported to the sink.</summary>
+    public long DroppedOthers { get; private set; }
+
+    /// <summary>Events published and waiting for the sink (tests).</summary>
+    internal int Waiting
+    {
+        get
+        {
+            lock (_lock)
+                return _count;
+        }
+    }
+
+    /// <summary>Whether one more event would pass MaxPendingEvents, counting what waits already.</summary>
+    private bool Full => _stagingCount + _pendingCount >= _maxEvents;
+
     /// <summary>Queues a message; visible to the pump at the next Publish. Only the producer calls it.</summary>
     public void Message(in ChatView message)
     {
         int size = MessageHeader + message.Name.Length + message.Text.Length;
-        if (_pendingBytes + _stagingUsed + size > MaxPendingBytes || _stagingCount >= MaxPendingEvents)
+        if (_pendingBytes + _stagingUsed + size > MaxPendingBytes || Full)
         {
             _stagingDropped++;
             return;
@@ -126,6 +150,11 @@ internal sealed class EventPump : IDisposable
     {
         lock (_lock)
         {
+            if (_count >= _maxEvents)
+            {
+                _droppedOthers++;
+                return;
+            }
             if (_used + 1 > _bytes.Length)
                 Array.Resize(ref _bytes, _bytes.Length * 2);
             _bytes[_used++] = OtherKind;
@@ -136,8 +165,11 @@ internal sealed class EventPump : IDisposable
 
     private void Add(Other other)
     {
-        if (_stagingCount >= MaxPendingEvents)
-            return; // events other than messages are never dropped for bytes, only past this count
+        if (Full)
+        {
+            _stagingDroppedOthers++; // never dropped for bytes, only past the count
+            return;
+        }
         Reserve(1)[0] = OtherKind;
         _stagingOthers.Add(other);
     }
@@ -157,7 +189,7 @@ internal sealed class EventPump : IDisposable
     /// own lock.</summary>
     public void Publish(bool wake = true)
     {
-        if (_stagingCount == 0 && _stagingDropped == 0)
+        if (_stagingCount == 0 && _stagingDropped == 0 && _stagingDroppedOthers == 0)
             return;
         lock (_lock)
         {
@@ -176,6 +208,7 @@ internal sealed class EventPump : IDisposable
                 _others.AddRange(_stagingOthers);
             }
             _dropped += _stagingDropped;
+            _droppedOthers += _stagingDroppedOthers;
             _pendingBytes = _used;
             Added(_stagingCount, wake);
         }
@@ -183,6 +216,7 @@ internal sealed class EventPump : IDisposable
         _stagingUsed = 0;
         _stagingCount = 0;
         _stagingDropped = 0;
+        _stagingDroppedOthers = 0;
     }
 
     /// <summary>Under _lock. Wakes the pump when the first events of a batch arrive.</summary>
@@ -190,6 +224,7 @@ internal sealed class EventPump : IDisposable
     {
         bool first = _count == 0;
         _count += count;
+        _pendingCount = _count;
         if (first && wake && !_delivering)
             _signal.Set();
     }
@@ -200,7 +235,7 @@ internal sealed class EventPump : IDisposable
         if (TryDeliverInline())
             return;
         lock (_lock)
-            if ((_count > 0 || _dropped > 0) && !_delivering)
+            if ((_count > 0 || _dropped > 0 || _droppedOthers > 0) && !_delivering)
                 _signal.Set();
     }
 
@@ -219,7 +254,7 @@ internal sealed class EventPump : IDisposable
             return false;
         lock (_lock)
         {
-            if (_delivering || _count == 0 || _used > InlineMaxBytes || _others.Count > 0 || _dropped > 0 || _stopping)
+            if (_delivering || _count == 0 || _used > InlineMaxBytes || _others.Count > 0 || _dropped > 0 || _droppedOthers > 0 || _stopping)
                 return false;
             _delivering = true;
             TakeBatch();
@@ -229,7 +264,7 @@ internal sealed class EventPump : IDisposable
         lock (_lock)
         {
             _delivering = false;
-            if (_count > 0 || _dropped > 0 || _stopping)
+            if (_count > 0 || _dropped > 0 || _droppedOthers > 0 || _stopping)
                 _signal.Set(); // published meanwhile: the pump takes it
         }
         return true;
@@ -243,6 +278,7 @@ internal sealed class EventPump : IDisposable
         _batchUsed = _used;
         _used = 0;
         _count = 0;
+        _pendingCount = 0;
         _pendingBytes = 0;
     }
 
@@ -254,12 +290,12 @@ internal sealed class EventPump : IDisposable
             _signal.Reset(); // before taking the batch: a Set after this takes its events in the next round
             while (true)
             {
-                long dropped;
+                long dropped, droppedOthers;
                 lock (_lock)
                 {
                     if (_delivering)
                         break; // a socket thread is delivering; it wakes us if more comes meanwhile
-                    if (_count == 0 && _dropped == 0)
+                    if (_count == 0 && _dropped == 0 && _droppedOthers == 0)
                     {
                         if (_stopping)
                             return;
@@ -269,8 +305,10 @@ internal sealed class EventPump : IDisposable
                     TakeBatch();
                     dropped = _dropped;
                     _dropped = 0;
+                    droppedOthers = _droppedOthers;
+                    _droppedOthers = 0;
                 }
-                Deliver(dropped);
+                Deliver(dropped, droppedOthers);
                 _batchOthers.Clear();
                 lock (_lock)
                     _delivering = false;
@@ -278,7 +316,7 @@ internal sealed class EventPump : IDisposable
         }
     }
 
-    private void Deliver(long dropped)
+    private void Deliver(long dropped, long droppedOthers = 0)
     {
         try
         {
@@ -309,7 +347,12 @@ internal sealed class EventPump : IDisposable
             if (dropped > 0)
             {
                 Dropped += dropped;
-                _sink.OnNotice($"{dropped} messages were not shown: the output was not read fast enough (more than {MaxPendingBytes / (1024 * 1024)} MiB waited)");
+                _sink.OnNotice($"{dropped} messages were not shown: the output was not read fast enough (more than {MaxPendingBytes / (1024 * 1024)} MiB or {_maxEvents} events waited)");
+            }
+            if (droppedOthers > 0)
+            {
+                DroppedOthers += droppedOthers;
+                _sink.OnNotice($"{droppedOthers} events (joins, leaves, links) were not shown: the output was not read fast enough (more than {_maxEvents} events waited)");
             }
             _sink.Flush();
         }
