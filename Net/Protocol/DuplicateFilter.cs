@@ -77,6 +77,11 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         /// we have known we are behind it (MaxValue: we are not).</summary>
         public ulong Advertised;
         public long BehindSince = long.MaxValue;
+
+        /// <summary>Claims of this sender dropped as unmet, and until when its announcements' claims are not taken up
+        /// again (Flooding.Tick: each drop doubles the wait).</summary>
+        public int DroppedClaims;
+        public long ClaimsIgnoredUntil;
     }
 
     private readonly Dictionary<ulong, OriginState> _origins = new();

@@ -22,6 +22,12 @@ internal sealed partial class Flooding
     /// <summary>At most one repair (UNPRUNE and SYNC on every link) this often.</summary>
     public const long RepairIntervalMs = 5000;
 
+    /// <summary>After a sender's claim was dropped as unmet, its announcements' claims are ignored this long, doubled
+    /// with each drop up to MaxClaimBackoffMs. A claim re-armed by every announcement made each node repair every
+    /// RepairIntervalMs (undoing every prune) and dial the sender twice for as long as it kept announcing lines that
+    /// nobody has: a member announcing a forged lastSeq could do that to the whole network.</summary>
+    public const long ClaimBackoffMs = 10_000, MaxClaimBackoffMs = 20 * 60_000;
+
     private readonly LinkTable _links;
     private readonly ICoreEffects _effects;
     private readonly ulong _self;
@@ -283,10 +289,13 @@ internal sealed partial class Flooding
     /// <summary>A new line of a sender arrived and checked (NodeCore: Roster.HeardFrom, a sign of life).</summary>
     public Action<ulong, long>? HeardFrom { get; set; }
 
+    /// <summary>Repairs asked for (Tick returned true), for tests and diagnostics.</summary>
+    public long Repairs { get; private set; }
+
     /// <summary>A sender's PRESENCE says it has said <paramref name="seq"/> lines.</summary>
-    public void NoteAdvertised(ulong origin, ulong seq)
+    public void NoteAdvertised(ulong origin, ulong seq, long now)
     {
-        if (Filter.Find(origin) is { } state && seq > state.Advertised)
+        if (Filter.Find(origin) is { } state && seq > state.Advertised && now >= state.ClaimsIgnoredUntil)
         {
             state.Advertised = seq;
             _mayBeBehind = true;
@@ -339,8 +348,10 @@ internal sealed partial class Flooding
                         continue;
                     }
                     // Still nothing: the sender is gone or the claim was forged. Stop asking, or every node would repair
-                    // for ever.
+                    // for ever, and take no claim of it up again for a while (its next announcement would re-arm this).
                     state.Advertised = contiguous;
+                    state.ClaimsIgnoredUntil = now + Math.Min(MaxClaimBackoffMs, ClaimBackoffMs << Math.Min(state.DroppedClaims, 16));
+                    state.DroppedClaims++;
                     state.RepairMark = ulong.MaxValue;
                     state.BehindSince = long.MaxValue;
                     state.FruitlessRepairs = 0;
@@ -353,6 +364,7 @@ internal sealed partial class Flooding
         if (!behind || now < _nextRepair)
             return false;
         _nextRepair = now + RepairIntervalMs;
+        Repairs++;
         foreach (DuplicateFilter.OriginState state in Filter.States)
         {
             if (state.BehindSince != long.MaxValue && now - state.BehindSince >= RepairAfterMs)

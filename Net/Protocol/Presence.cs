@@ -299,7 +299,7 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
         PresenceOutcome outcome = _roster.Apply(presence, frame, now, out MemberInfo? member);
         if (outcome == PresenceOutcome.Stale)
             return null;
-        flooding.NoteAdvertised(presence.Origin, presence.LastSeq);
+        flooding.NoteAdvertised(presence.Origin, presence.LastSeq, now);
         if (_roster.Get(presence.Origin) is { TreeCounter: 0 } entry)
         {
             entry.TreeCounter = presence.Counter;

@@ -158,12 +158,12 @@ internal sealed class SecurePeer(NodeKeys keys, string name, bool initiator = tr
     }
 
     /// <summary>A signed PRESENCE "alive" of <paramref name="keys"/>' member, with its private-message key: what a
-    /// member announces (its counter 1).</summary>
-    public static byte[] Announcement(NodeKeys keys, string name, ulong counter = 1)
+    /// member announces (its counter 1), saying it has said <paramref name="lastSeq"/> lines.</summary>
+    public static byte[] Announcement(NodeKeys keys, string name, ulong counter = 1, ulong lastSeq = 0)
     {
         byte[] nameUtf8 = Encoding.UTF8.GetBytes(name);
         var frame = new byte[FrameWriter.PresenceSize(nameUtf8)];
-        FrameWriter.WritePresence(frame, PresenceKind.Alive, keys.NodeId, counter, 1000, 0, nameUtf8, keys.Identity.Public, keys.Epoch,
+        FrameWriter.WritePresence(frame, PresenceKind.Alive, keys.NodeId, counter, 1000, lastSeq, nameUtf8, keys.Identity.Public, keys.Epoch,
             keys.BoxPublic);
         Presence.Sign(keys, frame);
         return frame;
