@@ -150,6 +150,7 @@ internal sealed partial class Flooding
                 OnCopy(from, chat, Filter.LastAdmitted, now);
                 return null;
             case Admission.Refused:
+                NoteRefused(now);
                 return null;
             case Admission.History:
                 // The history source's replay, in the order it showed it; only while live lines still wait for it, so
@@ -288,6 +289,25 @@ internal sealed partial class Flooding
 
     /// <summary>A new line of a sender arrived and checked (NodeCore: Roster.HeardFrom, a sign of life).</summary>
     public Action<ulong, long>? HeardFrom { get; set; }
+
+    /// <summary>How often at most the user is told that lines of new senders are being refused.</summary>
+    public const long RefusedNoticeMs = 60_000;
+
+    private long _refusedUntold, _nextRefusedNotice;
+
+    /// <summary>A line of a new sender was refused (the duplicate filter is full of senders heard from recently): not
+    /// shown, not passed on. Said to the user at the first refusal and then at most once a minute with the count since,
+    /// so the loss is never silent.</summary>
+    private void NoteRefused(long now)
+    {
+        _refusedUntold++;
+        if (now < _nextRefusedNotice)
+            return;
+        _nextRefusedNotice = now + RefusedNoticeMs;
+        _effects.OnNotice($"{_refusedUntold} {(_refusedUntold == 1 ? "line" : "lines")} of new senders not shown or passed on: more than " +
+            $"{Filter.MaxOrigins} senders were heard from in the last {DuplicateFilter.QuarantineMs / 60_000} minutes");
+        _refusedUntold = 0;
+    }
 
     /// <summary>Repairs asked for (Tick returned true), for tests and diagnostics.</summary>
     public long Repairs { get; private set; }

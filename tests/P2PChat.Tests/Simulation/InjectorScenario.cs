@@ -12,7 +12,7 @@ internal static class InjectorScenario
 {
     public const long QuietWithinMs = 5000;
 
-    public static (int Origins, long[] ShownPerNode, long ChatFrames) Run(int seed, TextWriter? trace = null)
+    public static (int Origins, long[] ShownPerNode, long ChatFrames, List<string>[] Notices) Run(int seed, TextWriter? trace = null)
     {
         var net = new SimNetwork(seed, trace);
         var nodes = new List<NodeHost>();
@@ -37,6 +37,6 @@ internal static class InjectorScenario
         long afterStop = net.LastChatFrameAt - injector.StoppedAt;
         if (afterStop > QuietWithinMs)
             throw new SimFailure(seed, "network goes quiet", $"CHAT/REPLAY frames were still queued {afterStop} ms after the injector stopped ({net.ChatFramesSent} in all)");
-        return (origins, nodes.Select(n => (long)n.Shown.Count).ToArray(), net.ChatFramesSent);
+        return (origins, nodes.Select(n => (long)n.Shown.Count).ToArray(), net.ChatFramesSent, nodes.Select(n => n.Notices).ToArray());
     }
 }

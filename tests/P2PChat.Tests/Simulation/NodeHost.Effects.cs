@@ -118,5 +118,9 @@ internal sealed partial class NodeHost : ICoreEffects
             Net.Trace($"{Label} lost {lost.Count} line(s) of {(lost.Senders > 1 ? $"{lost.Senders} senders" : $"{lost.Origin:x4}")}");
     }
 
-    void IChatSink.OnNotice(string text) => Net.Trace($"{Label} notice: {text}");
+    void IChatSink.OnNotice(string text)
+    {
+        Notices.Add(text);
+        Net.Trace($"{Label} notice: {text}");
+    }
 }

@@ -35,6 +35,9 @@ internal sealed partial class NodeHost : SimHost
 
     /// <summary>Lines given up for good, as the core reported them (GapReports), in order.</summary>
     public List<LostLines> LostReports { get; } = [];
+
+    /// <summary>What the core told the user (OnNotice), in order.</summary>
+    public List<string> Notices { get; } = [];
     /// <summary>Lines said here: To is the recipient of a private line, 0 for a line to everyone.</summary>
     public List<(MessageId Id, long At, ulong To)> Said { get; } = [];
 

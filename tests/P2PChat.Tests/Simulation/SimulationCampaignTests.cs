@@ -80,7 +80,7 @@ public class SimulationCampaignTests
     [Test]
     public async Task Lines_from_more_senders_than_the_filter_tracks_are_shown_once_and_the_network_goes_quiet()
     {
-        (int origins, long[] shown, long frames) = InjectorScenario.Run(42);
+        (int origins, long[] shown, long frames, List<string>[] notices) = InjectorScenario.Run(42);
         foreach (long count in shown)
         {
             // The filter takes MaxOrigins senders (minus the triangle's own three); the rest are refused, not looped.
@@ -88,6 +88,10 @@ public class SimulationCampaignTests
             await Assert.That(count).IsGreaterThanOrEqualTo(P2PChat.Net.DuplicateFilter.DefaultMaxOrigins - 3)
                 .Because($"each node showed [{string.Join(", ", shown)}] of {origins} injected lines; {frames} CHAT frames");
         }
+        // ... and never in silence: t0, which the injector sent them to and which refused the rest (so the others never
+        // got them), says so (at the first refusal, then once a minute with the count since).
+        await Assert.That(notices[0].Any(n => n.Contains("of new senders not shown or passed on"))).IsTrue()
+            .Because($"t0 showed {shown[0]} of {origins} and said [{string.Join(" | ", notices[0])}]");
     }
 
     [Test]
