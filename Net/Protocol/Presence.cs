@@ -47,6 +47,9 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
     /// <summary>Suspicions dropped because their suspecter was over its budget (SuspicionBurst).</summary>
     public long SuspicionsPaced { get; private set; }
 
+    /// <summary>Suspicions dropped because this roster does not know their suspecter.</summary>
+    public long SuspicionsFromStrangers { get; private set; }
+
     private static ReadOnlySpan<byte> SuspectLabel => "p2pchat suspect 1"u8;
 
     /// <summary>Suspicions one member may start here at once, then one per SuspicionIntervalMs. An honest one loses its
@@ -222,6 +225,8 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
             return error;
         if (suspect.Target == self)
         {
+            if (FromStranger(suspect.Suspecter))
+                return null; // a refutation is an announcement to everyone: not for whoever asks
             // Alive, and told otherwise: a newer announcement refutes it everywhere (paced like any announcement, so a
             // member suspecting us over and over buys one announcement a second at most).
             if (suspect.Counter >= _counter && _counter > 0)
@@ -234,6 +239,8 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
         // At the counter we have, or above it: the suspecter saw a newer announcement that has not reached us (we were
         // cut off when it came), and the member is no more alive for that.
         if (_roster.Get(suspect.Target) is not { Gone: false, Suspected: false } entry || suspect.Counter < entry.Counter)
+            return null;
+        if (FromStranger(suspect.Suspecter))
             return null;
         if (!SuspecterBudget(suspect.Suspecter).TryTake(now))
         {
@@ -252,6 +259,19 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
             if (link != from)
                 links.Send(link, frame, now);
         return null;
+    }
+
+    /// <summary>Whether a suspicion comes from a node id this roster does not know (counted, then dropped): a suspecter
+    /// is a neighbour of the member it lost, and every node announces itself. One key gives any number of node ids (by
+    /// epoch), and ids nobody knew bypassed the suspecters' budget: suspicions of every member, each from a fresh id,
+    /// made every member refute once a second. Not while the roster is full: past its cap a real suspecter may be one
+    /// it could not take.</summary>
+    private bool FromStranger(ulong suspecter)
+    {
+        if (_roster.Get(suspecter) is not null || _roster.IsFull)
+            return false;
+        SuspicionsFromStrangers++;
+        return true;
     }
 
     /// <summary>The budget of suspicions <paramref name="suspecter"/> may start here (SuspicionBurst); bounded: when

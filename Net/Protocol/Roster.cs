@@ -107,6 +107,9 @@ internal sealed class Roster(int capacity = Protocol.MaxMembers)
 
     public int Count => _entries.Count;
 
+    /// <summary>Whether a member not held now could not be taken (past the cap, members go unlisted).</summary>
+    public bool IsFull => _entries.Count >= capacity;
+
     /// <summary>When Expire next has anything to do (long.MaxValue: never, as things stand).</summary>
     public long NextCheck => _nextCheck;
 

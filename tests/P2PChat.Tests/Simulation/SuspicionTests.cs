@@ -145,4 +145,24 @@ public class SuspicionTests
         // announcements in the 16 s, not one per suspicion (50).
         await Assert.That(nodes.Skip(1).Max(n => n.Core.Presence.Announcements)).IsLessThanOrEqualTo(20);
     }
+
+    [Test]
+    [Arguments(1)]
+    [Arguments(2)]
+    public async Task Suspicions_from_node_ids_nobody_knows_make_no_member_refute_and_nobody_leave(int seed)
+    {
+        (SimNetwork net, List<NodeHost> nodes) = Mesh(seed, 8);
+        long refutedBefore = nodes.Sum(n => n.Core.Presence.Refuted);
+        var suspecter = new SuspecterHost(net, new IPEndPoint(new IPAddress([10, 0, 2, 1]), 7000), nodes);
+        suspecter.Start(nodes[0].EndPoint);
+        net.Events.RunUntil(net.Now + 60_000);
+
+        long refuted = nodes.Sum(n => n.Core.Presence.Refuted) - refutedBefore;
+        string detail = $"{suspecter.Sent} suspicions sent; refutations {refuted}; dropped as from strangers at the first node "
+            + $"{nodes[0].Core.Presence.SuspicionsFromStrangers}; members left {nodes.Sum(n => n.MembersLeft)}";
+        await Assert.That(suspecter.Sent).IsGreaterThan(1000).Because(detail);
+        await Assert.That(refuted).IsEqualTo(0).Because(detail);
+        await Assert.That(nodes.Sum(n => n.MembersLeft)).IsEqualTo(0).Because(detail);
+        await Assert.That(nodes.All(n => n.Core.Presence.Members().Count == 7)).IsTrue().Because(Rosters(nodes));
+    }
 }
