@@ -5,7 +5,8 @@
 // count, through GapReports (the user is told; nothing is lost in silence).
 // Until the peer we joined through has replayed our history, live lines are held too, so history comes first.
 // Held lines are kept in arrival order and released in it (subject to each sender's order), so holding never
-// regroups a conversation by sender. Bounded: at most MaxHeld lines; past that the oldest gap is given up at once.
+// regroups a conversation by sender. Bounded: at most MaxHeld lines; past that the gap of the sender holding the most
+// is given up at once.
 // Relaying follows showing (Flooding.cs): a node passes a sender's lines on in that sender's order too.
 namespace P2PChat.Net;
 
@@ -92,11 +93,12 @@ internal sealed class DeliveryOrder(DuplicateFilter filter, GapReports reports)
         return !AwaitingHistory && seq == state.Shown + 1 ? Verdict.ShowNow : Verdict.Hold;
     }
 
-    /// <summary>Keeps a copy of a line that must wait; when MaxHeld lines wait already, the oldest gap is given up first.</summary>
+    /// <summary>Keeps a copy of a line that must wait; when MaxHeld lines wait already, the gap of the sender holding the
+    /// most is given up first.</summary>
     public void Hold(DuplicateFilter.OriginState state, MessageId id, ReadOnlySpan<byte> frame, int fromLink, long now, Action<Held> show)
     {
         if (_held.Count >= MaxHeld)
-            GiveUpOldest(now, show);
+            GiveUpLargest(now, show);
         _held.Add(new Held { Id = id, Frame = frame.ToArray(), Length = frame.Length, FromLink = fromLink });
         state.Held++;
         if (!AwaitingHistory && state.GapDeadline == long.MaxValue)
@@ -175,7 +177,7 @@ internal sealed class DeliveryOrder(DuplicateFilter filter, GapReports reports)
                 lowestAt = i;
         Held lowest = _held[lowestAt];
         // Held lines are all above Shown (it moves only to a line shown, or here to below the lowest held one); the
-        // lowest is Shown + 1 only when the history wait held lines in order (GiveUpOldest): then nothing is missing.
+        // lowest is Shown + 1 only when the history wait held lines in order (GiveUpLargest): then nothing is missing.
         if (lowest.Id.Seq > state.Shown + 1)
         {
             reports.Lost(origin, lowest.Frame.AsSpan(0, lowest.Length), lowest.Id.Seq - 1 - state.Shown, now);
@@ -185,13 +187,20 @@ internal sealed class DeliveryOrder(DuplicateFilter filter, GapReports reports)
         state.GapDeadline = long.MaxValue;
     }
 
-    private void GiveUpOldest(long now, Action<Held> show)
+    /// <summary>Makes room: the sender holding the most lines gives up its gap (the earliest such sender on a tie), not
+    /// whoever waited longest. A sender, or a peer playing one, that kept a thousand lines waiting behind gaps made the
+    /// gap of every other sender go at once: an honest line that a path change put out of order was given up (and
+    /// reported lost) at its next arrival instead of after GapWaitMs.</summary>
+    private void GiveUpLargest(long now, Action<Held> show)
     {
         AwaitingHistory = false;
-        Held oldest = _held[0];
-        if (filter.Find(oldest.Id.Origin) is { } state)
+        DuplicateFilter.OriginState? largest = null;
+        foreach (Held held in _held)
+            if (filter.Find(held.Id.Origin) is { } candidate && (largest is null || candidate.Held > largest.Held))
+                largest = candidate;
+        if (largest is { } state)
         {
-            SkipGap(oldest.Id.Origin, state, now);
+            SkipGap(state.Origin, state, now);
             bool cutOff = _cutOff;
             _cutOff = false;
             Release(now, show);

@@ -206,10 +206,12 @@ internal sealed partial class Flooding
     /// while half the room for held lines is taken. A repair answers with the newest 1,000 lines of the log; behind a
     /// relay in the middle of a flood, those are all ahead of what we have, and holding them filled the 1,024 places
     /// at once: the oldest gap was given up, though the relay was still bringing it (a 300,000-line paste lost 47,000
-    /// lines at two readers that way). Dropped unadmitted, such a line still comes live, or with a later repair.</summary>
+    /// lines at two readers that way). Dropped unadmitted, such a line still comes live, or with a later repair. Only a
+    /// sender holding an eighth of the room already is turned away: one that another sender (or a peer playing one) made
+    /// crowd the room still has its own gaps filled.</summary>
     private bool WouldCrowdHeld(MessageId id) =>
         Order.HeldCount >= DeliveryOrder.MaxHeld / 2 && Filter.Find(id.Origin) is { } state
-        && id.Seq > state.Shown + 1 && DuplicateFilter.IsUnseen(state, id.Seq);
+        && state.Held >= DeliveryOrder.MaxHeld / 8 && id.Seq > state.Shown + 1 && DuplicateFilter.IsUnseen(state, id.Seq);
 
     /// <summary>Shows, logs and passes on a line that checked: <paramref name="passAs"/> CHAT when its signature did,
     /// CHAT_UNCHECKED when only its tag for us did (the log then checks its signature before replaying it).</summary>
