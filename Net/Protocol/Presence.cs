@@ -261,15 +261,18 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
         return null;
     }
 
-    /// <summary>Whether a suspicion comes from a node id this roster does not know (counted, then dropped): a suspecter
-    /// is a neighbour of the member it lost, and every node announces itself. One key gives any number of node ids (by
-    /// epoch), and ids nobody knew bypassed the suspecters' budget: suspicions of every member, each from a fresh id,
-    /// made every member refute once a second. Not while the roster is full: past its cap a real suspecter may be one
-    /// it could not take.</summary>
+    /// <summary>Whether a suspicion comes from a node id neither this roster nor a link of ours knows (counted, then
+    /// dropped): a suspecter is a neighbour of the member it lost, and every node announces itself. One key gives any
+    /// number of node ids (by epoch), and ids nobody knew bypassed the suspecters' budget: suspicions of every member,
+    /// each from a fresh id, made every member refute once a second. Not while the roster is full: past its cap a real
+    /// suspecter may be one it could not take.</summary>
     private bool FromStranger(ulong suspecter)
     {
         if (_roster.Get(suspecter) is not null || _roster.IsFull)
             return false;
+        foreach (CoreLink link in links.Open)
+            if (link.Peer?.NodeId == suspecter)
+                return false; // a neighbour whose announcement has not come yet
         SuspicionsFromStrangers++;
         return true;
     }
