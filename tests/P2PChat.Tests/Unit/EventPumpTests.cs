@@ -14,8 +14,12 @@ public class EventPumpTests
         private int _calls;
 
         public readonly List<string> Notices = [];
-        public int Events;
-        public int Messages;
+        private int _events, _messages;
+
+        /// <summary>Joins, leaves and links delivered, and messages (counted on the pump thread, read on the test's).</summary>
+        public int Events => Volatile.Read(ref _events);
+
+        public int Messages => Volatile.Read(ref _messages);
 
         public int NoticeCount
         {
@@ -39,13 +43,13 @@ public class EventPumpTests
         public void OnMessage(in ChatView message)
         {
             Called();
-            Messages++;
+            Interlocked.Increment(ref _messages);
         }
 
         public void OnLinkOpened(PeerInfo peer)
         {
             Called();
-            Events++;
+            Interlocked.Increment(ref _events);
         }
 
         public void OnLinkClosed(PeerInfo peer, LinkClose reason) => Called();
@@ -53,13 +57,13 @@ public class EventPumpTests
         public void OnMemberJoined(MemberInfo member, bool isNew)
         {
             Called();
-            Events++;
+            Interlocked.Increment(ref _events);
         }
 
         public void OnMemberLeft(MemberInfo member, Departure reason)
         {
             Called();
-            Events++;
+            Interlocked.Increment(ref _events);
         }
 
         public void OnMemberRenamed(MemberInfo member, string before) => Called();
