@@ -63,10 +63,9 @@ public class BackPressureTests
     /// <summary>A PING every 500 ms until cancelled (the session is the caller's alone by then).</summary>
     private static async Task PingAsync(RawPeer peer, SecurePeer session, CancellationToken cancel)
     {
-        byte[] ping = [0, 0, 0, 1, (byte)FrameType.Ping];
         while (!cancel.IsCancellationRequested)
         {
-            await peer.SendAsync(session.Seal(ping));
+            await peer.SendAsync(session.Seal(DialBench.Ping));
             try
             {
                 await Task.Delay(500, cancel);

@@ -9,7 +9,6 @@ namespace P2PChat.Tests.Simulation;
 
 internal sealed class InjectorHost(SimNetwork net, IPEndPoint endPoint) : RawClientHost(net, endPoint, "injector")
 {
-    private static readonly byte[] Ping = [0, 0, 0, 1, (byte)FrameType.Ping];
     private int _sent;
 
     public int Origins { get; init; } = 5000;

@@ -8,7 +8,6 @@ namespace P2PChat.Tests.Simulation;
 
 internal sealed class LiarHost(SimNetwork net, IPEndPoint endPoint) : RawClientHost(net, endPoint, "liar")
 {
-    private static readonly byte[] Ping = [0, 0, 0, 1, (byte)FrameType.Ping];
     private ulong _counter;
 
     public ulong NodeId => Peer!.Keys.NodeId;

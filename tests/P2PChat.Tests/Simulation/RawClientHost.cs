@@ -12,6 +12,9 @@ internal abstract class RawClientHost(SimNetwork net, IPEndPoint endPoint, strin
     private readonly SeededRandomSource _random = new(new Random(net.Random.Next()));
     private SimSocket? _socket;
 
+    /// <summary>A PING frame: what a raw client sends now and then so the node does not cut it as silent.</summary>
+    protected static readonly byte[] Ping = [0, 0, 0, 1, (byte)FrameType.Ping];
+
     protected SecurePeer? Peer { get; private set; }
 
     /// <summary>Keys drawn from this host's seeded random source.</summary>

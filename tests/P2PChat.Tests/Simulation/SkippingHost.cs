@@ -8,8 +8,6 @@ namespace P2PChat.Tests.Simulation;
 
 internal sealed class SkippingHost(SimNetwork net, IPEndPoint endPoint, ulong[] sequences) : RawClientHost(net, endPoint, "skipper")
 {
-    private static readonly byte[] Ping = [0, 0, 0, 1, (byte)FrameType.Ping];
-
     /// <summary>Its node id, once the handshake is done (0 before).</summary>
     public ulong NodeId => Peer?.Keys.NodeId ?? 0;
 

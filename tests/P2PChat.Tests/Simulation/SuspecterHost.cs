@@ -9,8 +9,6 @@ namespace P2PChat.Tests.Simulation;
 internal sealed class SuspecterHost(SimNetwork net, IPEndPoint endPoint, IReadOnlyList<NodeHost> targets)
     : RawClientHost(net, endPoint, "suspecter")
 {
-    private static readonly byte[] Ping = [0, 0, 0, 1, (byte)FrameType.Ping];
-
     public int Sent { get; private set; }
 
     protected override void Opened() => Net.Events.At(Net.Now + 200, Suspect);
