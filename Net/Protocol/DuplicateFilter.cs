@@ -42,8 +42,9 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         /// <summary>Every sequence up to Base counts as seen.</summary>
         public ulong Base = floor;
 
-        /// <summary>Sequences up to here were said before we joined: only our history source may give them.</summary>
-        public readonly ulong Horizon = horizon;
+        /// <summary>Sequences up to here were said before we joined: only our history source may give them. Lowered
+        /// once if the sender's own announcements show our first peer claimed more than it said (DoubtHorizon).</summary>
+        public ulong Horizon = horizon;
 
         /// <summary>Seen sequences above Base: sorted, disjoint, never touching each other or Base.</summary>
         public readonly List<(ulong Start, ulong End)> Ranges = new(4);
@@ -54,7 +55,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         /// <summary>Where our view of the sender starts: its horizon (said before we joined), or for a sender met
         /// otherwise the floor below its first line (LiveSlack) or its retired highest. Nothing at or below it is
         /// wanted, so nothing there is ever reported lost.</summary>
-        public readonly ulong Start = Math.Max(floor, horizon);
+        public ulong Start = Math.Max(floor, horizon);
 
         /// <summary>Highest sequence shown or given up (DeliveryOrder); lines at or below it that arrive later are not
         /// shown. Starts at Start.</summary>
@@ -82,6 +83,12 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         /// again (Flooding.Tick: each drop doubles the wait).</summary>
         public int DroppedClaims;
         public long ClaimsIgnoredUntil;
+
+        /// <summary>A seeded horizon is one peer's word (HistorySync): the sender's announcements taken since it was
+        /// seeded (counted up to 2), and the lowest of its lines at or below the horizon that came live since
+        /// (MaxValue: none). See DoubtHorizon.</summary>
+        public int AnnouncementsSinceSeed;
+        public ulong LowestLiveBelowHorizon = ulong.MaxValue;
     }
 
     private readonly Dictionary<ulong, OriginState> _origins = new();
@@ -130,7 +137,15 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         }
         LastAdmitted = state;
         bool history = seq <= state.Horizon;
-        if (seq <= state.Base || (history && !(replayed && fromHistorySource)) || !Insert(state, seq))
+        if (seq <= state.Base)
+            return Admission.Seen;
+        if (history && !(replayed && fromHistorySource))
+        {
+            if (!replayed && seq < state.LowestLiveBelowHorizon)
+                state.LowestLiveBelowHorizon = seq; // evidence for DoubtHorizon, if the sender's word comes
+            return Admission.Seen;
+        }
+        if (!Insert(state, seq))
             return Admission.Seen;
         state.LastUsed = now;
         return history ? Admission.History : Admission.New;
@@ -183,6 +198,29 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         if (_origins.Count >= maxOrigins && !TryEvict(now))
             return;
         _origins.Add(origin, new OriginState(origin, floor: 0, horizon) { LastUsed = now });
+    }
+
+    /// <summary>The sender announced (signed, its own word) that it has said <paramref name="announced"/> lines, fewer
+    /// than the horizon our first peer's SYNC seeded: a hostile first peer claimed lines the sender never said, and
+    /// every live line of the sender up to that made-up horizon would be taken for history we already had: silenced
+    /// here until the sender restarts. The horizon is lowered to what the sender announced, or below its lowest line
+    /// that came live since (dropped then as before our time): the lines above it are wanted again, and a repair
+    /// fetches them (the caller's Tick, as for any line we lack). Only the second announcement taken after the seed
+    /// counts: the first is usually the copy our first peer handed over with its roster, as old as the sender's last
+    /// announcement before we joined; the second was made after our horizon, so an honest horizon is at or below it.
+    /// Not once anything of the sender above the horizon was seen or shown (the horizon proved true). True: lowered.</summary>
+    internal static bool DoubtHorizon(OriginState state, ulong announced)
+    {
+        if (state.Horizon == 0 || state.AnnouncementsSinceSeed >= 2 || ++state.AnnouncementsSinceSeed < 2)
+            return false; // not seeded, judged already, or the roster's copy
+        if (announced >= state.Horizon || state.Shown != state.Horizon || state.Held > 0
+            || (state.Ranges.Count > 0 && state.Ranges[^1].End > state.Horizon))
+            return false;
+        ulong lowered = Math.Max(state.Base, Math.Min(announced, state.LowestLiveBelowHorizon - 1));
+        if (lowered >= state.Horizon)
+            return false;
+        state.Horizon = state.Start = state.Shown = lowered;
+        return true;
     }
 
     /// <summary>Makes room by forgetting the least recently heard sender, if it has been quiet for QuarantineMs.</summary>

@@ -314,10 +314,17 @@ internal sealed partial class Flooding
     /// <summary>Repairs asked for (Tick returned true), for tests and diagnostics.</summary>
     public long Repairs { get; private set; }
 
+    /// <summary>Seeded horizons lowered because the sender's own announcement was below them (DuplicateFilter.DoubtHorizon).</summary>
+    public long HorizonsLowered { get; private set; }
+
     /// <summary>A sender's PRESENCE says it has said <paramref name="seq"/> lines.</summary>
     public void NoteAdvertised(ulong origin, ulong seq, long now)
     {
-        if (Filter.Find(origin) is { } state && seq > state.Advertised && now >= state.ClaimsIgnoredUntil)
+        if (Filter.Find(origin) is not { } state)
+            return;
+        if (DuplicateFilter.DoubtHorizon(state, seq))
+            HorizonsLowered++; // the lines since are wanted again: the claim below makes Tick repair them
+        if (seq > state.Advertised && now >= state.ClaimsIgnoredUntil)
         {
             state.Advertised = seq;
             _mayBeBehind = true;
