@@ -208,7 +208,8 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// fetches them (the caller's Tick, as for any line we lack). Only the second announcement taken after the seed
     /// counts: the first is usually the copy our first peer handed over with its roster, as old as the sender's last
     /// announcement before we joined; the second was made after our horizon, so an honest horizon is at or below it.
-    /// Not once anything of the sender above the horizon was seen or shown (the horizon proved true). True: lowered.</summary>
+    /// Not once anything of the sender above the horizon was seen or shown (the horizon proved true), nor below a line of
+    /// it that we have. True: lowered.</summary>
     internal static bool DoubtHorizon(OriginState state, ulong announced)
     {
         if (state.Horizon == 0 || state.AnnouncementsSinceSeed >= 2 || ++state.AnnouncementsSinceSeed < 2)
@@ -216,7 +217,10 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         if (announced >= state.Horizon || state.Shown != state.Horizon || state.Held > 0
             || (state.Ranges.Count > 0 && state.Ranges[^1].End > state.Horizon))
             return false;
-        ulong lowered = Math.Max(state.Base, Math.Min(announced, state.LowestLiveBelowHorizon - 1));
+        // Never below a line of the sender we already have (our history replay of it): the sender said that much, so an
+        // announcement below it is the sender's own lie, and lowering past it would leave lines we showed as wanted.
+        ulong had = state.Ranges.Count > 0 ? state.Ranges[^1].End : state.Base;
+        ulong lowered = Math.Max(had, Math.Min(announced, state.LowestLiveBelowHorizon - 1));
         if (lowered >= state.Horizon)
             return false;
         state.Horizon = state.Start = state.Shown = lowered;

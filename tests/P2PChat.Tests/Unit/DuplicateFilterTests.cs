@@ -112,6 +112,45 @@ public class DuplicateFilterTests
     }
 
     [Test]
+    public async Task A_seeded_horizon_above_the_senders_second_announcement_is_lowered_to_it_and_the_first_is_not_judged()
+    {
+        var filter = new DuplicateFilter();
+        filter.Seed(9, 1_000_000, now: 0); // a first peer claimed 9 had said a million lines
+        DuplicateFilter.OriginState state = filter.Find(9)!;
+
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 40)).IsFalse().Because("the first is the roster's old copy");
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50)).IsTrue();
+        await Assert.That(state.Horizon).IsEqualTo(50UL);
+        await Assert.That(state.Shown).IsEqualTo(50UL);
+        await Assert.That(filter.Admit(new MessageId(9, 51), now: 1)).IsEqualTo(Admission.New);
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 10)).IsFalse().Because("a horizon is judged once");
+    }
+
+    [Test]
+    public async Task A_horizon_is_lowered_below_the_lowest_live_line_it_dropped_but_never_below_a_line_already_had()
+    {
+        var dropped = new DuplicateFilter();
+        dropped.Seed(9, 1_000_000, now: 0);
+        await Assert.That(dropped.Admit(new MessageId(9, 45), now: 1)).IsEqualTo(Admission.Seen).Because("taken for history");
+        DuplicateFilter.OriginState state = dropped.Find(9)!;
+        DuplicateFilter.DoubtHorizon(state, 40);
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50)).IsTrue();
+        await Assert.That(state.Horizon).IsEqualTo(44UL).Because("line 45 came live after an announcement older than it");
+        await Assert.That(dropped.Admit(new MessageId(9, 45), now: 2)).IsEqualTo(Admission.New).Because("its repair is wanted");
+
+        // Our history source replayed the sender's lines up to 100; the sender's own announcement of 50 is its lie, and
+        // lowering past 100 would leave lines we showed wanted again (held for, then reported lost).
+        var replayed = new DuplicateFilter();
+        replayed.Seed(9, 100, now: 0);
+        for (ulong seq = 96; seq <= 100; seq++)
+            await Assert.That(replayed.Admit(new MessageId(9, seq), now: 1, replayed: true, fromHistorySource: true)).IsEqualTo(Admission.History);
+        state = replayed.Find(9)!;
+        DuplicateFilter.DoubtHorizon(state, 40);
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50)).IsFalse();
+        await Assert.That(state.Horizon).IsEqualTo(100UL);
+    }
+
+    [Test]
     public async Task History_below_the_horizon_is_admitted_as_history_and_a_live_copy_of_it_is_a_repeat()
     {
         var filter = new DuplicateFilter();
