@@ -31,6 +31,10 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// a queue (a link that holds a frame for seconds is cut as not reading).</summary>
     public const long QuarantineMs = 120_000;
 
+    /// <summary>How long after a seeded horizon the sender's announcements start to count against it (DoubtHorizon): well
+    /// past the few seconds an announcement made before our join can still come in behind the lines it preceded.</summary>
+    public const long HorizonJudgeAfterMs = 5_000;
+
     /// <summary>Retired senders remembered (their highest sequence only) per tracked one.</summary>
     public const int RetiredPerOrigin = 4;
 
@@ -84,10 +88,11 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         public int DroppedClaims;
         public long ClaimsIgnoredUntil;
 
-        /// <summary>A seeded horizon is one peer's word (HistorySync): the sender's announcements taken since it was
-        /// seeded (counted up to 2), and the lowest of its lines at or below the horizon that came live since
-        /// (MaxValue: none). See DoubtHorizon.</summary>
-        public int AnnouncementsSinceSeed;
+        /// <summary>A seeded horizon is one peer's word (HistorySync): when it was seeded, whether the sender's own
+        /// word has judged it, and the lowest of its lines at or below the horizon that came live since (MaxValue:
+        /// none). See DoubtHorizon.</summary>
+        public long SeededAt;
+        public bool HorizonJudged;
         public ulong LowestLiveBelowHorizon = ulong.MaxValue;
     }
 
@@ -197,7 +202,7 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
             return;
         if (_origins.Count >= maxOrigins && !TryEvict(now))
             return;
-        _origins.Add(origin, new OriginState(origin, floor: 0, horizon) { LastUsed = now });
+        _origins.Add(origin, new OriginState(origin, floor: 0, horizon) { LastUsed = now, SeededAt = now });
     }
 
     /// <summary>The sender announced (signed, its own word) that it has said <paramref name="announced"/> lines, fewer
@@ -205,15 +210,17 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// every live line of the sender up to that made-up horizon would be taken for history we already had: silenced
     /// here until the sender restarts. The horizon is lowered to what the sender announced, or below its lowest line
     /// that came live since (dropped then as before our time): the lines above it are wanted again, and a repair
-    /// fetches them (the caller's Tick, as for any line we lack). Only the second announcement taken after the seed
-    /// counts: the first is usually the copy our first peer handed over with its roster, as old as the sender's last
-    /// announcement before we joined; the second was made after our horizon, so an honest horizon is at or below it.
-    /// Not once anything of the sender above the horizon was seen or shown (the horizon proved true), nor below a line of
-    /// it that we have. True: lowered.</summary>
-    internal static bool DoubtHorizon(OriginState state, ulong announced)
+    /// fetches them (the caller's Tick, as for any line we lack). Only the first announcement taken HorizonJudgeAfterMs
+    /// after the seed, once our history is in, judges: one taken sooner may have been made before lines our first peer
+    /// already had (the copy it handed over with its roster; or, when its lines came by a repair, the sender's newer
+    /// announcement still on its way to it a round trip or a withheld-copy delay behind them), and an honest horizon
+    /// is above that. Not once anything of the sender above the horizon was seen or shown (the horizon proved true),
+    /// nor below a line of it that we have. True: lowered.</summary>
+    internal static bool DoubtHorizon(OriginState state, ulong announced, long now, bool awaitingHistory)
     {
-        if (state.Horizon == 0 || state.AnnouncementsSinceSeed >= 2 || ++state.AnnouncementsSinceSeed < 2)
-            return false; // not seeded, judged already, or the roster's copy
+        if (state.Horizon == 0 || state.HorizonJudged || awaitingHistory || now - state.SeededAt < HorizonJudgeAfterMs)
+            return false; // not seeded, judged already, or too soon to tell
+        state.HorizonJudged = true;
         if (announced >= state.Horizon || state.Shown != state.Horizon || state.Held > 0
             || (state.Ranges.Count > 0 && state.Ranges[^1].End > state.Horizon))
             return false;

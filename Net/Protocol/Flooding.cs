@@ -322,7 +322,7 @@ internal sealed partial class Flooding
     {
         if (Filter.Find(origin) is not { } state)
             return;
-        if (DuplicateFilter.DoubtHorizon(state, seq))
+        if (DuplicateFilter.DoubtHorizon(state, seq, now, Order.AwaitingHistory))
             HorizonsLowered++; // the lines since are wanted again: the claim below makes Tick repair them
         if (seq > state.Advertised && now >= state.ClaimsIgnoredUntil)
         {

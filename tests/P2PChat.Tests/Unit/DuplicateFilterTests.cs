@@ -112,31 +112,36 @@ public class DuplicateFilterTests
     }
 
     [Test]
-    public async Task A_seeded_horizon_above_the_senders_second_announcement_is_lowered_to_it_and_the_first_is_not_judged()
+    public async Task A_seeded_horizon_above_the_senders_announcement_is_lowered_to_it_but_only_once_our_history_is_in_and_the_first_seconds_are_past()
     {
+        const long later = DuplicateFilter.HorizonJudgeAfterMs;
         var filter = new DuplicateFilter();
         filter.Seed(9, 1_000_000, now: 0); // a first peer claimed 9 had said a million lines
         DuplicateFilter.OriginState state = filter.Find(9)!;
 
-        await Assert.That(DuplicateFilter.DoubtHorizon(state, 40)).IsFalse().Because("the first is the roster's old copy");
-        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50)).IsTrue();
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 40, now: 1_000, awaitingHistory: false)).IsFalse()
+            .Because("an announcement taken in the first seconds may be older than lines our first peer had: the roster's copy");
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 40, now: later, awaitingHistory: true)).IsFalse()
+            .Because("our history source may still replay lines of it up to the horizon");
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50, now: later, awaitingHistory: false)).IsTrue();
         await Assert.That(state.Horizon).IsEqualTo(50UL);
         await Assert.That(state.Shown).IsEqualTo(50UL);
-        await Assert.That(filter.Admit(new MessageId(9, 51), now: 1)).IsEqualTo(Admission.New);
-        await Assert.That(DuplicateFilter.DoubtHorizon(state, 10)).IsFalse().Because("a horizon is judged once");
+        await Assert.That(filter.Admit(new MessageId(9, 51), now: later)).IsEqualTo(Admission.New);
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 10, now: 2 * later, awaitingHistory: false)).IsFalse()
+            .Because("a horizon is judged once");
     }
 
     [Test]
     public async Task A_horizon_is_lowered_below_the_lowest_live_line_it_dropped_but_never_below_a_line_already_had()
     {
+        const long later = DuplicateFilter.HorizonJudgeAfterMs;
         var dropped = new DuplicateFilter();
         dropped.Seed(9, 1_000_000, now: 0);
         await Assert.That(dropped.Admit(new MessageId(9, 45), now: 1)).IsEqualTo(Admission.Seen).Because("taken for history");
         DuplicateFilter.OriginState state = dropped.Find(9)!;
-        DuplicateFilter.DoubtHorizon(state, 40);
-        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50)).IsTrue();
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50, now: later, awaitingHistory: false)).IsTrue();
         await Assert.That(state.Horizon).IsEqualTo(44UL).Because("line 45 came live after an announcement older than it");
-        await Assert.That(dropped.Admit(new MessageId(9, 45), now: 2)).IsEqualTo(Admission.New).Because("its repair is wanted");
+        await Assert.That(dropped.Admit(new MessageId(9, 45), now: later)).IsEqualTo(Admission.New).Because("its repair is wanted");
 
         // Our history source replayed the sender's lines up to 100; the sender's own announcement of 50 is its lie, and
         // lowering past 100 would leave lines we showed wanted again (held for, then reported lost).
@@ -145,8 +150,7 @@ public class DuplicateFilterTests
         for (ulong seq = 96; seq <= 100; seq++)
             await Assert.That(replayed.Admit(new MessageId(9, seq), now: 1, replayed: true, fromHistorySource: true)).IsEqualTo(Admission.History);
         state = replayed.Find(9)!;
-        DuplicateFilter.DoubtHorizon(state, 40);
-        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50)).IsFalse();
+        await Assert.That(DuplicateFilter.DoubtHorizon(state, 50, now: later, awaitingHistory: false)).IsFalse();
         await Assert.That(state.Horizon).IsEqualTo(100UL);
     }
 
