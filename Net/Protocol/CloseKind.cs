@@ -7,7 +7,8 @@ internal enum CloseKind : byte
     /// <summary>This node is leaving the chat; the link was drained.</summary>
     Leaving,
 
-    /// <summary>The peer closed its side (it left, or retired this link as a duplicate); we flushed and closed.</summary>
+    /// <summary>The peer closed its side (it left, retired this link as a duplicate, or its process died and its kernel
+    /// closed it); we flushed and closed.</summary>
     PeerLeft,
 
     /// <summary>A second link to a peer we already had a link to; the newer one was drained.</summary>

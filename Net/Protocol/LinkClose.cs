@@ -6,7 +6,7 @@ internal readonly record struct LinkClose(CloseKind Kind, string? Detail = null)
     public override string ToString() => Kind switch
     {
         CloseKind.Leaving => "leaving",
-        CloseKind.PeerLeft => "left",
+        CloseKind.PeerLeft => "the other side closed it",
         CloseKind.Duplicate => "duplicate link to the same peer",
         CloseKind.Self => "that address is this peer itself",
         CloseKind.HandshakeTimeout => $"no HELLO in time{Suffix}",

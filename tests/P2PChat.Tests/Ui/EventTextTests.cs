@@ -15,7 +15,8 @@ public class EventTextTests
         await Assert.That(EventText.MemberLeft("bob", Departure.Said)).IsEqualTo("bob left (quit)");
         await Assert.That(EventText.MemberLeft("bob", new Departure(false, 3500))).IsEqualTo("bob left (not heard from for 3.5 s)");
         await Assert.That(EventText.LinkOpened("bob", new IPEndPoint(IPAddress.Loopback, 4000))).IsEqualTo("linked to bob (127.0.0.1:4000)");
-        await Assert.That(EventText.LinkClosed("bob", new LinkClose(CloseKind.PeerLeft))).IsEqualTo("link to bob closed (left)");
+        await Assert.That(EventText.LinkClosed("bob", new LinkClose(CloseKind.PeerLeft))).IsEqualTo("link to bob closed (the other side closed it)")
+            .Because("a peer that quit, crashed or dropped a duplicate link all close it alike; \"left\" read as a quit after a kill -9");
     }
 
     [Test]
