@@ -99,6 +99,11 @@ internal sealed class SimScenario
         _net.Events.RunUntil(chaosEnd + QuietMs);
 
         SimInvariants.Check(_seed, _all);
+        // Nobody in these runs lies about history (HorizonLiarHost is HorizonTests' alone), so no seeded horizon may be
+        // doubted: one lowered here is an honest first peer's word taken for a lie (DuplicateFilter.DoubtHorizon).
+        foreach (NodeHost host in _all)
+            if (host.Core.Flooding.HorizonsLowered > 0)
+                throw new SimFailure(_seed, "horizon", $"{host.Label} lowered {host.Core.Flooding.HorizonsLowered} seeded horizons with no liar in the run");
         return new SimResult(_seed, _all.Count, _all.Count(h => h.Live), _lines, _net.Events.Executed, _net.Now, Digest(), _renamed, _rosterCapacity);
     }
 
