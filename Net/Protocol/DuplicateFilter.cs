@@ -88,11 +88,11 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
         public int DroppedClaims;
         public long ClaimsIgnoredUntil;
 
-        /// <summary>A seeded horizon is one peer's word (HistorySync): when it was seeded, whether the sender's own
-        /// word has judged it, and the lowest of its lines at or below the horizon that came live since (MaxValue:
-        /// none). See DoubtHorizon.</summary>
+        /// <summary>A seeded horizon is one peer's word (HistorySync): when it was seeded, whether an announcement of
+        /// the sender has armed the judgement and whether one has judged it, and the lowest of its lines at or below
+        /// the horizon that came live since (MaxValue: none). See DoubtHorizon.</summary>
         public long SeededAt;
-        public bool HorizonJudged;
+        public bool HorizonArmed, HorizonJudged;
         public ulong LowestLiveBelowHorizon = ulong.MaxValue;
     }
 
@@ -210,16 +210,22 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// every live line of the sender up to that made-up horizon would be taken for history we already had: silenced
     /// here until the sender restarts. The horizon is lowered to what the sender announced, or below its lowest line
     /// that came live since (dropped then as before our time): the lines above it are wanted again, and a repair
-    /// fetches them (the caller's Tick, as for any line we lack). Only the first announcement taken HorizonJudgeAfterMs
-    /// after the seed, once our history is in, judges: one taken sooner may have been made before lines our first peer
-    /// already had (the copy it handed over with its roster; or, when its lines came by a repair, the sender's newer
-    /// announcement still on its way to it a round trip or a withheld-copy delay behind them), and an honest horizon
-    /// is above that. Not once anything of the sender above the horizon was seen or shown (the horizon proved true),
-    /// nor below a line of it that we have. True: lowered.</summary>
+    /// fetches them (the caller's Tick, as for any line we lack). Only the second announcement taken HorizonJudgeAfterMs
+    /// or more after the seed, once our history is in, judges (announcements are taken in the order the sender made
+    /// them): one taken sooner, or the first after that, may have been made before lines our first peer already had
+    /// (the copy a peer hands over with its roster, even one met long after the join because our first link died
+    /// before its roster came; or, when our first peer got the lines by a repair, the sender's newer announcement still
+    /// on its way to it behind them), and an honest horizon is above that. Not once anything of the sender above the
+    /// horizon was seen or shown (the horizon proved true), nor below a line of it that we have. True: lowered.</summary>
     internal static bool DoubtHorizon(OriginState state, ulong announced, long now, bool awaitingHistory)
     {
         if (state.Horizon == 0 || state.HorizonJudged || awaitingHistory || now - state.SeededAt < HorizonJudgeAfterMs)
             return false; // not seeded, judged already, or too soon to tell
+        if (!state.HorizonArmed)
+        {
+            state.HorizonArmed = true; // perhaps a roster's old copy: the next one was made after it
+            return false;
+        }
         state.HorizonJudged = true;
         if (announced >= state.Horizon || state.Shown != state.Horizon || state.Held > 0
             || (state.Ranges.Count > 0 && state.Ranges[^1].End > state.Horizon))
