@@ -120,7 +120,10 @@ internal sealed partial class NodeCore
         }
         if (channel.MustAnswer)
             _links.SendRaw(link, _handshakeRecord.AsSpan(0, channel.WriteHandshake(_handshakeRecord)));
-        if (channel.IsEstablished)
+        // The joining side says HELLO at once; the answering side only once the joiner's HELLO has verified (OnHello),
+        // in the same record as what opens the link (PEERS first). A responder that said HELLO here and then left or died
+        // before reading the joiner's would have the joiner count its join done with no address to go on.
+        if (channel.IsEstablished && channel.Initiator)
             SendHello(link, now);
         return null;
     }
@@ -193,16 +196,20 @@ internal sealed partial class NodeCore
         {
             Key = hello.Key.ToArray(),
         };
+        if (!link.Channel.Initiator)
+            SendHello(link, now); // while still handshaking; the frames below follow it in the same record
         int before = _links.MarkOpen(link, peer, now);
         // A peer back within the grace period never left, so it does not join either.
         bool joined = before == 0 && !_pendingLeaves.Remove(peer.NodeId);
         _flooding.Order.LinkOpened(now);
         _flooding.Order.PathsChanged(now, _links.Open.Length);
         _effects.Opened(link.Id, peer);
+        // PEERS first, so that it rides in the record with our HELLO whatever the roster's size: a newcomer that has
+        // our HELLO has other addresses to go on if we die next. Only now: a stranger never learns the network's addresses.
+        _membership.OnLinkOpened(link, now);
         _history.SendSync(link, now);
         _presence.SendTo(link, now);
         _flooding.PruneKnown(link, _presence.Roster, now);
-        _membership.OnLinkOpened(link, now); // PEERS, only now: a stranger never learns the network's addresses
         if (joined)
             _effects.OnLinkOpened(peer);
         // Two links to one peer (A joined B while B joined A): only the peer with the lower id decides, so the two sides
