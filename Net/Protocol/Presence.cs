@@ -47,8 +47,14 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
     /// <summary>Suspicions dropped because their suspecter was over its budget (SuspicionBurst).</summary>
     public long SuspicionsPaced { get; private set; }
 
-    /// <summary>Suspicions dropped because this roster does not know their suspecter.</summary>
+    /// <summary>Suspicions from suspecters this roster does not know: parked (ParkedSuspicions), not believed yet.</summary>
     public long SuspicionsFromStrangers { get; private set; }
+
+    /// <summary>Parked suspicions taken up because their suspecter announced itself.</summary>
+    public long SuspicionsUnparked { get; private set; }
+
+    private readonly ParkedSuspicions _parked = new();
+    private readonly List<byte[]> _unparked = [];
 
     private static ReadOnlySpan<byte> SuspectLabel => "p2pchat suspect 1"u8;
 
@@ -217,8 +223,14 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
     }
 
     /// <summary>A SUSPECT: about us, refute it; about a member online here at that counter, start it and pass it on.
-    /// Anything else (stale, a copy, a member we do not count online) is dropped before its signature is checked.</summary>
-    public string? OnSuspect(CoreLink from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, long now)
+    /// Anything else (stale, a copy, a member we do not count online) is dropped before its signature is checked; one
+    /// from a suspecter we do not know yet waits for its announcement (ParkedSuspicions).</summary>
+    public string? OnSuspect(CoreLink from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, long now) =>
+        JudgeSuspicion(from, body, frame, now);
+
+    /// <summary>OnSuspect's work; <paramref name="from"/> is null for a parked suspicion taken up later (passed on to every
+    /// link then).</summary>
+    private string? JudgeSuspicion(CoreLink? from, ReadOnlySpan<byte> body, ReadOnlySpan<byte> frame, long now)
     {
         string? error = FrameReader.TryParseSuspect(body, out SuspectView suspect);
         if (error is not null)
@@ -226,7 +238,10 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
         if (suspect.Target == self)
         {
             if (FromStranger(suspect.Suspecter))
-                return null; // a refutation is an announcement to everyone: not for whoever asks
+            {
+                _parked.Park(suspect.Suspecter, suspect.Target, frame); // a refutation is an announcement to everyone: not for whoever asks
+                return null;
+            }
             // Alive, and told otherwise: a newer announcement refutes it everywhere (paced like any announcement, so a
             // member suspecting us over and over buys one announcement a second at most).
             if (suspect.Counter >= _counter && _counter > 0)
@@ -241,7 +256,10 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
         if (_roster.Get(suspect.Target) is not { Gone: false, Suspected: false } entry || suspect.Counter < entry.Counter)
             return null;
         if (FromStranger(suspect.Suspecter))
+        {
+            _parked.Park(suspect.Suspecter, suspect.Target, frame);
             return null;
+        }
         if (!SuspecterBudget(suspect.Suspecter).TryTake(now))
         {
             SuspicionsPaced++;
@@ -262,7 +280,7 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
     }
 
     /// <summary>Whether a suspicion comes from a node id neither this roster nor a link of ours knows (counted, then
-    /// dropped): a suspecter is a neighbour of the member it lost, and every node announces itself. One key gives any
+    /// parked until it announces itself): a suspecter is a neighbour of the member it lost, and every node announces itself. One key gives any
     /// number of node ids (by epoch), and ids nobody knew bypassed the suspecters' budget: suspicions of every member,
     /// each from a fresh id, made every member refute once a second. Not while the roster is full: past its cap a real
     /// suspecter may be one it could not take.</summary>
@@ -341,7 +359,22 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
                 break;
         }
         Forward(from, presence.Kind, presence.Origin, presence.Counter, frame, now);
+        if (_parked.Count > 0)
+            TakeUpParked(presence.Origin, now);
         return null;
+    }
+
+    /// <summary>A member announced itself: the suspicions it made before we knew it are judged now, as if they came
+    /// now. One that does not verify is counted (Forged) and dropped: the link that brought it may be long gone.</summary>
+    private void TakeUpParked(ulong suspecter, long now)
+    {
+        _parked.Take(suspecter, _unparked);
+        foreach (byte[] parked in _unparked)
+        {
+            SuspicionsUnparked++;
+            _ = JudgeSuspicion(null, parked.AsSpan(Protocol.LengthPrefixSize), parked, now);
+        }
+        _unparked.Clear();
     }
 
     /// <summary>Passes an announcement on: whole on every link but the one it came on and the member's own, except
