@@ -53,6 +53,8 @@ internal sealed partial class ChatNode : ICoreEffects
                 SocketError.ConnectionRefused => new LinkClose(CloseKind.Refused),
                 SocketError.HostUnreachable or SocketError.NetworkUnreachable => new LinkClose(CloseKind.Unreachable),
                 SocketError.TimedOut => new LinkClose(CloseKind.ConnectTimeout),
+                // The listener died with our connection in its backlog: said as a reset, and a join tries again.
+                SocketError.ConnectionReset => new LinkClose(CloseKind.Reset),
                 var error => new LinkClose(CloseKind.ConnectFailed, error.ToString()),
             };
         }
