@@ -3,8 +3,6 @@
 // A member that claims lines nobody has, announcement after announcement, must not keep every node repairing:
 // dropped claims are not taken up again for a while, longer each time. Simulated time, exact and seeded.
 using System.Net;
-using P2PChat.Net;
-using P2PChat.Net.Crypto;
 
 namespace P2PChat.Tests.Simulation;
 
@@ -16,18 +14,7 @@ public class ClaimTests
     public async Task A_member_claiming_lines_nobody_has_in_every_announcement_costs_each_node_a_few_repairs_not_one_every_interval(int seed)
     {
         var net = new SimNetwork(seed, null);
-        var nodes = new List<NodeHost>();
-        for (int i = 0; i < 8; i++)
-        {
-            var keys = NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next())));
-            var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 1, (byte)(i + 2)]), 7000), new NodeOptions($"m{i}"), keys,
-                1 + net.Random.Next(5));
-            if (i > 0)
-                host.Join(nodes[net.Random.Next(i)].EndPoint);
-            nodes.Add(host);
-            net.Events.RunUntil(net.Now + 100);
-        }
-        net.Events.RunUntil(net.Now + 5000);
+        List<NodeHost> nodes = SmallNetwork.Grow(net, 8);
         var liar = new LiarHost(net, new IPEndPoint(new IPAddress([10, 0, 2, 1]), 7000));
         liar.Start(nodes[0].EndPoint);
         net.Events.RunUntil(net.Now + 5000);

@@ -18,18 +18,7 @@ public class HorizonTests
     public async Task A_first_peer_claiming_lines_a_member_never_said_silences_that_member_only_until_its_next_announcements(int seed)
     {
         var net = new SimNetwork(seed, null);
-        var nodes = new List<NodeHost>();
-        for (int i = 0; i < 5; i++)
-        {
-            var keys = NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next())));
-            var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 1, (byte)(i + 2)]), 7000), new NodeOptions($"m{i}"), keys,
-                1 + net.Random.Next(5));
-            if (i > 0)
-                host.Join(nodes[net.Random.Next(i)].EndPoint);
-            nodes.Add(host);
-            net.Events.RunUntil(net.Now + 100);
-        }
-        net.Events.RunUntil(net.Now + 5000);
+        List<NodeHost> nodes = SmallNetwork.Grow(net, 5);
         NodeHost speaker = nodes[1];
         for (int i = 0; i < 3; i++)
             speaker.Say($"before {i}");
@@ -74,18 +63,7 @@ public class HorizonTests
     public async Task An_honest_first_peers_horizon_stands_though_the_roster_it_hands_over_is_older_than_the_lines_it_had(int seed)
     {
         var net = new SimNetwork(seed, null);
-        var nodes = new List<NodeHost>();
-        for (int i = 0; i < 5; i++)
-        {
-            var keys = NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next())));
-            var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 1, (byte)(i + 2)]), 7000), new NodeOptions($"m{i}"), keys,
-                1 + net.Random.Next(5));
-            if (i > 0)
-                host.Join(nodes[net.Random.Next(i)].EndPoint);
-            nodes.Add(host);
-            net.Events.RunUntil(net.Now + 100);
-        }
-        net.Events.RunUntil(net.Now + 5000);
+        List<NodeHost> nodes = SmallNetwork.Grow(net, 5);
         NodeHost speaker = nodes[1];
         // Lines said after the speaker's last announcement: the announcement the newcomer gets with the roster says
         // fewer lines than the horizon, and is no evidence against it.

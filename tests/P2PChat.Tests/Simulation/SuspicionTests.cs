@@ -5,7 +5,6 @@
 // Simulated time, exact and seeded.
 using System.Net;
 using P2PChat.Net;
-using P2PChat.Net.Crypto;
 
 namespace P2PChat.Tests.Simulation;
 
@@ -21,19 +20,7 @@ public class SuspicionTests
     private static (SimNetwork Net, List<NodeHost> Nodes) Mesh(int seed, int count, List<NodeKeys> keys)
     {
         var net = new SimNetwork(seed, null);
-        var nodes = new List<NodeHost>();
-        for (int i = 0; i < count; i++)
-        {
-            keys.Add(NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))));
-            var host = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 1, (byte)(i + 2)]), 7000), Rare with { Name = $"m{i}" },
-                keys[i], 1 + net.Random.Next(5));
-            if (i > 0)
-                host.Join(nodes[net.Random.Next(i)].EndPoint);
-            nodes.Add(host);
-            net.Events.RunUntil(net.Now + 100);
-        }
-        net.Events.RunUntil(net.Now + 5000);
-        return (net, nodes);
+        return (net, SmallNetwork.Grow(net, count, Rare, keys));
     }
 
     private static string Rosters(IEnumerable<NodeHost> nodes) =>
