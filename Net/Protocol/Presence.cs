@@ -239,7 +239,8 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
         {
             if (FromStranger(suspect.Suspecter))
             {
-                _parked.Park(suspect.Suspecter, suspect.Target, frame); // a refutation is an announcement to everyone: not for whoever asks
+                // A refutation is an announcement to everyone: not for whoever asks, but for a suspecter we learn of.
+                _parked.Park(suspect.Suspecter, suspect.Target, frame);
                 return null;
             }
             // Alive, and told otherwise: a newer announcement refutes it everywhere (paced like any announcement, so a
@@ -280,10 +281,10 @@ internal sealed partial class Presence(NodeOptions options, NodeKeys keys, SelfN
     }
 
     /// <summary>Whether a suspicion comes from a node id neither this roster nor a link of ours knows (counted, then
-    /// parked until it announces itself): a suspecter is a neighbour of the member it lost, and every node announces itself. One key gives any
-    /// number of node ids (by epoch), and ids nobody knew bypassed the suspecters' budget: suspicions of every member,
-    /// each from a fresh id, made every member refute once a second. Not while the roster is full: past its cap a real
-    /// suspecter may be one it could not take.</summary>
+    /// parked until that id announces itself): a suspecter is a neighbour of the member it lost, and every node
+    /// announces itself. One key gives any number of node ids (by epoch), and ids nobody knew bypassed the suspecters'
+    /// budget: suspicions of every member, each from a fresh id, made every member refute once a second. Not while the
+    /// roster is full: past its cap a real suspecter may be one it could not take.</summary>
     private bool FromStranger(ulong suspecter)
     {
         if (_roster.Get(suspecter) is not null || _roster.IsFull)
