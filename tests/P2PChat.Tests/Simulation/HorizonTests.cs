@@ -52,7 +52,7 @@ public class HorizonTests
         await Assert.That(missing).IsEqualTo(0).Because(detail);
         await Assert.That(newcomer.Core.Flooding.HorizonsLowered).IsEqualTo(1).Because(detail);
         await Assert.That(newcomer.Shown.Any(l => SaidBefore(speaker, l.Id))).IsFalse()
-            .Because("lines said before the newcomer joined are still not shown as live (it asked for no history)");
+            .Because("lines said before the newcomer joined are still not shown as live (its history source, the liar, replayed none)");
         SimInvariants.Check(seed, [.. nodes, newcomer]); // in order, none twice, every loss reported, one network
     }
 
