@@ -34,9 +34,14 @@ internal sealed class ParkedSuspicions
     /// <summary>Moves the suspicions of <paramref name="suspecter"/> into <paramref name="into"/>, oldest first.</summary>
     public void Take(ulong suspecter, List<byte[]> into)
     {
+        int kept = 0; // compacted in place: asked on every announcement while any wait, so no closure per call
         for (int i = 0; i < _parked.Count; i++)
+        {
             if (_parked[i].Suspecter == suspecter)
                 into.Add(_parked[i].Frame);
-        _parked.RemoveAll(p => p.Suspecter == suspecter);
+            else
+                _parked[kept++] = _parked[i];
+        }
+        _parked.RemoveRange(kept, _parked.Count - kept);
     }
 }

@@ -24,8 +24,7 @@ public class HorizonTests
             speaker.Say($"before {i}");
         net.Events.RunUntil(net.Now + 1000);
 
-        var newcomerKeys = NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next())));
-        var newcomer = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 3, 1]), 7000), new NodeOptions("new"), newcomerKeys, 1);
+        NodeHost newcomer = Newcomer(net, new NodeOptions("new"));
         var liar = new HorizonLiarHost(net, new IPEndPoint(new IPAddress([10, 0, 2, 1]), 7000), speaker.NodeId, claimed: 1_000_000);
         liar.Start(newcomer.EndPoint);
         net.Events.RunUntil(net.Now + 1000);
@@ -72,9 +71,7 @@ public class HorizonTests
             speaker.Say($"before {i}");
             net.Events.RunUntil(net.Now + 20);
         }
-        var newcomerKeys = NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next())));
-        var newcomer = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 3, 1]), 7000), new NodeOptions("new") { History = 0 },
-            newcomerKeys, 1);
+        NodeHost newcomer = Newcomer(net, new NodeOptions("new") { History = 0 });
         newcomer.Join(nodes[0].EndPoint);
         net.Events.RunUntil(net.Now + 60_000);
 
@@ -83,6 +80,11 @@ public class HorizonTests
             .Because("the newcomer asked for no history");
         SimInvariants.Check(seed, [.. nodes, newcomer]);
     }
+
+    /// <summary>A node that has not joined yet, with keys from the network's seed.</summary>
+    private static NodeHost Newcomer(SimNetwork net, NodeOptions options) =>
+        new(net, new IPEndPoint(new IPAddress([10, 0, 3, 1]), 7000), options,
+            NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next()))), 1);
 
     private static bool SaidBefore(NodeHost speaker, MessageId id) => speaker.SaidText.TryGetValue(id, out string? text) && text.StartsWith("before");
 }
