@@ -32,16 +32,18 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     private readonly Lock _lock = new();
 
+    /// <summary>What the pending output starts at, and what it grows to while a burst gathers (doubling). A peer
+    /// that only ever sees a line at a time keeps 4 KiB; it held 64 KiB, plus 33 KiB to build the longest line in,
+    /// from its first second, and nothing a peer allocates at start is collected for minutes.</summary>
+    private const int InitialPendingBytes = 4 * 1024, MaxPendingBytes = 64 * 1024;
+
     // Guarded by _lock: lines not yet written. Messages gather here until the node calls Flush after each read, so a
-    // burst read in one go is written in one go; every other event is written at once.
-    private readonly byte[] _pending = new byte[64 * 1024];
+    // burst read in one go is written in one go; every other event is written at once. A message is built in place.
+    private byte[] _pending = new byte[InitialPendingBytes];
 
     // Guarded by _lock: where a JSON line is rewritten by JsonEscapes, grown to the longest so far.
     private byte[] _rewritten = [];
     private int _pendingLength;
-
-    /// <summary>Room for the longest line: a sanitised name and text, ": " and the newline.</summary>
-    private readonly byte[] _line = new byte[TextSanitizer.MaxExpansion * (Protocol.MaxNameBytes + 66 + Protocol.MaxTextBytes) + 16]; // 66: a fingerprint
 
     public void OnMessage(in ChatView message)
     {
@@ -66,27 +68,31 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
             });
             return;
         }
+        ReadOnlySpan<byte> name = label is null ? message.Name : Encoding.UTF8.GetBytes(label);
+        ReadOnlySpan<byte> text = action ? acted : message.Text;
         lock (_lock)
         {
+            // The most the line can take: "* " or ": ", " (private)", the newline, and each byte of name and text shown
+            // as at most MaxExpansion.
+            Span<byte> line = Room(TextSanitizer.MaxExpansion * (name.Length + text.Length) + 16);
             int length = 0;
             if (action)
             {
-                _line[length++] = (byte)'*';
-                _line[length++] = (byte)' ';
+                line[length++] = (byte)'*';
+                line[length++] = (byte)' ';
             }
-            length += label is null ? TextSanitizer.Sanitize(message.Name, _line.AsSpan(length))
-                : TextSanitizer.Sanitize(Encoding.UTF8.GetBytes(label), _line.AsSpan(length));
+            length += TextSanitizer.Sanitize(name, line[length..]);
             if (message.Private)
             {
-                " (private)"u8.CopyTo(_line.AsSpan(length));
+                " (private)"u8.CopyTo(line[length..]);
                 length += 10;
             }
             if (!action)
-                _line[length++] = (byte)':';
-            _line[length++] = (byte)' ';
-            length += TextSanitizer.Sanitize(action ? acted : message.Text, _line.AsSpan(length));
-            _line[length++] = (byte)'\n';
-            Gather(_line.AsSpan(0, length));
+                line[length++] = (byte)':';
+            line[length++] = (byte)' ';
+            length += TextSanitizer.Sanitize(text, line[length..]);
+            line[length++] = (byte)'\n';
+            _pendingLength += length;
         }
     }
 
@@ -174,15 +180,28 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
     /// <summary>Adds to the pending output (writing it first when full). Caller holds _lock.</summary>
     private void Gather(ReadOnlySpan<byte> bytes)
     {
-        if (_pendingLength + bytes.Length > _pending.Length)
-            WritePending();
-        if (bytes.Length > _pending.Length)
+        if (bytes.Length > MaxPendingBytes)
         {
+            WritePending();
             Write(bytes);
             return;
         }
-        bytes.CopyTo(_pending.AsSpan(_pendingLength));
+        bytes.CopyTo(Room(bytes.Length));
         _pendingLength += bytes.Length;
+    }
+
+    /// <summary>At least <paramref name="size"/> (at most MaxPendingBytes) free bytes after the pending output: grown
+    /// while under MaxPendingBytes, else written out first. Caller holds _lock.</summary>
+    private Span<byte> Room(int size)
+    {
+        if (_pendingLength + size > _pending.Length)
+        {
+            if (_pendingLength + size > MaxPendingBytes)
+                WritePending();
+            if (_pendingLength + size > _pending.Length)
+                Array.Resize(ref _pending, Math.Min(MaxPendingBytes, Math.Max(_pending.Length * 2, _pendingLength + size)));
+        }
+        return _pending.AsSpan(_pendingLength);
     }
 
     private void WritePending()

@@ -17,6 +17,7 @@ internal static class NameSkeleton
     public static string Of(string name)
     {
         var mapped = new StringBuilder(name.Length);
+        Span<char> lower = stackalloc char[2]; // a rune as UTF-16; not Rune.ToString, a string for every letter of every name
         foreach (Rune rune in name.EnumerateRunes())
         {
             int value = rune.Value;
@@ -31,9 +32,11 @@ internal static class NameSkeleton
             if (latin == '\0')
                 latin = LookAlike(Rune.ToLowerInvariant(new Rune(value)).Value);
             if (latin != '\0')
+            {
                 mapped.Append(latin);
-            else
-                mapped.Append(Rune.ToLowerInvariant(new Rune(value)).ToString());
+                continue;
+            }
+            mapped.Append(lower[..Rune.ToLowerInvariant(new Rune(value)).EncodeToUtf16(lower)]);
         }
         // Pairs that pass for one letter. Not confusables.txt's cl→d: with i folded into l, it would make "ci" a "d".
         return mapped.Replace("rn", "m").Replace("vv", "w").ToString();

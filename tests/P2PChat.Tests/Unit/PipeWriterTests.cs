@@ -57,6 +57,27 @@ public class PipeWriterTests
     }
 
     [Test]
+    public async Task A_burst_larger_than_the_gathering_buffer_comes_out_whole_and_in_order()
+    {
+        // The pending output starts small and grows while a burst gathers, up to a cap past which it is written out:
+        // short lines and lines of the largest shown size (8 KiB of C1 controls, four bytes each on screen), mixed.
+        using var stdout = new MemoryStream();
+        var writer = new PipeWriter(stdout, new StringWriter(), json: false);
+        var expected = new StringBuilder();
+        string widest = new('\u009b', Protocol.MaxTextBytes / 2);
+        for (int i = 0; i < 400; i++)
+        {
+            string text = i % 37 == 5 ? widest : $"line {i}";
+            var message = new ChatView(new MessageId(1, (ulong)i + 1), 0, "bob"u8.ToArray(), Encoding.UTF8.GetBytes(text));
+            writer.OnMessage(in message);
+            expected.Append("bob: ").Append(i % 37 == 5 ? string.Concat(Enumerable.Repeat("M-^[", widest.Length)) : text).Append('\n');
+        }
+        writer.Flush();
+
+        await Assert.That(Encoding.UTF8.GetString(stdout.ToArray())).IsEqualTo(expected.ToString());
+    }
+
+    [Test]
     [Arguments("bob", "a\u001bb\nc")]
     [Arguments("bob", "bell\u0007 del\u007f csi\u009b31m nel\u0085 tab\t cr\r nul\0")]
     [Arguments("李小龍", "quotes \" and \\ backslash, </script>, 🙂 漢字")]
