@@ -4,9 +4,6 @@
 // links, lines lost and notices go to stderr as INFO lines: plain stdout carries `NAME: TEXT` lines only (bench/
 // parses them); --json adds an object for each of those events.
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Unicode;
 using P2PChat.Net;
 
 namespace P2PChat.Ui;
@@ -24,12 +21,6 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     private void Warn(string notice) => Info(TextSanitizer.Sanitize(notice));
 
-    private static readonly ChatEventJson Json = new(new JsonSerializerOptions
-    {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull, // options passed here replace the attribute's
-    });
-
     private readonly Lock _lock = new();
 
     /// <summary>What the pending output starts at, and what it grows to while a burst gathers (doubling). A peer
@@ -41,8 +32,6 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
     // burst read in one go is written in one go; every other event is written at once. A message is built in place.
     private byte[] _pending = new byte[InitialPendingBytes];
 
-    // Guarded by _lock: where a JSON line is rewritten by JsonEscapes, grown to the longest so far.
-    private byte[] _rewritten = [];
     private int _pendingLength;
 
     public void OnMessage(in ChatView message)
@@ -164,14 +153,18 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     private void WriteJson(ChatEvent chatEvent)
     {
-        byte[] serialised = JsonSerializer.SerializeToUtf8Bytes(chatEvent, Json.ChatEvent);
+        int most = chatEvent.MaxJsonBytes;
         lock (_lock)
         {
-            if (_rewritten.Length < JsonEscapes.MaxOutput(serialised.Length))
-                _rewritten = new byte[JsonEscapes.MaxOutput(serialised.Length)];
-            int length = JsonEscapes.Rewrite(serialised, _rewritten); // emoji as themselves, bidi controls escaped
-            Gather(_rewritten.AsSpan(0, length));
-            Gather("\n"u8);
+            if (most <= MaxPendingBytes)
+            {
+                _pendingLength += chatEvent.WriteJson(Room(most));
+            }
+            else
+            {
+                var line = new byte[most];
+                Gather(line.AsSpan(0, chatEvent.WriteJson(line)));
+            }
             if (chatEvent.Event != "message")
                 WritePending();
         }
