@@ -102,6 +102,9 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     private readonly Dictionary<ulong, ulong> _retired = new();
     private readonly Queue<ulong> _retiredOrder = new();
 
+    // Summary's sort, kept between calls (one a link that opens).
+    private readonly List<(ulong Origin, long Used)> _bySending = [];
+
     public int OriginCount => _origins.Count;
 
     public int MaxOrigins => maxOrigins;
@@ -276,14 +279,17 @@ internal sealed class DuplicateFilter(int maxOrigins = DuplicateFilter.DefaultMa
     /// wants (all of it, from its first contact with the sender on); 0 if unknown.</summary>
     public ulong ContiguousOf(ulong origin) => _origins.TryGetValue(origin, out OriginState? state) ? Contiguous(state) : 0;
 
-    /// <summary>(origin, contiguous) of the <paramref name="max"/> origins heard from most recently.</summary>
-    public List<(ulong Origin, ulong Contiguous)> Summary(int max)
+    /// <summary>Fills <paramref name="summary"/> with (origin, contiguous) of the <paramref name="max"/> origins heard
+    /// from most recently, most recent first.</summary>
+    public void Summary(int max, List<(ulong Origin, ulong Contiguous)> summary)
     {
-        var all = new List<(ulong Origin, ulong Contiguous, long Used)>(_origins.Count);
+        _bySending.Clear();
         foreach ((ulong origin, OriginState state) in _origins)
-            all.Add((origin, Contiguous(state), state.LastUsed));
-        all.Sort((a, b) => b.Used.CompareTo(a.Used));
-        return all.Take(max).Select(e => (e.Origin, e.Contiguous)).ToList();
+            _bySending.Add((origin, state.LastUsed));
+        _bySending.Sort(static (a, b) => b.Used.CompareTo(a.Used));
+        summary.Clear();
+        for (int i = 0; i < Math.Min(max, _bySending.Count); i++)
+            summary.Add((_bySending[i].Origin, Contiguous(_origins[_bySending[i].Origin])));
     }
 
     /// <summary>Seen ranges above the base, for tests and diagnostics.</summary>

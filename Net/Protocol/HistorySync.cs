@@ -11,6 +11,11 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
 
     private readonly Dictionary<ulong, ulong> _summary = [];
 
+    // What SendSync sends, kept: a SYNC goes out on every link that opens and on every pull, and made new each time
+    // (the summary, its sort, the frame) it came to ~16 KiB a link with 300 senders.
+    private readonly List<(ulong Origin, ulong Contiguous)> _ours = [];
+    private readonly byte[] _syncFrame = new byte[FrameWriter.SyncSize(Protocol.MaxSyncOrigins)];
+
     // SYNCs answered once our own history is in: (link, its summary, its limit).
     private readonly List<(CoreLink Link, Dictionary<ulong, ulong> Summary, int Limit)> _deferred = [];
 
@@ -32,11 +37,10 @@ internal sealed class HistorySync(NodeOptions options, ulong self, LinkTable lin
     /// <summary>Sends our summary on a link that just opened (or that a repair asks again).</summary>
     public void SendSync(CoreLink link, long now)
     {
-        List<(ulong Origin, ulong Contiguous)> summary = flooding.Filter.Summary(Protocol.MaxSyncOrigins);
+        flooding.Filter.Summary(Protocol.MaxSyncOrigins, _ours);
         int limit = HasHorizon ? Protocol.SyncAll : Math.Clamp(options.History, 0, Protocol.SyncAll - 1);
-        var frame = new byte[FrameWriter.SyncSize(summary.Count)];
-        FrameWriter.WriteSync(frame, limit, summary);
-        links.Send(link, frame, now);
+        int size = FrameWriter.WriteSync(_syncFrame, limit, _ours);
+        links.Send(link, _syncFrame.AsSpan(0, size), now);
     }
 
     public string? OnSync(CoreLink from, ReadOnlySpan<byte> body, long now)

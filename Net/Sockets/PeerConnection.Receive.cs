@@ -12,7 +12,7 @@ internal sealed partial class PeerConnection
     private const int ReceiveBufferSize = 4 * Protocol.MaxFrameSize;
 
     /// <summary>What a new connection starts with: handshake records are at most 256 bytes, so a stranger that never
-    /// finishes costs 4 KiB, not 64; the first read that fills it grows it to ReceiveBufferSize, and a run of small reads
+    /// finishes costs 4 KiB, not 64; reads that fill it grow it toward ReceiveBufferSize, and a run of small reads
     /// after the burst takes it back (BurstBuffer).</summary>
     private const int InitialReceiveBufferSize = 4096;
 
@@ -141,13 +141,16 @@ internal sealed partial class PeerConnection
         int consumed = _node.OnReceived(this, _receiveBuffer.AsSpan(0, available));
         if (IsClosed)
             return false;
-        // A read that filled the buffer: more is coming (a burst, or a record larger than the buffer). Grow once.
+        // A read that filled the buffer: more is coming (a burst, or a record larger than the buffer). Grow, fourfold
+        // (4, 16, 64 KiB): a neighbour's roster at a join fills 16 KiB, and a buffer grown straight to 64 KiB stayed
+        // resident in every peer long after (nothing is collected for minutes); a stream still gets 64 KiB reads after
+        // its second full one.
         bool full = available == _receiveBuffer.Length && _receiveBuffer.Length < ReceiveBufferSize;
         // Keep the partial record for the next read.
         _received = available - consumed;
         if (full)
         {
-            byte[] larger = new byte[ReceiveBufferSize];
+            byte[] larger = new byte[Math.Min(ReceiveBufferSize, 4 * _receiveBuffer.Length)];
             _receiveBuffer.AsSpan(consumed, _received).CopyTo(larger);
             _receiveBuffer = larger;
         }
