@@ -158,7 +158,10 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
         {
             if (most <= MaxPendingBytes)
             {
-                _pendingLength += chatEvent.WriteJson(Room(most));
+                // Room first: it may write out what is pending, and `_pendingLength += ...Room(...)` would add to the
+                // length read before that.
+                Span<byte> room = Room(most);
+                _pendingLength += chatEvent.WriteJson(room);
             }
             else
             {

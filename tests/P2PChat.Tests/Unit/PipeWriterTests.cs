@@ -78,6 +78,30 @@ public class PipeWriterTests
     }
 
     [Test]
+    public async Task A_json_burst_larger_than_the_gathering_buffer_is_one_whole_object_a_line_in_order()
+    {
+        // As a paste arrives: hundreds of messages gathered before one Flush, past the cap where the pending output is
+        // written out in the middle of the burst (a bug of the first hand-written version wrote parts of it twice).
+        using var stdout = new MemoryStream();
+        var writer = new PipeWriter(stdout, new StringWriter(), json: true);
+        for (int i = 0; i < 600; i++)
+        {
+            string text = i % 50 == 7 ? new string('\u0001', Protocol.MaxTextBytes) : $"line {i} \u001b[31m 🙂 \"q\"";
+            var message = new ChatView(new MessageId(1, (ulong)i + 1), 0, "bob"u8.ToArray(), Encoding.UTF8.GetBytes(text));
+            writer.OnMessage(in message);
+        }
+        writer.Flush();
+
+        string[] lines = Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await Assert.That(lines.Length).IsEqualTo(600);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            using JsonDocument parsed = JsonDocument.Parse(lines[i]);
+            await Assert.That(parsed.RootElement.GetProperty("seq").GetUInt64()).IsEqualTo((ulong)i + 1);
+        }
+    }
+
+    [Test]
     [Arguments("bob", "a\u001bb\nc")]
     [Arguments("bob", "bell\u0007 del\u007f csi\u009b31m nel\u0085 tab\t cr\r nul\0")]
     [Arguments("李小龍", "quotes \" and \\ backslash, </script>, 🙂 漢字")]
