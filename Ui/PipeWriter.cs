@@ -25,7 +25,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
 
     /// <summary>What the pending output starts at, and what it grows to while a burst gathers (doubling). A peer
     /// that only ever sees a line at a time keeps 4 KiB; it held 64 KiB, plus 33 KiB to build the longest line in,
-    /// from its first second, and nothing a peer allocates at start is collected for minutes.</summary>
+    /// from its first second, and a peer collects nothing in its first minutes (EventPump.InitialBufferBytes).</summary>
     private const int InitialPendingBytes = 4 * 1024, MaxPendingBytes = 64 * 1024;
 
     // Guarded by _lock: lines not yet written. Messages gather here until the node calls Flush after each read, so a

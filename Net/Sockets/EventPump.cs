@@ -20,8 +20,9 @@ internal sealed partial class EventPump : IDisposable
     public const int MaxPendingEvents = 200_000;
 
     /// <summary>What each of the three record buffers starts at; they double as a burst needs, and keep that size. Not
-    /// 64 KiB: three of those were a tenth of an idle peer's heap (192 of ~2,000 KiB with 300 members), and nothing is
-    /// ever collected in a peer's first minutes, so what a peer allocates at start is what it keeps resident.</summary>
+    /// 64 KiB: three of those were a tenth of a settled peer's heap (192 of ~2,000 KiB with 300 members), and a peer
+    /// collects nothing in its first minutes (the GC sizes its young generation from the CPU's cache), so what it
+    /// allocates at start stays resident.</summary>
     private const int InitialBufferBytes = 4 * 1024;
 
     /// <summary>A message: kind, history flag, origin, seq, time, name length, text length, then name and text.</summary>
