@@ -7,7 +7,8 @@ peer's stdout is watched for each. Prints, per line, the time until the last oth
 deliveries p50/p99 (nearest rank), the worst line, lines that did not reach everyone within --grace seconds, the
 median and largest RSS per process, sockets per process (its links: the first peer's tells how many joined
 through it), the links the peers reported closed on stderr, and the CPU all peers spent per line said (while
-talking, less the idle rate). Exit 1 when a line was lost.
+talking, less the idle rate). With --binary-b, every odd-numbered peer runs a second binary, and each binary's figures
+are also printed apart. Exit 1 when a line was lost.
 Run through bench/procs.sh, which builds ./p2pchat first.
 """
 import argparse
@@ -37,6 +38,9 @@ def parse():
     p.add_argument("--per-thread", action="store_true",
                    help="also print, per thread name, the CPU and the wake-ups (context switches) a reader and line cost while talking")
     p.add_argument("--binary", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "p2pchat"))
+    p.add_argument("--binary-b", help="run every odd-numbered peer from this binary instead, and print each binary's "
+                   "CPU, RSS and delivery times apart: two builds compared in one network over the same seconds (on this "
+                   "VM, runs one after the other of the same binary differed by a third in CPU)")
     return p.parse_args()
 
 
@@ -106,9 +110,9 @@ class Readers:
 
 
 class Peer:
-    def __init__(self, binary, name, port, join, readers):
+    def __init__(self, binary, name, port, join, readers, group="a"):
         args = [binary, name] + (["127.0.0.1", str(join)] if join else []) + ["--port", str(port)]
-        self.name, self.port = name, port
+        self.name, self.port, self.group = name, port, group
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.arrivals = {}  # line text -> monotonic time printed
         self.closed = 0
@@ -230,7 +234,8 @@ def main():
     try:
         for i in range(a.nodes):
             join = (peers[0] if a.join == "first" else peers[rng.randrange(len(peers))]).port if peers else None
-            peer = Peer(a.binary, f"p{i}", free_port(), join, readers)
+            group = "b" if a.binary_b and i % 2 else "a"
+            peer = Peer(a.binary_b if group == "b" else a.binary, f"p{i}", free_port(), join, readers, group)
             if not listening(peer.port, time.monotonic() + 10):
                 print(f"p{i} did not listen within 10 s", file=sys.stderr)
                 return 1
@@ -239,21 +244,25 @@ def main():
                 print(f"[{time.monotonic() - started:6.1f} s] {i + 1} peers started", file=sys.stderr)
         time.sleep(a.settle / 2)
         threads_idle_from = thread_totals(peers) if a.per_thread else None
-        idle_from, idle_at = sum(p.cpu_ticks() for p in peers), time.monotonic()
+        idle_each_from, idle_at = [p.cpu_ticks() for p in peers], time.monotonic()
+        idle_from = sum(idle_each_from)
         faults_idle_from = sum(p.stat()[1] for p in peers)
         time.sleep(a.settle / 2)
         threads_idle_to = thread_totals(peers) if a.per_thread else None
         idle_seconds = time.monotonic() - idle_at
-        idle_cpu = (sum(p.cpu_ticks() for p in peers) - idle_from) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - idle_at)
+        idle_each_to = [p.cpu_ticks() for p in peers]
+        idle_cpu = (sum(idle_each_to) - idle_from) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - idle_at)
         idle_faults = (sum(p.stat()[1] for p in peers) - faults_idle_from) / (time.monotonic() - idle_at)
-        rss = sorted(p.rss_kib() for p in peers)
+        rss_each = [p.rss_kib() for p in peers]
+        rss = sorted(rss_each)
         anon = sorted(p.rss_kib("RssAnon:") for p in peers)
         sockets = sorted(p.sockets() for p in peers)
         first_sockets = peers[0].sockets()
 
         said = []
         threads_talk_from = thread_totals(peers) if a.per_thread else None
-        talk_from, talk_at = sum(p.cpu_ticks() for p in peers), time.monotonic()
+        talk_each_from, talk_at = [p.cpu_ticks() for p in peers], time.monotonic()
+        talk_from = sum(talk_each_from)
         faults_talk_from = sum(p.stat()[1] for p in peers)
         for k in range(a.lines):
             sender = peers[rng.randrange(len(peers))]
@@ -265,13 +274,15 @@ def main():
         time.sleep(1.0)  # the last line's flood
         talk_seconds = time.monotonic() - talk_at
         threads_talk_to = thread_totals(peers) if a.per_thread else None
-        talk_cpu = (sum(p.cpu_ticks() for p in peers) - talk_from) / os.sysconf("SC_CLK_TCK")
+        talk_each_to = [p.cpu_ticks() for p in peers]
+        talk_cpu = (sum(talk_each_to) - talk_from) / os.sysconf("SC_CLK_TCK")
         per_line_ms = (talk_cpu - idle_cpu * talk_seconds) / a.lines * 1000
         talk_faults = sum(p.stat()[1] for p in peers) - faults_talk_from
         faults_per_reader = (talk_faults - idle_faults * talk_seconds) / a.lines / (a.nodes - 1)
         time.sleep(max(0.0, a.grace - 1.0))
 
         deliveries, worst, lost = [], [], 0
+        by_group = {"a": [], "b": []}  # delivery times by the receiver's binary
         for text, sender, at in said:
             times = []
             for p in peers:
@@ -283,6 +294,7 @@ def main():
                     lost += 1
                 else:
                     times.append((t - at) * 1000)
+                    by_group[p.group].append((t - at) * 1000)
             deliveries += times
             worst.append(max(times) if times else float("nan"))
         deliveries.sort()
@@ -302,6 +314,18 @@ def main():
               f"of it anonymous (not the binary's or libraries' pages): median {anon[len(anon) // 2] / 1024:.1f} MiB")
         print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
               f"max {sockets[-1]}, the first peer {first_sockets}")
+        if a.binary_b:
+            hz = os.sysconf("SC_CLK_TCK")
+            for group, path in (("a", a.binary), ("b", a.binary_b)):
+                members = [i for i, p in enumerate(peers) if p.group == group]
+                idle = sum(idle_each_to[i] - idle_each_from[i] for i in members) / hz / idle_seconds / len(members)
+                talk = sum(talk_each_to[i] - talk_each_from[i] for i in members) / hz / len(members)
+                reader_us = (talk - idle * talk_seconds) / a.lines * 1e6
+                times = sorted(by_group[group])
+                group_rss = sorted(rss_each[i] for i in members)
+                print(f"binary {group} ({path}), {len(members)} peers: idle {idle * 1e6:.0f} us of CPU a peer and second; "
+                      f"{reader_us:.0f} us a reader and line while talking; RSS median {group_rss[len(group_rss) // 2] / 1024:.1f} MiB; "
+                      f"lines reached them at p50 {nearest_rank(times, 50):.1f} ms, p99 {nearest_rank(times, 99):.1f} ms")
         if a.per_thread:
             per_thread_report((threads_idle_from, threads_idle_to), (threads_talk_from, threads_talk_to),
                               idle_seconds, talk_seconds, a.lines, a.nodes - 1)

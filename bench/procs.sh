@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Many p2pchat processes on this machine, each joining a random earlier one, and lines said by random peers:
-#   bench/procs.sh [--nodes 300] [--lines 20] [--gap 0.5] [--settle 10] [--grace 10] [--seed 1]
+#   bench/procs.sh [--nodes 300] [--lines 20] [--gap 0.5] [--settle 10] [--grace 10] [--seed 1] [--binary-b OTHER]
 # Builds ./p2pchat (build.sh) when a product source is newer than it, raises the descriptor limit, then runs
 # bench/procs.py (see its help). Figures on stdout, progress on stderr.
 set -euo pipefail

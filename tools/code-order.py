@@ -2,7 +2,7 @@
 """Writes p2pchat.order: the managed methods a peer runs, which the build lays out first (IlcOrderFile).
 
 Why: every page of the binary's code that a process touches is resident in it, and the kernel maps the 64 KiB around
-each page touched (fault-around). A peer runs a few hundred KB of the binary's 2.2 MB of managed code, but spread over
+each page touched (fault-around). A peer runs about 880 KB of the binary's 2.2 MB of managed code, but spread over
 all of it, so nearly all of it was resident in every peer. Laid out together, the code a peer runs is one run of pages
 and the rest is never mapped.
 
