@@ -2,7 +2,8 @@
 # Profiles which managed methods a peer runs and writes p2pchat.order, which the build lays out first (see
 # tools/code-order.py for why and how). About 4 minutes: builds ./p2pchat, then runs peers, some under valgrind.
 # Run it again after a change that moves much code (the build still works with a stale list: methods it does not name
-# come after the ones it does). It rebuilds ./p2pchat with the new list at the end.
+# come after the ones it does). Runs add up: methods the list names are kept while they exist (--fresh starts over).
+# It rebuilds ./p2pchat with the new list at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v valgrind >/dev/null || ! command -v script >/dev/null; then
