@@ -73,7 +73,7 @@ class Native:
 
 
 class Traced:
-    """A peer under lackey. Its block addresses arrive on a pipe (--log-fd) and are kept as a set."""
+    """A peer under lackey. Its block addresses arrive on a pipe (--log-fd) and are kept once each, in the order first run."""
 
     def __init__(self, binary, args, env, tty=False):
         read_end, write_end = os.pipe()
