@@ -1,9 +1,10 @@
 // The ChaCha20 stream cipher (RFC 8439 section 2.4), written here because BouncyCastle's needs parameter objects per
-// message. Sixteen scalar words per block for short inputs and tails (measured faster than one block per vector row,
-// whose lane shuffles the JIT did not compile well); for 256 bytes and more, four blocks at once, one per lane of
-// sixteen 128-bit vectors (word i of four blocks in vector i), which needs no shuffles at all: the rounds are the
-// scalar ones on vectors, and the keystream comes out by a 4x4 transpose of each row of words (SSE2 unpack, arm64
-// zip), XORed 16 bytes at a time (read out lane by lane and XORed word by word, it was a third of the cipher's time).
+// message. Four blocks at once, one per lane of sixteen 128-bit vectors (word i of four blocks in vector i), which
+// needs no shuffles at all: the rounds are the scalar ones on vectors, and the keystream comes out by a 4x4 transpose
+// of each row of words (SSE2 unpack, arm64 zip), XORed 16 bytes at a time (read out lane by lane and XORed word by
+// word, it was a third of the cipher's time). Four blocks cost about what one scalar block does, so any run of two or
+// more blocks, tails included, is made four at a time; sixteen scalar words serve a single block (measured faster
+// than one block per vector row, whose lane shuffles the JIT did not compile well) and machines without vectors.
 // 128-bit because native AOT compiles for a baseline instruction set (x86-64-v2 here: up to SSE4.2, no AVX; AdvSimd on
 // arm64), where Vector256 is not accelerated.
 using System.Buffers.Binary;
@@ -31,66 +32,80 @@ internal static class ChaCha20
         if (output.Length < input.Length)
             throw new ArgumentException("the output is shorter than the input", nameof(output));
 
-        Span<byte> stream = stackalloc byte[BlockSize];
+        Span<byte> stream = stackalloc byte[Lanes * BlockSize];
         int offset = 0;
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector128.IsHardwareAccelerated && CanTranspose)
         {
             Span<uint> words = stackalloc uint[16 * Lanes];
             while (input.Length - offset >= Lanes * BlockSize)
             {
                 FourBlocks(key, counter, nonce0, nonce1, nonce2, words);
-                if (CanTranspose)
+                // Words 4r..4r+3 of the four blocks, transposed: row r of each block, XORed 16 bytes at a time.
+                for (int row = 0; row < 4; row++)
                 {
-                    // Words 4r..4r+3 of the four blocks, transposed: row r of each block, XORed 16 bytes at a time.
-                    for (int row = 0; row < 4; row++)
-                    {
-                        Transpose(Vector128.Create((ReadOnlySpan<uint>)words.Slice(16 * row, 4)),
-                            Vector128.Create((ReadOnlySpan<uint>)words.Slice(16 * row + 4, 4)),
-                            Vector128.Create((ReadOnlySpan<uint>)words.Slice(16 * row + 8, 4)),
-                            Vector128.Create((ReadOnlySpan<uint>)words.Slice(16 * row + 12, 4)),
-                            out var block0, out var block1, out var block2, out var block3);
-                        int at = offset + 16 * row;
-                        XorInto(block0, input, output, at);
-                        XorInto(block1, input, output, at + BlockSize);
-                        XorInto(block2, input, output, at + 2 * BlockSize);
-                        XorInto(block3, input, output, at + 3 * BlockSize);
-                    }
-                }
-                else
-                {
-                    for (int block = 0; block < Lanes; block++)
-                    {
-                        int at = offset + block * BlockSize;
-                        for (int word = 0; word < 16; word++)
-                        {
-                            uint plain = BinaryPrimitives.ReadUInt32LittleEndian(input[(at + 4 * word)..]);
-                            BinaryPrimitives.WriteUInt32LittleEndian(output[(at + 4 * word)..], plain ^ words[word * Lanes + block]);
-                        }
-                    }
+                    Transpose(words, row, out var block0, out var block1, out var block2, out var block3);
+                    int at = offset + 16 * row;
+                    XorInto(block0, input, output, at);
+                    XorInto(block1, input, output, at + BlockSize);
+                    XorInto(block2, input, output, at + 2 * BlockSize);
+                    XorInto(block3, input, output, at + 3 * BlockSize);
                 }
                 counter += Lanes;
                 offset += Lanes * BlockSize;
             }
             words.Clear();
         }
-        while (input.Length - offset >= BlockSize)
+        // The tail (or all, without vectors): its keystream, then XOR. A tail of two to four blocks is one FourBlocks
+        // (the cost of about one scalar block) rather than a scalar block each: a chat record of ~500 bytes is one
+        // whole FourBlocks and a tail of ~240 bytes.
+        while (offset < input.Length)
         {
-            Block(key, counter++, nonce0, nonce1, nonce2, stream);
-            for (int i = 0; i < BlockSize; i += 16)
-            {
-                var mixed = Vector128.Create((ReadOnlySpan<byte>)stream.Slice(i, 16))
-                    ^ Vector128.Create(input.Slice(offset + i, 16));
-                mixed.CopyTo(output.Slice(offset + i, 16));
-            }
-            offset += BlockSize;
-        }
-        if (offset < input.Length)
-        {
-            Block(key, counter, nonce0, nonce1, nonce2, stream);
-            for (int i = offset; i < input.Length; i++)
-                output[i] = (byte)(input[i] ^ stream[i - offset]);
+            int take = Math.Min(input.Length - offset, stream.Length);
+            int blocks = (take + BlockSize - 1) / BlockSize;
+            Keystream(key, counter, nonce0, nonce1, nonce2, stream[..(blocks * BlockSize)]);
+            XorBytes(input.Slice(offset, take), stream, output.Slice(offset, take));
+            counter += (uint)blocks;
+            offset += take;
         }
         stream.Clear();
+    }
+
+    /// <summary>The keystream of blocks counter, counter + 1, ... into <paramref name="output"/>: a whole number of
+    /// blocks, at most four. Two or more are made four at once where vectors allow (the spare ones unused).</summary>
+    public static void Keystream(ReadOnlySpan<uint> key, uint counter, uint nonce0, uint nonce1, uint nonce2, Span<byte> output)
+    {
+        if (output.Length % BlockSize != 0 || output.Length > Lanes * BlockSize)
+            throw new ArgumentException("a whole number of blocks, at most four", nameof(output));
+        int blocks = output.Length / BlockSize;
+        if (blocks >= 2 && Vector128.IsHardwareAccelerated && CanTranspose)
+        {
+            Span<uint> words = stackalloc uint[16 * Lanes];
+            FourBlocks(key, counter, nonce0, nonce1, nonce2, words);
+            for (int row = 0; row < 4; row++)
+            {
+                Transpose(words, row, out var block0, out var block1, out var block2, out var block3);
+                block0.AsByte().CopyTo(output[(16 * row)..]);
+                block1.AsByte().CopyTo(output[(BlockSize + 16 * row)..]);
+                if (blocks > 2)
+                    block2.AsByte().CopyTo(output[(2 * BlockSize + 16 * row)..]);
+                if (blocks > 3)
+                    block3.AsByte().CopyTo(output[(3 * BlockSize + 16 * row)..]);
+            }
+            words.Clear();
+            return;
+        }
+        for (int block = 0; block < blocks; block++)
+            Block(key, counter + (uint)block, nonce0, nonce1, nonce2, output[(block * BlockSize)..]);
+    }
+
+    /// <summary>output = input XOR stream, over input's length (stream at least as long).</summary>
+    public static void XorBytes(ReadOnlySpan<byte> input, ReadOnlySpan<byte> stream, Span<byte> output)
+    {
+        int i = 0;
+        for (; i + 16 <= input.Length; i += 16)
+            (Vector128.Create(input.Slice(i, 16)) ^ Vector128.Create(stream.Slice(i, 16))).CopyTo(output.Slice(i, 16));
+        for (; i < input.Length; i++)
+            output[i] = (byte)(input[i] ^ stream[i]);
     }
 
     /// <summary>The raw 64-byte keystream block (RFC 8439 section 2.3), e.g. for the Poly1305 one-time key.</summary>
@@ -138,6 +153,14 @@ internal static class ChaCha20
     /// <summary>Whether Transpose has a two-instruction-per-step form here (SSE2 unpack on x64, zip on arm64), and the
     /// lanes are in memory order (little-endian), so a transposed row is the keystream bytes as they are.</summary>
     private static bool CanTranspose => BitConverter.IsLittleEndian && (Sse2.IsSupported || AdvSimd.Arm64.IsSupported);
+
+    /// <summary>Row <paramref name="row"/> (words 4 row .. 4 row + 3) of each of FourBlocks' four blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(ReadOnlySpan<uint> words, int row,
+        out Vector128<uint> block0, out Vector128<uint> block1, out Vector128<uint> block2, out Vector128<uint> block3) =>
+        Transpose(Vector128.Create(words.Slice(16 * row, 4)), Vector128.Create(words.Slice(16 * row + 4, 4)),
+            Vector128.Create(words.Slice(16 * row + 8, 4)), Vector128.Create(words.Slice(16 * row + 12, 4)),
+            out block0, out block1, out block2, out block3);
 
     /// <summary>The 4x4 transpose of rows a, b, c, d: r0 = (a0, b0, c0, d0), ... r3 = (a3, b3, c3, d3).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -54,9 +54,10 @@ internal sealed class ChaChaPoly
         if (output.Length < plaintext.Length + TagSize)
             throw new ArgumentException("the output has no room for the ciphertext and tag", nameof(output));
         CheckOverlap(plaintext, output);
-        var mac = OneTimeMac(nonce0, nonce1, nonce2);
+        Span<byte> head = stackalloc byte[HeadSize];
+        var mac = Start(nonce0, nonce1, nonce2, plaintext.Length, head);
         var ciphertext = output[..plaintext.Length];
-        ChaCha20.Xor(_key, 1, nonce0, nonce1, nonce2, plaintext, ciphertext);
+        Crypt(head, nonce0, nonce1, nonce2, plaintext, ciphertext);
         Authenticate(ref mac, associatedData, ciphertext, output.Slice(plaintext.Length, TagSize));
         return plaintext.Length + TagSize;
     }
@@ -71,14 +72,45 @@ internal sealed class ChaChaPoly
         if (output.Length < length)
             throw new ArgumentException("the output is shorter than the plaintext", nameof(output));
         CheckOverlap(ciphertext, output);
-        var mac = OneTimeMac(nonce0, nonce1, nonce2);
+        Span<byte> head = stackalloc byte[HeadSize];
+        var mac = Start(nonce0, nonce1, nonce2, length, head);
         Span<byte> tag = stackalloc byte[TagSize];
         Authenticate(ref mac, associatedData, ciphertext[..length], tag);
         if (!FixedTimeEquals(tag, ciphertext[length..]))
+        {
+            head.Clear();
             return false;
-        ChaCha20.Xor(_key, 1, nonce0, nonce1, nonce2, ciphertext[..length], output);
+        }
+        Crypt(head, nonce0, nonce1, nonce2, ciphertext[..length], output);
         written = length;
         return true;
+    }
+
+    /// <summary>Keystream blocks 0-3 of a message: block 0 gives the Poly1305 key, blocks 1-3 its first 192 bytes.
+    /// Made together (one four-block pass where vectors allow, the cost of about one scalar block), where the key
+    /// block and the message's first blocks were made apart: a chat record of ~500 bytes took six scalar blocks.</summary>
+    private const int HeadSize = 4 * ChaCha20.BlockSize;
+
+    /// <summary>The message's Poly1305, and in <paramref name="head"/> the keystream the first bytes of a message of
+    /// <paramref name="length"/> bytes need (the blocks past it are not made).</summary>
+    private Poly1305 Start(uint nonce0, uint nonce1, uint nonce2, int length, Span<byte> head)
+    {
+        int blocks = 1 + Math.Min(3, (length + ChaCha20.BlockSize - 1) / ChaCha20.BlockSize);
+        ChaCha20.Keystream(_key, 0, nonce0, nonce1, nonce2, head[..(blocks * ChaCha20.BlockSize)]);
+        var mac = new Poly1305(head[..Poly1305.KeySize]);
+        head[..ChaCha20.BlockSize].Clear();
+        return mac;
+    }
+
+    /// <summary>output = input XOR the message's keystream: its first 192 bytes from <paramref name="head"/> (wiped
+    /// after), the rest from block 4 on.</summary>
+    private void Crypt(Span<byte> head, uint nonce0, uint nonce1, uint nonce2, ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        int first = Math.Min(input.Length, HeadSize - ChaCha20.BlockSize);
+        ChaCha20.XorBytes(input[..first], head[ChaCha20.BlockSize..], output);
+        head.Clear();
+        if (input.Length > first)
+            ChaCha20.Xor(_key, 4, nonce0, nonce1, nonce2, input[first..], output[first..]);
     }
 
     private Poly1305 OneTimeMac(uint nonce0, uint nonce1, uint nonce2)
