@@ -33,10 +33,12 @@ internal interface IChatSink
     {
     }
 
-    /// <summary>True when writing a few KiB of messages now would not block (a pipe with room, a file): the driver may
-    /// then deliver a small batch on the socket thread itself instead of waking the event thread, one thread wake-up
-    /// less per message. False (the default) always uses the event thread.</summary>
-    bool ReadyForSmallWrite => false;
+    /// <summary>True when writing messages whose records (EventPump's layout: a header, the name and the text) add up
+    /// to <paramref name="recordBytes"/> (at most 1 KiB) would not block now (a pipe with room, a file): the driver may
+    /// then deliver them on the socket thread itself instead of waking the event thread, one thread wake-up less per
+    /// message. Asked by the thread that would write, with no other delivery possible until it has. False (the
+    /// default) always uses the event thread.</summary>
+    bool ReadyForSmallWrite(int recordBytes) => false;
 
     /// <summary>Something the user may want to know that is not a chat event (a refused connection, say).</summary>
     void OnNotice(string text);

@@ -37,7 +37,13 @@ internal static class LibC
         return poll(ref fds, 1, 0) == 1 && (fds.First.REvents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)) == POLLOUT;
     }
 
-    public const int O_CLOEXEC = 0x80000;
+    public const int O_CLOEXEC = 0x80000, O_NONBLOCK = 0x800;
+
+    /// <summary>O_DIRECT, which on a pipe means packet mode (every write its own page): its value differs by
+    /// architecture.</summary>
+    public static int O_DIRECT => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x10000 : 0x4000;
+
+    public const int F_GETFL = 3, F_GETPIPE_SZ = 1032, SEEK_CUR = 1;
 
     public const int SIGSTOP = 19;
 
@@ -116,4 +122,11 @@ internal static class LibC
 
     [DllImport("libc", SetLastError = true)]
     public static extern int close(int fd);
+
+    /// <summary>fcntl with an int argument or none (F_GETFL, F_GETPIPE_SZ).</summary>
+    [DllImport("libc", SetLastError = true)]
+    public static extern int fcntl(int fd, int command, int argument);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern long lseek(int fd, long offset, int whence);
 }

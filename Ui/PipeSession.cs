@@ -18,7 +18,7 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
         // (Net/Sockets/EventPump.cs). Not for JSON (a line can grow six-fold) nor a terminal (line mode).
         bool inline = !lineMode && !options.Json && Console.IsOutputRedirected;
         (NodeKeys keys, Net.Identity.NameBook names) = options.Identity();
-        var writer = new PipeWriter(stdout, stderr, options.Json, stdoutReady: inline ? () => LibC.CanWriteNow(1) : null) { Names = names };
+        var writer = new PipeWriter(stdout, stderr, options.Json, room: inline ? new StdoutRoom(1) : null) { Names = names };
         using var node = new ChatNode(options.ToNodeOptions(), writer, keys: keys);
         if (await NodeStarter.StartAsync(node, options, writer.Info, cancel) is { } failure)
         {

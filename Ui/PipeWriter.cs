@@ -8,10 +8,12 @@ using P2PChat.Net;
 
 namespace P2PChat.Ui;
 
-/// <param name="stdoutReady">Whether a small write to stdout would not block now (null: never assume so).</param>
-internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Func<bool>? stdoutReady = null) : IChatSink
+/// <param name="room">Whether a small write to stdout would not block now (null: never assume so); told of every write.</param>
+internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, StdoutRoom? room = null) : IChatSink
 {
-    public bool ReadyForSmallWrite => stdoutReady?.Invoke() ?? false;
+    /// <summary>A line shown takes at most TextSanitizer.MaxExpansion bytes per name and text byte and 16 more, less
+    /// than that many times its record, whose header alone is 61 bytes.</summary>
+    public bool ReadyForSmallWrite(int recordBytes) => room?.HasRoomFor(TextSanitizer.MaxExpansion * recordBytes) ?? false;
 
     /// <summary>Who is who (names shown with a fingerprint where two keys share a look-alike name); null: names as sent.</summary>
     public Net.Identity.NameBook? Names { get; init; }
@@ -212,6 +214,7 @@ internal sealed class PipeWriter(Stream stdout, TextWriter stderr, bool json, Fu
     {
         try
         {
+            room?.Wrote(bytes.Length); // before: a write that blocks or fails part way has still taken room
             stdout.Write(bytes);
             stdout.Flush();
         }

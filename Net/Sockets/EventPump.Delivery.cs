@@ -27,13 +27,26 @@ internal sealed partial class EventPump
     /// driver calls it after an input, outside its lock. False when it left the work to the pump.</summary>
     private bool TryDeliverInline()
     {
-        if (_pendingBytes is 0 or > InlineMaxBytes || !_sink.ReadyForSmallWrite)
+        if (_pendingBytes is 0 or > InlineMaxBytes)
             return false;
+        int recordBytes;
         lock (_lock)
         {
-            if (_delivering || _count == 0 || _used > InlineMaxBytes || _others.Count > 0 || _dropped > 0 || _droppedOthers > 0 || _stopping)
+            if (_delivering || !SmallBatchWaits())
                 return false;
-            _delivering = true;
+            _delivering = true; // the claim: neither the pump nor another socket thread writes until we are done
+            recordBytes = _used;
+        }
+        // Asked while holding the claim, so that no other write comes between the sink's answer and ours (the pump
+        // could write a burst there when it was asked first, and this write then block).
+        bool ready = _sink.ReadyForSmallWrite(recordBytes);
+        lock (_lock)
+        {
+            if (!ready || _used != recordBytes || !SmallBatchWaits())
+            {
+                _delivering = false; // the caller wakes the pump
+                return false;
+            }
             TakeBatch();
         }
         Deliver(0);
@@ -46,6 +59,10 @@ internal sealed partial class EventPump
         }
         return true;
     }
+
+    /// <summary>Under _lock: what waits is a few messages and nothing else.</summary>
+    private bool SmallBatchWaits() =>
+        _count > 0 && _used <= InlineMaxBytes && _others.Count == 0 && _dropped == 0 && _droppedOthers == 0 && !_stopping;
 
     /// <summary>Under _lock: the published events become the batch to deliver.</summary>
     private void TakeBatch()

@@ -8,7 +8,7 @@ namespace P2PChat.Micro;
 
 internal sealed class ScaleSink(DeliveryProbe probe, TalkProbe talk, LinkTally links, int node, bool pump) : IChatSink
 {
-    public bool ReadyForSmallWrite => !pump;
+    public bool ReadyForSmallWrite(int recordBytes) => !pump;
 
     private int _online;
     private long _messages;
