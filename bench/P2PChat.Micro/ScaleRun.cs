@@ -184,7 +184,7 @@ internal static class ScaleRun
         Say($"links opened {links.Opened}, closed {links.Closed} in all ({links.Reasons()})");
         (long Duplicates, long Grafts, long Haves, long Queued) flood1 = FloodCounters(network);
         Say($"per message: {(flood1.Queued - flood0.Queued) / (double)messages:0} CHAT frames queued, {(flood1.Duplicates - flood0.Duplicates) / (double)messages:0} duplicates; "
-            + $"{flood1.Haves - flood0.Haves} HAVEs received, {flood1.Grafts - flood0.Grafts} pulls after one");
+            + $"{(flood1.Haves - flood0.Haves) / (double)messages:0} HAVE frames received, {(flood1.Grafts - flood0.Grafts) / (double)messages:0.0} pulls after one");
         Say($"measured {messages} messages in {(Clock.Elapsed - measureStart).TotalSeconds:0.0} s; {incomplete} did not reach everyone; "
             + $"JIT meanwhile {JitSince(jit0)}");
         if (toAll.Count > 0)
