@@ -56,8 +56,7 @@ internal static class ChaCha20
             words.Clear();
         }
         // The tail (or all, without vectors): its keystream, then XOR. A tail of two to four blocks is one FourBlocks
-        // (the cost of about one scalar block) rather than a scalar block each: a chat record of ~500 bytes is one
-        // whole FourBlocks and a tail of ~240 bytes.
+        // (the cost of about one scalar block) rather than a scalar block each.
         while (offset < input.Length)
         {
             int take = Math.Min(input.Length - offset, stream.Length);
