@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace P2PChat.Bench;
 
-internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Quick, IReadOnlySet<string> Only, TimeSpan Settle, string? Reference, bool Verbose, int? Burst, int? Rounds, bool WaitForQuiet, bool Awake)
+internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Quick, IReadOnlySet<string> Only, TimeSpan Settle, string? Reference, bool Verbose, int? Burst, int? Rounds, bool WaitForQuiet, bool Awake, string? SamplesFile = null)
 {
     public static readonly string[] Scenarios = ["latency", "throughput", "rss", "fanout", "start"];
 
@@ -23,6 +23,9 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
                               CpuWarmer.cs), which takes this VM's costly wake-up of a halted vCPU out of every hop
           --no-wait           do not wait (up to 30 s) for other work on the machine to calm down before each measurement
           --verbose           print each peer's stderr tail when its network is torn down
+          --samples FILE      append every round's per-message times (µs, in the order said) to FILE, one line per
+                              scenario, program and round: where the slow ones fall (a stall shows as a run of
+                              lines each 2 ms less late than the one before)
         """;
 
     public Workload Work => (Quick ? Workload.Quick : Workload.Full) with
@@ -40,7 +43,7 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
         bool quick = false, verbose = false, wait = true, awake = true;
         int settleMs = 1000;
         int? burst = null, rounds = null;
-        string? reference = null;
+        string? reference = null, samples = null;
         error = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -92,6 +95,9 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
                 case "--reference" when Value() is { } name:
                     reference = name;
                     break;
+                case "--samples" when Value() is { } file:
+                    samples = file;
+                    break;
                 default:
                     return Fail($"unexpected argument {arg}", out error);
             }
@@ -101,7 +107,7 @@ internal sealed record BenchOptions(IReadOnlyList<ProgramSpec> Programs, bool Qu
         if (reference is not null && programs.All(p => p.Name != reference))
             return Fail($"--reference {reference}: no such --program", out error);
         reference ??= programs.Any(p => p.Name == "relay") ? "relay" : null;
-        return new BenchOptions(programs, quick, only, TimeSpan.FromMilliseconds(settleMs), reference, verbose, burst, rounds, wait, awake);
+        return new BenchOptions(programs, quick, only, TimeSpan.FromMilliseconds(settleMs), reference, verbose, burst, rounds, wait, awake, samples);
     }
 
     private static BenchOptions? Fail(string message, out string? error)

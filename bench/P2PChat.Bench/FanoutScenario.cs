@@ -48,9 +48,11 @@ internal sealed class FanoutScenario(BenchOptions options) : Scenario(options)
         }
         if (micros.Count == 0)
             throw new BenchException($"no message of {count} reached all {Leaves} leaves");
+        WriteSamples(program, micros);
         double p50 = Stats.Percentile(micros, 0.50), p99 = Stats.Percentile(micros, 0.99);
         results.Add($"{Figure}: last leaf p50 (µs)", program.Name, p50, "0");
         results.Add($"{Figure}: last leaf p99 (µs)", program.Name, p99, "0");
+        results.AddPooled($"{Figure}: last leaf p99 of every round's lines together (µs)", program.Name, micros, 0.99, "0");
         ReportDelivery(results, $"{Figure}: every leaf got each of {count} once", program, leaves);
         results.Add("RSS idle, star centre with 16 leaves (MiB)", program.Name, Stats.MiB(centreRss), "0.0");
         string others = ReportLoad(results, Figure, program, othersLoad);

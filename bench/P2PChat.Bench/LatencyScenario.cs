@@ -38,9 +38,11 @@ internal sealed class LatencyScenario(BenchOptions options) : Scenario(options)
                 micros.Add(Stats.Micros(arrival - written[seq]));
         if (micros.Count == 0)
             throw new BenchException($"none of {count} messages reached {last.Describe()}");
+        WriteSamples(program, micros);
         double p50 = Stats.Percentile(micros, 0.50), p99 = Stats.Percentile(micros, 0.99);
         results.Add($"{Figure}: p50 (µs)", program.Name, p50, "0");
         results.Add($"{Figure}: p99 (µs)", program.Name, p99, "0");
+        results.AddPooled($"{Figure}: p99 of every round's messages together (µs)", program.Name, micros, 0.99, "0");
         ReportDelivery(results, $"{Figure}: far end got each of {count} once", program, [last]);
         string others = ReportLoad(results, Figure, program, othersLoad);
         return $"p50 {p50:0} µs, p99 {p99:0} µs, {others}";

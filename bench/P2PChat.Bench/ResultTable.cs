@@ -25,18 +25,23 @@ internal sealed class ResultTable
 
     public void AddText(string row, string program, string text) => CellFor(row, program, null).Add(text);
 
+    /// <summary>Samples of one round for a row that shows <paramref name="percentile"/> of every round's samples
+    /// together (Cell).</summary>
+    public void AddPooled(string row, string program, IEnumerable<double> samples, double percentile, string format) =>
+        CellFor(row, program, format, percentile).AddSamples(samples);
+
     public void Failed(string note)
     {
         HasFailures = true;
         _notes.Add(note);
     }
 
-    private Cell CellFor(string row, string program, string? format)
+    private Cell CellFor(string row, string program, string? format, double? pooled = null)
     {
         if (!_rows.Contains(row))
             _rows.Add(row);
         if (!_cells.TryGetValue((row, program), out Cell? cell))
-            _cells[(row, program)] = cell = new Cell(format);
+            _cells[(row, program)] = cell = new Cell(format, pooled);
         return cell;
     }
 

@@ -2,6 +2,7 @@
 // one scenario of all programs rather than every scenario of one. A program that fails is reported, and the run
 // goes on. Also the two steps the message scenarios share: paced sending and waiting for delivery.
 using System.Diagnostics;
+using System.Globalization;
 
 namespace P2PChat.Bench;
 
@@ -56,6 +57,13 @@ internal abstract class Scenario(BenchOptions options)
                 }
             }
         }
+    }
+
+    /// <summary>With --samples: one line of this round's per-message times for the program (µs, in the order said).</summary>
+    protected void WriteSamples(ProgramSpec program, IEnumerable<double> micros)
+    {
+        if (Options.SamplesFile is { } file)
+            File.AppendAllText(file, $"{Name} {program.Name} {string.Join(' ', micros.Select(m => Math.Round(m).ToString(CultureInfo.InvariantCulture)))}\n");
     }
 
     /// <summary>Says measured messages 0..count-1 from `from`, 2 ms apart; returns when each was written.</summary>
