@@ -20,7 +20,7 @@ internal sealed class Cell(string? format, double? pooled = null)
 
     public void Add(string text) => _texts.Add(text);
 
-    /// <summary>Median of the numbers; null for a text cell.</summary>
+    /// <summary>The median of the numbers (a pooled cell: its percentile of them); null for a text cell.</summary>
     public double? Value => _numbers.Count == 0 ? null
         : pooled is double p ? Stats.Percentile(_numbers, p) : Stats.Median(_numbers);
 
