@@ -14,6 +14,11 @@ public class ChaChaPolyTests
     private static uint[] KeyWords(byte[] key) =>
         Enumerable.Range(0, 8).Select(i => BinaryPrimitives.ReadUInt32LittleEndian(key.AsSpan(4 * i))).ToArray();
 
+    /// <summary>RFC 8439's 96-bit nonce as the three little-endian state words ChaCha20 takes.</summary>
+    private static (uint N0, uint N1, uint N2) NonceWords(byte[] nonce) =>
+        (BinaryPrimitives.ReadUInt32LittleEndian(nonce), BinaryPrimitives.ReadUInt32LittleEndian(nonce.AsSpan(4)),
+            BinaryPrimitives.ReadUInt32LittleEndian(nonce.AsSpan(8)));
+
     [Test]
     public async Task ChaCha20_encrypts_the_sunscreen_text_as_in_RFC_8439_section_2_4_2()
     {
@@ -220,9 +225,8 @@ public class ChaChaPolyTests
             var ours = new byte[input.Length];
             var theirs = new byte[input.Length];
 
-            ChaCha20.Xor(KeyWords(key), counter, BinaryPrimitives.ReadUInt32LittleEndian(nonce),
-                BinaryPrimitives.ReadUInt32LittleEndian(nonce.AsSpan(4)), BinaryPrimitives.ReadUInt32LittleEndian(nonce.AsSpan(8)),
-                input, ours);
+            (uint n0, uint n1, uint n2) = NonceWords(nonce);
+            ChaCha20.Xor(KeyWords(key), counter, n0, n1, n2, input, ours);
             // BouncyCastle's RFC 7539 engine starts at block 0: run it over counter blocks first.
             var engine = new Org.BouncyCastle.Crypto.Engines.ChaCha7539Engine();
             engine.Init(true, new Org.BouncyCastle.Crypto.Parameters.ParametersWithIV(new Org.BouncyCastle.Crypto.Parameters.KeyParameter(key), nonce));
@@ -254,8 +258,7 @@ public class ChaChaPolyTests
             random.NextBytes(associated);
             var plaintext = new byte[trial < 600 ? trial : random.Next(3000)];
             random.NextBytes(plaintext);
-            uint n0 = BinaryPrimitives.ReadUInt32LittleEndian(nonce), n1 = BinaryPrimitives.ReadUInt32LittleEndian(nonce.AsSpan(4)),
-                n2 = BinaryPrimitives.ReadUInt32LittleEndian(nonce.AsSpan(8));
+            (uint n0, uint n1, uint n2) = NonceWords(nonce);
             var aead = new ChaChaPoly(key);
             var ours = new byte[plaintext.Length + ChaChaPoly.TagSize];
             aead.Seal(n0, n1, n2, associated, plaintext, ours);
