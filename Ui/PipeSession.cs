@@ -31,7 +31,7 @@ internal sealed class PipeSession(LaunchOptions options, Stream stdin, Stream st
         {
             // Lines read together are said together: their frames go out in one send per link, when the reader has
             // handed out every buffered line (or waits for room).
-            var lines = new LineReader(stdin, beforeRead: node.KickSends);
+            var lines = new LineReader(new ReadThread(stdin, "p2pchat stdin").ReadAsync, beforeRead: node.KickSends);
             while (await lines.NextAsync(cancel))
             {
                 if (node.HasBacklog)

@@ -1,0 +1,136 @@
+// Pipe mode's stdin thread (Ui/ReadThread.cs) on a real pipe: what is written comes out in order, the reader resumes on
+// the reading thread (so its next read needs no other thread), a cancelled read ends at once while the thread stays
+// blocked in its read, and a stream's error reaches the reader.
+using System.IO.Pipes;
+using System.Text;
+using P2PChat.Ui;
+
+namespace P2PChat.Tests;
+
+public class ReadThreadTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public async Task Lines_written_to_a_pipe_come_out_in_order_and_the_reader_resumes_on_the_reading_thread()
+    {
+        using var server = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var client = new AnonymousPipeClientStream(PipeDirection.In, server.ClientSafePipeHandle);
+        var reads = new ReadThread(client, "test stdin");
+        var lines = new LineReader(reads.ReadAsync);
+        var seen = new List<string>();
+        var resumedOn = new HashSet<string>();
+        Task writing = Task.Run(async () =>
+        {
+            for (int i = 1; i <= 200; i++)
+            {
+                byte[] line = Encoding.UTF8.GetBytes($"line {i}\n");
+                await server.WriteAsync(line);
+                await server.FlushAsync();
+                if (i % 50 == 0)
+                    await Task.Delay(5); // some reads find the pipe empty and block
+            }
+            server.Dispose(); // EOF
+        });
+
+        Task reading = Task.Run(async () =>
+        {
+            while (await lines.NextAsync(CancellationToken.None))
+            {
+                seen.Add(Encoding.UTF8.GetString(lines.Piece));
+                resumedOn.Add(Thread.CurrentThread.Name ?? "(a thread without a name)");
+            }
+        });
+        await Task.WhenAll(writing, reading).WaitAsync(Deadline);
+
+        await Assert.That(seen).IsEquivalentTo(Enumerable.Range(1, 200).Select(i => $"line {i}"), TUnit.Assertions.Enums.CollectionOrdering.Matching);
+        // The first lines may be handed out before any read completed (none are buffered yet, so not here): after the
+        // first read, every line is handed out on the reading thread.
+        await Assert.That(resumedOn).IsEquivalentTo(new[] { "test stdin" });
+    }
+
+    [Test]
+    public async Task A_cancelled_read_ends_at_once_while_the_thread_is_still_blocked_and_later_reads_are_cancelled_too()
+    {
+        var input = new BlockingStream();
+        var reads = new ReadThread(input, "test stdin");
+        using var cancel = new CancellationTokenSource();
+        byte[] buffer = new byte[64];
+
+        ValueTask<int> pending = reads.ReadAsync(buffer, cancel.Token);
+        await Eventually.WaitUntil(() => input.Blocked, Deadline, "the read to block");
+        await Assert.That(pending.IsCompleted).IsFalse();
+        cancel.Cancel();
+        await Assert.That(await Outcome(pending.AsTask())).IsEqualTo("cancelled");
+        await Assert.That(input.Blocked).IsTrue(); // the thread still waits in its read; nobody waits for it
+        await Assert.That(await Outcome(reads.ReadAsync(buffer, cancel.Token).AsTask())).IsEqualTo("cancelled");
+        input.Release();
+    }
+
+    private static async Task<string> Outcome(Task<int> read)
+    {
+        try
+        {
+            return $"read {await read.WaitAsync(Deadline)}";
+        }
+        catch (OperationCanceledException)
+        {
+            return "cancelled";
+        }
+    }
+
+    /// <summary>A stream whose read blocks until released, as read(2) of a quiet pipe does.</summary>
+    private sealed class BlockingStream : Stream
+    {
+        private readonly ManualResetEventSlim _released = new();
+        private volatile bool _blocked;
+        public bool Blocked => _blocked;
+        public void Release() => _released.Set();
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            _blocked = true;
+            _released.Wait();
+            _blocked = false;
+            return 0;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Test]
+    public async Task An_error_of_the_stream_reaches_the_reader()
+    {
+        var reads = new ReadThread(new FailingStream(), "test stdin");
+        string outcome;
+        try
+        {
+            outcome = $"read {await reads.ReadAsync(new byte[16], CancellationToken.None)}";
+        }
+        catch (IOException e)
+        {
+            outcome = e.Message;
+        }
+        await Assert.That(outcome).IsEqualTo("input/output error");
+    }
+
+    private sealed class FailingStream : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("input/output error");
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
