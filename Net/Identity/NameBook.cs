@@ -54,9 +54,10 @@ internal sealed class NameBook
                 return cached.Label;
             string name = System.Text.Encoding.UTF8.GetString(nameUtf8);
             byte[] keyBytes = key.ToArray();
-            Register(name, keyBytes);
+            string skeleton = NameSkeleton.Of(name);
+            Register(name, skeleton, keyBytes);
             notice = CheckTrust(name, keyBytes);
-            string label = LabelOf(name, keyBytes);
+            string label = LabelOf(name, skeleton, keyBytes);
             string? shown = label == name ? null : label;
             if (_labels.Count >= MaxSkeletons * 4)
                 _labels.Clear();
@@ -92,20 +93,23 @@ internal sealed class NameBook
         }
     }
 
-    private void Register(string name, byte[] key)
+    private void Register(string name, byte[] key) => Register(name, NameSkeleton.Of(name), key);
+
+    private void Register(string name, string skeleton, byte[] key)
     {
-        string skeleton = NameSkeleton.Of(name);
         if (!_bySkeleton.TryGetValue(skeleton, out var entries))
         {
             if (_bySkeleton.Count >= MaxSkeletons)
                 return;
             _bySkeleton[skeleton] = entries = [];
         }
-        int at = entries.FindIndex(e => e.Key.AsSpan().SequenceEqual(key));
-        if (at >= 0)
+        for (int at = 0; at < entries.Count; at++)
         {
-            entries[at] = (name, entries[at].Key);
-            return;
+            if (entries[at].Key.AsSpan().SequenceEqual(key))
+            {
+                entries[at] = (name, entries[at].Key);
+                return;
+            }
         }
         if (entries.Count >= MaxKeysPerSkeleton)
             return;
@@ -116,9 +120,11 @@ internal sealed class NameBook
 
     /// <summary>The name alone while its skeleton has one key; else with the shortest fingerprint (at least 4 hex
     /// digits) that differs from every other key under it.</summary>
-    private string LabelOf(string name, byte[] key)
+    private string LabelOf(string name, byte[] key) => LabelOf(name, NameSkeleton.Of(name), key);
+
+    private string LabelOf(string name, string skeleton, byte[] key)
     {
-        if (!_bySkeleton.TryGetValue(NameSkeleton.Of(name), out var entries) || entries.Count < 2)
+        if (!_bySkeleton.TryGetValue(skeleton, out var entries) || entries.Count < 2)
             return name;
         int digits = 4;
         foreach ((_, byte[] other) in entries)

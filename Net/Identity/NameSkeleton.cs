@@ -14,7 +14,35 @@ internal static class NameSkeleton
     /// Normalization returns the input unchanged in invariant mode), so the skeleton does not rely on it: é and
     /// e + U+0301 stay apart, and accents are not folded. Rune.ToLowerInvariant uses CoreLib's own case table, which
     /// covers all of Unicode in invariant mode since .NET 6, so casefolding needs no ICU either.</remarks>
-    public static string Of(string name)
+    public static string Of(string name) => System.Text.Ascii.IsValid(name) ? OfAscii(name) : OfText(name);
+
+    /// <summary>Of for an ASCII name, the usual case, met on the first line of every author a reader labels: the same
+    /// skeleton as OfText without its Unicode tables, StringBuilder and searches (no ASCII character is a format
+    /// character, fullwidth or a bidi control; of the look-alikes only the strokes and zero are ASCII).</summary>
+    private static string OfAscii(string name)
+    {
+        bool pairs = false;
+        string mapped = string.Create(name.Length, name, static (folded, name) =>
+        {
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                folded[i] = c switch
+                {
+                    'I' or 'i' or 'l' or '1' or '|' => 'l',
+                    '0' => 'o',
+                    >= 'A' and <= 'Z' => (char)(c + ('a' - 'A')),
+                    _ => c,
+                };
+            }
+        });
+        for (int i = 1; i < mapped.Length && !pairs; i++)
+            pairs = (mapped[i - 1], mapped[i]) is ('r', 'n') or ('v', 'v');
+        return pairs ? mapped.Replace("rn", "m").Replace("vv", "w") : mapped;
+    }
+
+    /// <summary>Of for any name (internal for the tests, which hold OfAscii to it).</summary>
+    internal static string OfText(string name)
     {
         var mapped = new StringBuilder(name.Length);
         Span<char> lower = stackalloc char[2]; // a rune as UTF-16; not Rune.ToString, a string for every letter of every name

@@ -48,4 +48,30 @@ public class NameSkeletonTests
         await Assert.That("e\u0301".Normalize(NormalizationForm.FormC)).IsEqualTo("e\u0301");
         await Assert.That("ﬁ".Normalize(NormalizationForm.FormKC)).IsEqualTo("ﬁ");
     }
+
+    [Test]
+    public async Task An_ascii_name_gets_the_skeleton_the_general_path_gives_it()
+    {
+        // Every ASCII string of one and two characters, then random ones rich in the letters the pairs and the strokes
+        // are made of (rn, vv, rrn, vvv, Il1|0), against the path every other name takes.
+        var names = new List<string>();
+        for (int a = 0; a < 128; a++)
+        {
+            names.Add(((char)a).ToString());
+            for (int b = 0; b < 128; b++)
+                names.Add(new string([(char)a, (char)b]));
+        }
+        var random = new Random(11);
+        const string rich = "rnvwmRNVWIil1|0OoaZ -_.";
+        for (int i = 0; i < 20_000; i++)
+        {
+            char[] name = new char[random.Next(3, 33)];
+            for (int j = 0; j < name.Length; j++)
+                name[j] = random.Next(3) == 0 ? (char)random.Next(32, 127) : rich[random.Next(rich.Length)];
+            names.Add(new string(name));
+        }
+        List<string> differing = [.. names.Where(n => NameSkeleton.Of(n) != NameSkeleton.OfText(n)).Take(5)];
+        await Assert.That(differing).IsEmpty();
+        await Assert.That(NameSkeleton.Of("Barnvvl0")).IsEqualTo("bamwlo");
+    }
 }
