@@ -1,6 +1,7 @@
 // Pipe mode's stdin, read as bytes: each piece is a line (without "\n" or "\r\n"), or, of a line longer than a
 // message may be, the next at most MaxTextBytes cut between characters. The piece is a view of the read buffer,
 // valid until the next call, so a burst of lines goes from stdin to the send queues without a string per line.
+using System.Runtime.CompilerServices;
 using P2PChat.Net;
 
 namespace P2PChat.Ui;
@@ -27,7 +28,9 @@ internal sealed class LineReader(Func<Memory<byte>, CancellationToken, ValueTask
     /// <summary>The piece NextAsync found.</summary>
     public ReadOnlySpan<byte> Piece => _buffer.AsSpan(_pieceStart, _pieceLength);
 
-    /// <summary>Finds the next non-empty piece; false at the end of input.</summary>
+    /// <summary>Finds the next non-empty piece; false at the end of input. Its state machine is pooled: one that
+    /// waits for a read (a line typed, each on its own) takes a box from the pool instead of allocating one.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> NextAsync(CancellationToken cancel)
     {
         while (true)

@@ -19,7 +19,7 @@ public class ReadThreadTests
         var reads = new ReadThread(client, "test stdin");
         var lines = new LineReader(reads.ReadAsync);
         var seen = new List<string>();
-        var resumedOn = new HashSet<string>();
+        var handedOutOn = new List<string>();
         Task writing = Task.Run(async () =>
         {
             for (int i = 1; i <= 200; i++)
@@ -38,15 +38,55 @@ public class ReadThreadTests
             while (await lines.NextAsync(CancellationToken.None))
             {
                 seen.Add(Encoding.UTF8.GetString(lines.Piece));
-                resumedOn.Add(Thread.CurrentThread.Name ?? "(a thread without a name)");
+                handedOutOn.Add(Thread.CurrentThread.Name ?? "(a thread without a name)");
             }
         });
         await Task.WhenAll(writing, reading).WaitAsync(Deadline);
 
         await Assert.That(seen).IsEquivalentTo(Enumerable.Range(1, 200).Select(i => $"line {i}"), TUnit.Assertions.Enums.CollectionOrdering.Matching);
-        // The first lines may be handed out before any read completed (none are buffered yet, so not here): after the
-        // first read, every line is handed out on the reading thread.
-        await Assert.That(resumedOn).IsEquivalentTo(new[] { "test stdin" });
+        // A read that is done before its reader awaits it (the pipe already held the line) lets the reader go on where
+        // it was, so the first lines may be handed out on the test's thread; once the reader waits for a read, the
+        // read's completion resumes it on the reading thread, and from there it asks for every next read itself.
+        // The writer's pauses (every 50 lines) make the reader wait, so the last 100 are handed out there.
+        await Assert.That(handedOutOn.Skip(100).Distinct()).IsEquivalentTo(new[] { "test stdin" });
+    }
+
+    [Test]
+    public async Task Lines_read_one_at_a_time_allocate_nothing_on_the_reading_thread()
+    {
+        // Each line is written only after the last was handed out, so every read blocks, as typed lines' reads do.
+        using var server = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var client = new AnonymousPipeClientStream(PipeDirection.In, server.ClientSafePipeHandle);
+        var lines = new LineReader(new ReadThread(client, "test stdin").ReadAsync);
+        long at100 = 0, at500 = 0;
+        int count = 0;
+        Task reading = Task.Run(async () =>
+        {
+            while (await lines.NextAsync(CancellationToken.None))
+            {
+                int now = count + 1;
+                if (now == 100)
+                    at100 = GC.GetAllocatedBytesForCurrentThread();
+                if (now == 500)
+                    at500 = GC.GetAllocatedBytesForCurrentThread();
+                Volatile.Write(ref count, now); // no signal: waking the writer must not allocate on this thread
+            }
+        });
+        Task writing = Task.Run(() =>
+        {
+            byte[] line = "a line typed\n"u8.ToArray();
+            for (int i = 0; i < 500; i++)
+            {
+                server.Write(line);
+                if (!SpinWait.SpinUntil(() => Volatile.Read(ref count) > i, Deadline))
+                    throw new TimeoutException($"line {i + 1} was not handed out");
+            }
+            server.Dispose();
+        });
+        await Task.WhenAll(writing, reading).WaitAsync(Deadline);
+
+        await Assert.That(count).IsEqualTo(500);
+        await Assert.That(at500 - at100).IsLessThan(400); // bytes over 400 lines, each read waited for
     }
 
     [Test]
