@@ -9,6 +9,11 @@ median and largest RSS per process, sockets per process (its links: the first pe
 through it), the links the peers reported closed on stderr, and the CPU all peers spent per line said (while
 talking, less the idle rate). With --binary-b, every odd-numbered peer runs a second binary, and each binary's figures
 are also printed apart. Exit 1 when a line was lost.
+Also prints how the page cache holds the binary (its mapped pages in the first peer, and how many of them sit in
+large folios): on the AMD VM of 2026-12-04 that state, not the code, moved the figures by a third (the same bytes
+copied with cp, into large folios, or written 4 KiB at a time, into single pages: p99 123-161 against 77-95 ms;
+docs/PERFORMANCE-LOG.md). --page-cache runs a fresh copy of each binary written either way, so that two builds are
+compared in the same state.
 Run through bench/procs.sh, which builds ./p2pchat first.
 """
 import argparse
@@ -17,8 +22,10 @@ import random
 import selectors
 import socket
 import statistics
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -41,7 +48,56 @@ def parse():
     p.add_argument("--binary-b", help="run every odd-numbered peer from this binary instead, and print each binary's "
                    "CPU, RSS and delivery times apart: two builds compared in one network over the same seconds (on this "
                    "VM, runs one after the other of the same binary differed by a third in CPU)")
+    p.add_argument("--page-cache", choices=["as-is", "pages", "folios"], default="as-is",
+                   help="run a fresh copy of each binary, written 4 KiB at a time (pages: the page cache holds it in "
+                   "single pages) or in one write (folios: large folios where the kernel and file system make them, as "
+                   "after cp); as-is runs the binaries where they are")
     return p.parse_args()
+
+
+def fresh_copy(binary, how, directory):
+    """A copy of binary in directory, written so that the page cache holds it in single pages or in large folios."""
+    with open(binary, "rb") as f:
+        data = f.read()
+    path = os.path.join(directory, f"{os.path.basename(binary)}-{how}-{len(os.listdir(directory))}")
+    with open(path, "wb") as f:
+        if how == "pages":
+            for at in range(0, len(data), 4096):
+                f.write(data[at:at + 4096])
+                f.flush()  # each write reaches the page cache as it is: a 4 KiB write makes a single-page folio
+        else:
+            f.write(data)
+    os.chmod(path, 0o755)
+    return path
+
+
+def folio_state(pid, binary):
+    """(pages of binary mapped in pid, of them in large folios), from /proc/PID/pagemap and /proc/kpageflags (root
+    only: None otherwise)."""
+    real = os.path.realpath(binary)
+    try:
+        ranges = []
+        with open(f"/proc/{pid}/maps") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) >= 6 and os.path.realpath(fields[5]) == real:
+                    lo, hi = (int(x, 16) for x in fields[0].split("-"))
+                    ranges.append((lo, hi))
+        mapped = large = 0
+        with open(f"/proc/{pid}/pagemap", "rb") as pagemap, open("/proc/kpageflags", "rb") as flags:
+            for lo, hi in ranges:
+                for va in range(lo, hi, 4096):
+                    pagemap.seek(va // 4096 * 8)
+                    entry = struct.unpack("<Q", pagemap.read(8))[0]
+                    if not entry >> 63 or not entry & ((1 << 55) - 1):
+                        continue
+                    mapped += 1
+                    flags.seek((entry & ((1 << 55) - 1)) * 8)
+                    if struct.unpack("<Q", flags.read(8))[0] & (1 << 15 | 1 << 16):  # compound head or tail
+                        large += 1
+        return (mapped, large) if mapped else None
+    except (OSError, struct.error):
+        return None
 
 
 def free_port():
@@ -227,6 +283,20 @@ def nearest_rank(sorted_values, p):
 
 def main():
     a = parse()
+    copies = None
+    if a.page_cache != "as-is":
+        copies = tempfile.TemporaryDirectory(prefix="procs-")
+        a.binary = fresh_copy(a.binary, a.page_cache, copies.name)
+        if a.binary_b:
+            a.binary_b = fresh_copy(a.binary_b, a.page_cache, copies.name)
+    try:
+        return run(a)
+    finally:
+        if copies:
+            copies.cleanup()
+
+
+def run(a):
     rng = random.Random(a.seed)
     peers = []
     readers = Readers(a.threads)
@@ -314,6 +384,11 @@ def main():
               f"of it anonymous (not the binary's or libraries' pages): median {anon[len(anon) // 2] / 1024:.1f} MiB")
         print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
               f"max {sockets[-1]}, the first peer {first_sockets}")
+        for group, path in (("a", a.binary), ("b", a.binary_b)) if a.binary_b else (("a", a.binary),):
+            first = next(p for p in peers if p.group == group)
+            state = folio_state(first.proc.pid, path)
+            print(f"the page cache's hold on {path} ({first.name}): " + (
+                f"{state[0]} pages mapped, {state[1]} of them in large folios" if state else "unknown (not root?)"))
         if a.binary_b:
             hz = os.sysconf("SC_CLK_TCK")
             for group, path in (("a", a.binary), ("b", a.binary_b)):
