@@ -6,18 +6,13 @@ using P2PChat.Net;
 
 namespace P2PChat.Ui;
 
-/// <param name="read">Reads into a buffer, as Stream.ReadAsync does (pipe mode: ReadThread's, on a thread of its own).</param>
+/// <param name="read">Reads into a buffer, as Stream.ReadAsync does (pipe mode: ReadThread's, on a thread of its own,
+/// which also ends a pending read at once when the token is cancelled).</param>
 /// <param name="beforeRead">Called before each read, when every line already buffered has been handed out: pipe mode
 /// sends the batch it said then.</param>
 internal sealed class LineReader(Func<Memory<byte>, CancellationToken, ValueTask<int>> read, int maxPieceBytes = Protocol.MaxTextBytes,
     Action? beforeRead = null)
 {
-    /// <summary>Reads <paramref name="input"/> with its own ReadAsync.</summary>
-    public LineReader(Stream input, int maxPieceBytes = Protocol.MaxTextBytes, Action? beforeRead = null)
-        : this((buffer, cancel) => ReadCancellable(input, buffer, cancel), maxPieceBytes, beforeRead)
-    {
-    }
-
     private readonly byte[] _buffer = new byte[Math.Max(64 * 1024, 2 * maxPieceBytes)];
     private int _start;
     private int _end;
@@ -70,17 +65,6 @@ internal sealed class LineReader(Func<Memory<byte>, CancellationToken, ValueTask
                 _eof = true;
             _end += count;
         }
-    }
-
-    /// <summary>A read of a pipe or terminal does not end when its token is cancelled (the thread stays blocked in
-    /// read(2)): this waits for the token as well, so a signal is acted on at once. The read left behind dies with the
-    /// process; nothing reads its buffer after a cancellation.</summary>
-    private static async ValueTask<int> ReadCancellable(Stream input, Memory<byte> buffer, CancellationToken cancel)
-    {
-        ValueTask<int> reading = input.ReadAsync(buffer, cancel);
-        return reading.IsCompleted || !cancel.CanBeCanceled
-            ? await reading.ConfigureAwait(false)
-            : await reading.AsTask().WaitAsync(cancel).ConfigureAwait(false);
     }
 
     private void Emit(int length, bool consumedNewline, int skipped = 0)

@@ -8,15 +8,9 @@ namespace P2PChat.Tests;
 public class LineReaderTests
 {
     /// <summary>A stream that hands out at most <paramref name="chunk"/> bytes per read, like a slow pipe.</summary>
-    private sealed class TrickleStream(byte[] data, int chunk) : Stream
+    private sealed class TrickleStream(byte[] data, int chunk) : ReadOnlyTestStream
     {
         private int _position;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => data.Length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count)
         {
             int n = Math.Min(Math.Min(count, chunk), data.Length - _position);
@@ -24,14 +18,11 @@ public class LineReaderTests
             _position += n;
             return n;
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static async Task<List<string>> ReadAll(string input, int chunk = 1 << 20, int max = 8192)
     {
-        var reader = new LineReader(new TrickleStream(Encoding.UTF8.GetBytes(input), chunk), max);
+        var reader = new LineReader(new TrickleStream(Encoding.UTF8.GetBytes(input), chunk).ReadAsync, max);
         var pieces = new List<string>();
         while (await reader.NextAsync(CancellationToken.None))
             pieces.Add(Encoding.UTF8.GetString(reader.Piece));

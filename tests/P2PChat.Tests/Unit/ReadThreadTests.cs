@@ -28,7 +28,7 @@ public class ReadThreadTests
                 await server.WriteAsync(line);
                 await server.FlushAsync();
                 if (i % 50 == 0)
-                    await Task.Delay(5); // some reads find the pipe empty and block
+                    await Task.Delay(5); // a pause, not a wait for anything: some reads find the pipe empty and block
             }
             server.Dispose(); // EOF
         });
@@ -120,18 +120,12 @@ public class ReadThreadTests
     }
 
     /// <summary>A stream whose read blocks until released, as read(2) of a quiet pipe does.</summary>
-    private sealed class BlockingStream : Stream
+    private sealed class BlockingStream : ReadOnlyTestStream
     {
         private readonly ManualResetEventSlim _released = new();
         private volatile bool _blocked;
         public bool Blocked => _blocked;
         public void Release() => _released.Set();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count)
         {
             _blocked = true;
@@ -139,9 +133,6 @@ public class ReadThreadTests
             _blocked = false;
             return 0;
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     [Test]
@@ -160,17 +151,8 @@ public class ReadThreadTests
         await Assert.That(outcome).IsEqualTo("input/output error");
     }
 
-    private sealed class FailingStream : Stream
+    private sealed class FailingStream : ReadOnlyTestStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count) => throw new IOException("input/output error");
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
