@@ -206,14 +206,15 @@ class Peer:
         return self.stat()[0]
 
     def stat(self):
-        """(CPU ticks, page faults): utime + stime, and minor + major faults (a fault is a trap and a page-table
-        change, which a virtual machine may pay dearly for)."""
+        """(CPU ticks, page faults, major faults): utime + stime, minor + major faults (a fault is a trap and a
+        page-table change, which a virtual machine may pay dearly for), and major ones alone (the page had to be read
+        back from the file: the kernel had dropped it from the page cache, e.g. a reclaim of the binary's code)."""
         try:
             with open(f"/proc/{self.proc.pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            return int(fields[11]) + int(fields[12]), int(fields[7]) + int(fields[9])
+            return int(fields[11]) + int(fields[12]), int(fields[7]) + int(fields[9]), int(fields[9])
         except (OSError, IndexError, ValueError):
-            return 0, 0
+            return 0, 0, 0
 
     def rss_kib(self, field="VmRSS:"):
         """VmRSS, or with field "RssAnon:" only the process's own memory (VmRSS also counts the binary's and libc's pages)."""
@@ -334,6 +335,7 @@ def run(a):
         talk_each_from, talk_at = [p.cpu_ticks() for p in peers], time.monotonic()
         talk_from = sum(talk_each_from)
         faults_talk_from = sum(p.stat()[1] for p in peers)
+        major_talk_from = sum(p.stat()[2] for p in peers)
         for k in range(a.lines):
             sender = peers[rng.randrange(len(peers))]
             text = f"probe {k}"
@@ -348,6 +350,7 @@ def run(a):
         talk_cpu = (sum(talk_each_to) - talk_from) / os.sysconf("SC_CLK_TCK")
         per_line_ms = (talk_cpu - idle_cpu * talk_seconds) / a.lines * 1000
         talk_faults = sum(p.stat()[1] for p in peers) - faults_talk_from
+        talk_major = sum(p.stat()[2] for p in peers) - major_talk_from
         faults_per_reader = (talk_faults - idle_faults * talk_seconds) / a.lines / (a.nodes - 1)
         time.sleep(max(0.0, a.grace - 1.0))
 
@@ -379,7 +382,8 @@ def run(a):
         talk_text = (f"{per_line_ms:.0f} ms of CPU a line over that ({per_line_ms / (a.nodes - 1) * 1000:.0f} us a reader)"
                      if per_line_ms > 0 else "no more than idle, as far as /proc's 10 ms ticks show")
         print(f"CPU of all peers over the second half of the settling, idle: {idle_cpu * 100:.0f}% of one core; while talking: {talk_text}")
-        print(f"page faults: idle {idle_faults / a.nodes:.2f} a peer and second; while talking {faults_per_reader:.2f} a reader and line (less idle)")
+        print(f"page faults: idle {idle_faults / a.nodes:.2f} a peer and second; while talking {faults_per_reader:.2f} a reader and line (less idle); "
+              f"major (read back from the file) while talking: {talk_major} in all")
         print(f"RSS per process after settling: median {rss[len(rss) // 2] / 1024:.1f} MiB, max {rss[-1] / 1024:.1f} MiB; "
               f"of it anonymous (not the binary's or libraries' pages): median {anon[len(anon) // 2] / 1024:.1f} MiB")
         print(f"sockets per process after settling (links and the listener): median {sockets[len(sockets) // 2]}, "
