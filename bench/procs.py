@@ -334,8 +334,7 @@ def run(a):
         threads_talk_from = thread_totals(peers) if a.per_thread else None
         talk_each_from, talk_at = [p.cpu_ticks() for p in peers], time.monotonic()
         talk_from = sum(talk_each_from)
-        faults_talk_from = sum(p.stat()[1] for p in peers)
-        major_talk_from = sum(p.stat()[2] for p in peers)
+        faults_talk_from, major_talk_from = (sum(column) for column in zip(*(p.stat()[1:] for p in peers)))
         for k in range(a.lines):
             sender = peers[rng.randrange(len(peers))]
             text = f"probe {k}"
@@ -349,8 +348,8 @@ def run(a):
         talk_each_to = [p.cpu_ticks() for p in peers]
         talk_cpu = (sum(talk_each_to) - talk_from) / os.sysconf("SC_CLK_TCK")
         per_line_ms = (talk_cpu - idle_cpu * talk_seconds) / a.lines * 1000
-        talk_faults = sum(p.stat()[1] for p in peers) - faults_talk_from
-        talk_major = sum(p.stat()[2] for p in peers) - major_talk_from
+        faults_talk_to, major_talk_to = (sum(column) for column in zip(*(p.stat()[1:] for p in peers)))
+        talk_faults, talk_major = faults_talk_to - faults_talk_from, major_talk_to - major_talk_from
         faults_per_reader = (talk_faults - idle_faults * talk_seconds) / a.lines / (a.nodes - 1)
         time.sleep(max(0.0, a.grace - 1.0))
 

@@ -177,6 +177,16 @@ def symbols(debug_file, lo, hi):
     return sorted((a, s, names) for a, (s, names) in by_address.items())
 
 
+def stop_all(natives):
+    for native in natives:
+        native.stop("quit")
+    for native in natives:
+        try:
+            native.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            native.proc.kill()
+
+
 def settled(binary, traced_binary, env, home, log):
     """A traced peer in a quiet network of five, once it has settled: a line a second, read, said or passed on.
 
@@ -207,8 +217,7 @@ def settled(binary, traced_binary, env, home, log):
         time.sleep(1.0)
     peer.steady = False
     peer.finish(60)
-    for native in natives:
-        native.stop("quit")
+    stop_all(natives)
     log(f"traced settled: {len(peer.blocks)} blocks, {sum(peer.counts.values()):,} run while settled")
     return peer
 
@@ -277,13 +286,7 @@ def scenarios(binary, home, log):
     run("tui", ["tui", "127.0.0.1", str(entry)], 0, 30, tty=True, keys=keys)
     run("term", ["term", "127.0.0.1", str(entry)], 5, 20, how="term")
     talking.set()
-    for native in natives:
-        native.stop("quit")
-    for native in natives:
-        try:
-            native.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            native.proc.kill()
+    stop_all(natives)
     return traced
 
 

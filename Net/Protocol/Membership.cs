@@ -85,6 +85,13 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
     private long _peersSentAt;
     private int _connecting;
 
+    /// <summary>Set when a Tick below our target found no address to dial: when to look again, on the idle tick
+    /// (long.MinValue: at every tick). Until then a dial below the target is no reason to tick four times a second: in a
+    /// network smaller than the target, or once every known address was linked or backing off, every node ticked every
+    /// 250 ms for ever (an idle network of 3: 4 ticks a peer and second; now about 1, as any idle node). A new address,
+    /// or a link that opens or closes, makes it look again at the next tick.</summary>
+    private long _dialCheckAt = long.MinValue;
+
     public AddressBook Book { get; } = new(random);
 
     /// <summary>A PEERS frame from <paramref name="from"/>. Only an open link has an address budget (made once its HELLO
@@ -104,7 +111,10 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
             if (node == self || !Book.Knows(address) && budget.Available(now) == 0)
                 continue;
             if (Book.Learn(address, node))
+            {
                 budget.TryTake(now);
+                _dialCheckAt = long.MinValue;
+            }
         }
         return null;
     }
@@ -114,6 +124,7 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
     {
         PeerInfo peer = link.Peer!;
         link.NewAddresses = new TokenBucket(NewAddressesBurst, NewAddressIntervalMs);
+        _dialCheckAt = long.MinValue;
         var listen = new IPEndPoint(link.Remote.Address, peer.ListenPort);
         if (link.UserJoin)
             Book.AddPinned(link.Remote); // rejoined whenever links are lost, even after it restarts
@@ -132,6 +143,7 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
     /// <summary>A link closed; an attempt that never opened counts as a failure of its address.</summary>
     public void OnLinkClosed(CoreLink link, LinkClose reason, long now)
     {
+        _dialCheckAt = long.MinValue;
         if (link.Peer is { } peer && !links.IsLinkedTo(peer.NodeId) && link.RetireReason.Kind != CloseKind.Duplicate
             && !WasShed(link, reason))
         {
@@ -176,8 +188,12 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
             return false;
         if (links.Open.Length > MaxActive || links.DistinctPeers > options.TargetLinks && AskedToGo() > 0)
             return true; // someone to ask to go, or a link to retire
-        return _connecting < MaxConnecting && links.DistinctPeers - AskedToGo() < options.TargetLinks;
+        return _connecting < MaxConnecting && links.DistinctPeers - AskedToGo() < options.TargetLinks
+            && _dialCheckAt == long.MinValue;
     }
+
+    /// <summary>When a node below its target that found nothing to dial looks again (long.MaxValue: no such wait).</summary>
+    public long NextDialCheck => _dialCheckAt == long.MinValue ? long.MaxValue : _dialCheckAt;
 
     /// <summary>When the next probe is due while it may pick any address (unsettled, after losing a peer): a part of the
     /// network cut off from the rest finds it only by these, so they keep their pace; else long.MaxValue (a probe for
@@ -198,6 +214,8 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         if (options.TargetLinks <= 0 || _connecting >= MaxConnecting)
             return null;
         bool below = links.DistinctPeers - AskedToGo() < options.TargetLinks; // a link we were asked to drop is on its way out
+        if (!below)
+            _dialCheckAt = long.MinValue;
         bool probe = now >= _nextProbe;
         if (!below && !probe)
             return null;
@@ -216,6 +234,10 @@ internal sealed partial class Membership(NodeOptions options, LinkTable links, P
         if (below)
         {
             candidate = Pick(any: true, alternate: unsettled);
+            // Nothing now: a backoff running out or a dial token coming back is looked for on the idle tick (strangers'
+            // addresses are dialled at most once a second anyway; a check a second later fell between idle ticks and
+            // made 1.1-1.3 ticks a second of 0.8), news of an address at once.
+            _dialCheckAt = candidate is null ? now + NodeCore.IdleTickMs : long.MinValue;
         }
         else
         {

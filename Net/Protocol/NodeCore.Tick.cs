@@ -70,6 +70,7 @@ internal sealed partial class NodeCore
         if (_membership.Busy() || _flooding.Tags is { Busy: true })
             return Keep(soonest);
         next = Math.Min(next, _membership.NextProbe(now));
+        next = Math.Min(next, _membership.NextDialCheck);
         next = Math.Min(next, _presence.NextTick);
         next = Math.Min(next, _flooding.NextTick(now));
         return Keep(Math.Max(soonest, next));
