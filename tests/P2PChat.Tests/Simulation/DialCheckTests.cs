@@ -1,5 +1,5 @@
 // A node below its link target with no address left to dial (a network smaller than the target, or every known address
-// linked or backing off) does not tick four times a second for it: it looks again a second later, or at once when it
+// linked or backing off) does not tick four times a second for it: it looks again on its idle tick, or at once when it
 // learns an address or a link opens or closes (Membership's dial check). Simulated time, exact and seeded.
 using System.Net;
 using P2PChat.Net;
@@ -32,7 +32,7 @@ public class DialCheckTests
     {
         var net = new SimNetwork(seed, null);
         List<NodeHost> nodes = SmallNetwork.Grow(net, 3);
-        net.Events.RunUntil(net.Now + 30_000); // long past any dial: each looks again only once a second
+        net.Events.RunUntil(net.Now + 30_000); // long past any dial: each looks again only on its idle tick
         NodeKeys key = NodeKeys.Generate(new SeededRandomSource(new Random(net.Random.Next())));
         var newcomer = new NodeHost(net, new IPEndPoint(new IPAddress([10, 0, 1, 9]), 7000), new NodeOptions("new"), key, 1);
         newcomer.Join(nodes[0].EndPoint);
